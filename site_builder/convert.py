@@ -1,0 +1,284 @@
+"""Turning YAML nodes into model objects, reading every value as the type of its field.
+
+The walk is driven by the annotations of `model`: a dataclass reads a mapping, a tuple
+reads a list, a Literal reads one of its words, a value type parses the scalar's raw text.
+Every problem is collected with its field path; a value that cannot be read becomes
+`INVALID` and its parent carries on, so that one run reports everything.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+import types
+import typing
+from functools import cache
+from typing import Any, Literal, get_args, get_origin
+
+from site_builder.errors import Problem
+from site_builder.model import Date, Invalid, Text
+from site_builder.source import AnyNode, Mapping, Scalar, Sequence, SourceFile
+
+INVALID: Any = type(
+    "Invalid", (), {"__repr__": lambda self: "INVALID", "__bool__": lambda s: False}
+)()
+MAX_LIST_ITEMS = 1000
+
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+
+
+class Reader:
+    """Reads one file's nodes into model objects, collecting problems and positions."""
+
+    def __init__(self, source: SourceFile, languages: tuple[str, ...] | None, default: str):
+        self.source = source
+        self.languages = languages  # None when site.yml is broken: any key is then accepted
+        self.default = default  # the language of a Text written as a bare string
+        self.problems: list[Problem] = []
+        self.positions: dict[str, tuple[int, int]] = {}
+
+    def problem(self, node: AnyNode, path: str, message: str, hint: str | None = None) -> None:
+        self.problems.append(
+            Problem(
+                self.source.path,
+                node.line,
+                node.column,
+                path,
+                message,
+                hint,
+                source_line=self.source.line(node.line),
+            )
+        )
+
+    # The entry point: any annotation of the model.
+    def read(self, node: AnyNode, annotation: Any, path: str) -> Any:
+        self.positions[path] = (node.line, node.column)
+        annotation = _strip_optional(annotation)
+        if (
+            isinstance(node, Scalar)
+            and node.plain
+            and node.value in ("", "~", "null", "Null", "NULL")
+        ):
+            self.problem(
+                node,
+                path,
+                "value is empty",
+                "give a value, or remove the field if it does not apply",
+            )
+            return INVALID
+        if _is_scalar_type(annotation):
+            return self.read_scalar(node, annotation, path)
+        if dataclasses.is_dataclass(annotation):
+            return self.read_object(node, annotation, path)
+        origin = get_origin(annotation)
+        if origin is tuple:
+            return self.read_list(node, get_args(annotation)[0], path)
+        if origin is Literal:
+            return self.read_word(node, get_args(annotation), path)
+        if origin in (types.UnionType, typing.Union):
+            return self.read_union(node, get_args(annotation), path)
+        if isinstance(annotation, type) and issubclass(annotation, Text):
+            return self.read_text(node, annotation, path)
+        return self.read_scalar(node, annotation, path)
+
+    def read_object(self, node: AnyNode, cls: type, path: str) -> Any:
+        if not isinstance(node, Mapping):
+            self.problem(
+                node,
+                path,
+                f"expected a mapping of fields, found {_kind(node)}",
+                f"write the fields of {cls.__name__} on indented lines",
+            )
+            return INVALID
+        fields = model_fields(cls)
+        values: dict[str, Any] = {}
+        failed_required = False
+        for key, value_node in node.items:
+            name = key.value
+            child = f"{path}.{name}" if path else name
+            if name not in fields:
+                self.problem(key, child, f"unknown field '{name}'", _closest(name, fields))
+                continue
+            value = self.read(value_node, fields[name].type, child)
+            if value is INVALID:
+                failed_required |= bool(fields[name].metadata.get("required"))
+            else:
+                values[name] = value
+        for name, spec in fields.items():
+            if spec.metadata.get("required") and name not in node.keys:
+                where = f"{path}.{name}" if path else name
+                self.problem(
+                    node,
+                    where,
+                    f"required field '{name}' is missing",
+                    f"add '{name}:' ({spec.metadata['doc'].rstrip('.').lower()})",
+                )
+                failed_required = True
+        if failed_required:
+            return INVALID
+        return cls(**values)
+
+    def read_list(self, node: AnyNode, item_type: Any, path: str) -> Any:
+        if not isinstance(node, Sequence):
+            self.problem(
+                node,
+                path,
+                f"expected a list, found {_kind(node)}",
+                "write the items as '- item' lines or as [a, b]",
+            )
+            return INVALID
+        if len(node.items) > MAX_LIST_ITEMS:
+            self.problem(node, path, f"list has more than {MAX_LIST_ITEMS} items")
+            return INVALID
+        items = [self.read(item, item_type, f"{path}[{i}]") for i, item in enumerate(node.items)]
+        return tuple(item for item in items if item is not INVALID)
+
+    def read_word(self, node: AnyNode, words: tuple[str, ...], path: str) -> Any:
+        if not isinstance(node, Scalar):
+            self.problem(node, path, f"expected one of {', '.join(words)}, found {_kind(node)}")
+            return INVALID
+        if node.value in words:
+            return node.value
+        hint = _closest(node.value.lower(), words) or f"one of: {', '.join(words)}"
+        self.problem(node, path, f"'{_short(node.value)}' is not one of {', '.join(words)}", hint)
+        return INVALID
+
+    def read_union(self, node: AnyNode, options: tuple[Any, ...], path: str) -> Any:
+        wanted = Mapping if isinstance(node, Mapping) else Scalar
+        for option in options:
+            takes_mapping = not _is_scalar_type(option)
+            if takes_mapping == (wanted is Mapping):
+                return self.read(node, option, path)
+        self.problem(node, path, f"unexpected {_kind(node)}")
+        return INVALID
+
+    def read_text(self, node: AnyNode, cls: type[Text], path: str) -> Any:
+        if isinstance(node, Scalar):
+            text = self._text_value(node, path, cls)
+            return INVALID if text is None else cls({self.default: text})
+        if isinstance(node, Mapping):
+            result = cls()
+            for key, value in node.items:
+                child = f"{path}.{key.value}"
+                self.positions[child] = (value.line, value.column)
+                if self.languages is not None and key.value not in self.languages:
+                    self.problem(
+                        key,
+                        child,
+                        f"'{_short(key.value)}' is not a language of the site",
+                        _closest(key.value, self.languages)
+                        or f"the site's languages are {', '.join(self.languages)} (site.yml)",
+                    )
+                    continue
+                if not isinstance(value, Scalar):
+                    self.problem(value, child, f"expected text, found {_kind(value)}")
+                    continue
+                text = self._text_value(value, child, cls)
+                if text is not None:
+                    result[key.value] = text
+            if not node.items:
+                self.problem(node, path, "no text in any language")
+            return result if result else INVALID
+        self.problem(
+            node,
+            path,
+            "expected text, or one text per language",
+            "write `field: text` or `field: {en: text, fr: texte}`",
+        )
+        return INVALID
+
+    def _text_value(self, node: Scalar, path: str, cls: type[Text]) -> str | None:
+        text = node.value.strip()
+        if not text:
+            self.problem(node, path, "text is empty", "write the text, or remove the field")
+            return None
+        if len(text) > cls.max_length:
+            self.problem(
+                node,
+                path,
+                f"text is longer than {cls.max_length} characters",
+                "shorten it; link to a full document instead",
+            )
+            return None
+        # Plain text is one paragraph: folding its white space keeps tables and headings whole.
+        return " ".join(text.split()) if cls is Text else text
+
+    def read_scalar(self, node: AnyNode, cls: type, path: str) -> Any:
+        if not isinstance(node, Scalar):
+            self.problem(node, path, f"expected a single value, found {_kind(node)}")
+            return INVALID
+        raw = node.value
+        if cls is bool:
+            if node.plain and raw in ("true", "false"):
+                return raw == "true"
+            self.problem(
+                node,
+                path,
+                f"'{_short(raw)}' is not true or false",
+                "write true or false, without quotes",
+            )
+            return INVALID
+        if cls is float:
+            if not node.plain or not _NUMBER.fullmatch(raw):
+                hint = (
+                    "write the number without leading zeros"
+                    if re.fullmatch(r"0[0-9]+", raw)
+                    else "write a plain number such as 240000 or 2.5, without quotes or separators"
+                )
+                self.problem(node, path, f"'{_short(raw)}' is not a number", hint)
+                return INVALID
+            number = float(raw)
+            if number < 0:
+                self.problem(node, path, "number is below zero")
+                return INVALID
+            return number
+        try:
+            return cls.parse(raw)
+        except Invalid as exc:
+            self.problem(node, path, exc.message, exc.hint)
+            return INVALID
+
+
+@cache
+def model_fields(cls: type) -> dict[str, dataclasses.Field[Any]]:
+    """The fields of a model class with their annotations resolved to real types."""
+    hints = typing.get_type_hints(cls)
+    result = {}
+    for f in dataclasses.fields(cls):
+        f.type = hints[f.name]
+        result[f.name] = f
+    return result
+
+
+def _is_scalar_type(annotation: Any) -> bool:
+    return annotation in (bool, float) or hasattr(annotation, "parse")
+
+
+def _strip_optional(annotation: Any) -> Any:
+    if get_origin(annotation) in (types.UnionType, typing.Union):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+        return typing.Union[tuple(args)]  # noqa: UP007 - built at run time
+    return annotation
+
+
+def _closest(name: str, known: Any) -> str | None:
+    match = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f"did you mean '{match[0]}'?" if match else None
+
+
+def _kind(node: AnyNode) -> str:
+    if isinstance(node, Mapping):
+        return "a mapping"
+    if isinstance(node, Sequence):
+        return "a list"
+    return f"'{_short(node.value)}'"
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+__all__ = ["INVALID", "Reader", "model_fields", "Date"]

@@ -1,0 +1,89 @@
+"""The few error types of the builder, and the Problem every check reports.
+
+A Problem points at a place in a source file (path, line, column, field path) the way
+compilers do, so editors and CI can jump to it. Lines and columns are 1-based.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int
+    column: int
+    field: str
+    message: str
+    hint: str | None = None
+    severity: Severity = Severity.ERROR
+    source_line: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.field)
+
+    def headline(self) -> str:
+        """`path:line:col: field.path: message`, the one-line form tools can parse."""
+        where = f"{self.path}:{self.line}:{self.column}"
+        label = "" if self.is_error else "warning: "
+        field = f"{self.field}: " if self.field else ""
+        return f"{where}: {label}{field}{self.message}"
+
+    def format(self) -> str:
+        """The headline, then the offending source line with a marker, then the hint."""
+        lines = [self.headline()]
+        if self.source_line is not None and self.source_line.strip():
+            shown = self.source_line.rstrip("\n").replace("\t", " ")
+            lines.append(f"    {shown}")
+            lines.append("    " + " " * max(self.column - 1, 0) + "^")
+        if self.hint:
+            lines.append(f"    hint: {self.hint}")
+        return "\n".join(lines)
+
+    def as_error(self) -> Problem:
+        return Problem(
+            self.path,
+            self.line,
+            self.column,
+            self.field,
+            self.message,
+            self.hint,
+            Severity.ERROR,
+            self.source_line,
+        )
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=Problem.sort_key)
+
+
+class SiteBuilderError(Exception):
+    """Base of the errors the command line reports without a traceback."""
+
+
+class InvalidData(SiteBuilderError):
+    """The roadmaps have errors: nothing was built."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sort_problems(problems)
+        errors = sum(1 for p in self.problems if p.is_error)
+        super().__init__(f"{errors} error(s) in the roadmaps")
+
+
+class BuildFailed(SiteBuilderError):
+    """The engine or the publishing step failed; the previous site is untouched."""
+
+
+class SiteBusy(SiteBuilderError):
+    """Another build holds the lock on the output folder."""

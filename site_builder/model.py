@@ -1,0 +1,552 @@
+"""The roadmap format as typed, documented data.
+
+This module is the one description of the format: the validator builds these objects
+from YAML nodes by reading the annotations, and the JSON Schema and the field reference
+are generated from the same annotations and docstrings. It does no I/O and imports no
+engine. Field order here is the order authors see in the reference and on pages.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date as _date
+from typing import Any, ClassVar, Literal
+
+from site_builder.codes import COUNTRIES, currencies, is_known_language
+
+
+class Invalid(Exception):
+    """A scalar that does not fit its type; carries a message and a hint for the author."""
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+# --- Scalar value types ------------------------------------------------------------------
+
+
+class Code(str):
+    """Base of string value types that are checked by a pattern and parsed from raw text."""
+
+    title: ClassVar[str] = "code"
+    pattern: ClassVar[str] = ".*"
+    examples: ClassVar[tuple[str, ...]] = ()
+    max_length: ClassVar[int] = 200
+
+    @classmethod
+    def parse(cls, raw: str) -> Code:
+        if len(raw) > cls.max_length:
+            raise Invalid(f"{cls.title} is longer than {cls.max_length} characters")
+        if not re.fullmatch(cls.pattern, raw):
+            raise Invalid(f"'{_show(raw)}' is not a valid {cls.title}", cls.hint(raw))
+        return cls(raw)
+
+    @classmethod
+    def hint(cls, raw: str) -> str | None:
+        return f"for example {', '.join(cls.examples)}" if cls.examples else None
+
+
+class Id(Code):
+    """Lower case ASCII letters, digits and single hyphens, such as `matching-fund`."""
+
+    title = "id"
+    pattern = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+    examples = ("matching-fund", "mme")
+    max_length = 64
+
+    @classmethod
+    def hint(cls, raw: str) -> str | None:
+        suggestion = re.sub(r"[^a-z0-9]+", "-", raw.lower()).strip("-")
+        if suggestion and suggestion != raw and raw.isascii():
+            return f"ids use lower case letters, digits and hyphens: try '{suggestion}'"
+        return "ids use lower case ASCII letters, digits and hyphens only"
+
+
+class Country(Code):
+    """ISO 3166-1 alpha-2 country code in upper case (`ML`, `FR`, `NO`), or `XK`."""
+
+    title = "country code"
+    pattern = r"[A-Z]{2}"
+    examples = ("ML", "FR", "NO")
+
+    @classmethod
+    def parse(cls, raw: str) -> Country:
+        if raw.upper() in COUNTRIES and raw != raw.upper():
+            raise Invalid(
+                f"'{raw}' is not a valid country code", f"write it in upper case: {raw.upper()}"
+            )
+        code = super().parse(raw)
+        if code not in COUNTRIES:
+            raise Invalid(
+                f"'{raw}' is not an assigned ISO 3166-1 country code",
+                "use the two-letter code of the country, such as ML for Mali",
+            )
+        return Country(code)
+
+
+class Currency(Code):
+    """ISO 4217 currency code (`EUR`, `XOF`)."""
+
+    title = "currency code"
+    pattern = r"[A-Z]{3}"
+    examples = ("EUR", "XOF", "USD")
+
+    @classmethod
+    def parse(cls, raw: str) -> Currency:
+        if raw != raw.upper() and raw.upper() in currencies():
+            raise Invalid(
+                f"'{raw}' is not a valid currency code", f"write it in upper case: {raw.upper()}"
+            )
+        code = super().parse(raw)
+        if code not in currencies():
+            raise Invalid(f"'{raw}' is not an ISO 4217 currency code", cls.hint(raw))
+        return Currency(code)
+
+
+class LanguageCode(Code):
+    """A language code such as `en`, `fr`, `ar` or `pt-BR` that CLDR knows."""
+
+    title = "language code"
+    pattern = r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*"
+    examples = ("en", "fr", "ar")
+
+    @classmethod
+    def parse(cls, raw: str) -> LanguageCode:
+        code = super().parse(raw)
+        if not is_known_language(code):
+            raise Invalid(f"'{raw}' is not a language code known to CLDR", cls.hint(raw))
+        return LanguageCode(code)
+
+
+class Url(Code):
+    """An `https://`, `http://` or `mailto:` address; nothing else."""
+
+    title = "URL"
+    pattern = r"(?:https?://[^\s/?#@]+(?:[/?#]\S*)?|mailto:[^\s@/]+@[^\s@/]+\.[^\s@/]+)"
+    examples = ("https://example.org/plan",)
+    max_length = 2000
+
+    @classmethod
+    def hint(cls, raw: str) -> str | None:
+        if raw.startswith("www."):
+            return f"add the scheme: https://{raw}"
+        return "only https://, http:// and mailto: addresses are accepted"
+
+
+class Email(Code):
+    """One e-mail address."""
+
+    title = "e-mail address"
+    pattern = r"[^\s@<>,;:\"]+@[^\s@<>,;:\"]+\.[^\s@<>,;:\"]+"
+    examples = ("roadmap@example.org",)
+
+
+class RoadmapRef(Code):
+    """The id of a local authority roadmap of this site: `cc/slug`, such as `ml/yelimane`."""
+
+    title = "roadmap id"
+    pattern = r"[a-z]{2}/[a-z0-9]+(?:-[a-z0-9]+)*"
+    examples = ("ml/yelimane",)
+
+    @classmethod
+    def hint(cls, raw: str) -> str | None:
+        if re.fullmatch(r"[a-zA-Z]{2}", raw):
+            return "a twinning partner is a local authority (cc/slug), never a country"
+        return "write the folder and file name of the partner's roadmap, such as ml/yelimane"
+
+
+class WikidataId(Code):
+    """A Wikidata item id such as `Q90`."""
+
+    title = "Wikidata id"
+    pattern = r"Q[1-9][0-9]*"
+    examples = ("Q90",)
+
+
+@dataclass(frozen=True, order=True)
+class Date:
+    """`YYYY`, `YYYY-MM` or `YYYY-MM-DD`; the precision written is the precision shown."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    title: ClassVar[str] = "date"
+    pattern: ClassVar[str] = r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?"
+    examples: ClassVar[tuple[str, ...]] = ("2008", "2008-03", "2008-03-15")
+
+    @classmethod
+    def parse(cls, raw: str) -> Date:
+        if not re.fullmatch(cls.pattern, raw):
+            raise Invalid(
+                f"'{_show(raw)}' is not a date",
+                "write YYYY, YYYY-MM or YYYY-MM-DD, for example 2008-03",
+            )
+        parts = [int(p) for p in raw.split("-")]
+        year, month, day = parts[0], *(parts[1:] + [None, None])[:2]
+        if year < 1800 or year > 2200:
+            raise Invalid(f"year {year} is out of range", "write a year between 1800 and 2200")
+        if month is not None and not 1 <= month <= 12:
+            raise Invalid(f"'{raw}' has no month {month}", "months go from 01 to 12")
+        if day is not None and month is not None:
+            last = calendar.monthrange(year, month)[1]
+            if not 1 <= day <= last:
+                raise Invalid(
+                    f"'{raw}' is not a day of the calendar",
+                    f"{calendar.month_name[month]} {year} has {last} days",
+                )
+        return cls(year, month, day)
+
+    @property
+    def precision(self) -> Literal["year", "month", "day"]:
+        return "year" if self.month is None else "month" if self.day is None else "day"
+
+    def earliest(self) -> _date:
+        return _date(self.year, self.month or 1, self.day or 1)
+
+    def latest(self) -> _date:
+        month = self.month or 12
+        return _date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
+
+    def __str__(self) -> str:
+        text = f"{self.year:04d}"
+        if self.month is not None:
+            text += f"-{self.month:02d}"
+        if self.day is not None:
+            text += f"-{self.day:02d}"
+        return text
+
+
+class Text(dict[str, str]):
+    """Plain text: a string in the site's default language, or `{lang: string}`."""
+
+    max_length: ClassVar[int] = 2000
+
+
+class RichText(Text):
+    """Like Text, but Markdown: paragraphs, emphasis, lists, links; raw HTML is never rendered."""
+
+    max_length = 20000
+
+
+def _show(raw: str) -> str:
+    return raw if len(raw) <= 40 else raw[:37] + "..."
+
+
+# --- Enumerations ---------------------------------------------------------------------------
+
+Role = Literal["origin", "destination", "both"]
+RightStatus = Literal["allowed", "restricted", "not-allowed", "unknown"]
+InstitutionKind = Literal[
+    "ministry", "agency", "council", "embassy", "consulate", "parliament", "other"
+]
+Capacity = Literal["established", "growing", "needs-support"]
+Level = Literal["local", "national", "regional", "international"]
+DialogueFormat = Literal[
+    "forum", "council", "consultation", "platform", "network", "online", "other"
+]
+Status = Literal["planned", "in-progress", "completed", "not-achieved", "withdrawn"]
+Assessor = Literal["government", "diaspora", "independent", "joint"]
+Completion = Literal["not-started", "limited", "substantial", "complete"]
+AuthorityKind = Literal["municipality", "district", "province", "region", "other"]
+TwinningKind = Literal["town-twinning", "decentralised-cooperation", "partnership"]
+TwinningStatus = Literal["active", "dormant", "ended"]
+
+
+def spec(doc: str, *, required: bool = False, example: Any = None) -> Any:
+    """A model field: its description feeds the JSON Schema and the field reference."""
+    metadata = {"doc": doc, "required": required, "example": example}
+    if required:
+        return field(metadata=metadata)
+    return field(default=None, metadata=metadata)
+
+
+def many(doc: str, *, required: bool = False, example: Any = None) -> Any:
+    """A list field; left out means an empty list."""
+    return field(default=(), metadata={"doc": doc, "required": required, "example": example})
+
+
+# --- Site settings ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Outcome:
+    """An expected outcome of the framework that commitments serve."""
+
+    id: Id = spec("Unique id of the outcome, used by commitments' `outcome`.", required=True)
+    group: Id = spec("The group the outcome belongs to, such as `national`.", required=True)
+    title: Text = spec("Short name of the outcome.", required=True)
+    description: RichText | None = spec("What the outcome means.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Site:
+    """Site-wide settings, in `roadmaps/site.yml`."""
+
+    title: Text = spec("The site's name.", required=True)
+    description: Text | None = spec("One line under the title.")
+    languages: tuple[LanguageCode, ...] = many(
+        "Every language the site is built in; the first is the default.",
+        required=True,
+        example=["en", "fr", "ar"],
+    )
+    default_language: LanguageCode | None = spec("Overrides 'the first language is the default'.")
+    repository: Url | None = spec("Where the YAML lives, for 'edit this page' links.")
+    outcomes: tuple[Outcome, ...] = many("Replaces the default outcome framework.")
+
+
+# --- Parts of a roadmap ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Contact:
+    """Who answers questions about the roadmap."""
+
+    name: Text | None = spec("Name of the person or office.")
+    email: Email | None = spec("One e-mail address.")
+    url: Url | None = spec("A web page.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Recognition:
+    """How the country recognises its diaspora."""
+
+    dual_citizenship: RightStatus | None = spec("Whether dual citizenship is allowed.")
+    voting_from_abroad: RightStatus | None = spec("Whether citizens abroad can vote.")
+    measures: tuple[RichText, ...] = many("Other recognition measures.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Institution:
+    """A government body that works with the diaspora."""
+
+    id: Id = spec("Unique id within the file's institutions and organisations.", required=True)
+    name: Text = spec("The institution's name.", required=True)
+    kind: InstitutionKind | None = spec("What kind of body it is.")
+    since: Date | None = spec("When it was created.")
+    url: Url | None = spec("Its web site.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Organisation:
+    """A diaspora organisation the roadmap works with."""
+
+    id: Id = spec("Unique id within the file's institutions and organisations.", required=True)
+    name: Text = spec("The organisation's name.", required=True)
+    based_in: tuple[Country, ...] = many("Countries where it is based.")
+    sectors: tuple[Id, ...] = many("Sectors it works in, such as `health`.")
+    capacity: Capacity | None = spec("How established it is.")
+    women_led: bool | None = spec("Whether women lead it.")
+    url: Url | None = spec("Its web site.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Meeting:
+    """One meeting of a dialogue model."""
+
+    date: Date = spec("When it took place.", required=True)
+    title: Text = spec("What it was.", required=True)
+    summary: RichText | None = spec("What was discussed and decided.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class DialogueModel:
+    """A standing way of talking with the diaspora."""
+
+    id: Id = spec("Unique id within the file's dialogue models.", required=True)
+    name: Text = spec("The model's name.", required=True)
+    level: Level | None = spec("At which level the dialogue takes place.")
+    format: DialogueFormat | None = spec("The form the dialogue takes.")
+    cadence: Text | None = spec("How often it meets, in words.")
+    since: Date | None = spec("When it started.")
+    participants: tuple[Id, ...] = many("Ids of this file's institutions and organisations.")
+    description: RichText | None = spec("What the dialogue is for.")
+    meetings: tuple[Meeting, ...] = many("Meetings held.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Funding:
+    """Money committed."""
+
+    amount: float | None = spec("The amount, not below zero.", example=240000)
+    currency: Currency | None = spec("ISO 4217 code of the amount's currency.")
+    matching_ratio: float | None = spec(
+        "Public money per unit raised by the diaspora: 2 means public money doubles it."
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Assessment:
+    """A participatory assessment of what was achieved or not, and what was learned."""
+
+    date: Date = spec("When the assessment was made.", required=True)
+    by: Assessor = spec("Who assessed.", required=True)
+    completion: Completion = spec("How far the commitment was carried out.", required=True)
+    results: RichText | None = spec("What was achieved, or not.")
+    lessons: RichText | None = spec("What was learned.")
+    evidence: tuple[Url, ...] = many("Reports and other evidence.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Commitment:
+    """Something the roadmap promises to do."""
+
+    id: Id = spec("Unique id within the file's commitments.", required=True)
+    title: Text = spec("What is promised, in a few words.", required=True)
+    outcome: Id = spec("Id of the outcome of the framework it serves.", required=True)
+    description: RichText | None = spec("The commitment in detail.")
+    lead: Id | None = spec("Id of the institution or organisation of this file that leads it.")
+    partners: tuple[Id, ...] = many(
+        "Ids of this file's institutions and organisations that take part."
+    )
+    start: Date | None = spec("When it starts.")
+    end: Date | None = spec("When it ends; not before `start`.")
+    status: Status = spec("Where it stands.", required=True)
+    funding: Funding | None = spec("Money committed, with the matching ratio.")
+    gender: RichText | None = spec("How women take part and benefit.")
+    indicators: tuple[Text, ...] = many("How progress is measured.")
+    assessments: tuple[Assessment, ...] = many("Assessments of what was achieved.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Entrepreneurship:
+    """The four stages of support to diaspora entrepreneurs."""
+
+    reception: RichText | None = spec(
+        "Information, guidance, assessment of the project and training."
+    )
+    support: RichText | None = spec("Feasibility study, investment plan and financial support.")
+    linking: RichText | None = spec("Links with technical and financial partners.")
+    follow_up: RichText | None = spec("Technical follow-up once the project runs.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExternalPartner:
+    """A local authority that has no roadmap on this site."""
+
+    name: Text = spec("The authority's name.", required=True)
+    country: Country = spec("Its country.", required=True)
+    wikidata: WikidataId | None = spec("Its Wikidata item.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class TwinningLink:
+    """A town twinning or decentralised cooperation link with another local authority."""
+
+    partner: RoadmapRef | ExternalPartner = spec(
+        "The id of another roadmap of the site (`ml/yelimane`), or `{name, country, wikidata}`.",
+        required=True,
+    )
+    kind: TwinningKind = spec("What kind of link it is.", required=True)
+    since: Date | None = spec("When the link started.")
+    until: Date | None = spec("When it ended; not before `since`.")
+    status: TwinningStatus = spec("Whether the link is alive.", required=True)
+    diaspora: Country | None = spec("The diaspora community that links the two places.")
+    description: RichText | None = spec("What the link does.")
+
+
+# --- Roadmaps --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class RoadmapBody:
+    """Fields that country and local authority roadmaps share."""
+
+    title: Text | None = spec("The roadmap's title.")
+    summary: RichText | None = spec("What the roadmap is about.")
+    published: Date | None = spec("When it was first published.")
+    updated: Date | None = spec("When it was last updated.")
+    contact: Contact | None = spec("Who to contact.")
+    partner_countries: tuple[Country, ...] = many(
+        "For an origin, where its diaspora lives; for a destination, where its diasporas come from."
+    )
+    institutions: tuple[Institution, ...] = many("The government's own bodies for the diaspora.")
+    organisations: tuple[Organisation, ...] = many("Diaspora organisations it works with.")
+    dialogue: tuple[DialogueModel, ...] = many("Models of dialogue with the diaspora.")
+    commitments: tuple[Commitment, ...] = many("What the roadmap promises.")
+    entrepreneurship: Entrepreneurship | None = spec("Support to diaspora entrepreneurs.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CountryRoadmap(RoadmapBody):
+    """The national roadmap of a country, in `roadmaps/<cc>/country.yml`."""
+
+    country: Country = spec("The country; must match the folder.", required=True)
+    role: Role = spec("Home country of a diaspora, host country, or both.", required=True)
+    title: Text = spec("The roadmap's title.", required=True)
+    recognition: Recognition | None = spec("How the country recognises its diaspora.")
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuthorityRoadmap(RoadmapBody):
+    """The roadmap of one local authority, in `roadmaps/<cc>/<slug>.yml`."""
+
+    name: Text = spec("The authority's name.", required=True)
+    country: Country = spec("The authority's country; must match the folder.", required=True)
+    kind: AuthorityKind = spec("What kind of authority it is.", required=True)
+    development_plan: Url | None = spec("Its local development plan.")
+    twinning: tuple[TwinningLink, ...] = many("Twinning and decentralised cooperation links.")
+
+
+# --- What the loader hands on ----------------------------------------------------------------
+
+Position = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class RoadmapFile:
+    """A roadmap as loaded: its id (`ml` or `ml/yelimane`), its file and where each field is."""
+
+    id: str
+    path: str
+    data: CountryRoadmap | AuthorityRoadmap
+    positions: dict[str, Position]
+
+    @property
+    def country(self) -> Country:
+        return self.data.country
+
+    @property
+    def is_country(self) -> bool:
+        return isinstance(self.data, CountryRoadmap)
+
+    def position(self, field_path: str) -> Position:
+        while field_path and field_path not in self.positions:
+            field_path = field_path.rpartition(".")[0]
+        return self.positions.get(field_path, (1, 1))
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything a site is built from: settings, roadmaps by id, and the outcome framework."""
+
+    site: Site
+    site_path: str
+    site_positions: dict[str, Position]
+    roadmaps: dict[str, RoadmapFile]
+    outcomes: tuple[Outcome, ...]
+    default_outcomes: bool
+
+    @property
+    def default_language(self) -> str:
+        return self.site.default_language or self.site.languages[0]
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(self.site.languages)
+
+    def countries(self) -> list[str]:
+        """Every country that has a roadmap folder, upper case, sorted."""
+        return sorted({r.country for r in self.roadmaps.values()})
+
+    def authorities_of(self, country: str) -> list[RoadmapFile]:
+        return sorted(
+            (r for r in self.roadmaps.values() if r.country == country and not r.is_country),
+            key=lambda r: r.id,
+        )
+
+    def country_roadmap(self, country: str) -> RoadmapFile | None:
+        return self.roadmaps.get(country.lower())

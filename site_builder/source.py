@@ -1,0 +1,224 @@
+"""Reading YAML files into plain nodes with positions, and nothing more.
+
+No value is typed here: every scalar stays the text the author wrote, so that the
+validator can read it as the type its field has (`NO` in a Country field is Norway,
+`1.10` in a Text field is the text "1.10"). Anchors, aliases, explicit tags, duplicate
+keys and several documents in one file are refused while composing, so an alias bomb
+costs nothing. The C parser of libyaml does the tokenising when it is available.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+try:
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _Parser  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 512 * 1024
+MAX_DEPTH = 32
+_ALLOWED_CONTROLS = {"\t", "\n", "\r"}
+
+
+@dataclass(frozen=True)
+class Node:
+    line: int  # 1-based
+    column: int  # 1-based
+
+
+@dataclass(frozen=True)
+class Scalar(Node):
+    value: str
+    plain: bool  # written without quotes or block style
+
+
+@dataclass(frozen=True)
+class Sequence(Node):
+    items: tuple[AnyNode, ...]
+
+
+@dataclass(frozen=True)
+class Mapping(Node):
+    items: tuple[tuple[Scalar, AnyNode], ...]
+    keys: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+
+AnyNode = Scalar | Sequence | Mapping
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file's text, kept so that problems can quote the offending line."""
+
+    path: str
+    text: str
+
+    def line(self, number: int) -> str | None:
+        lines = self.text.splitlines()
+        return lines[number - 1] if 0 < number <= len(lines) else None
+
+
+class LoadError(Exception):
+    def __init__(self, line: int, column: int, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.line, self.column, self.message, self.hint = line, column, message, hint
+
+
+def read_source(path: Path, display: str) -> SourceFile:
+    """Read and decode a file, refusing what YAML editors would not show faithfully."""
+    data = path.read_bytes()
+    if len(data) > MAX_FILE_BYTES:
+        raise LoadError(
+            1,
+            1,
+            f"file is {len(data)} bytes, more than the limit of {MAX_FILE_BYTES}",
+            "split the roadmap or shorten its texts; a roadmap is a summary, not an archive",
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise LoadError(
+            1, 1, "file starts with a byte-order mark", "save the file as UTF-8 without BOM"
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise LoadError(
+            line, column, "file is not valid UTF-8", "save the file with the UTF-8 encoding"
+        ) from None
+    _check_characters(text)
+    return SourceFile(display, text)
+
+
+def _check_characters(text: str) -> None:
+    for index, char in enumerate(text):
+        if char in _ALLOWED_CONTROLS:
+            continue
+        category = unicodedata.category(char)
+        if category == "Cc" or category == "Cs" or char in "\ufffe\uffff":
+            line = text.count("\n", 0, index) + 1
+            column = index - (text.rfind("\n", 0, index) + 1) + 1
+            raise LoadError(
+                line,
+                column,
+                f"control character U+{ord(char):04X} is not allowed",
+                "remove the invisible character (it often comes from copy and paste)",
+            )
+
+
+def compose(source: SourceFile) -> AnyNode:
+    """Compose the single YAML document of a file into nodes."""
+    parser = _Parser(source.text)
+    try:
+        parser.get_event()  # StreamStart
+        if _peek_is(parser, yaml.StreamEndEvent):
+            raise LoadError(
+                1, 1, "file is empty", "a roadmap file needs at least its required fields"
+            )
+        parser.get_event()  # DocumentStart
+        root = _compose_node(parser, 0)
+        parser.get_event()  # DocumentEnd
+        if not _peek_is(parser, yaml.StreamEndEvent):
+            event = parser.get_event()
+            raise LoadError(
+                event.start_mark.line + 1,
+                event.start_mark.column + 1,
+                "more than one YAML document in the file",
+                "remove the `---` separator: one file holds one roadmap",
+            )
+        return root
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_error(source, exc) from None
+    finally:
+        dispose = getattr(parser, "dispose", None)
+        if dispose:
+            dispose()
+
+
+def _peek_is(parser: _Parser, kind: type) -> bool:
+    return isinstance(parser.peek_event(), kind)
+
+
+def _syntax_error(source: SourceFile, exc: yaml.MarkedYAMLError) -> LoadError:
+    problem, context = exc.problem or "", exc.context or ""
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    hint = "check the indentation and quoting around this line"
+    if (source.line(line) or "")[column - 1 : column] == "\t":
+        hint = "indent with spaces, never tabs"
+    elif "quoted scalar" in context and exc.context_mark is not None:
+        # Point at the quote that was opened, not at the end of the file.
+        line, column = exc.context_mark.line + 1, exc.context_mark.column + 1
+        hint = "close the quote you opened here, or remove it"
+    elif "mapping values are not allowed" in problem:
+        hint = "a value that contains ': ' must be put in quotes"
+    message = f"YAML syntax error: {problem or context}"
+    return LoadError(line, column, message, hint)
+
+
+def _compose_node(parser: _Parser, depth: int) -> AnyNode:
+    event = parser.get_event()
+    line, column = event.start_mark.line + 1, event.start_mark.column + 1
+    if depth > MAX_DEPTH:
+        raise LoadError(line, column, f"nested more than {MAX_DEPTH} levels deep")
+    if isinstance(event, yaml.AliasEvent):
+        raise LoadError(
+            line,
+            column,
+            "YAML aliases (*name) are not allowed",
+            "write the value out in full where it is needed",
+        )
+    if event.anchor is not None:
+        raise LoadError(
+            line,
+            column,
+            f"YAML anchors (&{event.anchor}) are not allowed",
+            "write the value out in full where it is needed",
+        )
+    if event.tag is not None and not (isinstance(event, yaml.ScalarEvent) and event.tag == "!"):
+        raise LoadError(
+            line,
+            column,
+            f"explicit YAML tag {event.tag} is not allowed",
+            "remove the tag: every field already has its type",
+        )
+    if isinstance(event, yaml.ScalarEvent):
+        return Scalar(line, column, event.value, plain=not event.style and event.tag is None)
+    if isinstance(event, yaml.SequenceStartEvent):
+        items = []
+        while not _peek_is(parser, yaml.SequenceEndEvent):
+            items.append(_compose_node(parser, depth + 1))
+        parser.get_event()
+        return Sequence(line, column, tuple(items))
+    items_m: list[tuple[Scalar, AnyNode]] = []
+    keys: dict[str, int] = {}
+    while not _peek_is(parser, yaml.MappingEndEvent):
+        key = _compose_node(parser, depth + 1)
+        if not isinstance(key, Scalar):
+            raise LoadError(
+                key.line, key.column, "a key must be a plain name, not a list or mapping"
+            )
+        if key.value == "<<" and key.plain:
+            raise LoadError(
+                key.line,
+                key.column,
+                "YAML merge keys (<<) are not allowed",
+                "write the fields out in full",
+            )
+        if key.value in keys:
+            first = items_m[keys[key.value]][0]
+            raise LoadError(
+                key.line,
+                key.column,
+                f"duplicate key '{key.value}'",
+                f"'{key.value}' is already set on line {first.line}; keep one of them",
+            )
+        keys[key.value] = len(items_m)
+        items_m.append((key, _compose_node(parser, depth + 1)))
+    parser.get_event()
+    return Mapping(line, column, tuple(items_m), keys)

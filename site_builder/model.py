@@ -532,11 +532,11 @@ class Dataset:
 
     @property
     def default_language(self) -> str:
-        return self.site.default_language or self.site.languages[0]
+        return str(self.site.default_language or self.site.languages[0])
 
     @property
     def languages(self) -> tuple[str, ...]:
-        return tuple(self.site.languages)
+        return tuple(str(code) for code in self.site.languages)
 
     def countries(self) -> list[str]:
         """Every country that has a roadmap folder, upper case, sorted."""

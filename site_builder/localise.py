@@ -1,0 +1,127 @@
+"""Everything that depends on the reader's language: interface strings, CLDR and fallback.
+
+Interface strings live in gettext catalogs (`locales/<lang>/LC_MESSAGES/messages.po`),
+compiled in memory when first needed, so translators work on plain `.po` files. Names of
+countries and languages, dates, numbers and money come from CLDR through Babel.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_skeleton
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal
+from babel.support import NullTranslations, Translations
+
+from site_builder.model import Date, Text
+
+LOCALES_DIR = Path(__file__).parent / "locales"
+
+
+@cache
+def translations(language: str) -> NullTranslations:
+    """The interface catalog of a language; English message ids when there is none."""
+    po = LOCALES_DIR / language.replace("-", "_") / "LC_MESSAGES" / "messages.po"
+    if not po.is_file():
+        po = LOCALES_DIR / language.split("-")[0] / "LC_MESSAGES" / "messages.po"
+    if not po.is_file():
+        return NullTranslations()
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=language.replace("-", "_"))
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(fp=buffer)
+
+
+def available_catalogs() -> list[str]:
+    return sorted(p.name for p in LOCALES_DIR.iterdir() if (p / "LC_MESSAGES").is_dir())
+
+
+@cache
+def locale_of(language: str) -> Locale:
+    return Locale.parse(language.replace("-", "_"))
+
+
+def direction(language: str) -> str:
+    return "rtl" if locale_of(language).character_order == "right-to-left" else "ltr"
+
+
+def own_name(language: str) -> str:
+    """A language's name in itself, as a language switcher shows it."""
+    name = locale_of(language).get_display_name(locale_of(language)) or language
+    return name[:1].upper() + name[1:]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A Text resolved for a page: the words, their real language, whether it fell back."""
+
+    value: str
+    language: str
+    fallback: bool
+
+
+class Localiser:
+    """Formats data for one page language, following the contract's fallback order."""
+
+    def __init__(self, language: str, default: str, languages: tuple[str, ...]):
+        self.language = language
+        self.default = default
+        self.order = [language, default, *languages]
+        self.locale = locale_of(language)
+        self.catalog = translations(language)
+        self.direction = direction(language)
+
+    def gettext(self, message: str) -> str:
+        return self.catalog.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        return self.catalog.ngettext(singular, plural, count)
+
+    def passage(self, text: Text) -> Passage:
+        for language in self.order:
+            if language in text:
+                return Passage(text[language], language, language != self.language)
+        language, value = next(iter(text.items()))
+        return Passage(value, language, True)
+
+    def country(self, code: str) -> str:
+        return self.locale.territories.get(code, code)
+
+    def language_name(self, code: str) -> str:
+        return self.locale.languages.get(code.replace("-", "_"), code)
+
+    def date(self, value: Date) -> str:
+        if value.precision == "year":
+            return format_skeleton("y", value.earliest(), locale=self.locale)
+        if value.precision == "month":
+            return format_skeleton("yMMMM", value.earliest(), locale=self.locale)
+        return format_date(value.earliest(), "long", locale=self.locale)
+
+    def number(self, value: float) -> str:
+        return format_decimal(value, locale=self.locale)
+
+    def money(self, amount: float, currency: str | None) -> str:
+        if currency is None:
+            return self.number(amount)
+        whole = float(amount).is_integer()
+        return format_currency(amount, currency, locale=self.locale,
+                               currency_digits=not whole,
+                               format=None if not whole else self._whole_money_pattern())
+
+    def _whole_money_pattern(self) -> str:
+        pattern = self.locale.currency_formats["standard"].pattern
+        return pattern.split(";")[0].replace(".00", "").replace(",00", "")
+
+    def sort_key(self, text: str) -> str:
+        """A sort key that ignores case and accents, good enough for lists of names."""
+        decomposed = unicodedata.normalize("NFKD", text.casefold())
+        return "".join(c for c in decomposed if not unicodedata.combining(c))

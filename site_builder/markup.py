@@ -1,0 +1,83 @@
+"""Making data safe to place in generated Markdown pages.
+
+Two rules cover every value that comes from YAML:
+- plain Text is escaped for HTML *and* Markdown, so it is shown as written and can never
+  become a tag, a link or emphasis;
+- RichText is converted to HTML here, with raw HTML switched off, then cleaned by nh3
+  against an explicit allow-list of tags, attributes and URL schemes. The result goes into
+  the page as a raw HTML block, which the engine passes through untouched.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import cache
+from urllib.parse import urlsplit
+
+import markdown
+import nh3
+from markupsafe import Markup
+
+ALLOWED_TAGS = {"p", "em", "strong", "ul", "ol", "li", "a", "code", "br", "blockquote"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+ALLOWED_SCHEMES = {"http", "https", "mailto"}
+
+# Python-Markdown's backslash-escapable characters, plus `|` of the tables extension.
+# `<`, `>` and `&` are turned into entities before, and entities contain none of these.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+
+
+def escape_text(value: object) -> Markup:
+    """Escape a value for HTML and for Markdown, folding line breaks into spaces."""
+    text = " ".join(str(value).split())
+    escaped = html.escape(text, quote=False)
+    return Markup(_MARKDOWN_SPECIAL.sub(r"\\\1", escaped))
+
+
+def escape_attribute(value: object) -> Markup:
+    return Markup(html.escape(str(value), quote=True))
+
+
+def safe_href(url: str) -> str | None:
+    """The URL if it is http(s), mailto or site-relative; None for anything else."""
+    url = url.strip()
+    if url.startswith(("//", "\\\\", "/\\", "\\/")):
+        return None  # protocol-relative: another host
+    parts = urlsplit(url)
+    if parts.scheme:
+        return url if parts.scheme.lower() in ALLOWED_SCHEMES else None
+    if any(ord(c) < 32 for c in url) or ":" in url.split("/")[0]:
+        return None
+    return url
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "href":
+        return safe_href(value)
+    return value
+
+
+@cache
+def _converter() -> markdown.Markdown:
+    md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+    # With these removed, raw HTML in the source is escaped as text instead of passed on.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return md
+
+
+def rich_html(source: str) -> str:
+    """Markdown (paragraphs, emphasis, lists, links) to clean HTML."""
+    md = _converter()
+    md.reset()
+    converted = md.convert(source)
+    return nh3.clean(
+        converted,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_SCHEMES,
+        attribute_filter=_filter_attribute,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )

@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any, Literal, get_args, get_origin
 
 from site_builder.errors import Problem
-from site_builder.model import Date, Invalid, Text
+from site_builder.model import Date, Invalid, Name, Text
 from site_builder.source import AnyNode, Mapping, Scalar, Sequence, SourceFile
 
 INVALID: Any = type(
@@ -156,7 +156,12 @@ class Reader:
     def read_text(self, node: AnyNode, cls: type[Text], path: str) -> Any:
         if isinstance(node, Scalar):
             text = self._text_value(node, path, cls)
-            return INVALID if text is None else cls({self.default: text})
+            if text is None:
+                return INVALID
+            value = cls({self.default: text})
+            if issubclass(cls, Name):
+                value.neutral = True
+            return value
         if isinstance(node, Mapping):
             result = cls()
             for key, value in node.items:

@@ -20,7 +20,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
 from babel.support import NullTranslations, Translations
 
-from site_builder.model import Date, Text
+from site_builder.model import Date, Name, Text
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 
@@ -87,6 +87,8 @@ class Localiser:
         return self.catalog.ngettext(singular, plural, count)
 
     def passage(self, text: Text) -> Passage:
+        if isinstance(text, Name) and text.neutral:
+            return Passage(next(iter(text.values())), self.language, False)
         for language in self.order:
             if language in text:
                 return Passage(text[language], language, language != self.language)

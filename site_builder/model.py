@@ -232,6 +232,14 @@ class RichText(Text):
     max_length = 20000
 
 
+class Name(Text):
+    """A proper name: a single string is the same in every language (no translation is
+    expected); `{lang: name}` gives its spelling per language."""
+
+    max_length = 300
+    neutral: bool = False
+
+
 def _show(raw: str) -> str:
     return raw if len(raw) <= 40 else raw[:37] + "..."
 
@@ -305,7 +313,7 @@ class Site:
 class Contact:
     """Who answers questions about the roadmap."""
 
-    name: Text | None = spec("Name of the person or office.")
+    name: Name | None = spec("Name of the person or office.")
     email: Email | None = spec("One e-mail address.")
     url: Url | None = spec("A web page.")
 
@@ -324,7 +332,7 @@ class Institution:
     """A government body that works with the diaspora."""
 
     id: Id = spec("Unique id within the file's institutions and organisations.", required=True)
-    name: Text = spec("The institution's name.", required=True)
+    name: Name = spec("The institution's name.", required=True)
     kind: InstitutionKind | None = spec("What kind of body it is.")
     since: Date | None = spec("When it was created.")
     url: Url | None = spec("Its web site.")
@@ -335,7 +343,7 @@ class Organisation:
     """A diaspora organisation the roadmap works with."""
 
     id: Id = spec("Unique id within the file's institutions and organisations.", required=True)
-    name: Text = spec("The organisation's name.", required=True)
+    name: Name = spec("The organisation's name.", required=True)
     based_in: tuple[Country, ...] = many("Countries where it is based.")
     sectors: tuple[Id, ...] = many("Sectors it works in, such as `health`.")
     capacity: Capacity | None = spec("How established it is.")
@@ -427,7 +435,7 @@ class Entrepreneurship:
 class ExternalPartner:
     """A local authority that has no roadmap on this site."""
 
-    name: Text = spec("The authority's name.", required=True)
+    name: Name = spec("The authority's name.", required=True)
     country: Country = spec("Its country.", required=True)
     wikidata: WikidataId | None = spec("Its Wikidata item.")
 
@@ -484,7 +492,7 @@ class CountryRoadmap(RoadmapBody):
 class AuthorityRoadmap(RoadmapBody):
     """The roadmap of one local authority, in `roadmaps/<cc>/<slug>.yml`."""
 
-    name: Text = spec("The authority's name.", required=True)
+    name: Name = spec("The authority's name.", required=True)
     country: Country = spec("The authority's country; must match the folder.", required=True)
     kind: AuthorityKind = spec("What kind of authority it is.", required=True)
     development_plan: Url | None = spec("Its local development plan.")

@@ -1,0 +1,171 @@
+"""The command line: `python -m site_builder build | validate | serve | render`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from site_builder import engine, pipeline
+from site_builder.config import BuildOptions, Project
+from site_builder.errors import InvalidData, Problem, SiteBuilderError
+
+EXIT_OK, EXIT_INVALID = 0, 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except InvalidData as exc:
+        report(exc.problems, getattr(args, "format", "text"))
+        return EXIT_INVALID
+    except SiteBuilderError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m site_builder",
+        description="Build a multilingual website from YAML diaspora engagement roadmaps.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="validate the roadmaps and build the site")
+    _add_inputs(build)
+    build.add_argument("--site-dir", type=Path, default=Path("site"),
+                       help="where to publish the site (default: site/)")
+    build.add_argument("--language", action="append", default=[], metavar="LANG",
+                       help="build only this language (repeatable)")
+    build.add_argument("--quiet", action="store_true", help="print only problems")
+    build.set_defaults(handler=_build)
+
+    check = commands.add_parser("validate", help="check the roadmaps, build nothing")
+    _add_inputs(check)
+    check.add_argument("--format", choices=["text", "json", "github"], default="text",
+                       help="how to print problems (default: text)")
+    check.set_defaults(handler=_validate)
+
+    serve = commands.add_parser("serve", help="preview the site, rebuilding on changes")
+    _add_inputs(serve)
+    serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT",
+                       help="address to serve on (default: 127.0.0.1:8000)")
+    serve.set_defaults(handler=_serve)
+
+    render = commands.add_parser(
+        "render", help="write each language's plain MkDocs project, without building it")
+    _add_inputs(render)
+    render.add_argument("--out", type=Path, required=True, help="folder to write into")
+    render.set_defaults(handler=_render)
+    return parser
+
+
+def _add_inputs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--roadmaps", type=Path, default=Path("roadmaps"),
+                        help="the roadmaps folder (default: roadmaps/)")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+
+def _project(args: argparse.Namespace) -> Project:
+    return Project(roadmaps=args.roadmaps)
+
+
+def report(problems: list[Problem], fmt: str = "text") -> None:
+    """Print problems to standard error in the chosen format, with a summary."""
+    if fmt == "json":
+        print(json.dumps([_as_json(p) for p in problems], ensure_ascii=False, indent=2))
+        return
+    for problem in problems:
+        if fmt == "github":
+            print(_as_github(problem))
+        else:
+            print(problem.format(), file=sys.stderr)
+    errors = sum(1 for p in problems if p.is_error)
+    warnings = len(problems) - errors
+    files = len({p.path for p in problems})
+    if problems and fmt == "text":
+        print(f"\n{errors} error(s), {warnings} warning(s) in {files} file(s)", file=sys.stderr)
+
+
+def _as_json(problem: Problem) -> dict[str, object]:
+    return {"path": problem.path, "line": problem.line, "column": problem.column,
+            "field": problem.field, "severity": str(problem.severity),
+            "message": problem.message, "hint": problem.hint}
+
+
+def _as_github(problem: Problem) -> str:
+    def escape(text: str, prop: bool = False) -> str:
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+    level = "error" if problem.is_error else "warning"
+    message = f"{problem.field}: {problem.message}" if problem.field else problem.message
+    if problem.hint:
+        message += f"\nhint: {problem.hint}"
+    return (f"::{level} file={escape(problem.path, True)},line={problem.line},"
+            f"col={problem.column},title={escape('roadmap ' + level, True)}::{escape(message)}")
+
+
+def _validate(args: argparse.Namespace) -> int:
+    result = pipeline.validate(_project(args), strict=args.strict)
+    report(result.problems, args.format)
+    if result.dataset is None:
+        return EXIT_INVALID
+    if args.format == "text":
+        count = len(result.dataset.roadmaps)
+        print(f"{count} roadmap(s) valid in {args.roadmaps}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _build(args: argparse.Namespace) -> int:
+    quiet = args.quiet or not sys.stderr.isatty()
+    options = BuildOptions(project=_project(args), site_dir=args.site_dir, strict=args.strict,
+                           languages=tuple(args.language))
+    result = pipeline.build(options, progress=None if quiet else _progress)
+    report(result.warnings)
+    if not args.quiet:
+        total = sum(result.pages.values())
+        print(f"built {total} pages in {len(result.languages)} language(s) into {args.site_dir}",
+              file=sys.stderr)
+    return EXIT_OK
+
+
+def _progress(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _render(args: argparse.Namespace) -> int:
+    dataset, warnings = pipeline.load_or_fail(_project(args), strict=args.strict)
+    report(warnings)
+    configs = pipeline.render_projects(dataset, _project(args), args.out)
+    for language, config in configs.items():
+        print(f"{language}: {config}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    host, _, port = args.dev_addr.rpartition(":")
+    project = _project(args)
+    preview = Path(tempfile.mkdtemp(prefix="site-builder-serve-")) / "site"
+    options = BuildOptions(project=project, site_dir=preview, strict=args.strict)
+
+    def rebuild() -> None:
+        try:
+            pipeline.build(options, progress=_progress)
+        except InvalidData as exc:
+            report(exc.problems)
+            print("the preview keeps the last good build", file=sys.stderr)
+        except SiteBuilderError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+
+    pipeline.build(options, progress=_progress)
+    print(f"serving on http://{host}:{port}/ (Ctrl+C to stop)", file=sys.stderr)
+    engine.serve_folder(preview, rebuild, [project.roadmaps, project.docs, project.themes,
+                                           project.base_config], host, int(port))
+    return EXIT_OK

@@ -1,0 +1,25 @@
+"""Files at the root of the published site, above the language folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from site_builder.localise import direction, own_name
+from site_builder.model import Dataset
+from site_builder.render import LanguageInfo
+
+
+def write_root_files(dataset: Dataset, site: Path) -> None:
+    """`index.html`: send visitors to a language, by redirect or by plain links."""
+    env = Environment(loader=PackageLoader("site_builder", "templates"),
+                      autoescape=select_autoescape(default=True), trim_blocks=True,
+                      lstrip_blocks=True)
+    default = dataset.default_language
+    languages = [LanguageInfo(code, own_name(code), direction(code)) for code in dataset.languages]
+    languages.sort(key=lambda lang: lang.code != default)
+    page = env.get_template("root_index.html.j2").render(
+        site_name=dataset.site.title.get(default) or next(iter(dataset.site.title.values())),
+        default=languages[0], languages=languages, codes=[lang.code for lang in languages])
+    (site / "index.html").write_text(page, "utf-8")

@@ -171,9 +171,8 @@ def serve_folder(root: Path, rebuild: Callable[[], None], watched: list[Path], h
     for path in watched:
         if path.exists():
             server.watch(str(path))
-    server.serve()
     try:
-        server.wait_for_shutdown() if hasattr(server, "wait_for_shutdown") else server._shutdown.wait()
+        server.serve()  # blocks, rebuilding on changes, until interrupted
     except KeyboardInterrupt:
         pass
     finally:

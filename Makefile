@@ -1,0 +1,41 @@
+# Two commands matter: `make site` builds the example site, `make test` runs every test.
+# Both set up .venv on first use; nothing else needs installing but Python 3.11+.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: site test serve validate lint catalogs clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/python -m site_builder build
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+serve: $(STAMP)
+	$(BIN)/python -m site_builder serve
+
+validate: $(STAMP)
+	$(BIN)/python -m site_builder validate
+
+lint: $(STAMP)
+	$(BIN)/ruff check site_builder tests
+	$(BIN)/ruff format --check site_builder tests
+
+# Extract interface strings into the template and merge them into every catalog.
+catalogs: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -o site_builder/locales/messages.pot \
+		--no-location --sort-output --omit-header --project diaspora-roadmaps .
+	$(BIN)/pybabel update -i site_builder/locales/messages.pot -d site_builder/locales \
+		--no-location --omit-header --ignore-obsolete
+
+clean:
+	rm -rf site .site.* $(VENV) *.egg-info .pytest_cache .ruff_cache .hypothesis

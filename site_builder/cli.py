@@ -43,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="where to publish the site (default: site/)")
     build.add_argument("--language", action="append", default=[], metavar="LANG",
                        help="build only this language (repeatable)")
+    build.add_argument("--base-path", default="/", metavar="PATH",
+                       help="URL path the site is served under (default: /)")
     build.add_argument("--quiet", action="store_true", help="print only problems")
     build.set_defaults(handler=_build)
 
@@ -126,7 +128,9 @@ def _validate(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     quiet = args.quiet or not sys.stderr.isatty()
     options = BuildOptions(project=_project(args), site_dir=args.site_dir, strict=args.strict,
-                           languages=tuple(args.language))
+                           languages=tuple(args.language),
+                           base_path="/" + args.base_path.strip("/") + "/" if args.base_path.strip("/")
+                           else "/")
     result = pipeline.build(options, progress=None if quiet else _progress)
     report(result.warnings)
     if not args.quiet:

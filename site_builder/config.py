@@ -38,3 +38,7 @@ class BuildOptions:
 
     languages: tuple[str, ...] = ()
     """Build only these languages (all when empty)."""
+
+    base_path: str = "/"
+    """The URL path the site is served under (`/` at a domain's root, `/roadmaps/` below
+    it); used by pages that can be shown at any URL, such as the 404 page."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import logging
 import os
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -91,6 +92,7 @@ def _config_for(rendered: RenderedLanguage, base_config: Path) -> dict[str, Any]
     # download every language's sitemap.
     extra["alternate"] = len(rendered.languages) > 1
     config = dict(base)
+    config["plugins"] = _plugins_for(rendered, base.get("plugins") or ["search"])
     config.update({
         # Material prints the site name without escaping it.
         "site_name": html.escape(rendered.site_name, quote=False),
@@ -108,6 +110,27 @@ def _config_for(rendered: RenderedLanguage, base_config: Path) -> dict[str, Any]
     for key in ("repo_url", "repo_name", "edit_uri", "site_url"):
         config.pop(key, None)  # a repo_url on GitHub makes Material call GitHub's API
     return config
+
+
+def _plugins_for(rendered: RenderedLanguage, plugins: list[Any]) -> list[Any]:
+    """The base plugins, with the search index stemmed for the page's language (and for
+    the default language, whose text fills untranslated passages) where lunr has one."""
+    stemmers = [code for code in dict.fromkeys([rendered.language, rendered.default_language])
+                if _lunr_supports(code)] or ["en"]
+    result = []
+    for plugin in plugins:
+        if _extension_name(plugin) == "search":
+            options = dict(plugin["search"]) if isinstance(plugin, dict) else {}
+            options["lang"] = stemmers
+            plugin = {"search": options}
+        result.append(plugin)
+    return result
+
+
+def _lunr_supports(language: str) -> bool:
+    code = language.split("-")[0]
+    lunr = _material_dir() / "assets" / "javascripts" / "lunr" / "min" / f"lunr.{code}.min.js"
+    return code == "en" or lunr.is_file()
 
 
 def _extension_name(entry: Any) -> str:
@@ -136,8 +159,11 @@ class _WarningCounter(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def build_project(config_file: Path, site_dir: Path) -> None:
-    """Build one MkDocs project into `site_dir`; any engine warning fails the build."""
+def build_project(config_file: Path, site_dir: Path, url_path: str = "/") -> None:
+    """Build one MkDocs project into `site_dir`, served at `url_path` (such as `/fr/`).
+
+    Any engine warning fails the build.
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -160,6 +186,17 @@ def build_project(config_file: Path, site_dir: Path) -> None:
     finally:
         mkdocs_log.removeHandler(counter)
         mkdocs_log.setLevel(previous_level)
+    _anchor_404(site_dir / "404.html", url_path)
+
+
+def _anchor_404(page: Path, url_path: str) -> None:
+    """MkDocs writes the 404 page's links from the server root, as it can be shown at any
+    URL; each language's lives under its own path, so its links must start there."""
+    if not page.is_file():
+        return
+    html = page.read_text("utf-8")
+    fixed = re.sub(r'((?:href|src)=")/(?!/)', lambda m: m.group(1) + url_path, html)
+    page.write_text(fixed, "utf-8")
 
 
 def serve_folder(root: Path, rebuild: Callable[[], None], watched: list[Path], host: str,

@@ -76,7 +76,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         for language in languages:
             started = time.perf_counter()
             configs = render_projects(dataset, project, Path(work), (language,))
-            engine.build_project(configs[language], publisher.staging / language)
+            engine.build_project(configs[language], publisher.staging / language,
+                                 f"{options.base_path}{language}/")
             result.pages[language] = sum(
                 1 for _ in (publisher.staging / language).rglob("index.html"))
             result.seconds[language] = time.perf_counter() - started

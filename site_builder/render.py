@@ -47,6 +47,7 @@ class RenderedLanguage:
     """What the engine needs to build one language: pages, navigation and names."""
 
     language: str
+    default_language: str
     direction: str
     site_name: str
     site_description: str | None
@@ -242,6 +243,7 @@ class Renderer:
         site = dataset.site
         result = RenderedLanguage(
             language=self.language,
+            default_language=dataset.default_language,
             direction=loc.direction,
             site_name=loc.passage(site.title).value,
             site_description=loc.passage(site.description).value if site.description else None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -12,7 +13,8 @@ from site_builder.render import LanguageInfo
 
 
 def write_root_files(dataset: Dataset, site: Path) -> None:
-    """`index.html`: send visitors to a language, by redirect or by plain links."""
+    """`index.html` sends visitors to a language, by redirect or by plain links;
+    `404.html` is the default language's, for servers that show the root one."""
     env = Environment(loader=PackageLoader("site_builder", "templates"),
                       autoescape=select_autoescape(default=True), trim_blocks=True,
                       lstrip_blocks=True)
@@ -23,3 +25,6 @@ def write_root_files(dataset: Dataset, site: Path) -> None:
         site_name=dataset.site.title.get(default) or next(iter(dataset.site.title.values())),
         default=languages[0], languages=languages, codes=[lang.code for lang in languages])
     (site / "index.html").write_text(page, "utf-8")
+    default_404 = site / default / "404.html"
+    if default_404.is_file():
+        shutil.copyfile(default_404, site / "404.html")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from site_builder.model import AuthorityRoadmap, Dataset, ExternalPartner, TwinningLink
 
@@ -37,8 +37,10 @@ def twinning_of(dataset: Dataset, roadmap_id: str) -> list[TwinningEnd]:
                 ends.append(TwinningEnd(None, link.partner, link, True, False))
                 continue
             listed.add(link.partner)
-            ends.append(TwinningEnd(link.partner, None, link, True,
-                                    _declares(dataset, link.partner, roadmap_id)))
+            other_end = _entry(dataset, link.partner, roadmap_id)
+            if other_end is not None:
+                link = _completed(link, other_end)
+            ends.append(TwinningEnd(link.partner, None, link, True, other_end is not None))
     for other in dataset.roadmaps.values():
         if other.id in listed or not isinstance(other.data, AuthorityRoadmap):
             continue
@@ -48,7 +50,16 @@ def twinning_of(dataset: Dataset, roadmap_id: str) -> list[TwinningEnd]:
     return ends
 
 
-def _declares(dataset: Dataset, roadmap_id: str, partner_id: str) -> bool:
+def _entry(dataset: Dataset, roadmap_id: str, partner_id: str) -> TwinningLink | None:
+    """The entry for `partner_id` in `roadmap_id`'s twinning list, if it declares one."""
     other = dataset.roadmaps.get(roadmap_id)
-    return other is not None and isinstance(other.data, AuthorityRoadmap) and any(
-        link.partner == partner_id for link in other.data.twinning)
+    if other is None or not isinstance(other.data, AuthorityRoadmap):
+        return None
+    return next((link for link in other.data.twinning if link.partner == partner_id), None)
+
+
+def _completed(own: TwinningLink, other: TwinningLink) -> TwinningLink:
+    """This end's entry, with what it leaves out taken from the other end's."""
+    missing = {name: getattr(other, name) for name in ("since", "until", "diaspora", "description")
+               if getattr(own, name) is None and getattr(other, name) is not None}
+    return replace(own, **missing) if missing else own

@@ -1,0 +1,80 @@
+"""Shared helpers: copies of roadmap folders to edit, builds into tmp_path, tree digests."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from site_builder.cli import main
+
+TESTS = Path(__file__).parent
+FIXTURES = TESTS / "fixtures"
+CONTRACT = FIXTURES / "contract"
+PROJECT_ROOT = TESTS.parent
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture(autouse=True)
+def _project_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands run from the project root, where mkdocs.yml, docs/ and themes/ are."""
+    monkeypatch.chdir(PROJECT_ROOT)
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]):
+    def _run(*args: str | Path) -> Run:
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    return _run
+
+
+@pytest.fixture
+def roadmaps(tmp_path: Path):
+    """A fresh copy of a fixture folder (the contract's by default) to edit in a test."""
+
+    def _copy(source: Path = CONTRACT) -> Path:
+        target = tmp_path / "roadmaps"
+        shutil.copytree(source, target)
+        return target
+
+    return _copy
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.fixture(scope="session")
+def contract_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The contract roadmaps built once for the tests that only read the result."""
+    site = tmp_path_factory.mktemp("contract") / "site"
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(PROJECT_ROOT)
+    try:
+        assert main(["build", "--quiet", "--roadmaps", str(CONTRACT), "--site-dir", str(site)]) == 0
+    finally:
+        os.chdir(cwd)
+    return site

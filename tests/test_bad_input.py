@@ -1,0 +1,171 @@
+"""Bad input fails `validate` and `build` with file, line and field, and leaves the site alone.
+
+Each case edits one file of a copy of the contract's roadmaps. The expected line is the
+line the edit lands on, so the cases stay right when the fixture changes.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import edit, tree_digest
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    file: str
+    old: str
+    new: str
+    field: str
+    message: str  # a regular expression the message must match
+    hint: str | None = None
+    line_offset: int = 0  # when the problem is reported on a line after the edit's first
+    line: int | None = None  # when it is reported elsewhere (a missing field: its mapping)
+
+
+CASES = [
+    Case("duplicate-key", "ml/country.yml", "role: origin\n", "role: origin\nrole: destination\n",
+         "", "duplicate key 'role'", "already set on line", line_offset=1),
+    Case("unknown-field", "ml/country.yml", "partner_countries:", "partner_countrys:",
+         "partner_countrys", "unknown field 'partner_countrys'", "did you mean 'partner_countries'"),
+    Case("wrong-enumeration", "ml/country.yml", "    kind: ministry", "    kind: ministery",
+         "institutions[0].kind", "'ministery' is not one of ministry", "did you mean 'ministry'"),
+    Case("dangling-lead", "ml/country.yml", "    lead: mme", "    lead: mmee",
+         "commitments[0].lead", "'mmee' is not an institution or organisation of this file",
+         "did you mean 'mme'"),
+    Case("dangling-participant", "ml/country.yml", "participants: [mme, hcme,",
+         "participants: [mme, hcm,", "dialogue[0].participants[1]", "'hcm' is not an institution"),
+    Case("dangling-outcome", "ml/country.yml", "outcome: monitoring", "outcome: monitorin",
+         "commitments[1].outcome", "'monitorin' is not an outcome", "did you mean 'monitoring'"),
+    Case("dangling-twinning-partner", "fr/montreuil.yml", "partner: ml/yelimane",
+         "partner: ml/yelimanee", "twinning[0].partner", "no roadmap 'ml/yelimanee' on this site",
+         "did you mean 'ml/yelimane'"),
+    Case("malformed-date", "ml/country.yml", "updated: 2008-03-15", "updated: 2008-3-15",
+         "updated", "'2008-3-15' is not a date", "YYYY-MM"),
+    Case("impossible-date", "ml/country.yml", "updated: 2008-03-15", "updated: 2008-02-30",
+         "updated", "is not a day of the calendar", "February 2008 has 29 days"),
+    Case("end-before-start", "fr/country.yml", "end: 2009-06", "end: 2006",
+         "commitments[1].end", "2006 is before start 2007-09"),
+    Case("unknown-language", "ml/country.yml", "      fr: Nombre de projets cofinancés",
+         "      de: Anzahl der Projekte", "commitments[0].indicators[0].de",
+         "'de' is not a language of the site"),
+    Case("lower-case-country", "ml/country.yml", "partner_countries: [FR, BE, CI, ES]",
+         "partner_countries: [FR, be, CI, ES]", "partner_countries[1]",
+         "'be' is not a valid country code", "upper case: BE"),
+    Case("folder-and-country-disagree", "be/country.yml", "country: BE", "country: FR",
+         "country", "country FR does not match the folder 'be/'"),
+    Case("duplicate-id", "ml/country.yml", "  - id: hcme", "  - id: mme",
+         "institutions[1].id", "id 'mme' is already used by institutions\\[0\\]"),
+    Case("missing-required", "ml/country.yml", "role: origin\n", "", "role",
+         "required field 'role' is missing", "add 'role:'", line=2),
+    Case("empty-value", "ml/country.yml", "updated: 2008-03-15", "updated:", "updated",
+         "value is empty"),
+    Case("anchor", "ml/country.yml", "partner_countries: [FR, BE, CI, ES]",
+         "partner_countries: &c [FR, BE, CI, ES]", "", "YAML anchors \\(&c\\) are not allowed"),
+    Case("boolean-yes", "ml/country.yml", "women_led: true", "women_led: yes",
+         "organisations[1].women_led", "'yes' is not true or false"),
+]
+
+
+@pytest.fixture(scope="module")
+def previous_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from site_builder.cli import main
+    from tests.conftest import CONTRACT, PROJECT_ROOT
+
+    site = tmp_path_factory.mktemp("previous") / "site"
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(PROJECT_ROOT)
+    try:
+        assert main(["build", "--quiet", "--roadmaps", str(CONTRACT), "--site-dir", str(site)]) == 0
+    finally:
+        os.chdir(cwd)
+    return site
+
+
+def _expected_line(original: str, case: Case) -> int:
+    if case.line is not None:
+        return case.line
+    return original.count("\n", 0, original.index(case.old)) + 1 + case.line_offset
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_bad_input_is_reported_and_leaves_the_site(case: Case, roadmaps, run, tmp_path: Path,
+                                                    previous_site: Path) -> None:
+    data = roadmaps()
+    target = data / case.file
+    line = _expected_line(target.read_text("utf-8"), case)
+    edit(target, case.old, case.new)
+    site = tmp_path / "site"
+    shutil.copytree(previous_site, site)
+    before = tree_digest(site)
+
+    checked = run("validate", "--roadmaps", data)
+    built = run("build", "--roadmaps", data, "--site-dir", site)
+
+    field = f"{case.field}: " if case.field else ""
+    pattern = rf"^{re.escape(str(target))}:{line}:\d+: {re.escape(field)}.*{case.message}"
+    for result in (checked, built):
+        assert result.code == 1
+        assert re.search(pattern, result.err, re.MULTILINE), result.err
+        if case.hint:
+            assert "hint: " in result.err and case.hint in result.err
+        assert "Traceback" not in result.err
+    assert tree_digest(site) == before
+    assert sorted(p.name for p in site.parent.iterdir() if p.name.startswith(".site.build")) == []
+
+
+def test_all_problems_of_all_files_are_reported_sorted(roadmaps, run) -> None:
+    data = roadmaps()
+    edit(data / "ml/country.yml", "    kind: council", "    kind: councel")
+    edit(data / "ml/country.yml", "partner_countries:", "partner_countrys:")
+    edit(data / "fr/montreuil.yml", "status: dormant", "status: asleep")
+    edit(data / "be/country.yml", "published: 2007-06", "published: June 2007")
+    result = run("validate", "--roadmaps", data)
+    assert result.code == 1
+    headlines = [line for line in result.err.splitlines() if re.match(r"^\S+:\d+:\d+: ", line)]
+    assert len(headlines) == 4
+    keys = [(h.split(":")[0], int(h.split(":")[1])) for h in headlines]
+    assert keys == sorted(keys)
+    assert "4 error(s), 0 warning(s) in 3 file(s)" in result.err
+
+
+def test_one_syntax_error_per_file_and_other_files_still_checked(roadmaps, run) -> None:
+    data = roadmaps()
+    edit(data / "ml/yelimane.yml", "kind: district", "kind: [district")
+    edit(data / "be/country.yml", "role: destination", "role: host")
+    result = run("validate", "--roadmaps", data)
+    assert result.code == 1
+    assert re.search(r"ml/yelimane\.yml:\d+:\d+: YAML syntax error", result.err)
+    assert re.search(r"be/country\.yml:3:7: role: 'host' is not one of", result.err)
+    assert result.err.count("YAML syntax error") == 1
+
+
+def test_one_sided_twinning_is_a_warning_and_an_error_when_strict(roadmaps, run, tmp_path) -> None:
+    data = roadmaps()
+    text = (data / "ml/yelimane.yml").read_text("utf-8")
+    start = text.index("twinning:")
+    end = text.index("dialogue:")
+    (data / "ml/yelimane.yml").write_text(text[:start] + text[end:], "utf-8")
+
+    relaxed = run("validate", "--roadmaps", data)
+    assert relaxed.code == 0
+    assert re.search(r"fr/montreuil\.yml:16:14: warning: twinning\[0\]\.partner: "
+                     r"\S*ml/yelimane\.yml does not list this link back", relaxed.err)
+    strict = run("validate", "--strict", "--roadmaps", data)
+    assert strict.code == 1
+    assert "fr/montreuil.yml:16:14: twinning[0].partner:" in strict.err
+    site = tmp_path / "site"
+    assert run("build", "--strict", "--roadmaps", data, "--site-dir", site).code == 1
+    assert not site.exists()
+    assert run("build", "--quiet", "--roadmaps", data, "--site-dir", site).code == 0
+    # The link shows at both ends even though only one declares it, flagged as one-sided.
+    yelimane = (site / "en/ml/yelimane/index.html").read_text("utf-8")
+    assert "Montreuil" in yelimane and "Only the partner" in yelimane

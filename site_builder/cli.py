@@ -34,34 +34,57 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m site_builder",
-        description="Build a multilingual website from YAML diaspora engagement roadmaps.")
+        description="Build a multilingual website from YAML diaspora engagement roadmaps.",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     build = commands.add_parser("build", help="validate the roadmaps and build the site")
     _add_inputs(build)
-    build.add_argument("--site-dir", type=Path, default=Path("site"),
-                       help="where to publish the site (default: site/)")
-    build.add_argument("--language", action="append", default=[], metavar="LANG",
-                       help="build only this language (repeatable)")
-    build.add_argument("--base-path", default="/", metavar="PATH",
-                       help="URL path the site is served under (default: /)")
+    build.add_argument(
+        "--site-dir",
+        type=Path,
+        default=Path("site"),
+        help="where to publish the site (default: site/)",
+    )
+    build.add_argument(
+        "--language",
+        action="append",
+        default=[],
+        metavar="LANG",
+        help="build only this language (repeatable)",
+    )
+    build.add_argument(
+        "--base-path",
+        default="/",
+        metavar="PATH",
+        help="URL path the site is served under (default: /)",
+    )
     build.add_argument("--quiet", action="store_true", help="print only problems")
     build.set_defaults(handler=_build)
 
     check = commands.add_parser("validate", help="check the roadmaps, build nothing")
     _add_inputs(check)
-    check.add_argument("--format", choices=["text", "json", "github"], default="text",
-                       help="how to print problems (default: text)")
+    check.add_argument(
+        "--format",
+        choices=["text", "json", "github"],
+        default="text",
+        help="how to print problems (default: text)",
+    )
     check.set_defaults(handler=_validate)
 
     serve = commands.add_parser("serve", help="preview the site, rebuilding on changes")
     _add_inputs(serve)
-    serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT",
-                       help="address to serve on (default: 127.0.0.1:8000)")
+    serve.add_argument(
+        "--dev-addr",
+        default="127.0.0.1:8000",
+        metavar="HOST:PORT",
+        help="address to serve on (default: 127.0.0.1:8000)",
+    )
     serve.set_defaults(handler=_serve)
 
     render = commands.add_parser(
-        "render", help="write each language's plain MkDocs project, without building it")
+        "render", help="write each language's plain MkDocs project, without building it"
+    )
     _add_inputs(render)
     render.add_argument("--out", type=Path, required=True, help="folder to write into")
     render.set_defaults(handler=_render)
@@ -69,8 +92,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_inputs(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--roadmaps", type=Path, default=Path("roadmaps"),
-                        help="the roadmaps folder (default: roadmaps/)")
+    parser.add_argument(
+        "--roadmaps",
+        type=Path,
+        default=Path("roadmaps"),
+        help="the roadmaps folder (default: roadmaps/)",
+    )
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
 
@@ -96,9 +123,15 @@ def report(problems: list[Problem], fmt: str = "text") -> None:
 
 
 def _as_json(problem: Problem) -> dict[str, object]:
-    return {"path": problem.path, "line": problem.line, "column": problem.column,
-            "field": problem.field, "severity": str(problem.severity),
-            "message": problem.message, "hint": problem.hint}
+    return {
+        "path": problem.path,
+        "line": problem.line,
+        "column": problem.column,
+        "field": problem.field,
+        "severity": str(problem.severity),
+        "message": problem.message,
+        "hint": problem.hint,
+    }
 
 
 def _as_github(problem: Problem) -> str:
@@ -110,8 +143,10 @@ def _as_github(problem: Problem) -> str:
     message = f"{problem.field}: {problem.message}" if problem.field else problem.message
     if problem.hint:
         message += f"\nhint: {problem.hint}"
-    return (f"::{level} file={escape(problem.path, True)},line={problem.line},"
-            f"col={problem.column},title={escape('roadmap ' + level, True)}::{escape(message)}")
+    return (
+        f"::{level} file={escape(problem.path, True)},line={problem.line},"
+        f"col={problem.column},title={escape('roadmap ' + level, True)}::{escape(message)}"
+    )
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -127,16 +162,21 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     quiet = args.quiet or not sys.stderr.isatty()
-    options = BuildOptions(project=_project(args), site_dir=args.site_dir, strict=args.strict,
-                           languages=tuple(args.language),
-                           base_path="/" + args.base_path.strip("/") + "/" if args.base_path.strip("/")
-                           else "/")
+    options = BuildOptions(
+        project=_project(args),
+        site_dir=args.site_dir,
+        strict=args.strict,
+        languages=tuple(args.language),
+        base_path="/" + args.base_path.strip("/") + "/" if args.base_path.strip("/") else "/",
+    )
     result = pipeline.build(options, progress=None if quiet else _progress)
     report(result.warnings)
     if not args.quiet:
         total = sum(result.pages.values())
-        print(f"built {total} pages in {len(result.languages)} language(s) into {args.site_dir}",
-              file=sys.stderr)
+        print(
+            f"built {total} pages in {len(result.languages)} language(s) into {args.site_dir}",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
@@ -170,6 +210,11 @@ def _serve(args: argparse.Namespace) -> int:
 
     pipeline.build(options, progress=_progress)
     print(f"serving on http://{host}:{port}/ (Ctrl+C to stop)", file=sys.stderr)
-    engine.serve_folder(preview, rebuild, [project.roadmaps, project.docs, project.themes,
-                                           project.base_config], host, int(port))
+    engine.serve_folder(
+        preview,
+        rebuild,
+        [project.roadmaps, project.docs, project.themes, project.base_config],
+        host,
+        int(port),
+    )
     return EXIT_OK

@@ -115,9 +115,13 @@ class Localiser:
         if currency is None:
             return self.number(amount)
         whole = float(amount).is_integer()
-        return format_currency(amount, currency, locale=self.locale,
-                               currency_digits=not whole,
-                               format=None if not whole else self._whole_money_pattern())
+        return format_currency(
+            amount,
+            currency,
+            locale=self.locale,
+            currency_digits=not whole,
+            format=None if not whole else self._whole_money_pattern(),
+        )
 
     def _whole_money_pattern(self) -> str:
         pattern = self.locale.currency_formats["standard"].pattern

@@ -53,14 +53,16 @@ def load_or_fail(project: Project, *, strict: bool) -> tuple[Dataset, list[Probl
     return report.dataset, report.warnings
 
 
-def render_projects(dataset: Dataset, project: Project, out: Path,
-                    languages: tuple[str, ...] = ()) -> dict[str, Path]:
+def render_projects(
+    dataset: Dataset, project: Project, out: Path, languages: tuple[str, ...] = ()
+) -> dict[str, Path]:
     """Write each language's plain MkDocs project under `out/<lang>/`."""
     configs = {}
     for language in languages or dataset.languages:
         rendered = render_language(dataset, language, project.docs)
-        configs[language] = engine.write_project(rendered, project.base_config, project.themes,
-                                                 out / language)
+        configs[language] = engine.write_project(
+            rendered, project.base_config, project.themes, out / language
+        )
     return configs
 
 
@@ -71,19 +73,26 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     languages = _chosen_languages(dataset, options.languages)
     result = BuildResult(options.site_dir, list(languages), warnings=warnings)
     epoch = str(source_date_epoch(project.roadmaps))
-    with _environment(SOURCE_DATE_EPOCH=epoch), Publisher(options.site_dir) as publisher, \
-            tempfile.TemporaryDirectory(prefix="site-builder-") as work:
+    with (
+        _environment(SOURCE_DATE_EPOCH=epoch),
+        Publisher(options.site_dir) as publisher,
+        tempfile.TemporaryDirectory(prefix="site-builder-") as work,
+    ):
         for language in languages:
             started = time.perf_counter()
             configs = render_projects(dataset, project, Path(work), (language,))
-            engine.build_project(configs[language], publisher.staging / language,
-                                 f"{options.base_path}{language}/")
+            engine.build_project(
+                configs[language], publisher.staging / language, f"{options.base_path}{language}/"
+            )
             result.pages[language] = sum(
-                1 for _ in (publisher.staging / language).rglob("index.html"))
+                1 for _ in (publisher.staging / language).rglob("index.html")
+            )
             result.seconds[language] = time.perf_counter() - started
             if progress:
-                progress(f"{language}: {result.pages[language]} pages in "
-                         f"{result.seconds[language]:.1f} s")
+                progress(
+                    f"{language}: {result.pages[language]} pages in "
+                    f"{result.seconds[language]:.1f} s"
+                )
         write_root_files(dataset, publisher.staging)
         publisher.publish()
     return result
@@ -106,10 +115,19 @@ def _environment(**values: str) -> Iterator[None]:
 def _chosen_languages(dataset: Dataset, wanted: tuple[str, ...]) -> tuple[str, ...]:
     unknown = [code for code in wanted if code not in dataset.languages]
     if unknown:
-        raise InvalidData([Problem(dataset.site_path, 1, 1, "languages",
-                                   f"language '{code}' is not a language of the site",
-                                   f"the site's languages: {', '.join(dataset.languages)}")
-                           for code in unknown])
+        raise InvalidData(
+            [
+                Problem(
+                    dataset.site_path,
+                    1,
+                    1,
+                    "languages",
+                    f"language '{code}' is not a language of the site",
+                    f"the site's languages: {', '.join(dataset.languages)}",
+                )
+                for code in unknown
+            ]
+        )
     return wanted or dataset.languages
 
 
@@ -119,8 +137,14 @@ def source_date_epoch(roadmaps: Path) -> int:
     if value.isdigit():
         return int(value)
     try:
-        out = subprocess.run(["git", "log", "-1", "--format=%ct", "--", "."], cwd=roadmaps,
-                             capture_output=True, text=True, timeout=10, check=False)
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%ct", "--", "."],
+            cwd=roadmaps,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
         if out.returncode == 0 and out.stdout.strip().isdigit():
             return int(out.stdout.strip())
     except (OSError, subprocess.SubprocessError):

@@ -60,7 +60,9 @@ class Publisher:
         except BlockingIOError:
             os.close(self._lock_fd)
             self._lock_fd = None
-            raise SiteBusy(f"another build is writing {self.target}; try again when it ends") from None
+            raise SiteBusy(
+                f"another build is writing {self.target}; try again when it ends"
+            ) from None
         self._remove_leftovers()
         self.staging = Path(tempfile.mkdtemp(prefix=f"{self.prefix}build-", dir=self.parent))
         self.staging.chmod(0o755)
@@ -85,8 +87,12 @@ class Publisher:
             os.rename(self.staging, self.target)
         self._published = True
 
-    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         # After an exchange, staging holds the previous site; either way it goes.
         if self.staging != self.target:
             shutil.rmtree(self.staging, ignore_errors=True)

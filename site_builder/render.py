@@ -84,9 +84,14 @@ class Helpers:
         passage = self.loc.passage(text)
         if not passage.fallback:
             return escape_text(passage.value)
-        return Markup('<span lang="{}" dir="{}">{}</span> <span class="dr-untranslated">{}</span>').format(
-            escape_attribute(passage.language), direction(passage.language),
-            escape_text(passage.value), escape_text(self._("(not translated yet)")))
+        return Markup(
+            '<span lang="{}" dir="{}">{}</span> <span class="dr-untranslated">{}</span>'
+        ).format(
+            escape_attribute(passage.language),
+            direction(passage.language),
+            escape_text(passage.value),
+            escape_text(self._("(not translated yet)")),
+        )
 
     def rich(self, text: RichText | None) -> Markup:
         """A RichText as a raw HTML block, on its own lines."""
@@ -96,11 +101,17 @@ class Helpers:
         body = rich_html(passage.value)
         if not passage.fallback:
             return Markup('\n<div class="dr-rich">\n{}\n</div>\n').format(Markup(body))
-        note = escape_attribute(self._("Not translated yet: shown in {language}.").format(
-            language=self.loc.language_name(passage.language)))
-        return Markup('\n<div class="dr-rich dr-fallback">\n<p class="dr-untranslated">{}</p>\n'
-                      '<div lang="{}" dir="{}">\n{}\n</div>\n</div>\n').format(
-            note, escape_attribute(passage.language), direction(passage.language), Markup(body))
+        note = escape_attribute(
+            self._("Not translated yet: shown in {language}.").format(
+                language=self.loc.language_name(passage.language)
+            )
+        )
+        return Markup(
+            '\n<div class="dr-rich dr-fallback">\n<p class="dr-untranslated">{}</p>\n'
+            '<div lang="{}" dir="{}">\n{}\n</div>\n</div>\n'
+        ).format(
+            note, escape_attribute(passage.language), direction(passage.language), Markup(body)
+        )
 
     def plain(self, text: Text | None) -> str:
         """The words of a Text in the page's language, unescaped (for titles in config)."""
@@ -137,8 +148,13 @@ class Helpers:
         if funding.amount is not None:
             parts.append(escape_text(self.loc.money(funding.amount, funding.currency)))
         if funding.matching_ratio is not None:
-            parts.append(escape_text(self._("matching ratio {ratio}").format(
-                ratio=self.loc.number(funding.matching_ratio))))
+            parts.append(
+                escape_text(
+                    self._("matching ratio {ratio}").format(
+                        ratio=self.loc.number(funding.matching_ratio)
+                    )
+                )
+            )
         return Markup("; ").join(parts)
 
     def number(self, value: float) -> Markup:
@@ -189,7 +205,11 @@ class Helpers:
         return self.t(outcome.title)
 
     def group_title(self, group: str) -> Markup:
-        return escape_text(self._(GROUP_TITLES[group])) if group in GROUP_TITLES else escape_text(group)
+        return (
+            escape_text(self._(GROUP_TITLES[group]))
+            if group in GROUP_TITLES
+            else escape_text(group)
+        )
 
     def twinning(self, roadmap_id: str) -> list:
         return twinning_of(self.dataset, roadmap_id)
@@ -247,7 +267,9 @@ class Renderer:
             direction=loc.direction,
             site_name=loc.passage(site.title).value,
             site_description=loc.passage(site.description).value if site.description else None,
-            languages=[LanguageInfo(code, own_name(code), direction(code)) for code in dataset.languages],
+            languages=[
+                LanguageInfo(code, own_name(code), direction(code)) for code in dataset.languages
+            ],
         )
         countries = self._countries()
         result.pages["index.md"] = self.page("home.md.j2", "index.md", countries=countries)
@@ -256,15 +278,22 @@ class Renderer:
             roadmap = dataset.country_roadmap(country)
             authorities = dataset.authorities_of(country)
             if roadmap is not None:
-                result.pages[path] = self.page("country.md.j2", path, roadmap=roadmap, data=roadmap.data,
-                                               authorities=authorities)
+                result.pages[path] = self.page(
+                    "country.md.j2",
+                    path,
+                    roadmap=roadmap,
+                    data=roadmap.data,
+                    authorities=authorities,
+                )
             else:
-                result.pages[path] = self.page("country_index.md.j2", path, country=country,
-                                               authorities=authorities)
+                result.pages[path] = self.page(
+                    "country_index.md.j2", path, country=country, authorities=authorities
+                )
             for authority in authorities:
                 apath = page_path(authority.id)
-                result.pages[apath] = self.page("authority.md.j2", apath, roadmap=authority,
-                                                data=authority.data)
+                result.pages[apath] = self.page(
+                    "authority.md.j2", apath, roadmap=authority, data=authority.data
+                )
         result.nav.append((loc.gettext("Home"), "index.md"))
         for name, title, text in self._hand_written_pages():
             result.pages[name] = text
@@ -278,12 +307,14 @@ class Renderer:
     def _countries(self) -> list[dict[str, object]]:
         entries = []
         for country in self.dataset.countries():
-            entries.append({
-                "code": country,
-                "name": self.loc.country(country),
-                "roadmap": self.dataset.country_roadmap(country),
-                "authorities": self.dataset.authorities_of(country),
-            })
+            entries.append(
+                {
+                    "code": country,
+                    "name": self.loc.country(country),
+                    "roadmap": self.dataset.country_roadmap(country),
+                    "authorities": self.dataset.authorities_of(country),
+                }
+            )
         return sorted(entries, key=lambda e: self.loc.sort_key(str(e["name"])))
 
     def _hand_written_pages(self) -> list[tuple[str, str, str]]:
@@ -298,20 +329,30 @@ class Renderer:
                 names.update(p.name for p in folder.glob("*.md") if p.name != "index.md")
         pages = []
         for name in sorted(names):
-            chosen = next((lang for lang in [self.language, default, *self.dataset.languages]
-                           if (self.docs_dir / lang / name).is_file()), None)
+            chosen = next(
+                (
+                    lang
+                    for lang in [self.language, default, *self.dataset.languages]
+                    if (self.docs_dir / lang / name).is_file()
+                ),
+                None,
+            )
             if chosen is None:
                 continue
             text = (self.docs_dir / chosen / name).read_text("utf-8")
             title_match = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
             title = title_match.group(1).strip() if title_match else name[:-3]
             if chosen != self.language:
-                note = escape_text(self.loc.gettext(
-                    "This page is not translated yet: it is shown in {language}.").format(
-                    language=self.loc.language_name(chosen)))
-                text = (f'<p class="dr-untranslated">{note}</p>\n\n'
-                        f'<div lang="{chosen}" dir="{direction(chosen)}" markdown="1">\n\n'
-                        f"{text}\n\n</div>\n")
+                note = escape_text(
+                    self.loc.gettext(
+                        "This page is not translated yet: it is shown in {language}."
+                    ).format(language=self.loc.language_name(chosen))
+                )
+                text = (
+                    f'<p class="dr-untranslated">{note}</p>\n\n'
+                    f'<div lang="{chosen}" dir="{direction(chosen)}" markdown="1">\n\n'
+                    f"{text}\n\n</div>\n"
+                )
             pages.append((name, title, text))
         return pages
 

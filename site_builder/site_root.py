@@ -15,15 +15,21 @@ from site_builder.render import LanguageInfo
 def write_root_files(dataset: Dataset, site: Path) -> None:
     """`index.html` sends visitors to a language, by redirect or by plain links;
     `404.html` is the default language's, for servers that show the root one."""
-    env = Environment(loader=PackageLoader("site_builder", "templates"),
-                      autoescape=select_autoescape(default=True), trim_blocks=True,
-                      lstrip_blocks=True)
+    env = Environment(
+        loader=PackageLoader("site_builder", "templates"),
+        autoescape=select_autoescape(default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     default = dataset.default_language
     languages = [LanguageInfo(code, own_name(code), direction(code)) for code in dataset.languages]
     languages.sort(key=lambda lang: lang.code != default)
     page = env.get_template("root_index.html.j2").render(
         site_name=dataset.site.title.get(default) or next(iter(dataset.site.title.values())),
-        default=languages[0], languages=languages, codes=[lang.code for lang in languages])
+        default=languages[0],
+        languages=languages,
+        codes=[lang.code for lang in languages],
+    )
     (site / "index.html").write_text(page, "utf-8")
     default_404 = site / default / "404.html"
     if default_404.is_file():

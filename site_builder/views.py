@@ -60,6 +60,9 @@ def _entry(dataset: Dataset, roadmap_id: str, partner_id: str) -> TwinningLink |
 
 def _completed(own: TwinningLink, other: TwinningLink) -> TwinningLink:
     """This end's entry, with what it leaves out taken from the other end's."""
-    missing = {name: getattr(other, name) for name in ("since", "until", "diaspora", "description")
-               if getattr(own, name) is None and getattr(other, name) is not None}
+    missing = {
+        name: getattr(other, name)
+        for name in ("since", "until", "diaspora", "description")
+        if getattr(own, name) is None and getattr(other, name) is not None
+    }
     return replace(own, **missing) if missing else own

@@ -30,46 +30,162 @@ class Case:
 
 
 CASES = [
-    Case("duplicate-key", "ml/country.yml", "role: origin\n", "role: origin\nrole: destination\n",
-         "", "duplicate key 'role'", "already set on line", line_offset=1),
-    Case("unknown-field", "ml/country.yml", "partner_countries:", "partner_countrys:",
-         "partner_countrys", "unknown field 'partner_countrys'", "did you mean 'partner_countries'"),
-    Case("wrong-enumeration", "ml/country.yml", "    kind: ministry", "    kind: ministery",
-         "institutions[0].kind", "'ministery' is not one of ministry", "did you mean 'ministry'"),
-    Case("dangling-lead", "ml/country.yml", "    lead: mme", "    lead: mmee",
-         "commitments[0].lead", "'mmee' is not an institution or organisation of this file",
-         "did you mean 'mme'"),
-    Case("dangling-participant", "ml/country.yml", "participants: [mme, hcme,",
-         "participants: [mme, hcm,", "dialogue[0].participants[1]", "'hcm' is not an institution"),
-    Case("dangling-outcome", "ml/country.yml", "outcome: monitoring", "outcome: monitorin",
-         "commitments[1].outcome", "'monitorin' is not an outcome", "did you mean 'monitoring'"),
-    Case("dangling-twinning-partner", "fr/montreuil.yml", "partner: ml/yelimane",
-         "partner: ml/yelimanee", "twinning[0].partner", "no roadmap 'ml/yelimanee' on this site",
-         "did you mean 'ml/yelimane'"),
-    Case("malformed-date", "ml/country.yml", "updated: 2008-03-15", "updated: 2008-3-15",
-         "updated", "'2008-3-15' is not a date", "YYYY-MM"),
-    Case("impossible-date", "ml/country.yml", "updated: 2008-03-15", "updated: 2008-02-30",
-         "updated", "is not a day of the calendar", "February 2008 has 29 days"),
-    Case("end-before-start", "fr/country.yml", "end: 2009-06", "end: 2006",
-         "commitments[1].end", "2006 is before start 2007-09"),
-    Case("unknown-language", "ml/country.yml", "      fr: Nombre de projets cofinancés",
-         "      de: Anzahl der Projekte", "commitments[0].indicators[0].de",
-         "'de' is not a language of the site"),
-    Case("lower-case-country", "ml/country.yml", "partner_countries: [FR, BE, CI, ES]",
-         "partner_countries: [FR, be, CI, ES]", "partner_countries[1]",
-         "'be' is not a valid country code", "upper case: BE"),
-    Case("folder-and-country-disagree", "be/country.yml", "country: BE", "country: FR",
-         "country", "country FR does not match the folder 'be/'"),
-    Case("duplicate-id", "ml/country.yml", "  - id: hcme", "  - id: mme",
-         "institutions[1].id", "id 'mme' is already used by institutions\\[0\\]"),
-    Case("missing-required", "ml/country.yml", "role: origin\n", "", "role",
-         "required field 'role' is missing", "add 'role:'", line=2),
-    Case("empty-value", "ml/country.yml", "updated: 2008-03-15", "updated:", "updated",
-         "value is empty"),
-    Case("anchor", "ml/country.yml", "partner_countries: [FR, BE, CI, ES]",
-         "partner_countries: &c [FR, BE, CI, ES]", "", "YAML anchors \\(&c\\) are not allowed"),
-    Case("boolean-yes", "ml/country.yml", "women_led: true", "women_led: yes",
-         "organisations[1].women_led", "'yes' is not true or false"),
+    Case(
+        "duplicate-key",
+        "ml/country.yml",
+        "role: origin\n",
+        "role: origin\nrole: destination\n",
+        "",
+        "duplicate key 'role'",
+        "already set on line",
+        line_offset=1,
+    ),
+    Case(
+        "unknown-field",
+        "ml/country.yml",
+        "partner_countries:",
+        "partner_countrys:",
+        "partner_countrys",
+        "unknown field 'partner_countrys'",
+        "did you mean 'partner_countries'",
+    ),
+    Case(
+        "wrong-enumeration",
+        "ml/country.yml",
+        "    kind: ministry",
+        "    kind: ministery",
+        "institutions[0].kind",
+        "'ministery' is not one of ministry",
+        "did you mean 'ministry'",
+    ),
+    Case(
+        "dangling-lead",
+        "ml/country.yml",
+        "    lead: mme",
+        "    lead: mmee",
+        "commitments[0].lead",
+        "'mmee' is not an institution or organisation of this file",
+        "did you mean 'mme'",
+    ),
+    Case(
+        "dangling-participant",
+        "ml/country.yml",
+        "participants: [mme, hcme,",
+        "participants: [mme, hcm,",
+        "dialogue[0].participants[1]",
+        "'hcm' is not an institution",
+    ),
+    Case(
+        "dangling-outcome",
+        "ml/country.yml",
+        "outcome: monitoring",
+        "outcome: monitorin",
+        "commitments[1].outcome",
+        "'monitorin' is not an outcome",
+        "did you mean 'monitoring'",
+    ),
+    Case(
+        "dangling-twinning-partner",
+        "fr/montreuil.yml",
+        "partner: ml/yelimane",
+        "partner: ml/yelimanee",
+        "twinning[0].partner",
+        "no roadmap 'ml/yelimanee' on this site",
+        "did you mean 'ml/yelimane'",
+    ),
+    Case(
+        "malformed-date",
+        "ml/country.yml",
+        "updated: 2008-03-15",
+        "updated: 2008-3-15",
+        "updated",
+        "'2008-3-15' is not a date",
+        "YYYY-MM",
+    ),
+    Case(
+        "impossible-date",
+        "ml/country.yml",
+        "updated: 2008-03-15",
+        "updated: 2008-02-30",
+        "updated",
+        "is not a day of the calendar",
+        "February 2008 has 29 days",
+    ),
+    Case(
+        "end-before-start",
+        "fr/country.yml",
+        "end: 2009-06",
+        "end: 2006",
+        "commitments[1].end",
+        "2006 is before start 2007-09",
+    ),
+    Case(
+        "unknown-language",
+        "ml/country.yml",
+        "      fr: Nombre de projets cofinancés",
+        "      de: Anzahl der Projekte",
+        "commitments[0].indicators[0].de",
+        "'de' is not a language of the site",
+    ),
+    Case(
+        "lower-case-country",
+        "ml/country.yml",
+        "partner_countries: [FR, BE, CI, ES]",
+        "partner_countries: [FR, be, CI, ES]",
+        "partner_countries[1]",
+        "'be' is not a valid country code",
+        "upper case: BE",
+    ),
+    Case(
+        "folder-and-country-disagree",
+        "be/country.yml",
+        "country: BE",
+        "country: FR",
+        "country",
+        "country FR does not match the folder 'be/'",
+    ),
+    Case(
+        "duplicate-id",
+        "ml/country.yml",
+        "  - id: hcme",
+        "  - id: mme",
+        "institutions[1].id",
+        "id 'mme' is already used by institutions\\[0\\]",
+    ),
+    Case(
+        "missing-required",
+        "ml/country.yml",
+        "role: origin\n",
+        "",
+        "role",
+        "required field 'role' is missing",
+        "add 'role:'",
+        line=2,
+    ),
+    Case(
+        "empty-value",
+        "ml/country.yml",
+        "updated: 2008-03-15",
+        "updated:",
+        "updated",
+        "value is empty",
+    ),
+    Case(
+        "anchor",
+        "ml/country.yml",
+        "partner_countries: [FR, BE, CI, ES]",
+        "partner_countries: &c [FR, BE, CI, ES]",
+        "",
+        "YAML anchors \\(&c\\) are not allowed",
+    ),
+    Case(
+        "boolean-yes",
+        "ml/country.yml",
+        "women_led: true",
+        "women_led: yes",
+        "organisations[1].women_led",
+        "'yes' is not true or false",
+    ),
 ]
 
 
@@ -97,8 +213,9 @@ def _expected_line(original: str, case: Case) -> int:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_bad_input_is_reported_and_leaves_the_site(case: Case, roadmaps, run, tmp_path: Path,
-                                                    previous_site: Path) -> None:
+def test_bad_input_is_reported_and_leaves_the_site(
+    case: Case, roadmaps, run, tmp_path: Path, previous_site: Path
+) -> None:
     data = roadmaps()
     target = data / case.file
     line = _expected_line(target.read_text("utf-8"), case)
@@ -157,8 +274,11 @@ def test_one_sided_twinning_is_a_warning_and_an_error_when_strict(roadmaps, run,
 
     relaxed = run("validate", "--roadmaps", data)
     assert relaxed.code == 0
-    assert re.search(r"fr/montreuil\.yml:16:14: warning: twinning\[0\]\.partner: "
-                     r"\S*ml/yelimane\.yml does not list this link back", relaxed.err)
+    assert re.search(
+        r"fr/montreuil\.yml:16:14: warning: twinning\[0\]\.partner: "
+        r"\S*ml/yelimane\.yml does not list this link back",
+        relaxed.err,
+    )
     strict = run("validate", "--strict", "--roadmaps", data)
     assert strict.code == 1
     assert "fr/montreuil.yml:16:14: twinning[0].partner:" in strict.err

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -68,26 +67,47 @@ def test_plain_text_cannot_become_a_link_or_emphasis() -> None:
     assert "<em>" not in html and "<a " not in html and "<b>" not in html and "<code>" not in html
 
 
-@pytest.mark.parametrize(("url", "kept"), [
-    ("https://example.org/a", True), ("mailto:a@example.org", True), ("/en/ml/", True),
-    ("../ml/", True), ("javascript:alert(1)", False), ("JAVASCRIPT:alert(1)", False),
-    ("//evil.example", False), ("data:text/html,x", False), ("vbscript:x", False),
-])
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        ("https://example.org/a", True),
+        ("mailto:a@example.org", True),
+        ("/en/ml/", True),
+        ("../ml/", True),
+        ("javascript:alert(1)", False),
+        ("JAVASCRIPT:alert(1)", False),
+        ("//evil.example", False),
+        ("data:text/html,x", False),
+        ("vbscript:x", False),
+    ],
+)
 def test_only_safe_links(url: str, kept: bool) -> None:
     assert (safe_href(url) is not None) is kept
 
 
-def test_payloads_in_every_text_field_reach_no_page_as_markup(roadmaps, run, tmp_path: Path) -> None:
+def test_payloads_in_every_text_field_reach_no_page_as_markup(
+    roadmaps, run, tmp_path: Path
+) -> None:
     data = roadmaps()
-    payload = '<script>alert(1)</script><img src=x onerror=alert(2)> [x](javascript:alert(3))'
+    payload = "<script>alert(1)</script><img src=x onerror=alert(2)> [x](javascript:alert(3))"
     quoted = payload.replace('"', '\\"')
     edit(data / "site.yml", "  en: Diaspora engagement roadmaps", f'  en: "{quoted}"')
-    edit(data / "ml/country.yml", '  en: "Mali: engaging Malians abroad in national development"',
-         f'  en: "{quoted}"')
-    edit(data / "ml/country.yml", "      en: Ministry of Malians Abroad\n      fr: Ministère",
-         f'      en: "{quoted}"\n      fr: Ministère')
-    edit(data / "ml/country.yml", "        en: Twelve projects funded, mostly water points and health "
-         "centres in the Kayes region.", f'        en: "{quoted}"')
+    edit(
+        data / "ml/country.yml",
+        '  en: "Mali: engaging Malians abroad in national development"',
+        f'  en: "{quoted}"',
+    )
+    edit(
+        data / "ml/country.yml",
+        "      en: Ministry of Malians Abroad\n      fr: Ministère",
+        f'      en: "{quoted}"\n      fr: Ministère',
+    )
+    edit(
+        data / "ml/country.yml",
+        "        en: Twelve projects funded, mostly water points and health "
+        "centres in the Kayes region.",
+        f'        en: "{quoted}"',
+    )
     edit(data / "fr/montreuil.yml", "name: Montreuil", f'name: "{quoted}"')
     edit(data / "ml/country.yml", "      en: every five years", f'      en: "{quoted}"')
     site = tmp_path / "site"
@@ -95,8 +115,9 @@ def test_payloads_in_every_text_field_reach_no_page_as_markup(roadmaps, run, tmp
     for page in site.rglob("*.html"):
         html = page.read_text("utf-8")
         # Material's own scripts are the only scripts; none of them comes from data.
-        found = [item for item in active_content(html)
-                 if item not in ("script", "link", "svg", "style")]
+        found = [
+            item for item in active_content(html) if item not in ("script", "link", "svg", "style")
+        ]
         assert found == [], page
         assert "<script>alert" not in html and "<img" not in html, page
         assert "alert(2)>" not in html, page

@@ -1,0 +1,45 @@
+"""The documentation shows what the tool really does."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT_ROOT, edit
+
+
+def test_guide_error_example_is_real_output(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    guide = (PROJECT_ROOT / "docs/en/contribute.md").read_text("utf-8")
+    block = re.search(r"```text\n\$ make validate[^\n]*\n(.*?)```", guide, re.DOTALL).group(1)
+    shutil.copytree(PROJECT_ROOT / "roadmaps", tmp_path / "roadmaps")
+    edit(tmp_path / "roadmaps/ml/country.yml", "    kind: ministry", "    kind: ministery")
+    monkeypatch.chdir(tmp_path)
+    result = run("validate")
+    assert result.code == 1
+    assert result.err == block
+
+
+def test_readme_quick_start_has_the_two_commands() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text("utf-8")
+    quick = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"^make \w+", quick, re.MULTILINE)
+    assert commands == ["make site", "make test"]
+    assert "make serve" in quick
+    makefile = (PROJECT_ROOT / "Makefile").read_text("utf-8")
+    for target in ("site", "test", "serve"):
+        assert re.search(rf"^{target}:", makefile, re.MULTILINE)
+    assert "make test" in (PROJECT_ROOT / ".ci/run").read_text("utf-8")
+
+
+def test_readme_commands_match_the_command_line() -> None:
+    from site_builder.cli import _parser
+
+    readme = (PROJECT_ROOT / "README.md").read_text("utf-8")
+    documented = set(re.findall(r"python -m site_builder (\w[\w-]*)", readme))
+    commands = _parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert documented == set(commands)

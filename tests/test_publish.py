@@ -1,0 +1,82 @@
+"""Publishing: a failed build changes nothing, builds never mix, output is reproducible."""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from site_builder.config import Project
+from site_builder.errors import SiteBusy
+from site_builder.publish import Publisher
+from tests.conftest import CONTRACT, PROJECT_ROOT, tree_digest
+
+
+def test_engine_failure_leaves_the_previous_site(
+    run, tmp_path: Path, contract_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(contract_site, site)
+    before = tree_digest(site)
+    # A hand-written page with a broken link fails the engine in the second language.
+    docs = tmp_path / "docs"
+    shutil.copytree(PROJECT_ROOT / "docs", docs)
+    (docs / "fr" / "broken.md").write_text("# Cassé\n\n[lien](nowhere.md)\n", "utf-8")
+    from site_builder import cli
+
+    monkeypatch.setattr(cli, "Project", functools.partial(Project, docs=docs))
+    result = run("build", "--roadmaps", CONTRACT, "--site-dir", site)
+    assert result.code == 1
+    assert "nowhere.md" in result.err and "Traceback" not in result.err
+    assert tree_digest(site) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.build")] == []
+
+
+def test_leftovers_of_a_killed_build_are_removed(run, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (tmp_path / ".site.build-killed").mkdir()
+    (tmp_path / ".site.build-killed" / "half.html").write_text("half", "utf-8")
+    (tmp_path / ".site.old-killed").mkdir()
+    assert run("build", "--quiet", "--roadmaps", CONTRACT, "--site-dir", site).code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", "site"]
+
+
+def test_a_second_build_fails_fast_while_one_runs(run, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    with Publisher(site):
+        result = run("build", "--quiet", "--roadmaps", CONTRACT, "--site-dir", site)
+        assert result.code == 1
+        assert "another build is writing" in result.err
+        with pytest.raises(SiteBusy), Publisher(site):
+            pass
+    assert run("build", "--quiet", "--roadmaps", CONTRACT, "--site-dir", site).code == 0
+
+
+def test_publish_swaps_the_whole_folder(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "old.html").write_text("old", "utf-8")
+    with Publisher(site) as publisher:
+        (publisher.staging / "new.html").write_text("new", "utf-8")
+        assert (site / "old.html").is_file()  # nothing visible until publish
+        publisher.publish()
+    assert sorted(p.name for p in site.iterdir()) == ["new.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", "site"]
+
+
+@pytest.mark.parametrize("epoch", ["1215000000", None])
+def test_two_builds_are_byte_identical(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, epoch: str | None
+) -> None:
+    if epoch is None:
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    else:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    first, second = tmp_path / "one", tmp_path / "two"
+    assert run("build", "--quiet", "--roadmaps", CONTRACT, "--site-dir", first).code == 0
+    assert run("build", "--quiet", "--roadmaps", CONTRACT, "--site-dir", second).code == 0
+    assert tree_digest(first) == tree_digest(second)
+    assert os.environ.get("SOURCE_DATE_EPOCH") == epoch  # the build restores the environment

@@ -1,0 +1,171 @@
+"""Synthetic but realistic roadmaps in the contract's format, for tests and benchmarks.
+
+Every field of the model is filled (from the model's own annotations, so a new field is
+covered without touching this module), references resolve, and neighbouring local
+authorities are twinned at both ends. Texts come from a function, so tests can put
+hostile payloads in every Text and RichText field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import typing
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from site_builder.codes import COUNTRIES
+from site_builder.convert import model_fields
+from site_builder.framework import default_outcomes
+from site_builder.model import (
+    AuthorityRoadmap,
+    Country,
+    CountryRoadmap,
+    Currency,
+    Date,
+    Email,
+    ExternalPartner,
+    Id,
+    LanguageCode,
+    Name,
+    RichText,
+    RoadmapRef,
+    Text,
+    Url,
+    WikidataId,
+)
+
+TextMaker = Callable[[str, str, bool], str]  # (language, field path, rich) -> text
+
+_WORDS = ("diaspora dialogue forum matching fund women association village water school "
+          "health council twinning cooperation assessment lessons results partners").split()
+
+
+def plain_text(language: str, path: str, rich: bool) -> str:
+    words = " ".join(_WORDS[(len(path) + i) % len(_WORDS)] for i in range(8))
+    if rich:
+        return f"{language}: **{path}** {words}.\n\n- {words}\n- [link](https://example.org/{language})\n"
+    return f"{language} {path.rsplit('.', 1)[-1]} {words}"
+
+
+class _Filler:
+    def __init__(self, languages: tuple[str, ...], text: TextMaker, seed: int):
+        self.languages = languages
+        self.text = text
+        self.counter = itertools.count(seed)
+        self.countries = sorted(COUNTRIES - {"XK"})
+
+    def value(self, annotation: Any, path: str) -> Any:
+        annotation = _strip_optional(annotation)
+        origin = typing.get_origin(annotation)
+        if origin is tuple:
+            item = typing.get_args(annotation)[0]
+            return [self.value(item, f"{path}[{i}]") for i in range(2)]
+        if origin is Literal:
+            words = typing.get_args(annotation)
+            return words[next(self.counter) % len(words)]
+        if origin in (typing.Union, getattr(__import__("types"), "UnionType")):
+            return self.value(ExternalPartner, path)
+        if isinstance(annotation, type) and issubclass(annotation, Text):
+            rich = issubclass(annotation, RichText)
+            if issubclass(annotation, Name) and next(self.counter) % 2:
+                return self.text(self.languages[0], path, False)
+            return {lang: self.text(lang, path, rich) for lang in self.languages}
+        if annotation is Date:
+            return ["2005", "2006-03", "2007-06-15"][next(self.counter) % 3]
+        if dataclasses.is_dataclass(annotation):
+            return {name: self.value(spec.type, f"{path}.{name}" if path else name)
+                    for name, spec in model_fields(annotation).items()}
+        n = next(self.counter)
+        simple = {
+            Id: f"item-{n}", Country: self.countries[n % len(self.countries)], Currency: "EUR",
+            Url: f"https://example.org/{n}", Email: f"contact{n}@example.org",
+            WikidataId: f"Q{n + 1}", LanguageCode: self.languages[0], bool: n % 2 == 0,
+            float: float(1000 * (n % 97 + 1)), RoadmapRef: "xx/none",
+        }
+        return simple[annotation]
+
+
+def _strip_optional(annotation: Any) -> Any:
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if type(None) in typing.get_args(annotation) and len(args) == 1:
+        return args[0]
+    return annotation
+
+
+def _fix_references(data: dict[str, Any]) -> None:
+    """Make ids unique and references point at this file's bodies and the framework."""
+    data["published"], data["updated"] = "2006", "2008-03-15"
+    bodies = [body["id"] for body in data.get("institutions", []) + data.get("organisations", [])]
+    outcomes = [str(o.id) for o in default_outcomes("en")]
+    for i, model in enumerate(data.get("dialogue", [])):
+        model["participants"] = bodies[:2]
+        model["id"] = f"dialogue-{i}"
+    for i, commitment in enumerate(data.get("commitments", [])):
+        commitment["id"] = f"commitment-{i}"
+        commitment["outcome"] = outcomes[i % len(outcomes)]
+        commitment["lead"] = bodies[0]
+        commitment["partners"] = bodies[1:3]
+        commitment["start"], commitment["end"] = "2006", "2009-12"
+    for key in ("since", "until"):
+        for link in data.get("twinning", []):
+            link.pop(key, None)
+
+
+def sample_files(countries: int, authorities_per_country: int, languages: tuple[str, ...],
+                 text: TextMaker = plain_text, seed: int = 0) -> Iterator[tuple[str, str]]:
+    """(relative path, YAML text) of a site.yml and its roadmaps."""
+    filler = _Filler(languages, text, seed)
+    site = {"title": {lang: text(lang, "title", False) for lang in languages},
+            "description": {lang: text(lang, "description", False) for lang in languages},
+            "languages": list(languages)}
+    yield "site.yml", _dump(site)
+    codes = [c for c in filler.countries if c not in ("XK",)][:countries]
+    for index, code in enumerate(codes):
+        cc = code.lower()
+        roadmap = filler.value(CountryRoadmap, "")
+        roadmap["country"] = code
+        _fix_references(roadmap)
+        yield f"{cc}/country.yml", _dump(roadmap)
+        for a in range(authorities_per_country):
+            authority = filler.value(AuthorityRoadmap, "")
+            authority["country"] = code
+            _fix_references(authority)
+            # Each authority is twinned with the same-numbered one of the next country, and
+            # that one lists the link back, so every link has both ends.
+            neighbours = [codes[(index + 1) % len(codes)], codes[index - 1]]
+            links = [link for link in authority["twinning"]]
+            for link, other in zip(links, neighbours, strict=True):
+                if len(codes) > 1:
+                    link["partner"] = f"{other.lower()}/town-{a}"
+            if len(codes) <= 1:
+                authority["twinning"] = links[:1]
+            yield f"{cc}/town-{a}.yml", _dump(authority)
+
+
+def write_sample(root: Path, countries: int, authorities_per_country: int,
+                 languages: tuple[str, ...], text: TextMaker = plain_text) -> Path:
+    for relative, content in sample_files(countries, authorities_per_country, languages, text):
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, "utf-8")
+    return root
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value and not value.startswith(" ") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_text)
+
+
+def _dump(data: dict[str, Any]) -> str:
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)

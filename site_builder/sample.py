@@ -136,13 +136,12 @@ def sample_files(countries: int, authorities_per_country: int, languages: tuple[
             _fix_references(authority)
             # Each authority is twinned with the same-numbered one of the next country, and
             # that one lists the link back, so every link has both ends.
-            neighbours = [codes[(index + 1) % len(codes)], codes[index - 1]]
-            links = [link for link in authority["twinning"]]
-            for link, other in zip(links, neighbours, strict=True):
-                if len(codes) > 1:
-                    link["partner"] = f"{other.lower()}/town-{a}"
-            if len(codes) <= 1:
-                authority["twinning"] = links[:1]
+            neighbours = [c for c in dict.fromkeys([codes[(index + 1) % len(codes)], codes[index - 1]])
+                          if c != code]
+            links = authority["twinning"][: max(len(neighbours), 1)]
+            for link, other in zip(links, neighbours, strict=False):
+                link["partner"] = f"{other.lower()}/town-{a}"
+            authority["twinning"] = links
             yield f"{cc}/town-{a}.yml", _dump(authority)
 
 

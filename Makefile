@@ -32,9 +32,9 @@ lint: $(STAMP)
 
 # Extract interface strings into the template and merge them into every catalog.
 catalogs: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -o site_builder/locales/messages.pot \
+	$(BIN)/pybabel -q extract -F babel.cfg -o site_builder/locales/messages.pot \
 		--no-location --sort-output --omit-header --project diaspora-roadmaps .
-	$(BIN)/pybabel update -i site_builder/locales/messages.pot -d site_builder/locales \
+	$(BIN)/pybabel -q update -i site_builder/locales/messages.pot -d site_builder/locales \
 		--no-location --omit-header --ignore-obsolete
 
 clean:

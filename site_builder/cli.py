@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -12,6 +13,7 @@ from pathlib import Path
 from site_builder import engine, pipeline
 from site_builder.config import BuildOptions, Project
 from site_builder.errors import InvalidData, Problem, SiteBuilderError
+from site_builder.status import translation_status
 
 EXIT_OK, EXIT_INVALID = 0, 1
 
@@ -29,6 +31,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INVALID
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,10 +59,10 @@ def _parser() -> argparse.ArgumentParser:
         help="build only this language (repeatable)",
     )
     build.add_argument(
-        "--base-path",
-        default="/",
-        metavar="PATH",
-        help="URL path the site is served under (default: /)",
+        "--site-url",
+        metavar="URL",
+        help="where the site will be published, such as https://example.org/; "
+        "gives canonical links, absolute alternates and sitemaps",
     )
     build.add_argument("--quiet", action="store_true", help="print only problems")
     build.set_defaults(handler=_build)
@@ -81,6 +86,12 @@ def _parser() -> argparse.ArgumentParser:
         help="address to serve on (default: 127.0.0.1:8000)",
     )
     serve.set_defaults(handler=_serve)
+
+    status = commands.add_parser(
+        "i18n-status", help="show, per language, what is translated and what is missing"
+    )
+    _add_inputs(status)
+    status.set_defaults(handler=_i18n_status)
 
     render = commands.add_parser(
         "render", help="write each language's plain MkDocs project, without building it"
@@ -162,12 +173,15 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     quiet = args.quiet or not sys.stderr.isatty()
+    site_url = args.site_url.rstrip("/") + "/" if args.site_url else None
+    if site_url and not site_url.startswith(("https://", "http://")):
+        raise SiteBuilderError(f"--site-url must start with https:// or http://: {args.site_url}")
     options = BuildOptions(
         project=_project(args),
         site_dir=args.site_dir,
         strict=args.strict,
         languages=tuple(args.language),
-        base_path="/" + args.base_path.strip("/") + "/" if args.base_path.strip("/") else "/",
+        site_url=site_url,
     )
     result = pipeline.build(options, progress=None if quiet else _progress)
     report(result.warnings)
@@ -182,6 +196,24 @@ def _build(args: argparse.Namespace) -> int:
 
 def _progress(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
+
+
+def _i18n_status(args: argparse.Namespace) -> int:
+    dataset, warnings = pipeline.load_or_fail(_project(args), strict=args.strict)
+    report(warnings)
+    statuses = translation_status(dataset)
+    print(f"{'language':<10} {'interface':>10} {'data':>16}")
+    for status in statuses:
+        print(
+            f"{status.language:<10} {status.interface_share:>10.0%} "
+            f"{status.data_share:>7.0%} ({status.data_translated}/{status.data_total})"
+        )
+    for status in statuses:
+        if status.missing:
+            print(f"\nmissing in {status.language} ({len(status.missing)}):")
+            for missing in status.missing:
+                print(f"{missing.path}:{missing.line}: {missing.field}")
+    return EXIT_OK
 
 
 def _render(args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,13 @@ class BuildOptions:
     languages: tuple[str, ...] = ()
     """Build only these languages (all when empty)."""
 
-    base_path: str = "/"
-    """The URL path the site is served under (`/` at a domain's root, `/roadmaps/` below
-    it); used by pages that can be shown at any URL, such as the 404 page."""
+    site_url: str | None = None
+    """Where the site is published (`https://example.org/roadmaps/`), when known: gives
+    canonical links, absolute alternates and sitemaps."""
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site is served under (`/`, or `/roadmaps/`), for pages that can
+        be shown at any URL, such as the 404 page."""
+        path = urlsplit(self.site_url).path.strip("/") if self.site_url else ""
+        return f"/{path}/" if path else "/"

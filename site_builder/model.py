@@ -514,6 +514,11 @@ class RoadmapFile:
     positions: dict[str, Position]
 
     @property
+    def file_name(self) -> str:
+        """The file's path inside the roadmaps folder: `ml/country.yml`, `ml/kayes.yml`."""
+        return f"{self.id}/country.yml" if "/" not in self.id else f"{self.id}.yml"
+
+    @property
     def country(self) -> Country:
         return self.data.country
 

@@ -54,14 +54,18 @@ def load_or_fail(project: Project, *, strict: bool) -> tuple[Dataset, list[Probl
 
 
 def render_projects(
-    dataset: Dataset, project: Project, out: Path, languages: tuple[str, ...] = ()
+    dataset: Dataset,
+    project: Project,
+    out: Path,
+    languages: tuple[str, ...] = (),
+    site_url: str | None = None,
 ) -> dict[str, Path]:
     """Write each language's plain MkDocs project under `out/<lang>/`."""
     configs = {}
     for language in languages or dataset.languages:
         rendered = render_language(dataset, language, project.docs)
         configs[language] = engine.write_project(
-            rendered, project.base_config, project.themes, out / language
+            rendered, project.base_config, project.themes, out / language, site_url
         )
     return configs
 
@@ -80,7 +84,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     ):
         for language in languages:
             started = time.perf_counter()
-            configs = render_projects(dataset, project, Path(work), (language,))
+            configs = render_projects(dataset, project, Path(work), (language,), options.site_url)
             engine.build_project(
                 configs[language], publisher.staging / language, f"{options.base_path}{language}/"
             )
@@ -93,7 +97,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
                     f"{language}: {result.pages[language]} pages in "
                     f"{result.seconds[language]:.1f} s"
                 )
-        write_root_files(dataset, publisher.staging)
+        write_root_files(dataset, publisher.staging, options.site_url)
         publisher.publish()
     return result
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from babel.numbers import format_percent
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
@@ -32,6 +33,7 @@ from site_builder.model import (
     RoadmapFile,
     Text,
 )
+from site_builder.status import translation_status
 from site_builder.views import twinning_of
 
 
@@ -121,6 +123,12 @@ class Helpers:
         """A page title for front matter: the engine's theme prints it without escaping."""
         return Markup(json.dumps(html.escape(title, quote=False), ensure_ascii=False))
 
+    def percent(self, share: float) -> Markup:
+        return escape_text(format_percent(share, locale=self.loc.locale))
+
+    def language_own_name(self, code: str) -> Markup:
+        return escape_text(own_name(code))
+
     def label(self, kind: str, value: object) -> Markup:
         key = str(value).lower() if isinstance(value, bool) else str(value)
         return escape_text(self._(LABELS[kind][key]))
@@ -179,12 +187,20 @@ class Helpers:
     def country_link(self, code: str) -> Markup:
         return self.link(country_path(code), self.country(code))
 
-    def external(self, url: str, label: Markup | None = None) -> Markup:
+    def external(self, url: str, label: object = None) -> Markup:
+        """A link out of the site. An address shown as its own label is written left to
+        right, isolated from right-to-left text around it."""
         href = safe_href(url)
-        text = label if label is not None else escape_text(url)
+        if isinstance(label, Markup):
+            text = label
+        else:
+            text = escape_text(label if label is not None else url)
         if href is None:
             return text
-        return Markup('<a href="{}">{}</a>').format(escape_attribute(href), text)
+        isolate = (
+            Markup(' dir="ltr"') if label is None or label == url.removeprefix("mailto:") else ""
+        )
+        return Markup('<a href="{}"{}>{}</a>').format(escape_attribute(href), isolate, text)
 
     def body_ref(self, roadmap: RoadmapFile, body_id: str) -> Markup:
         """A reference to an institution or organisation of the page, linked to its row."""
@@ -298,6 +314,10 @@ class Renderer:
         for name, title, text in self._hand_written_pages():
             result.pages[name] = text
             result.nav.append((title, name))
+        result.pages["translation-status.md"] = self.page(
+            "status.md.j2", "translation-status.md", statuses=translation_status(dataset)
+        )
+        result.nav.append((loc.gettext("Translation status"), "translation-status.md"))
         result.strings = {
             "not_translated": loc.gettext("(not translated yet)"),
             "languages": loc.gettext("Languages"),

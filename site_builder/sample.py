@@ -40,8 +40,26 @@ from site_builder.model import (
 
 TextMaker = Callable[[str, str, bool], str]  # (language, field path, rich) -> text
 
-_WORDS = ("diaspora dialogue forum matching fund women association village water school "
-          "health council twinning cooperation assessment lessons results partners").split()
+_WORDS = [
+    "diaspora",
+    "dialogue",
+    "forum",
+    "matching",
+    "fund",
+    "women",
+    "association",
+    "village",
+    "water",
+    "school",
+    "health",
+    "council",
+    "twinning",
+    "cooperation",
+    "assessment",
+    "lessons",
+    "results",
+    "partners",
+]
 
 
 def plain_text(language: str, path: str, rich: bool) -> str:
@@ -67,7 +85,7 @@ class _Filler:
         if origin is Literal:
             words = typing.get_args(annotation)
             return words[next(self.counter) % len(words)]
-        if origin in (typing.Union, getattr(__import__("types"), "UnionType")):
+        if origin in (typing.Union, __import__("types").UnionType):
             return self.value(ExternalPartner, path)
         if isinstance(annotation, type) and issubclass(annotation, Text):
             rich = issubclass(annotation, RichText)
@@ -77,14 +95,22 @@ class _Filler:
         if annotation is Date:
             return ["2005", "2006-03", "2007-06-15"][next(self.counter) % 3]
         if dataclasses.is_dataclass(annotation):
-            return {name: self.value(spec.type, f"{path}.{name}" if path else name)
-                    for name, spec in model_fields(annotation).items()}
+            return {
+                name: self.value(spec.type, f"{path}.{name}" if path else name)
+                for name, spec in model_fields(annotation).items()
+            }
         n = next(self.counter)
         simple = {
-            Id: f"item-{n}", Country: self.countries[n % len(self.countries)], Currency: "EUR",
-            Url: f"https://example.org/{n}", Email: f"contact{n}@example.org",
-            WikidataId: f"Q{n + 1}", LanguageCode: self.languages[0], bool: n % 2 == 0,
-            float: float(1000 * (n % 97 + 1)), RoadmapRef: "xx/none",
+            Id: f"item-{n}",
+            Country: self.countries[n % len(self.countries)],
+            Currency: "EUR",
+            Url: f"https://example.org/{n}",
+            Email: f"contact{n}@example.org",
+            WikidataId: f"Q{n + 1}",
+            LanguageCode: self.languages[0],
+            bool: n % 2 == 0,
+            float: float(1000 * (n % 97 + 1)),
+            RoadmapRef: "xx/none",
         }
         return simple[annotation]
 
@@ -115,13 +141,20 @@ def _fix_references(data: dict[str, Any]) -> None:
             link.pop(key, None)
 
 
-def sample_files(countries: int, authorities_per_country: int, languages: tuple[str, ...],
-                 text: TextMaker = plain_text, seed: int = 0) -> Iterator[tuple[str, str]]:
+def sample_files(
+    countries: int,
+    authorities_per_country: int,
+    languages: tuple[str, ...],
+    text: TextMaker = plain_text,
+    seed: int = 0,
+) -> Iterator[tuple[str, str]]:
     """(relative path, YAML text) of a site.yml and its roadmaps."""
     filler = _Filler(languages, text, seed)
-    site = {"title": {lang: text(lang, "title", False) for lang in languages},
-            "description": {lang: text(lang, "description", False) for lang in languages},
-            "languages": list(languages)}
+    site = {
+        "title": {lang: text(lang, "title", False) for lang in languages},
+        "description": {lang: text(lang, "description", False) for lang in languages},
+        "languages": list(languages),
+    }
     yield "site.yml", _dump(site)
     codes = [c for c in filler.countries if c not in ("XK",)][:countries]
     for index, code in enumerate(codes):
@@ -136,8 +169,11 @@ def sample_files(countries: int, authorities_per_country: int, languages: tuple[
             _fix_references(authority)
             # Each authority is twinned with the same-numbered one of the next country, and
             # that one lists the link back, so every link has both ends.
-            neighbours = [c for c in dict.fromkeys([codes[(index + 1) % len(codes)], codes[index - 1]])
-                          if c != code]
+            neighbours = [
+                c
+                for c in dict.fromkeys([codes[(index + 1) % len(codes)], codes[index - 1]])
+                if c != code
+            ]
             links = authority["twinning"][: max(len(neighbours), 1)]
             for link, other in zip(links, neighbours, strict=False):
                 link["partner"] = f"{other.lower()}/town-{a}"
@@ -145,8 +181,13 @@ def sample_files(countries: int, authorities_per_country: int, languages: tuple[
             yield f"{cc}/town-{a}.yml", _dump(authority)
 
 
-def write_sample(root: Path, countries: int, authorities_per_country: int,
-                 languages: tuple[str, ...], text: TextMaker = plain_text) -> Path:
+def write_sample(
+    root: Path,
+    countries: int,
+    authorities_per_country: int,
+    languages: tuple[str, ...],
+    text: TextMaker = plain_text,
+) -> Path:
     for relative, content in sample_files(countries, authorities_per_country, languages, text):
         target = root / relative
         target.parent.mkdir(parents=True, exist_ok=True)

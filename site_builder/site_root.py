@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import shutil
 from pathlib import Path
 
@@ -12,9 +13,10 @@ from site_builder.model import Dataset
 from site_builder.render import LanguageInfo
 
 
-def write_root_files(dataset: Dataset, site: Path) -> None:
+def write_root_files(dataset: Dataset, site: Path, site_url: str | None = None) -> None:
     """`index.html` sends visitors to a language, by redirect or by plain links;
-    `404.html` is the default language's, for servers that show the root one."""
+    `404.html` is the default language's, for servers that show the root one;
+    `sitemap.xml` indexes every language's sitemap when the site's URL is known."""
     env = Environment(
         loader=PackageLoader("site_builder", "templates"),
         autoescape=select_autoescape(default=True),
@@ -31,6 +33,18 @@ def write_root_files(dataset: Dataset, site: Path) -> None:
         codes=[lang.code for lang in languages],
     )
     (site / "index.html").write_text(page, "utf-8")
+    if site_url:
+        entries = "".join(
+            f"  <sitemap><loc>{html.escape(site_url)}{lang.code}/sitemap.xml</loc></sitemap>\n"
+            for lang in languages
+            if (site / lang.code / "sitemap.xml").is_file()
+        )
+        (site / "sitemap.xml").write_text(
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            f"{entries}</sitemapindex>\n",
+            "utf-8",
+        )
     default_404 = site / default / "404.html"
     if default_404.is_file():
         shutil.copyfile(default_404, site / "404.html")

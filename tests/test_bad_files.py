@@ -47,112 +47,335 @@ class FileCase:
 
 CASES = [
     # Malformed YAML
-    FileCase("tab-indentation", "ml/yelimane.yml", yelimane("kind: district", "kind:\n\t- district"),
-             7, "", "YAML syntax error", "never tabs"),
-    FileCase("unclosed-quote", "ml/yelimane.yml", yelimane("kind: district", 'kind: "district'),
-             6, "", "YAML syntax error", "close the quote"),
+    FileCase(
+        "tab-indentation",
+        "ml/yelimane.yml",
+        yelimane("kind: district", "kind:\n\t- district"),
+        7,
+        "",
+        "YAML syntax error",
+        "never tabs",
+    ),
+    FileCase(
+        "unclosed-quote",
+        "ml/yelimane.yml",
+        yelimane("kind: district", 'kind: "district'),
+        6,
+        "",
+        "YAML syntax error",
+        "close the quote",
+    ),
     FileCase("empty-file", "ml/yelimane.yml", b"", 1, "", "file is empty"),
     FileCase("comments-only", "ml/yelimane.yml", b"# nothing yet\n", 1, "", "file is empty"),
-    FileCase("two-documents", "ml/yelimane.yml", YELIMANE.encode() + b"---\nname: Other\n", 30, "",
-             "more than one YAML document"),
-    FileCase("list-at-top", "ml/yelimane.yml", b"- name: Kayes\n", 1, "",
-             "expected a mapping of fields"),
+    FileCase(
+        "two-documents",
+        "ml/yelimane.yml",
+        YELIMANE.encode() + b"---\nname: Other\n",
+        30,
+        "",
+        "more than one YAML document",
+    ),
+    FileCase(
+        "list-at-top", "ml/yelimane.yml", b"- name: Kayes\n", 1, "", "expected a mapping of fields"
+    ),
     FileCase("key-is-a-list", "ml/yelimane.yml", b"[a]: 1\n", 1, "", "a key must be a plain name"),
-    FileCase("deep-nesting", "ml/yelimane.yml", b"name: " + b"[" * 60 + b"]" * 60 + b"\n", 1, "",
-             "nested more than 32 levels"),
+    FileCase(
+        "deep-nesting",
+        "ml/yelimane.yml",
+        b"name: " + b"[" * 60 + b"]" * 60 + b"\n",
+        1,
+        "",
+        "nested more than 32 levels",
+    ),
     # Duplicate keys, anchors, aliases, tags
-    FileCase("duplicate-nested-key", "ml/yelimane.yml",
-             yelimane("    status: active\n", "    status: active\n    status: ended\n"),
-             18, "", "duplicate key 'status'", "already set on line 17"),
+    FileCase(
+        "duplicate-nested-key",
+        "ml/yelimane.yml",
+        yelimane("    status: active\n", "    status: active\n    status: ended\n"),
+        18,
+        "",
+        "duplicate key 'status'",
+        "already set on line 17",
+    ),
     FileCase("alias-bomb", "ml/yelimane.yml", alias_bomb(), 1, "", r"YAML anchors \(&a0\)"),
-    FileCase("self-referencing-alias", "ml/yelimane.yml", b"name: &loop [*loop]\n", 1, "",
-             r"YAML anchors \(&loop\)"),
+    FileCase(
+        "self-referencing-alias",
+        "ml/yelimane.yml",
+        b"name: &loop [*loop]\n",
+        1,
+        "",
+        r"YAML anchors \(&loop\)",
+    ),
     FileCase("merge-key", "ml/yelimane.yml", b"<<: {name: x}\n", 1, "", "merge keys"),
-    FileCase("explicit-tag", "ml/yelimane.yml", yelimane("country: ML", "country: !!str ML"),
-             5, "", "explicit YAML tag"),
-    FileCase("python-tag", "ml/yelimane.yml",
-             yelimane("country: ML", "country: !!python/object/apply:os.system [ls]"),
-             5, "", "explicit YAML tag tag:yaml.org,2002:python/object/apply:os.system"),
+    FileCase(
+        "explicit-tag",
+        "ml/yelimane.yml",
+        yelimane("country: ML", "country: !!str ML"),
+        5,
+        "",
+        "explicit YAML tag",
+    ),
+    FileCase(
+        "python-tag",
+        "ml/yelimane.yml",
+        yelimane("country: ML", "country: !!python/object/apply:os.system [ls]"),
+        5,
+        "",
+        "explicit YAML tag tag:yaml.org,2002:python/object/apply:os.system",
+    ),
     # Encoding and invisible characters
-    FileCase("not-utf8", "ml/yelimane.yml", YELIMANE.encode("latin-1"), 3, "", "not valid UTF-8",
-             "UTF-8"),
-    FileCase("byte-order-mark", "ml/yelimane.yml", b"\xef\xbb\xbf" + YELIMANE.encode(), 1, "",
-             "byte-order mark", "without BOM"),
-    FileCase("nul-character", "ml/yelimane.yml", yelimane("kind: district", "kind: dis\x00trict"),
-             6, "", "control character U\\+0000"),
-    FileCase("escape-character", "ml/yelimane.yml", yelimane("kind: district", "kind: \x1b[31mred"),
-             6, "", "control character U\\+001B"),
-    FileCase("bidi-override-in-id", "ml/yelimane.yml",
-             yelimane("  - id: returnees-meeting", "  - id: returnees\u202emeeting"), 21,
-             "dialogue[0].id", "is not a valid id"),
-    FileCase("zero-width-in-id", "ml/yelimane.yml",
-             yelimane("  - id: returnees-meeting", "  - id: returnees\u200b-meeting"), 21,
-             "dialogue[0].id", "is not a valid id"),
-    FileCase("oversized-file", "ml/yelimane.yml", YELIMANE.encode() + b"#" * 600_000 + b"\n", 1, "",
-             "more than the limit", "split the roadmap"),
-    FileCase("oversized-text", "ml/yelimane.yml",
-             yelimane("    fr: chaque année", "    fr: " + "très long " * 300), 29,
-             "dialogue[0].cadence.fr", "longer than 2000 characters"),
-    FileCase("oversized-list", "ml/yelimane.yml",
-             yelimane("partner_countries: [FR]", "partner_countries: [" + "FR, " * 1001 + "FR]"),
-             11, "partner_countries", "more than 1000 items"),
+    FileCase(
+        "not-utf8", "ml/yelimane.yml", YELIMANE.encode("latin-1"), 3, "", "not valid UTF-8", "UTF-8"
+    ),
+    FileCase(
+        "byte-order-mark",
+        "ml/yelimane.yml",
+        b"\xef\xbb\xbf" + YELIMANE.encode(),
+        1,
+        "",
+        "byte-order mark",
+        "without BOM",
+    ),
+    FileCase(
+        "nul-character",
+        "ml/yelimane.yml",
+        yelimane("kind: district", "kind: dis\x00trict"),
+        6,
+        "",
+        "control character U\\+0000",
+    ),
+    FileCase(
+        "escape-character",
+        "ml/yelimane.yml",
+        yelimane("kind: district", "kind: \x1b[31mred"),
+        6,
+        "",
+        "control character U\\+001B",
+    ),
+    FileCase(
+        "bidi-override-in-id",
+        "ml/yelimane.yml",
+        yelimane("  - id: returnees-meeting", "  - id: returnees\u202emeeting"),
+        21,
+        "dialogue[0].id",
+        "is not a valid id",
+    ),
+    FileCase(
+        "zero-width-in-id",
+        "ml/yelimane.yml",
+        yelimane("  - id: returnees-meeting", "  - id: returnees\u200b-meeting"),
+        21,
+        "dialogue[0].id",
+        "is not a valid id",
+    ),
+    FileCase(
+        "oversized-file",
+        "ml/yelimane.yml",
+        YELIMANE.encode() + b"#" * 600_000 + b"\n",
+        1,
+        "",
+        "more than the limit",
+        "split the roadmap",
+    ),
+    FileCase(
+        "oversized-text",
+        "ml/yelimane.yml",
+        yelimane("    fr: chaque année", "    fr: " + "très long " * 300),
+        29,
+        "dialogue[0].cadence.fr",
+        "longer than 2000 characters",
+    ),
+    FileCase(
+        "oversized-list",
+        "ml/yelimane.yml",
+        yelimane("partner_countries: [FR]", "partner_countries: [" + "FR, " * 1001 + "FR]"),
+        11,
+        "partner_countries",
+        "more than 1000 items",
+    ),
     # Values of the wrong type
-    FileCase("mapping-for-a-word", "ml/yelimane.yml", yelimane("kind: district", "kind: {a: b}"),
-             6, "kind", "expected one of municipality"),
-    FileCase("list-for-a-mapping", "fr/montreuil.yml",
-             (CONTRACT / "fr/montreuil.yml").read_bytes().replace(b"twinning:\n", b"twinning: x\nold:\n"),
-             15, "twinning", "expected a list"),
-    FileCase("scalar-for-a-list", "ml/yelimane.yml",
-             yelimane("partner_countries: [FR]", "partner_countries: FR"), 11, "partner_countries",
-             "expected a list"),
-    FileCase("list-for-text", "ml/yelimane.yml", yelimane("kind: district", "kind: district\ntitle: [a]"),
-             7, "title", "expected text"),
-    FileCase("text-for-a-boolean", "ml/yelimane.yml",
-             yelimane("twinning:", "organisations:\n  - id: x\n    name: X\n    women_led: 'true'\ntwinning:"),
-             16, "organisations[0].women_led", "is not true or false"),
+    FileCase(
+        "mapping-for-a-word",
+        "ml/yelimane.yml",
+        yelimane("kind: district", "kind: {a: b}"),
+        6,
+        "kind",
+        "expected one of municipality",
+    ),
+    FileCase(
+        "list-for-a-mapping",
+        "fr/montreuil.yml",
+        (CONTRACT / "fr/montreuil.yml")
+        .read_bytes()
+        .replace(b"twinning:\n", b"twinning: x\nold:\n"),
+        15,
+        "twinning",
+        "expected a list",
+    ),
+    FileCase(
+        "scalar-for-a-list",
+        "ml/yelimane.yml",
+        yelimane("partner_countries: [FR]", "partner_countries: FR"),
+        11,
+        "partner_countries",
+        "expected a list",
+    ),
+    FileCase(
+        "list-for-text",
+        "ml/yelimane.yml",
+        yelimane("kind: district", "kind: district\ntitle: [a]"),
+        7,
+        "title",
+        "expected text",
+    ),
+    FileCase(
+        "text-for-a-boolean",
+        "ml/yelimane.yml",
+        yelimane(
+            "twinning:", "organisations:\n  - id: x\n    name: X\n    women_led: 'true'\ntwinning:"
+        ),
+        16,
+        "organisations[0].women_led",
+        "is not true or false",
+    ),
     # Dates
-    FileCase("impossible-date", "ml/yelimane.yml", yelimane("since: 1985", "since: 1985-02-29"),
-             16, "twinning[0].since", "is not a day of the calendar", "has 28 days"),
-    FileCase("month-13", "ml/yelimane.yml", yelimane("since: 1985", "since: 1985-13"),
-             16, "twinning[0].since", "has no month 13"),
-    FileCase("until-before-since", "ml/yelimane.yml",
-             yelimane("since: 1985", "since: 1985\n    until: 1984-12"), 17, "twinning[0].until",
-             "before since 1985"),
+    FileCase(
+        "impossible-date",
+        "ml/yelimane.yml",
+        yelimane("since: 1985", "since: 1985-02-29"),
+        16,
+        "twinning[0].since",
+        "is not a day of the calendar",
+        "has 28 days",
+    ),
+    FileCase(
+        "month-13",
+        "ml/yelimane.yml",
+        yelimane("since: 1985", "since: 1985-13"),
+        16,
+        "twinning[0].since",
+        "has no month 13",
+    ),
+    FileCase(
+        "until-before-since",
+        "ml/yelimane.yml",
+        yelimane("since: 1985", "since: 1985\n    until: 1984-12"),
+        17,
+        "twinning[0].until",
+        "before since 1985",
+    ),
     # Names of files and folders
-    FileCase("upper-case-slug", "ml/Kayes.yml", b"name: Kayes\ncountry: ML\nkind: region\n", 1, "",
-             "'Kayes.yml' is not a valid file name", "rename it to kayes.yml"),
-    FileCase("dotted-slug", "ml/ka.yes.yml", b"name: Kayes\ncountry: ML\nkind: region\n", 1, "",
-             "is not a valid file name"),
-    FileCase("dot-dot-slug", "ml/...yml", b"name: Kayes\ncountry: ML\nkind: region\n", 1, "",
-             "is not a valid file name"),
-    FileCase("folder-not-a-country", "xx/kayes.yml", b"name: Kayes\ncountry: ML\nkind: region\n", 1,
-             "", "folder 'xx' is not a country code", reported="xx"),
-    FileCase("yaml-extension", "ml/kayes.yaml", b"name: Kayes\ncountry: ML\nkind: region\n", 1, "",
-             "roadmap files end in .yml", "rename it to kayes.yml"),
-    FileCase("file-outside-a-folder", "kayes.yml", b"name: Kayes\ncountry: ML\nkind: region\n", 1, "",
-             "roadmap files belong in a country folder"),
-    FileCase("folder-and-country-disagree", "ml/kayes.yml", b"name: Kayes\ncountry: SN\nkind: region\n",
-             2, "country", "country SN does not match the folder 'ml/'"),
+    FileCase(
+        "upper-case-slug",
+        "ml/Kayes.yml",
+        b"name: Kayes\ncountry: ML\nkind: region\n",
+        1,
+        "",
+        "'Kayes.yml' is not a valid file name",
+        "rename it to kayes.yml",
+    ),
+    FileCase(
+        "dotted-slug",
+        "ml/ka.yes.yml",
+        b"name: Kayes\ncountry: ML\nkind: region\n",
+        1,
+        "",
+        "is not a valid file name",
+    ),
+    FileCase(
+        "dot-dot-slug",
+        "ml/...yml",
+        b"name: Kayes\ncountry: ML\nkind: region\n",
+        1,
+        "",
+        "is not a valid file name",
+    ),
+    FileCase(
+        "folder-not-a-country",
+        "xx/kayes.yml",
+        b"name: Kayes\ncountry: ML\nkind: region\n",
+        1,
+        "",
+        "folder 'xx' is not a country code",
+        reported="xx",
+    ),
+    FileCase(
+        "yaml-extension",
+        "ml/kayes.yaml",
+        b"name: Kayes\ncountry: ML\nkind: region\n",
+        1,
+        "",
+        "roadmap files end in .yml",
+        "rename it to kayes.yml",
+    ),
+    FileCase(
+        "file-outside-a-folder",
+        "kayes.yml",
+        b"name: Kayes\ncountry: ML\nkind: region\n",
+        1,
+        "",
+        "roadmap files belong in a country folder",
+    ),
+    FileCase(
+        "folder-and-country-disagree",
+        "ml/kayes.yml",
+        b"name: Kayes\ncountry: SN\nkind: region\n",
+        2,
+        "country",
+        "country SN does not match the folder 'ml/'",
+    ),
     # Settings
-    FileCase("unknown-site-language", "site.yml",
-             (CONTRACT / "site.yml").read_bytes().replace(b"[en, fr, ar]", b"[en, fr, ar, xx]"), 9,
-             "languages[3]", "'xx' is not a language code known to CLDR"),
-    FileCase("default-language-not-listed", "site.yml",
-             (CONTRACT / "site.yml").read_bytes() + b"default_language: es\n", 11, "default_language",
-             "'es' is not in languages"),
+    FileCase(
+        "unknown-site-language",
+        "site.yml",
+        (CONTRACT / "site.yml").read_bytes().replace(b"[en, fr, ar]", b"[en, fr, ar, xx]"),
+        9,
+        "languages[3]",
+        "'xx' is not a language code known to CLDR",
+    ),
+    FileCase(
+        "default-language-not-listed",
+        "site.yml",
+        (CONTRACT / "site.yml").read_bytes() + b"default_language: es\n",
+        11,
+        "default_language",
+        "'es' is not in languages",
+    ),
     # References
-    FileCase("partner-with-dot-dot", "ml/yelimane.yml",
-             yelimane("partner: fr/montreuil", "partner: fr/../ml"), 14, "twinning[0].partner",
-             "is not a valid roadmap id"),
-    FileCase("partner-is-a-country", "ml/yelimane.yml", yelimane("partner: fr/montreuil", "partner: fr"),
-             14, "twinning[0].partner", "is not a valid roadmap id", "never a country"),
-    FileCase("twinned-with-itself", "ml/yelimane.yml",
-             yelimane("partner: fr/montreuil", "partner: ml/yelimane"), 14, "twinning[0].partner",
-             "cannot be twinned with itself"),
-    FileCase("participant-not-declared", "ml/yelimane.yml",
-             yelimane("    level: local", "    level: local\n    participants: [mayor]"), 26,
-             "dialogue[0].participants[0]", "'mayor' is not an institution or organisation",
-             "declare it under institutions or organisations first"),
+    FileCase(
+        "partner-with-dot-dot",
+        "ml/yelimane.yml",
+        yelimane("partner: fr/montreuil", "partner: fr/../ml"),
+        14,
+        "twinning[0].partner",
+        "is not a valid roadmap id",
+    ),
+    FileCase(
+        "partner-is-a-country",
+        "ml/yelimane.yml",
+        yelimane("partner: fr/montreuil", "partner: fr"),
+        14,
+        "twinning[0].partner",
+        "is not a valid roadmap id",
+        "never a country",
+    ),
+    FileCase(
+        "twinned-with-itself",
+        "ml/yelimane.yml",
+        yelimane("partner: fr/montreuil", "partner: ml/yelimane"),
+        14,
+        "twinning[0].partner",
+        "cannot be twinned with itself",
+    ),
+    FileCase(
+        "participant-not-declared",
+        "ml/yelimane.yml",
+        yelimane("    level: local", "    level: local\n    participants: [mayor]"),
+        26,
+        "dialogue[0].participants[0]",
+        "'mayor' is not an institution or organisation",
+        "declare it under institutions or organisations first",
+    ),
 ]
 
 YAML_11_SURPRISES = ["NO", "on", "1:30", "0755", "1.10", "~", "yes"]
@@ -197,8 +420,10 @@ def test_bad_file(case: FileCase, roadmaps, run, tmp_path: Path, previous_site: 
     shutil.copytree(previous_site, site)
     before = tree_digest(site)
 
-    results = [run("validate", "--roadmaps", data),
-               run("build", "--roadmaps", data, "--site-dir", site)]
+    results = [
+        run("validate", "--roadmaps", data),
+        run("build", "--roadmaps", data, "--site-dir", site),
+    ]
 
     field = f"{re.escape(case.field)}: " if case.field else ""
     named = data / case.reported if case.reported else target
@@ -213,10 +438,12 @@ def test_bad_file(case: FileCase, roadmaps, run, tmp_path: Path, previous_site: 
 
 
 @pytest.mark.parametrize("surprise", YAML_11_SURPRISES)
-@pytest.mark.parametrize(("field", "old", "new", "accepted"), TYPED_FIELDS,
-                         ids=[f[0] for f in TYPED_FIELDS])
-def test_yaml_11_surprises_are_read_as_the_field_type(roadmaps, surprise: str, field: str, old: str,
-                                                      new: str, accepted: set[str]) -> None:
+@pytest.mark.parametrize(
+    ("field", "old", "new", "accepted"), TYPED_FIELDS, ids=[f[0] for f in TYPED_FIELDS]
+)
+def test_yaml_11_surprises_are_read_as_the_field_type(
+    roadmaps, surprise: str, field: str, old: str, new: str, accepted: set[str]
+) -> None:
     data = roadmaps()
     target = data / "ml/yelimane.yml"
     target.write_bytes(yelimane(old, new.format(surprise)))
@@ -232,7 +459,9 @@ def test_yaml_11_surprises_are_read_as_the_field_type(roadmaps, surprise: str, f
 def test_surprises_in_text_fields_stay_text(roadmaps) -> None:
     for surprise in YAML_11_SURPRISES[:-2] + ["yes", "2008-03-15", "1e3", "0x1F", ".inf"]:
         data = roadmaps()
-        (data / "ml/yelimane.yml").write_bytes(yelimane("  fr: Cercle de Yélimané", f"  fr: {surprise}"))
+        (data / "ml/yelimane.yml").write_bytes(
+            yelimane("  fr: Cercle de Yélimané", f"  fr: {surprise}")
+        )
         report = load_dataset(data)
         if surprise == "~":
             assert report.dataset is None  # `~` is YAML's empty value, refused as empty

@@ -19,10 +19,23 @@ from tests.conftest import CONTRACT, PROJECT_ROOT, tree_digest
 
 def start_build(roadmaps: Path, site: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "site_builder", "build", "--quiet", "--roadmaps", str(roadmaps),
-         "--site-dir", str(site)],
-        cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, **(env or {})})
+        [
+            sys.executable,
+            "-m",
+            "site_builder",
+            "build",
+            "--quiet",
+            "--roadmaps",
+            str(roadmaps),
+            "--site-dir",
+            str(site),
+        ],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +45,9 @@ def bigger_roadmaps(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("delay", [0.3, 0.9, 1.5, 2.2, 3.0])
-def test_a_killed_build_leaves_the_previous_site(tmp_path: Path, contract_site: Path,
-                                                 bigger_roadmaps: Path, delay: float) -> None:
+def test_a_killed_build_leaves_the_previous_site(
+    tmp_path: Path, contract_site: Path, bigger_roadmaps: Path, delay: float
+) -> None:
     site = tmp_path / "site"
     shutil.copytree(contract_site, site)
     before = tree_digest(site)
@@ -70,7 +84,7 @@ def test_two_builds_at_once_never_mix(tmp_path: Path, bigger_roadmaps: Path) -> 
     assert tree_digest(site) == tree_digest(reference)
 
 
-SITECUSTOMIZE = textwrap.dedent('''
+SITECUSTOMIZE = textwrap.dedent("""
     import socket
 
     def _refuse(*args, **kwargs):
@@ -80,15 +94,18 @@ SITECUSTOMIZE = textwrap.dedent('''
     socket.socket.connect_ex = _refuse
     socket.create_connection = _refuse
     socket.getaddrinfo = _refuse
-''')
+""")
 
 
 def test_build_needs_no_network(tmp_path: Path) -> None:
     hook = tmp_path / "hook"
     hook.mkdir()
     (hook / "sitecustomize.py").write_text(SITECUSTOMIZE, "utf-8")
-    probe = subprocess.run([sys.executable, "-c", "import socket; socket.getaddrinfo('localhost', 80)"],
-                           env={**os.environ, "PYTHONPATH": str(hook)}, capture_output=True)
+    probe = subprocess.run(
+        [sys.executable, "-c", "import socket; socket.getaddrinfo('localhost', 80)"],
+        env={**os.environ, "PYTHONPATH": str(hook)},
+        capture_output=True,
+    )
     assert probe.returncode != 0  # the hook really cuts the network off
     build = start_build(CONTRACT, tmp_path / "site", env={"PYTHONPATH": str(hook)})
     assert build.wait(timeout=120) == 0, build.stderr.read()

@@ -15,24 +15,77 @@ from site_builder.model import Dataset
 from site_builder.validate import load_dataset
 from tests.conftest import CONTRACT
 
-FUZZ = settings(max_examples=150, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
-FIELD_NAMES = ["name", "country", "kind", "title", "summary", "twinning", "partner", "since",
-               "until", "status", "commitments", "id", "outcome", "lead", "partners", "funding",
-               "amount", "en", "fr", "ar", "dialogue", "participants", "role", "languages"]
+FIELD_NAMES = [
+    "name",
+    "country",
+    "kind",
+    "title",
+    "summary",
+    "twinning",
+    "partner",
+    "since",
+    "until",
+    "status",
+    "commitments",
+    "id",
+    "outcome",
+    "lead",
+    "partners",
+    "funding",
+    "amount",
+    "en",
+    "fr",
+    "ar",
+    "dialogue",
+    "participants",
+    "role",
+    "languages",
+]
 SCALARS = st.one_of(
-    st.sampled_from(["ML", "NO", "on", "1:30", "0755", "1.10", "2008-02-30", "2008-03", "true",
-                     "fr/montreuil", "ml/yelimane", "", "~", "municipality", "in-progress",
-                     "codevelopment", "https://example.org", "javascript:alert(1)"]),
-    st.text(max_size=30), st.integers(), st.floats(allow_nan=True), st.booleans(), st.none())
+    st.sampled_from(
+        [
+            "ML",
+            "NO",
+            "on",
+            "1:30",
+            "0755",
+            "1.10",
+            "2008-02-30",
+            "2008-03",
+            "true",
+            "fr/montreuil",
+            "ml/yelimane",
+            "",
+            "~",
+            "municipality",
+            "in-progress",
+            "codevelopment",
+            "https://example.org",
+            "javascript:alert(1)",
+        ]
+    ),
+    st.text(max_size=30),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.booleans(),
+    st.none(),
+)
 STRUCTURES = st.recursive(
     SCALARS,
     lambda children: st.one_of(
         st.lists(children, max_size=4),
-        st.dictionaries(st.one_of(st.sampled_from(FIELD_NAMES), st.text(max_size=10)), children,
-                        max_size=6)),
-    max_leaves=25)
+        st.dictionaries(
+            st.one_of(st.sampled_from(FIELD_NAMES), st.text(max_size=10)), children, max_size=6
+        ),
+    ),
+    max_leaves=25,
+)
 
 
 def check(files: dict[str, bytes]) -> None:
@@ -43,7 +96,9 @@ def check(files: dict[str, bytes]) -> None:
             (root / "roadmaps" / relative).write_bytes(content)
         report = load_dataset(root / "roadmaps")
         assert isinstance(report.dataset, Dataset) or report.errors
-        assert all(isinstance(p, Problem) and p.line >= 1 and p.column >= 1 for p in report.problems)
+        assert all(
+            isinstance(p, Problem) and p.line >= 1 and p.column >= 1 for p in report.problems
+        )
         if report.dataset is None:
             assert report.errors
     finally:
@@ -59,8 +114,13 @@ def test_random_structures_as_a_local_authority(data: object) -> None:
 @FUZZ
 @given(st.dictionaries(st.sampled_from(FIELD_NAMES), STRUCTURES, max_size=8))
 def test_random_fields_in_a_country_roadmap(data: dict[str, object]) -> None:
-    check({"ml/country.yml": yaml.safe_dump({"country": "ML", "role": "origin", "title": "T",
-                                             **data}).encode("utf-8")})
+    check(
+        {
+            "ml/country.yml": yaml.safe_dump(
+                {"country": "ML", "role": "origin", "title": "T", **data}
+            ).encode("utf-8")
+        }
+    )
 
 
 @FUZZ
@@ -81,6 +141,25 @@ def test_random_edits_of_a_contract_file(data: st.DataObject) -> None:
     original = (CONTRACT / "ml" / "country.yml").read_bytes()
     position = data.draw(st.integers(0, len(original)))
     length = data.draw(st.integers(0, 20))
-    insert = data.draw(st.sampled_from([b"", b"\t", b":", b"- ", b"&a ", b"*a", b"'", b'"',
-                                        b"\n  ", b"{", b"[", b"\x00", b"\xff", b"#", b"!!str "]))
-    check({"ml/country.yml": original[:position] + insert + original[position + length:]})
+    insert = data.draw(
+        st.sampled_from(
+            [
+                b"",
+                b"\t",
+                b":",
+                b"- ",
+                b"&a ",
+                b"*a",
+                b"'",
+                b'"',
+                b"\n  ",
+                b"{",
+                b"[",
+                b"\x00",
+                b"\xff",
+                b"#",
+                b"!!str ",
+            ]
+        )
+    )
+    check({"ml/country.yml": original[:position] + insert + original[position + length :]})

@@ -16,7 +16,7 @@ PAYLOADS = [
     "<script>alert('t1')</script>",
     "<img src=x onerror=alert('t2')>",
     "<svg/onload=alert('t3')>",
-    '"><script>alert(\'t4\')</script>',
+    "\"><script>alert('t4')</script>",
     "</title><script>alert('t5')</script>",
     "<a href=\"javascript:alert('t6')\">x</a>",
     "javascript:alert('t7')",
@@ -25,9 +25,15 @@ PAYLOADS = [
     "<style>body{display:none}</style>",
 ]
 LINK_TARGETS = [
-    "javascript:alert('l1')", "JaVaScRiPt:alert('l2')", "&#106;avascript:alert('l3')",
-    "java&#x09;script:alert('l4')", "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
-    "//evil.example/x", "\\\\evil.example", "vbscript:msgbox('l8')", " javascript:alert('l9')",
+    "javascript:alert('l1')",
+    "JaVaScRiPt:alert('l2')",
+    "&#106;avascript:alert('l3')",
+    "java&#x09;script:alert('l4')",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+    "//evil.example/x",
+    "\\\\evil.example",
+    "vbscript:msgbox('l8')",
+    " javascript:alert('l9')",
 ]
 
 
@@ -40,8 +46,10 @@ def hostile_texts():
         if not rich:
             return f"{language} {payload}"
         target = next(targets)
-        return (f"{payload}\n\n[click]({target}) and <{target}> and "
-                f"[ref][r]\n\n[r]: {target}\n\n*{payload}*")
+        return (
+            f"{payload}\n\n[click]({target}) and <{target}> and "
+            f"[ref][r]\n\n[r]: {target}\n\n*{payload}*"
+        )
 
     return make
 
@@ -54,8 +62,9 @@ class _Scan(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        if tag in ("img", "iframe", "object", "embed", "style", "base", "meta") and \
-                not (tag == "meta" and "http-equiv" not in values):
+        if tag in ("img", "iframe", "object", "embed", "style", "base", "meta") and not (
+            tag == "meta" and "http-equiv" not in values
+        ):
             self.found.append(tag)
         if tag == "script":
             src = values.get("src")
@@ -65,8 +74,11 @@ class _Scan(HTMLParser):
         for name, value in values.items():
             if name.startswith("on"):
                 self.found.append(f"{tag}[{name}]")
-            if name in ("href", "src", "action", "formaction") and value is not None and \
-                    safe_href(value) is None:
+            if (
+                name in ("href", "src", "action", "formaction")
+                and value is not None
+                and safe_href(value) is None
+            ):
                 self.found.append(f"{tag}[{name}={value}]")
 
     def handle_endtag(self, tag: str) -> None:
@@ -90,8 +102,19 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     cwd = os.getcwd()
     os.chdir(PROJECT_ROOT)
     try:
-        assert main(["build", "--quiet", "--roadmaps", str(root / "roadmaps"),
-                     "--site-dir", str(root / "site")]) == 0
+        assert (
+            main(
+                [
+                    "build",
+                    "--quiet",
+                    "--roadmaps",
+                    str(root / "roadmaps"),
+                    "--site-dir",
+                    str(root / "site"),
+                ]
+            )
+            == 0
+        )
     finally:
         os.chdir(cwd)
     return root / "site"
@@ -118,8 +141,11 @@ def test_payloads_are_shown_as_text(hostile_site: Path) -> None:
     assert "&lt;script&gt;alert(" in html or "&lt;img src=x onerror" in html
     every = "".join(p.read_text("utf-8") for p in hostile_site.rglob("*.html"))
     for marker in ("t1", "t2", "t3", "t4", "t5"):
-        assert f"alert('{marker}')" in every or f"alert(&#x27;{marker}&#x27;)" in every \
-            or f"alert(&#39;{marker}&#39;)" in every, marker
+        assert (
+            f"alert('{marker}')" in every
+            or f"alert(&#x27;{marker}&#x27;)" in every
+            or f"alert(&#39;{marker}&#39;)" in every
+        ), marker
     assert not re.search(r"<(script|img|svg|iframe)[^>]*alert", every, re.IGNORECASE)
     # Search indexes carry text, never markup that a result list would render.
     for index in hostile_site.rglob("search_index.json"):

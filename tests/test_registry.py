@@ -78,6 +78,11 @@ def _messages(path: Path) -> dict[str, str]:
         return {m.id: m.string for m in read_po(handle) if m.id}
 
 
+def _plural_count(language: str) -> int:
+    with (LOCALES_DIR / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        return read_po(handle, locale=language).num_plurals
+
+
 def test_catalog_template_matches_the_code(tmp_path: Path) -> None:
     extracted = tmp_path / "messages.pot"
     subprocess.run(
@@ -110,6 +115,10 @@ def test_catalogs_are_complete(language: str) -> None:
     catalog = _messages(LOCALES_DIR / language / "LC_MESSAGES" / "messages.po")
     assert set(catalog) == set(template)
     assert [msgid for msgid, text in catalog.items() if not text] == []
+    plurals = {msgid: forms for msgid, forms in catalog.items() if isinstance(msgid, tuple)}
+    assert plurals, "the catalogs should exercise plural forms"
+    for msgid, forms in plurals.items():
+        assert len(forms) == _plural_count(language) and all(forms), (language, msgid)
     for msgid, text in catalog.items():
-        for placeholder in ("{name}", "{date}", "{ratio}", "{language}"):
-            assert (placeholder in msgid) == (placeholder in text), (language, msgid)
+        for placeholder in ("{name}", "{date}", "{ratio}", "{language}", "%(num)d"):
+            assert (placeholder in str(msgid)) == (placeholder in str(text)), (language, msgid)

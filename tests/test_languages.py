@@ -1,4 +1,4 @@
-"""Multilingual in depth: CLDR names and dates, alternates, status, fallback pages, new languages."""
+"""Multilingual in depth: CLDR names and dates, alternates, status, fallback, new languages."""
 
 from __future__ import annotations
 

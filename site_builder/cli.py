@@ -13,6 +13,8 @@ from pathlib import Path
 from site_builder import engine, pipeline
 from site_builder.config import BuildOptions, Project
 from site_builder.errors import InvalidData, Problem, SiteBuilderError
+from site_builder.provenance import last_changes
+from site_builder.render import SiteContext
 from site_builder.status import translation_status
 
 EXIT_OK, EXIT_INVALID = 0, 1
@@ -219,7 +221,8 @@ def _i18n_status(args: argparse.Namespace) -> int:
 def _render(args: argparse.Namespace) -> int:
     dataset, warnings = pipeline.load_or_fail(_project(args), strict=args.strict)
     report(warnings)
-    configs = pipeline.render_projects(dataset, _project(args), args.out)
+    context = SiteContext.of(dataset, last_changes(args.roadmaps))
+    configs = pipeline.render_projects(context, _project(args), args.out)
     for language, config in configs.items():
         print(f"{language}: {config}", file=sys.stderr)
     return EXIT_OK

@@ -19,9 +19,11 @@ from pathlib import Path
 from site_builder import engine
 from site_builder.config import BuildOptions, Project
 from site_builder.errors import InvalidData, Problem
+from site_builder.export import write_data
 from site_builder.model import Dataset
+from site_builder.provenance import last_changes
 from site_builder.publish import Publisher
-from site_builder.render import render_language
+from site_builder.render import SiteContext, render_language
 from site_builder.site_root import write_root_files
 from site_builder.validate import Report, load_dataset
 
@@ -54,7 +56,7 @@ def load_or_fail(project: Project, *, strict: bool) -> tuple[Dataset, list[Probl
 
 
 def render_projects(
-    dataset: Dataset,
+    context: SiteContext,
     project: Project,
     out: Path,
     languages: tuple[str, ...] = (),
@@ -62,8 +64,8 @@ def render_projects(
 ) -> dict[str, Path]:
     """Write each language's plain MkDocs project under `out/<lang>/`."""
     configs = {}
-    for language in languages or dataset.languages:
-        rendered = render_language(dataset, language, project.docs)
+    for language in languages or context.dataset.languages:
+        rendered = render_language(context, language, project.docs)
         configs[language] = engine.write_project(
             rendered, project.base_config, project.themes, out / language, site_url
         )
@@ -76,6 +78,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     dataset, warnings = load_or_fail(project, strict=options.strict)
     languages = _chosen_languages(dataset, options.languages)
     result = BuildResult(options.site_dir, list(languages), warnings=warnings)
+    context = SiteContext.of(dataset, last_changes(project.roadmaps))
     epoch = str(source_date_epoch(project.roadmaps))
     with (
         _environment(SOURCE_DATE_EPOCH=epoch),
@@ -84,7 +87,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     ):
         for language in languages:
             started = time.perf_counter()
-            configs = render_projects(dataset, project, Path(work), (language,), options.site_url)
+            configs = render_projects(context, project, Path(work), (language,), options.site_url)
             engine.build_project(
                 configs[language], publisher.staging / language, f"{options.base_path}{language}/"
             )
@@ -98,6 +101,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
                     f"{result.seconds[language]:.1f} s"
                 )
         write_root_files(dataset, publisher.staging, options.site_url)
+        write_data(dataset, context.views, publisher.staging)
         publisher.publish()
     return result
 

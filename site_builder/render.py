@@ -12,6 +12,7 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 
@@ -19,7 +20,10 @@ from babel.numbers import format_percent
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from site_builder.framework import GROUP_TITLES
+from site_builder import charts
+from site_builder.export import DATA_FILE_DESCRIPTIONS, Column, csv_files
+from site_builder.feeds import atom_feed
+from site_builder.framework import GROUP_TITLES, N_
 from site_builder.labels import LABELS
 from site_builder.localise import Localiser, direction, own_name
 from site_builder.markup import escape_attribute, escape_text, rich_html, safe_href
@@ -30,11 +34,26 @@ from site_builder.model import (
     Funding,
     Outcome,
     RichText,
+    RoadmapBody,
     RoadmapFile,
     Text,
 )
-from site_builder.status import translation_status
-from site_builder.views import twinning_of
+from site_builder.status import LanguageStatus, translation_status
+from site_builder.views import TwinningEnd, Views
+
+
+@dataclass(frozen=True)
+class SiteContext:
+    """What every language's pages are made from, computed once per build."""
+
+    dataset: Dataset
+    views: Views
+    changes: dict[str, Date] = field(default_factory=dict)  # last change of each file
+    statuses: list[LanguageStatus] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, dataset: Dataset, changes: dict[str, Date] | None = None) -> SiteContext:
+        return cls(dataset, Views(dataset), changes or {}, translation_status(dataset))
 
 
 @dataclass(frozen=True)
@@ -71,8 +90,10 @@ def country_path(country: str) -> str:
 class Helpers:
     """What templates call to turn data into safe, localised Markdown for one page."""
 
-    def __init__(self, dataset: Dataset, loc: Localiser, current: str):
-        self.dataset = dataset
+    def __init__(self, context: SiteContext, loc: Localiser, current: str):
+        self.context = context
+        self.dataset = context.dataset
+        self.views = context.views
         self.loc = loc
         self.current = current  # the page's own source path, for relative links
 
@@ -148,8 +169,14 @@ class Helpers:
     def country(self, code: str) -> Markup:
         return escape_text(self.loc.country(code))
 
+    @cached_property
+    def comma(self) -> Markup:
+        """The separator of lists in the page's language (`, ` or Arabic `، `)."""
+        middle = self.loc.locale.list_patterns["standard"]["middle"]
+        return Markup(html.escape(middle.replace("{0}", "").replace("{1}", ""), quote=False))
+
     def countries(self, codes: tuple[str, ...]) -> Markup:
-        return Markup(", ").join(self.country(c) for c in codes)
+        return self.comma.join(self.country(c) for c in codes)
 
     def money(self, funding: Funding) -> Markup:
         parts = []
@@ -164,6 +191,17 @@ class Helpers:
                 )
             )
         return Markup("; ").join(parts)
+
+    def money_amount(self, amount: float, currency: str | None) -> Markup:
+        return escape_text(self.loc.money(amount, currency))
+
+    def share(self, part: int, whole: int) -> Markup:
+        if not whole:
+            return escape_text("–")
+        return escape_text(
+            f"{format_percent(part / whole, locale=self.loc.locale)} "
+            f"({self.loc.number(part)}/{self.loc.number(whole)})"
+        )
 
     def number(self, value: float) -> Markup:
         return escape_text(self.loc.number(value))
@@ -227,13 +265,170 @@ class Helpers:
             else escape_text(group)
         )
 
-    def twinning(self, roadmap_id: str) -> list:
-        return twinning_of(self.dataset, roadmap_id)
+    def twinning(self, roadmap_id: str) -> list[TwinningEnd]:
+        return self.views.twinning_ends.get(roadmap_id, [])
+
+    def page_of(self, roadmap: RoadmapFile) -> str:
+        return page_path(roadmap.id)
+
+    def body_name(self, roadmap: RoadmapFile, body_id: str) -> Markup:
+        for body in (*roadmap.data.institutions, *roadmap.data.organisations):
+            if body.id == body_id:
+                return self.t(body.name)
+        return escape_text(body_id)
+
+    def outcome_groups(self) -> list[tuple[str, list[Outcome]]]:
+        groups: dict[str, list[Outcome]] = {}
+        for outcome in self.dataset.outcomes:
+            groups.setdefault(outcome.group, []).append(outcome)
+        return list(groups.items())
+
+    def outcome_description(self, outcome: Outcome) -> Markup:
+        if not outcome.description:
+            return Markup("")
+        if self.dataset.default_outcomes:
+            return Markup('\n<div class="dr-rich">\n<p>{}</p>\n</div>\n').format(
+                self._(self.plain(outcome.description))
+            )
+        return self.rich(outcome.description)
+
+    def root_link(self, path: str) -> Markup:
+        """A relative link from this page to a file at the site's root, above the languages,
+        for an `href` attribute."""
+        url = (
+            self.current[: -len("index.md")]
+            if self.current.endswith("index.md")
+            else (self.current[:-3] + "/")
+        )
+        return escape_attribute("../" * (url.count("/") + 1) + path)
+
+    def page_link(self, target_path: str, label: object, fragment: str = "") -> Markup:
+        relative = posixpath.relpath(target_path, posixpath.dirname(self.current) or ".")
+        text = label if isinstance(label, Markup) else escape_text(label)
+        return Markup("[{}]({}{})").format(text, Markup(relative), Markup(fragment))
+
+    def csv_files(self) -> list[tuple[str, list[Column]]]:
+        files = csv_files(self.dataset, self.views)
+        return [(name, columns) for name, (columns, _) in files.items()]
+
+    def last_change(self, roadmap: RoadmapFile) -> Date | None:
+        return self.context.changes.get(roadmap.file_name) or roadmap.data.updated
+
+    def edit_url(self, roadmap: RoadmapFile) -> str | None:
+        repository = self.dataset.site.repository
+        return f"{repository.rstrip('/')}/{roadmap.file_name}" if repository else None
+
+    def name_of(self, roadmap_id: str) -> str:
+        roadmap = self.dataset.roadmaps.get(roadmap_id)
+        if roadmap is None:
+            return roadmap_id
+        if isinstance(roadmap.data, AuthorityRoadmap):
+            return self.plain(roadmap.data.name)
+        return self.loc.country(roadmap.country)
+
+    def timeline(self, data: RoadmapBody) -> Markup:
+        spans = [
+            charts.Span(
+                self.plain(c.title),
+                _years(c.start.earliest()),
+                _years(c.end.latest()) if c.end else None,
+                self.loc.date(c.start) + (f" – {self.loc.date(c.end)}" if c.end else " –"),
+                f"dr-status-{c.status}",
+            )
+            for c in data.commitments
+            if c.start
+        ]
+        if not spans:
+            return Markup("")
+        description = self._(
+            "Each bar runs from a commitment's start to its end; the dates are "
+            "written beside it and in the list of commitments below."
+        )
+        return _figure(charts.timeline(spans, self._("Timeline of the commitments"), description))
+
+    def status_chart(self) -> Markup:
+        counts = self.views.status_counts()
+        bars = [
+            charts.Bar(
+                self._(LABELS["status"][key]),
+                counts.get(key, 0),
+                self.loc.number(counts.get(key, 0)),
+                f"dr-status-{key}",
+            )
+            for key in LABELS["status"]
+        ]
+        return _figure(
+            charts.bar_chart(
+                bars,
+                self._("Commitments by status"),
+                self._(
+                    "The number of commitments in each status; the "
+                    "same figures are in the table below."
+                ),
+            )
+        )
+
+    def completion_chart(self) -> Markup:
+        counts = self.views.completion_counts()
+        bars = [
+            charts.Bar(
+                self._(LABELS["completion"][key]),
+                counts.get(key, 0),
+                self.loc.number(counts.get(key, 0)),
+                f"dr-completion-{key}",
+            )
+            for key in LABELS["completion"]
+        ]
+        return _figure(
+            charts.bar_chart(
+                bars,
+                self._("Latest assessment of each commitment"),
+                self._(
+                    "The number of commitments by the completion "
+                    "their latest assessment found; the same figures "
+                    "are in the table below."
+                ),
+            )
+        )
+
+    def twinning_map(self) -> Markup:
+        nodes: dict[str, charts.Node] = {}
+        edges = []
+        for i, link in enumerate(self.views.links):
+            nodes.setdefault(link.first, charts.Node(link.first, self.name_of(link.first)))
+            if link.second:
+                other = link.second
+                nodes.setdefault(other, charts.Node(other, self.name_of(other)))
+            else:
+                other = f"external-{i}"
+                nodes[other] = charts.Node(other, self.plain(link.external.name), external=True)
+            edges.append((link.first, other, self._(LABELS["twinning_kind"][link.link.kind])))
+        if not nodes:
+            return Markup("")
+        description = self.loc.ngettext(
+            "%(num)d link between the places listed in the table below.",
+            "%(num)d links between the places listed in the table below.",
+            len(edges),
+        ) % {"num": len(edges)}
+        return _figure(
+            charts.network(
+                list(nodes.values()), edges, self._("Map of twinning links"), description
+            )
+        )
 
     def authority_title(self, data: AuthorityRoadmap) -> str:
         if data.title:
             return self.plain(data.title)
         return self._("{name}: diaspora engagement roadmap").format(name=self.plain(data.name))
+
+
+def _years(day: date) -> float:
+    return day.year + (day.timetuple().tm_yday - 1) / 366
+
+
+def _figure(svg: Markup) -> Markup:
+    """A chart as a raw HTML block of its own."""
+    return Markup('\n<figure class="dr-figure">{}</figure>\n').format(svg)
 
 
 def anchor(kind: str, item_id: str) -> Markup:
@@ -244,11 +439,12 @@ def anchor(kind: str, item_id: str) -> Markup:
 class Renderer:
     """Renders every page of one language."""
 
-    def __init__(self, dataset: Dataset, language: str, docs_dir: Path | None):
-        self.dataset = dataset
+    def __init__(self, context: SiteContext, language: str, docs_dir: Path | None):
+        self.context = context
+        self.dataset = context.dataset
         self.language = language
         self.docs_dir = docs_dir
-        self.loc = Localiser(language, dataset.default_language, dataset.languages)
+        self.loc = Localiser(language, self.dataset.default_language, self.dataset.languages)
 
     @cached_property
     def env(self) -> Environment:
@@ -267,11 +463,15 @@ class Renderer:
         )
         env.install_gettext_translations(self.loc.catalog, newstyle=True)  # type: ignore[attr-defined]
         env.globals["anchor"] = anchor
+        env.globals["LABELS"] = LABELS
+        env.globals["DATA_FILE_DESCRIPTIONS"] = DATA_FILE_DESCRIPTIONS
         return env
 
     def page(self, template: str, path: str, **context: object) -> str:
-        helpers = Helpers(self.dataset, self.loc, path)
-        text = self.env.get_template(template).render(h=helpers, dataset=self.dataset, **context)
+        helpers = Helpers(self.context, self.loc, path)
+        text = self.env.get_template(template).render(
+            h=helpers, dataset=self.dataset, views=self.context.views, **context
+        )
         return re.sub(r"\n{3,}", "\n\n", text)
 
     def render(self) -> RenderedLanguage:
@@ -287,40 +487,46 @@ class Renderer:
                 LanguageInfo(code, own_name(code), direction(code)) for code in dataset.languages
             ],
         )
-        countries = self._countries()
-        result.pages["index.md"] = self.page("home.md.j2", "index.md", countries=countries)
+        pages = result.pages
+        pages["index.md"] = self.page("home.md.j2", "index.md", countries=self._countries())
         for country in dataset.countries():
             path = country_path(country)
             roadmap = dataset.country_roadmap(country)
             authorities = dataset.authorities_of(country)
             if roadmap is not None:
-                result.pages[path] = self.page(
+                pages[path] = self.page(
                     "country.md.j2",
                     path,
                     roadmap=roadmap,
                     data=roadmap.data,
                     authorities=authorities,
+                    coordination=self.context.views.coordination(country),
                 )
             else:
-                result.pages[path] = self.page(
+                pages[path] = self.page(
                     "country_index.md.j2", path, country=country, authorities=authorities
                 )
             for authority in authorities:
                 apath = page_path(authority.id)
-                result.pages[apath] = self.page(
+                pages[apath] = self.page(
                     "authority.md.j2", apath, roadmap=authority, data=authority.data
                 )
         result.nav.append((loc.gettext("Home"), "index.md"))
+        for name, template, title in VIEW_PAGES:
+            pages[name] = self.page(template, name)
+            result.nav.append((loc.gettext(title), name))
         for name, title, text in self._hand_written_pages():
-            result.pages[name] = text
+            pages[name] = text
             result.nav.append((title, name))
-        result.pages["translation-status.md"] = self.page(
-            "status.md.j2", "translation-status.md", statuses=translation_status(dataset)
+        pages["translation-status.md"] = self.page(
+            "status.md.j2", "translation-status.md", statuses=self.context.statuses
         )
         result.nav.append((loc.gettext("Translation status"), "translation-status.md"))
+        pages["feed.xml"] = atom_feed(self.context, loc)
         result.strings = {
             "not_translated": loc.gettext("(not translated yet)"),
             "languages": loc.gettext("Languages"),
+            "feed": loc.gettext("Updates of the roadmaps"),
         }
         return result
 
@@ -377,5 +583,14 @@ class Renderer:
         return pages
 
 
-def render_language(dataset: Dataset, language: str, docs_dir: Path | None) -> RenderedLanguage:
-    return Renderer(dataset, language, docs_dir).render()
+def render_language(context: SiteContext, language: str, docs_dir: Path | None) -> RenderedLanguage:
+    return Renderer(context, language, docs_dir).render()
+
+
+# Pages that look across all roadmaps: (source, template, title as a message id).
+VIEW_PAGES = [
+    ("twinning.md", "twinning.md.j2", N_("Twinning")),
+    ("dialogue.md", "dialogue.md.j2", N_("Dialogue models")),
+    ("outcomes.md", "outcomes.md.j2", N_("Outcomes")),
+    ("data.md", "data.md.j2", N_("Open data")),
+]

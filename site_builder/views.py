@@ -1,17 +1,34 @@
-"""Language-independent views across roadmaps, computed once per build."""
+"""Language-independent views across roadmaps, computed once per build.
+
+Pages of every language read these instead of scanning the dataset again, so the work
+grows with the number of roadmaps, not with its square.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
-from site_builder.model import AuthorityRoadmap, Dataset, ExternalPartner, TwinningLink
+from site_builder.model import (
+    Assessment,
+    AuthorityRoadmap,
+    Commitment,
+    CountryRoadmap,
+    Dataset,
+    DialogueModel,
+    ExternalPartner,
+    Organisation,
+    RoadmapFile,
+    TwinningLink,
+)
 
 
 @dataclass(frozen=True)
 class TwinningEnd:
     """One twinning link seen from one local authority's page.
 
-    `link` is the entry that describes it (this end's own, else the partner's), and
+    `link` is the entry that describes it (this end's own, completed by the partner's), and
     `declared_here` / `declared_there` tell which files list it.
     """
 
@@ -26,36 +43,203 @@ class TwinningEnd:
         return self.partner_id is not None and not (self.declared_here and self.declared_there)
 
 
-def twinning_of(dataset: Dataset, roadmap_id: str) -> list[TwinningEnd]:
-    """Every link of an authority, whichever end declares it, own entries first."""
-    roadmap = dataset.roadmaps[roadmap_id]
-    ends: list[TwinningEnd] = []
-    listed: set[str] = set()
-    if isinstance(roadmap.data, AuthorityRoadmap):
-        for link in roadmap.data.twinning:
-            if isinstance(link.partner, ExternalPartner):
-                ends.append(TwinningEnd(None, link.partner, link, True, False))
+@dataclass(frozen=True)
+class Link:
+    """One twinning relationship, listed once: `first` declares it (or both ends do)."""
+
+    first: str
+    second: str | None  # None for a partner without a roadmap here
+    external: ExternalPartner | None
+    link: TwinningLink
+    one_sided: bool
+
+
+@dataclass(frozen=True)
+class CommitmentEntry:
+    roadmap: RoadmapFile
+    commitment: Commitment
+
+    @property
+    def latest(self) -> Assessment | None:
+        return max(self.commitment.assessments, key=lambda a: a.date.latest(), default=None)
+
+
+@dataclass(frozen=True)
+class DialogueEntry:
+    roadmap: RoadmapFile
+    model: DialogueModel
+
+    @property
+    def latest_meeting(self):  # noqa: ANN201 - a Meeting or None
+        return max(self.model.meetings, key=lambda m: m.date.latest(), default=None)
+
+
+@dataclass
+class Coordination:
+    """Who works with one country's diaspora, or with the diasporas a host country receives."""
+
+    countries: list[RoadmapFile] = field(default_factory=list)
+    authorities: list[RoadmapFile] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    organisations: list[tuple[RoadmapFile, Organisation]] = field(default_factory=list)
+    dialogue: list[DialogueEntry] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.countries or self.authorities or self.links or self.organisations)
+
+
+@dataclass(frozen=True)
+class Money:
+    """Matching funds: amounts summed per currency and matching ratio."""
+
+    currency: str | None
+    ratio: float | None
+    amount: float
+    commitments: int
+
+
+@dataclass(frozen=True)
+class Gender:
+    commitments: int
+    with_gender: int
+    organisations: int  # whose leadership is stated
+    women_led: int
+
+
+class Views:
+    def __init__(self, dataset: Dataset):
+        self.dataset = dataset
+
+    @cached_property
+    def authorities(self) -> dict[str, AuthorityRoadmap]:
+        return {
+            r.id: r.data
+            for r in self.dataset.roadmaps.values()
+            if isinstance(r.data, AuthorityRoadmap)
+        }
+
+    def _entry(self, roadmap_id: str, partner_id: str) -> TwinningLink | None:
+        data = self.authorities.get(roadmap_id)
+        if data is None:
+            return None
+        return next((link for link in data.twinning if link.partner == partner_id), None)
+
+    @cached_property
+    def twinning_ends(self) -> dict[str, list[TwinningEnd]]:
+        """Every link of each authority, whichever end declares it, own entries first."""
+        ends: dict[str, list[TwinningEnd]] = defaultdict(list)
+        for roadmap_id, data in self.authorities.items():
+            for link in data.twinning:
+                if isinstance(link.partner, ExternalPartner):
+                    ends[roadmap_id].append(TwinningEnd(None, link.partner, link, True, False))
+                    continue
+                other = self._entry(link.partner, roadmap_id)
+                merged = _completed(link, other) if other else link
+                ends[roadmap_id].append(TwinningEnd(link.partner, None, merged, True, bool(other)))
+                if other is None and link.partner in self.authorities:
+                    ends[link.partner].append(TwinningEnd(roadmap_id, None, link, False, True))
+        return ends
+
+    @cached_property
+    def links(self) -> list[Link]:
+        """Every relationship once, in a stable order."""
+        result = []
+        for roadmap_id in sorted(self.authorities):
+            for end in self.twinning_ends.get(roadmap_id, []):
+                if end.external is not None:
+                    result.append(Link(roadmap_id, None, end.external, end.link, False))
+                elif end.declared_here and (not end.declared_there or roadmap_id < end.partner_id):
+                    result.append(Link(roadmap_id, end.partner_id, None, end.link, end.one_sided))
+        return result
+
+    @cached_property
+    def commitments(self) -> list[CommitmentEntry]:
+        return [CommitmentEntry(r, c) for r in self._roadmaps() for c in r.data.commitments]
+
+    @cached_property
+    def by_outcome(self) -> dict[str, list[CommitmentEntry]]:
+        grouped: dict[str, list[CommitmentEntry]] = {o.id: [] for o in self.dataset.outcomes}
+        for entry in self.commitments:
+            grouped.setdefault(entry.commitment.outcome, []).append(entry)
+        return grouped
+
+    @cached_property
+    def dialogue(self) -> list[DialogueEntry]:
+        return [DialogueEntry(r, m) for r in self._roadmaps() for m in r.data.dialogue]
+
+    def _roadmaps(self) -> list[RoadmapFile]:
+        return sorted(self.dataset.roadmaps.values(), key=lambda r: r.id)
+
+    def status_counts(self) -> Counter[str]:
+        return Counter(entry.commitment.status for entry in self.commitments)
+
+    def completion_counts(self) -> Counter[str]:
+        return Counter(entry.latest.completion for entry in self.commitments if entry.latest)
+
+    def coordination(self, country: str) -> Coordination:
+        """For an origin: who works with its diaspora. For a destination: with whom."""
+        roadmap = self.dataset.country_roadmap(country)
+        role = roadmap.data.role if roadmap and isinstance(roadmap.data, CountryRoadmap) else None
+        result = Coordination()
+        if role in ("origin", "both"):
+            self._diaspora_of(country, result)
+        if role in ("destination", "both") and roadmap is not None:
+            for origin in roadmap.data.partner_countries:
+                origin_roadmap = self.dataset.country_roadmap(origin)
+                if origin_roadmap and origin_roadmap not in result.countries:
+                    result.countries.append(origin_roadmap)
+            for authority in self.dataset.authorities_of(country):
+                if authority.data.partner_countries or self.twinning_ends.get(authority.id):
+                    result.authorities.append(authority)
+        return result
+
+    def _diaspora_of(self, country: str, result: Coordination) -> None:
+        for other in self._roadmaps():
+            if other.country == country:
                 continue
-            listed.add(link.partner)
-            other_end = _entry(dataset, link.partner, roadmap_id)
-            if other_end is not None:
-                link = _completed(link, other_end)
-            ends.append(TwinningEnd(link.partner, None, link, True, other_end is not None))
-    for other in dataset.roadmaps.values():
-        if other.id in listed or not isinstance(other.data, AuthorityRoadmap):
-            continue
-        for link in other.data.twinning:
-            if link.partner == roadmap_id:
-                ends.append(TwinningEnd(other.id, None, link, False, True))
-    return ends
+            data = other.data
+            works_with = country in data.partner_countries
+            if isinstance(data, CountryRoadmap):
+                if works_with and data.role in ("destination", "both"):
+                    result.countries.append(other)
+                else:
+                    continue
+            elif works_with or any(link.diaspora == country for link in data.twinning):
+                result.authorities.append(other)
+            else:
+                continue
+            result.organisations += [(other, o) for o in data.organisations]
+            result.dialogue += [DialogueEntry(other, m) for m in data.dialogue]
+        result.links = [link for link in self.links if link.link.diaspora == country]
+        own = self.dataset.country_roadmap(country)
+        if own is not None:
+            result.organisations = [(own, o) for o in own.data.organisations] + result.organisations
 
+    def money(self, roadmaps: list[RoadmapFile] | None = None) -> list[Money]:
+        totals: dict[tuple[str | None, float | None], list[float]] = defaultdict(list)
+        for entry in self.commitments:
+            if roadmaps is not None and entry.roadmap not in roadmaps:
+                continue
+            funding = entry.commitment.funding
+            if funding and funding.amount is not None:
+                totals[(funding.currency, funding.matching_ratio)].append(funding.amount)
+        return [
+            Money(currency, ratio, sum(amounts), len(amounts))
+            for (currency, ratio), amounts in sorted(
+                totals.items(), key=lambda item: (item[0][0] or "", item[0][1] or 0)
+            )
+        ]
 
-def _entry(dataset: Dataset, roadmap_id: str, partner_id: str) -> TwinningLink | None:
-    """The entry for `partner_id` in `roadmap_id`'s twinning list, if it declares one."""
-    other = dataset.roadmaps.get(roadmap_id)
-    if other is None or not isinstance(other.data, AuthorityRoadmap):
-        return None
-    return next((link for link in other.data.twinning if link.partner == partner_id), None)
+    def gender(self, roadmaps: list[RoadmapFile] | None = None) -> Gender:
+        chosen = roadmaps if roadmaps is not None else self._roadmaps()
+        commitments = [c for r in chosen for c in r.data.commitments]
+        organisations = [o for r in chosen for o in r.data.organisations if o.women_led is not None]
+        return Gender(
+            len(commitments),
+            sum(1 for c in commitments if c.gender),
+            len(organisations),
+            sum(1 for o in organisations if o.women_led),
+        )
 
 
 def _completed(own: TwinningLink, other: TwinningLink) -> TwinningLink:

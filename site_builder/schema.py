@@ -1,0 +1,149 @@
+"""The JSON Schema of the roadmap format, generated from `model`.
+
+Editors that read YAML through a JSON Schema (the YAML language server, among others) use
+it for completion and to show errors as authors type. A test keeps the committed copy in
+`schema/` equal to what this module generates.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from typing import Any, Literal
+
+from site_builder.codes import COUNTRIES
+from site_builder.convert import model_fields
+from site_builder.model import (
+    AuthorityRoadmap,
+    Code,
+    Country,
+    CountryRoadmap,
+    Date,
+    Name,
+    RichText,
+    Site,
+    Text,
+)
+
+SCHEMA_ID = "https://diaspora-roadmaps.example.org/schema/roadmap.schema.json"
+
+
+def _text(cls: type[Text], languages: list[str] | None) -> dict[str, Any]:
+    doc = " ".join((cls.__doc__ or "").split())
+    per_language: dict[str, Any] = {
+        "type": "object",
+        "minProperties": 1,
+        "additionalProperties": {"type": "string", "minLength": 1, "maxLength": cls.max_length},
+    }
+    if languages:
+        per_language["propertyNames"] = {"enum": languages}
+    return {
+        "description": doc,
+        "oneOf": [{"type": "string", "minLength": 1, "maxLength": cls.max_length}, per_language],
+    }
+
+
+class _Builder:
+    def __init__(self, languages: list[str] | None):
+        self.languages = languages
+        self.defs: dict[str, Any] = {}
+
+    def schema(self, annotation: Any) -> dict[str, Any]:
+        origin = typing.get_origin(annotation)
+        if origin in (types.UnionType, typing.Union):
+            options = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(options) == 1:
+                return self.schema(options[0])
+            return {"oneOf": [self.schema(option) for option in options]}
+        if origin is tuple:
+            return {
+                "type": "array",
+                "items": self.schema(typing.get_args(annotation)[0]),
+                "maxItems": 1000,
+            }
+        if origin is Literal:
+            return {"enum": list(typing.get_args(annotation))}
+        if annotation is bool:
+            return {"type": "boolean"}
+        if annotation is float:
+            return {"type": "number", "minimum": 0}
+        if annotation is Date:
+            # YAML reads a bare year as a number; the builder reads it as a date.
+            return {
+                "description": " ".join((Date.__doc__ or "").split()),
+                "anyOf": [
+                    {"type": "string", "pattern": f"^{Date.pattern}$"},
+                    {"type": "integer", "minimum": 1800, "maximum": 2200},
+                ],
+                "examples": list(Date.examples),
+            }
+        if isinstance(annotation, type) and issubclass(annotation, Text):
+            return self.ref(annotation.__name__, lambda: _text(annotation, self.languages))
+        if isinstance(annotation, type) and issubclass(annotation, Code):
+            return self.ref(annotation.__name__, lambda: self.code(annotation))
+        if dataclasses.is_dataclass(annotation):
+            return self.ref(annotation.__name__, lambda: self.object(annotation))
+        raise TypeError(f"no schema for {annotation!r}")
+
+    def ref(self, name: str, build: typing.Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        if name not in self.defs:
+            self.defs[name] = {}  # placeholder against recursion
+            self.defs[name] = build()
+        return {"$ref": f"#/$defs/{name}"}
+
+    def code(self, cls: type[Code]) -> dict[str, Any]:
+        result: dict[str, Any] = {
+            "type": "string",
+            "title": cls.title,
+            "description": " ".join((cls.__doc__ or "").split()),
+            "pattern": f"^{cls.pattern}$",
+            "maxLength": cls.max_length,
+        }
+        if cls is Country:
+            result["enum"] = sorted(COUNTRIES)
+        if cls.examples:
+            result["examples"] = list(cls.examples)
+        return result
+
+    def object(self, cls: type) -> dict[str, Any]:
+        properties = {}
+        required = []
+        for name, spec in model_fields(cls).items():
+            prop = dict(self.schema(spec.type))
+            prop["description"] = spec.metadata["doc"]
+            if spec.metadata.get("example") is not None:
+                prop["examples"] = [spec.metadata["example"]]
+            properties[name] = prop
+            if spec.metadata.get("required"):
+                required.append(name)
+        result: dict[str, Any] = {
+            "type": "object",
+            "title": cls.__name__,
+            "description": " ".join((cls.__doc__ or "").split()),
+            "properties": properties,
+            "additionalProperties": False,
+        }
+        if required:
+            result["required"] = required
+        return result
+
+
+def json_schema(languages: list[str] | None = None) -> dict[str, Any]:
+    """One schema for every file: site settings, a country roadmap or a local authority's.
+
+    With `languages`, keys of texts are limited to them, as the builder checks.
+    """
+    builder = _Builder(languages)
+    choices = [builder.schema(cls) for cls in (CountryRoadmap, AuthorityRoadmap, Site)]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "Diaspora engagement roadmap",
+        "description": "site.yml, <cc>/country.yml or <cc>/<slug>.yml in a roadmaps folder.",
+        "oneOf": choices,
+        "$defs": dict(sorted(builder.defs.items())),
+    }
+
+
+__all__ = ["json_schema", "Name", "RichText"]

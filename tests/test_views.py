@@ -1,0 +1,229 @@
+"""Views across roadmaps, pictures, open data, feeds and provenance, on built sites."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from site_builder.export import commitment_columns, dialogue_columns, twinning_columns
+from site_builder.validate import load_dataset
+from tests.conftest import CONTRACT, PROJECT_ROOT
+from tests.test_contract_site import page, text_of
+
+
+def test_twinning_directory_lists_each_link_once(contract_site: Path) -> None:
+    html = page(contract_site, "en/twinning")
+    rows = re.findall(r"<tr>(.*?)</tr>", html, re.DOTALL)[1:]
+    assert len(rows) == 2
+    montreuil_yelimane = [r for r in rows if "Yélimané circle" in r]
+    assert len(montreuil_yelimane) == 1
+    row = montreuil_yelimane[0]
+    assert '<a href="../fr/montreuil/">Montreuil</a>' in row
+    assert '<a href="../ml/yelimane/">Yélimané circle</a>' in row
+    assert "both sides" in row and "Decentralised cooperation" in row and "from 1985" in row
+    cottbus = [r for r in rows if "Cottbus" in r][0]
+    assert "Germany" in cottbus and "no roadmap at the other end" in cottbus
+
+
+def test_one_sided_links_are_flagged_in_the_directory(roadmaps, run, tmp_path: Path) -> None:
+    data = roadmaps()
+    text = (data / "ml/yelimane.yml").read_text("utf-8")
+    (data / "ml/yelimane.yml").write_text(
+        text[: text.index("twinning:")] + text[text.index("dialogue:") :], "utf-8"
+    )
+    site = tmp_path / "site"
+    assert run("build", "--quiet", "--roadmaps", data, "--site-dir", site).code == 0
+    html = page(site, "en/twinning")
+    row = [r for r in re.findall(r"<tr>(.*?)</tr>", html, re.DOTALL) if "Yélimané" in r][0]
+    assert "<strong>one side only</strong>" in row
+
+
+def test_every_picture_has_a_text_equivalent(contract_site: Path) -> None:
+    for url in ("en/twinning", "en/outcomes", "ar/outcomes", "en/ml", "fr/fr/montreuil"):
+        html = page(contract_site, url)
+        svgs = re.findall(r"<svg class=\"dr-chart.*?</svg>", html, re.DOTALL)
+        assert svgs, url
+        for svg in svgs:
+            ids = re.search(r'aria-labelledby="([^" ]+) ([^"]+)"', svg).groups()
+            assert f'<title id="{ids[0]}">' in svg and f'<desc id="{ids[1]}">' in svg
+            assert 'role="img"' in svg
+    # The figures drawn are also written: in the chart and in the table beside it.
+    outcomes = text_of(page(contract_site, "en/outcomes"))
+    assert "In progress 3" in outcomes and "Completed 3" in outcomes
+    timeline = page(contract_site, "en/ml").split('class="dr-chart dr-timeline"', 1)[1]
+    assert "January 2008 – December 2010" in timeline.split("</svg>", 1)[0]
+
+
+def test_mali_coordination_names_its_partners(contract_site: Path) -> None:
+    html = page(contract_site, "en/ml")
+    section = html.split('id="coordination"', 1)[1].split("<h2", 1)[0]
+    for name in ("France", "Belgium", "Montreuil"):
+        assert re.search(rf">{name}</a>", section), name
+    assert "Co-development consultation with migrant organisations" in section
+    destination = page(contract_site, "en/fr").split('id="coordination"', 1)[1].split("<h2", 1)[0]
+    assert "Diasporas it works with" in page(contract_site, "en/fr")
+    assert ">Mali</a>" in destination and ">Montreuil</a>" in destination
+
+
+def test_dialogue_page_groups_models_by_level(contract_site: Path) -> None:
+    html = page(contract_site, "en/dialogue")
+    levels = re.findall(r'<h2 id="level-(\w+)"', html)
+    assert levels == ["local", "national"]
+    national = html.split('id="level-national"', 1)[1]
+    assert '<a href="../ml/#dialogue-diaspora-forum">Forum of the Malian diaspora</a>' in national
+    assert "every five years" in national and "2008: Second forum" in text_of(
+        "<article>" + national + "</article>"
+    )
+
+
+def test_outcomes_tracker_places_commitments_under_their_outcome(contract_site: Path) -> None:
+    html = page(contract_site, "en/outcomes")
+    codevelopment = html.split('id="outcome-codevelopment"', 1)[1].split("<h3", 1)[0]
+    text = text_of("<article>" + codevelopment + "</article>")
+    assert "Matching fund for diaspora community projects" in text
+    assert "June 30, 2009 · Assessed by: Joint · Completion: Limited" in text
+    assert "Twelve projects funded" in text and "a reception desk was set up" in text
+    monitoring = html.split('id="outcome-monitoring"', 1)[1].split("<h3", 1)[0]
+    assert "Participatory review of the 2003 forum commitments" in monitoring
+
+
+def test_money_and_gender(contract_site: Path) -> None:
+    text = text_of(page(contract_site, "en/outcomes"))
+    assert "EUR 2 €1,500,000 1" in text and "EUR 3 €240,000 1" in text
+    assert "Commitments that say how women take part and benefit 29% (2/7)" in text
+    assert "Diaspora organisations led by women 20% (1/5)" in text
+    mali = text_of(page(contract_site, "en/ml"))
+    assert "Commitments that say how women take part and benefit 50% (1/2)" in mali
+
+
+def test_open_data_round_trips_every_roadmap(contract_site: Path, tmp_path: Path) -> None:
+    everything = json.loads((contract_site / "data" / "roadmaps.json").read_text("utf-8"))
+    original = load_dataset(CONTRACT).dataset
+    assert {r["id"] for r in everything["roadmaps"]} == set(original.roadmaps)
+    # Each record's data is itself a roadmap in the contract's format: load it again.
+    copy = tmp_path / "roadmaps"
+    copy.mkdir()
+    shutil.copy(CONTRACT / "site.yml", copy / "site.yml")
+    for record in everything["roadmaps"]:
+        target = copy / record["file"]
+        target.parent.mkdir(exist_ok=True)
+        target.write_text(json.dumps(record["data"], ensure_ascii=False), "utf-8")
+        single = json.loads(
+            (contract_site / "data" / "roadmaps" / f"{record['id']}.json").read_text("utf-8")
+        )
+        assert single == record
+    reloaded = load_dataset(copy)
+    assert reloaded.errors == []
+    for roadmap_id, roadmap in original.roadmaps.items():
+        assert reloaded.dataset.roadmaps[roadmap_id].data == roadmap.data
+
+
+def test_csv_files_have_documented_header_rows(contract_site: Path) -> None:
+    languages = ("en", "fr", "ar")
+    expected = {
+        "commitments.csv": commitment_columns(languages),
+        "twinning.csv": twinning_columns(languages),
+        "dialogue.csv": dialogue_columns(languages),
+    }
+    data_page = page(contract_site, "en/data")
+    for name, columns in expected.items():
+        raw = (contract_site / "data" / name).read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+        assert rows[0] == [c.name for c in columns]
+        assert all(len(row) == len(rows[0]) for row in rows)
+        heading = f'id="file-{name.replace(".", "-")}"'
+        section = data_page.split(heading, 1)[1].split("</h2>", 1)[1].split("<h2", 1)[0]
+        assert re.findall(r"<td><code>([^<]+)</code></td>", section) == rows[0]
+    commitments = list(
+        csv.DictReader(io.StringIO((contract_site / "data/commitments.csv").read_text("utf-8-sig")))
+    )
+    fund = [row for row in commitments if row["commitment"] == "matching-fund"][0]
+    assert (
+        fund["title_fr"] == "Fonds de contrepartie pour les projets communautaires de la diaspora"
+    )
+    assert (
+        fund["title_ar"] == ""
+        and fund["amount"] == "1500000"
+        and fund["latest_completion"] == "limited"
+    )
+    twinning = list(
+        csv.DictReader(io.StringIO((contract_site / "data/twinning.csv").read_text("utf-8-sig")))
+    )
+    assert [(r["first"], r["second"]) for r in twinning] == [
+        ("fr/montreuil", "ml/yelimane"),
+        ("fr/montreuil", ""),
+    ]
+
+
+def test_roadmap_pages_link_their_data_and_provenance(contract_site: Path) -> None:
+    for url in ("en/ml", "ar/ml/yelimane"):
+        html = page(contract_site, url)
+        href = re.search(r'<a href="([^"]+\.json)" download>', html).group(1)
+        assert (contract_site / url / href).resolve().is_file()
+        # site.yml has `repository`: the edit link points at the file in it.
+        name = "ml/country.yml" if url == "en/ml" else "ml/yelimane.yml"
+        assert f'href="https://example.org/diaspora-roadmaps/{name}"' in html
+    assert "Last changed" in page(contract_site, "en/ml")
+
+
+def test_last_change_falls_back_to_updated_outside_git(roadmaps, run, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert run("build", "--quiet", "--roadmaps", roadmaps(), "--site-dir", site).code == 0
+    about = page(site, "en/ml").split('id="about"', 1)[1]
+    assert "March 15, 2008" in about  # `updated`, as the copy has no git history
+
+
+def test_atom_feed_per_language(contract_site: Path) -> None:
+    for lang in ("en", "fr", "ar"):
+        feed = ET.fromstring((contract_site / lang / "feed.xml").read_bytes())
+        ns = {"a": "http://www.w3.org/2005/Atom"}
+        entries = feed.findall("a:entry", ns)
+        assert entries and feed.get("{http://www.w3.org/XML/1998/namespace}lang") == lang
+        links = [e.find("a:link", ns).get("href") for e in entries]
+        assert "ml/#assessments-matching-fund" in links
+        for link in links:
+            assert (contract_site / lang / link.split("#")[0] / "index.html").is_file()
+    assert 'type="application/atom+xml"' in page(contract_site, "en/ml")
+
+
+class Yaml12Loader(yaml.SafeLoader):
+    """Reads YAML as editors' language servers do (YAML 1.2): no dates, `NO` is text."""
+
+
+Yaml12Loader.yaml_implicit_resolvers = {
+    key: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
+    ]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+Yaml12Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf")
+)
+
+
+def yaml12(path: Path) -> object:
+    return yaml.load(path.read_text("utf-8"), Loader=Yaml12Loader)  # noqa: S506 - a safe loader
+
+
+def test_schema_is_published_and_validates_the_contract(contract_site: Path) -> None:
+    schema = json.loads((contract_site / "data" / "roadmap.schema.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    for path in CONTRACT.rglob("*.yml"):
+        jsonschema.validate(yaml12(path), schema)
+
+
+def test_roadmap_pages_print_without_navigation() -> None:
+    css = (PROJECT_ROOT / "themes/assets/stylesheets/diaspora.css").read_text("utf-8")
+    block = css.split("@media print", 1)[1]
+    assert ".md-sidebar" in block and ".md-header" in block and "attr(href)" in block

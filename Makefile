@@ -6,7 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test serve validate lint catalogs clean
+SITE_ARGS ?=
+
+.PHONY: install site test serve validate lint catalogs reference benchmark clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +16,10 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
+install: $(STAMP)
+
 site: $(STAMP)
-	$(BIN)/python -m site_builder build
+	$(BIN)/python -m site_builder build $(SITE_ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -36,6 +40,10 @@ catalogs: $(STAMP)
 		--no-location --sort-output --omit-header --project diaspora-roadmaps .
 	$(BIN)/pybabel -q update -i site_builder/locales/messages.pot -d site_builder/locales \
 		--no-location --omit-header --ignore-obsolete
+
+# Regenerate the JSON Schema and the field reference from the model.
+reference: $(STAMP)
+	$(BIN)/python -m site_builder.reference
 
 clean:
 	rm -rf site .site.* $(VENV) *.egg-info .pytest_cache .ruff_cache .hypothesis

@@ -5,15 +5,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import tempfile
+import typing
 from collections.abc import Sequence
 from pathlib import Path
 
-from site_builder import engine, pipeline
+from site_builder import engine, pipeline, scaffold
 from site_builder.config import BuildOptions, Project
 from site_builder.errors import InvalidData, Problem, SiteBuilderError
+from site_builder.model import AuthorityKind, Role
 from site_builder.provenance import last_changes
+from site_builder.quality import today
 from site_builder.render import SiteContext
 from site_builder.status import translation_status
 
@@ -89,6 +93,26 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(handler=_serve)
 
+    new = commands.add_parser("new", help="write a commented starting file for a new roadmap")
+    kinds = new.add_subparsers(dest="what", required=True, metavar="WHAT")
+    country = kinds.add_parser("country", help="a national roadmap: new country CC --role ROLE")
+    country.add_argument("code", metavar="CC", help="the country's ISO code, such as ML")
+    country.add_argument("--role", required=True, choices=typing.get_args(Role))
+    authority = kinds.add_parser(
+        "authority", help="a local authority's roadmap: new authority CC SLUG --kind KIND"
+    )
+    authority.add_argument("code", metavar="CC", help="the country's ISO code, such as FR")
+    authority.add_argument("slug", metavar="SLUG", help="the file name, such as saint-louis")
+    authority.add_argument("--kind", required=True, choices=typing.get_args(AuthorityKind))
+    for sub in (country, authority):
+        sub.add_argument(
+            "--roadmaps",
+            type=Path,
+            default=Path("roadmaps"),
+            help="the roadmaps folder (default: roadmaps/)",
+        )
+    new.set_defaults(handler=_new)
+
     status = commands.add_parser(
         "i18n-status", help="show, per language, what is translated and what is missing"
     )
@@ -118,20 +142,40 @@ def _project(args: argparse.Namespace) -> Project:
     return Project(roadmaps=args.roadmaps)
 
 
+GROUP_LIMIT = 3
+
+
 def report(problems: list[Problem], fmt: str = "text") -> None:
-    """Print problems to standard error in the chosen format, with a summary."""
+    """Print problems in the chosen format, with a summary.
+
+    In text, a run of problems with the same field in one file (50 commitments with the
+    same mistake) shows its first few and a count, so the real variety stays visible.
+    """
     if fmt == "json":
         print(json.dumps([_as_json(p) for p in problems], ensure_ascii=False, indent=2))
         return
-    for problem in problems:
-        if fmt == "github":
+    if fmt == "github":
+        for problem in problems:
             print(_as_github(problem))
-        else:
+        return
+    shown: dict[tuple[str, str, bool], int] = {}
+    for problem in problems:
+        key = (problem.path, re.sub(r"\[\d+\]", "[]", problem.field), problem.is_error)
+        shown[key] = shown.get(key, 0) + 1
+        if shown[key] <= GROUP_LIMIT:
             print(problem.format(), file=sys.stderr)
+    for (path, field, is_error), count in shown.items():
+        if count > GROUP_LIMIT:
+            kind = "problems" if is_error else "warnings"
+            print(
+                f"{path}: ... and {count - GROUP_LIMIT} more {kind} like these "
+                f"with {field or 'the file'}",
+                file=sys.stderr,
+            )
     errors = sum(1 for p in problems if p.is_error)
     warnings = len(problems) - errors
     files = len({p.path for p in problems})
-    if problems and fmt == "text":
+    if problems:
         print(f"\n{errors} error(s), {warnings} warning(s) in {files} file(s)", file=sys.stderr)
 
 
@@ -144,6 +188,7 @@ def _as_json(problem: Problem) -> dict[str, object]:
         "severity": str(problem.severity),
         "message": problem.message,
         "hint": problem.hint,
+        "meaning": problem.meaning,
     }
 
 
@@ -154,6 +199,8 @@ def _as_github(problem: Problem) -> str:
 
     level = "error" if problem.is_error else "warning"
     message = f"{problem.field}: {problem.message}" if problem.field else problem.message
+    if problem.meaning:
+        message += f"\nmeaning: {problem.meaning}"
     if problem.hint:
         message += f"\nhint: {problem.hint}"
     return (
@@ -198,6 +245,21 @@ def _build(args: argparse.Namespace) -> int:
 
 def _progress(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
+
+
+def _new(args: argparse.Namespace) -> int:
+    report_ = pipeline.validate(Project(roadmaps=args.roadmaps))
+    site = report_.dataset.site if report_.dataset else None
+    language = str(site.default_language or site.languages[0]) if site else "en"
+    year = today().year
+    if args.what == "country":
+        path = scaffold.new_country(args.roadmaps, args.code, args.role, language, year)
+    else:
+        path = scaffold.new_authority(
+            args.roadmaps, args.code, args.slug, args.kind, language, year
+        )
+    print(f"wrote {path}: fill in the TODO lines, then run `make validate`", file=sys.stderr)
+    return EXIT_OK
 
 
 def _i18n_status(args: argparse.Namespace) -> int:

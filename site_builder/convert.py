@@ -247,13 +247,39 @@ class Reader:
 
 @cache
 def model_fields(cls: type) -> dict[str, dataclasses.Field[Any]]:
-    """The fields of a model class with their annotations resolved to real types."""
+    """The fields of a model class with their annotations resolved to real types.
+
+    A class's own fields come before those it inherits, so that a country roadmap reads
+    `country`, `role`, `title`, then the fields every roadmap has.
+    """
     hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    own = [name for name in cls.__dict__.get("__annotations__", {}) if name in fields]
     result = {}
-    for f in dataclasses.fields(cls):
-        f.type = hints[f.name]
-        result[f.name] = f
+    for name in [*own, *(n for n in fields if n not in own)]:
+        fields[name].type = hints[name]
+        result[name] = fields[name]
     return result
+
+
+def field_doc(root: type, field_path: str) -> str | None:
+    """The description of the field at `commitments[0].lead` (indexes ignored) under `root`."""
+    current: Any = root
+    doc = None
+    for part in re.sub(r"\[\d+\]", "", field_path).split("."):
+        current = _strip_optional(current)
+        while typing.get_origin(current) is tuple:
+            current = _strip_optional(typing.get_args(current)[0])
+        if typing.get_origin(current) in (types.UnionType, typing.Union):
+            current = next(
+                (a for a in typing.get_args(current) if dataclasses.is_dataclass(a)), current
+            )
+        if not (dataclasses.is_dataclass(current) and part in model_fields(current)):
+            in_text = isinstance(current, type) and issubclass(current, Text)
+            return doc if in_text else None  # `title.en` is still about the title
+        spec = model_fields(current)[part]
+        doc, current = spec.metadata.get("doc"), spec.type
+    return doc
 
 
 def _is_scalar_type(annotation: Any) -> bool:

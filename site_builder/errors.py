@@ -25,6 +25,7 @@ class Problem:
     hint: str | None = None
     severity: Severity = Severity.ERROR
     source_line: str | None = None
+    meaning: str | None = None  # the field's description, from the model
 
     @property
     def is_error(self) -> bool:
@@ -47,6 +48,8 @@ class Problem:
             shown = self.source_line.rstrip("\n").replace("\t", " ")
             lines.append(f"    {shown}")
             lines.append("    " + " " * max(self.column - 1, 0) + "^")
+        if self.meaning:
+            lines.append(f"    meaning: {self.meaning}")
         if self.hint:
             lines.append(f"    hint: {self.hint}")
         return "\n".join(lines)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from site_builder.convert import model_fields
 from site_builder.framework import N_
 from site_builder.model import Dataset, Date, Name, RoadmapFile, Text
 from site_builder.schema import json_schema
@@ -42,11 +43,11 @@ def normalise(value: Any) -> Any:
         return [normalise(item) for item in value]
     if dataclasses.is_dataclass(value):
         result = {}
-        for f in dataclasses.fields(value):
-            item = getattr(value, f.name)
+        for name in model_fields(type(value)):
+            item = getattr(value, name)
             if item is None or item == ():
                 continue
-            result[f.name] = normalise(item)
+            result[name] = normalise(item)
         return result
     raise TypeError(f"cannot normalise {value!r}")
 

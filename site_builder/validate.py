@@ -12,11 +12,11 @@ import difflib
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from site_builder.codes import COUNTRIES
-from site_builder.convert import INVALID, Reader
+from site_builder.convert import INVALID, Reader, field_doc
 from site_builder.errors import Problem, Severity, sort_problems
 from site_builder.framework import default_outcomes
 from site_builder.model import (
@@ -29,6 +29,7 @@ from site_builder.model import (
     RoadmapRef,
     Site,
 )
+from site_builder.quality import check_quality, today
 from site_builder.source import LoadError, SourceFile, compose, read_source
 
 _SLUG = re.compile(Id.pattern)
@@ -97,16 +98,34 @@ def load_dataset(root: Path, *, strict: bool = False) -> Report:
     for roadmap in roadmaps.values():
         problems.extend(_check_roadmap(roadmap, sources[roadmap.path], outcome_ids, known_ids))
     problems.extend(_check_twinning(roadmaps, sources))
+    checked_on = today()
+    for roadmap in roadmaps.values():
+        problems.extend(check_quality(roadmap, sources[roadmap.path], default, checked_on))
 
     if strict:
         problems = [p.as_error() for p in problems]
-    problems = sort_problems(problems)
+    problems = sort_problems([_with_meaning(p) for p in problems])
     if site is None or any(p.is_error for p in problems):
         return Report(None, problems)
     dataset = Dataset(
         site, display, site_positions, roadmaps, tuple(outcomes), default_outcomes=not site.outcomes
     )
     return Report(dataset, problems)
+
+
+def _with_meaning(problem: Problem) -> Problem:
+    if not problem.field:
+        return problem
+    name = Path(problem.path).name
+    root = (
+        Site
+        if name == "site.yml"
+        else CountryRoadmap
+        if name == "country.yml"
+        else AuthorityRoadmap
+    )
+    meaning = field_doc(root, problem.field)
+    return replace(problem, meaning=meaning) if meaning else problem
 
 
 def _display_path(path: Path) -> str:

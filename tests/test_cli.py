@@ -63,11 +63,14 @@ def test_json_and_github_formats(roadmaps) -> None:
     edit(data / "ml/country.yml", "    kind: ministry", "    kind: ministery")
     as_json = cli("validate", "--format", "json", "--roadmaps", data)
     problems = json.loads(as_json.stdout)
-    assert as_json.returncode == 1 and len(problems) == 1
+    assert [p["severity"] for p in problems] == ["error", "warning"]
+    assert problems[1]["path"].endswith("ml/yelimane.yml") and problems[1]["field"] == "summary"
+    assert as_json.returncode == 1
     assert problems[0]["field"] == "institutions[0].kind" and problems[0]["severity"] == "error"
     assert problems[0]["hint"] == "did you mean 'ministry'?"
     github = cli("validate", "--format", "github", "--roadmaps", data)
-    line = github.stdout.strip()
+    line, warning = github.stdout.strip().splitlines()
+    assert warning.startswith("::warning file=") and "ml/yelimane.yml,line=8,col=3" in warning
     assert re.fullmatch(
         r"::error file=[^,:]*ml/country\.yml,line=40,col=11,title=roadmap error::"
         r"institutions\[0\]\.kind: 'ministery' is not one of ministry, .*"

@@ -1,0 +1,62 @@
+"""Quality checks: things that are valid but probably not what the author meant.
+
+They are warnings, reported beside errors; `--strict` makes them errors.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime
+
+from site_builder.errors import Problem, Severity
+from site_builder.model import Name, RoadmapFile
+from site_builder.source import SourceFile
+from site_builder.status import texts
+
+
+def today() -> date:
+    """The date checks compare with: SOURCE_DATE_EPOCH when set, so builds can be replayed."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+    return datetime.now(tz=UTC).date()
+
+
+def check_quality(
+    roadmap: RoadmapFile, source: SourceFile, default_language: str, on: date
+) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def warn(field_path: str, message: str, hint: str) -> None:
+        line, column = roadmap.position(field_path)
+        problems.append(
+            Problem(
+                roadmap.path,
+                line,
+                column,
+                field_path,
+                message,
+                hint,
+                Severity.WARNING,
+                source.line(line),
+            )
+        )
+
+    for index, commitment in enumerate(roadmap.data.commitments):
+        ended = commitment.end is not None and commitment.end.latest() < on
+        if ended and commitment.status == "in-progress" and not commitment.assessments:
+            warn(
+                f"commitments[{index}].status",
+                f"ended in {commitment.end} but is still in progress, with no assessment",
+                "add an assessment of what was achieved, or update the status",
+            )
+    for field_path, text in texts(roadmap.data):
+        if isinstance(text, Name) and text.neutral:
+            continue
+        if default_language not in text:
+            warn(
+                field_path,
+                f"no text in the default language ({default_language})",
+                f"add `{default_language}:` so that every reader has a version to fall back on",
+            )
+    return problems

@@ -1,0 +1,117 @@
+"""The field reference page, generated from `model` like the JSON Schema.
+
+`python -m site_builder.reference` rewrites `schema/roadmap.schema.json` and
+`docs/en/reference.md`; a test fails when either differs from what the model says.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+import types
+import typing
+from pathlib import Path
+from typing import Any, Literal
+
+from site_builder.convert import model_fields
+from site_builder.model import (
+    AuthorityRoadmap,
+    Code,
+    CountryRoadmap,
+    Date,
+    Name,
+    RichText,
+    Site,
+    Text,
+)
+from site_builder.schema import json_schema
+
+SCHEMA_FILE = Path("schema/roadmap.schema.json")
+REFERENCE_FILE = Path("docs/en/reference.md")
+
+
+def _type_name(annotation: Any, parts: list[type]) -> str:
+    origin = typing.get_origin(annotation)
+    if origin in (types.UnionType, typing.Union):
+        options = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return " or ".join(_type_name(option, parts) for option in options)
+    if origin is tuple:
+        return f"list of {_type_name(typing.get_args(annotation)[0], parts)}"
+    if origin is Literal:
+        return ", ".join(f"`{word}`" for word in typing.get_args(annotation))
+    if annotation is bool:
+        return "`true` or `false`"
+    if annotation is float:
+        return "number (not below zero)"
+    if dataclasses.is_dataclass(annotation) and annotation is not Date:
+        if annotation not in parts:
+            parts.append(annotation)
+        return f"[{annotation.__name__}](#{annotation.__name__.lower()})"
+    return f"[{annotation.__name__}](#value-types)"
+
+
+def _doc(obj: object) -> str:
+    return " ".join((obj.__doc__ or "").split())
+
+
+def reference_markdown() -> str:
+    lines = [
+        "# Field reference",
+        "",
+        "<!-- Generated from site_builder/model.py by `python -m site_builder.reference`. "
+        "Do not edit by hand. -->",
+        "",
+        "Every field of every file, with its type and whether it is required. An optional "
+        "field may be left out, but not left empty. The same descriptions appear in editors "
+        "that use the JSON Schema (`schema/roadmap.schema.json`).",
+        "",
+        "## Value types",
+        "",
+        "| type | how to write it | examples |",
+        "| --- | --- | --- |",
+    ]
+    value_types: list[type] = [Text, RichText, Name, Date]
+    value_types += sorted(Code.__subclasses__(), key=lambda c: c.__name__)
+    for cls in value_types:
+        examples = ", ".join(f"`{e}`" for e in getattr(cls, "examples", ()))
+        lines.append(f"| {cls.__name__} | {_doc(cls)} | {examples} |")
+    parts: list[type] = []
+    for cls in (Site, CountryRoadmap, AuthorityRoadmap):
+        parts.append(cls)
+    index = 0
+    while index < len(parts):
+        cls = parts[index]
+        index += 1
+        lines += [
+            "",
+            f"## {cls.__name__}",
+            "",
+            _doc(cls),
+            "",
+            "| field | type | required | meaning |",
+            "| --- | --- | --- | --- |",
+        ]
+        for name, spec in model_fields(cls).items():
+            required = "yes" if spec.metadata.get("required") else ""
+            lines.append(
+                f"| `{name}` | {_type_name(spec.type, parts)} | {required} | "
+                f"{spec.metadata['doc']} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def schema_text() -> str:
+    return json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+def main() -> int:
+    SCHEMA_FILE.parent.mkdir(exist_ok=True)
+    SCHEMA_FILE.write_text(schema_text(), "utf-8")
+    REFERENCE_FILE.write_text(reference_markdown(), "utf-8")
+    print(f"wrote {SCHEMA_FILE} and {REFERENCE_FILE}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

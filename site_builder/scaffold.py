@@ -1,0 +1,130 @@
+"""`new country` and `new authority`: a valid, commented starting file in the right place."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from site_builder.codes import COUNTRIES
+from site_builder.errors import SiteBuilderError
+from site_builder.model import Id
+
+SCHEMA = Path("schema/roadmap.schema.json")
+
+_COMMON_OPTIONAL = """\
+# Everything below is optional: remove the `# ` in front of the lines you need.
+# The field reference (docs/en/reference.md) lists every field; `make validate` checks.
+#
+# summary:
+#   {lang}: |
+#     What the roadmap is about, in a few paragraphs. Markdown works: *emphasis*,
+#     **strong**, lists and [links](https://example.org).
+# published: {year}
+# contact:
+#   name: {{{lang}: Office in charge of the diaspora}}
+#   email: diaspora@example.org
+# partner_countries: [FR, BE]
+# institutions:
+#   - id: diaspora-office
+#     name: {{{lang}: Office in charge of the diaspora}}
+#     kind: agency
+# organisations:
+#   - id: residents-association
+#     name: {{{lang}: Association of residents from abroad}}
+#     based_in: [FR]
+#     capacity: growing
+#     women_led: false
+# dialogue:
+#   - id: yearly-forum
+#     name: {{{lang}: Yearly forum with the diaspora}}
+#     level: local
+#     format: forum
+#     participants: [diaspora-office, residents-association]
+# commitments:
+#   - id: first-commitment
+#     title: {{{lang}: What is promised, in a few words}}
+#     outcome: codevelopment
+#     lead: diaspora-office
+#     start: {year}
+#     status: planned
+#     gender: {{{lang}: How women take part and benefit.}}
+"""
+
+COUNTRY = (
+    """\
+# yaml-language-server: $schema={schema}
+# The national roadmap of {code}. Written with `python -m site_builder new country`.
+country: {code}
+role: {role}
+title:
+  {lang}: "TODO: title of the roadmap"
+# recognition:
+#   dual_citizenship: allowed
+#   voting_from_abroad: restricted
+"""
+    + _COMMON_OPTIONAL
+)
+
+AUTHORITY = (
+    """\
+# yaml-language-server: $schema={schema}
+# The roadmap of a local authority. Written with `python -m site_builder new authority`.
+name: {name}
+country: {code}
+kind: {kind}
+# development_plan: https://example.org/development-plan
+# twinning:
+#   - partner: ml/kayes            # another roadmap of this site: its folder/file name
+#     kind: decentralised-cooperation
+#     since: 2001
+#     status: active
+#     diaspora: ML
+"""
+    + _COMMON_OPTIONAL
+)
+
+
+def _check_country(code: str) -> str:
+    if code.upper() not in COUNTRIES:
+        raise SiteBuilderError(f"'{code}' is not an ISO 3166-1 country code, such as ML or FR")
+    return code.upper()
+
+
+def _write(target: Path, text: str) -> Path:
+    if target.exists():
+        raise SiteBuilderError(f"{target} already exists; nothing was written")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even racing
+        handle.write(text)
+    return target
+
+
+def _schema_from(target: Path) -> str:
+    return os.path.relpath(SCHEMA.resolve(), target.parent.resolve())
+
+
+def new_country(roadmaps: Path, code: str, role: str, language: str, year: int) -> Path:
+    code = _check_country(code)
+    target = roadmaps / code.lower() / "country.yml"
+    text = COUNTRY.format(
+        schema=_schema_from(target), code=code, role=role, lang=language, year=year
+    )
+    return _write(target, text)
+
+
+def new_authority(
+    roadmaps: Path, code: str, slug: str, kind: str, language: str, year: int
+) -> Path:
+    code = _check_country(code)
+    if not re.fullmatch(Id.pattern, slug) or slug == "country":
+        raise SiteBuilderError(
+            f"'{slug}' cannot be a file name: use lower case letters, "
+            "digits and hyphens, such as saint-louis"
+        )
+    target = roadmaps / code.lower() / f"{slug}.yml"
+    name = " ".join(part.capitalize() for part in slug.split("-"))
+    text = AUTHORITY.format(
+        schema=_schema_from(target), name=name, code=code, kind=kind, lang=language, year=year
+    )
+    return _write(target, text)

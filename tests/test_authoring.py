@@ -1,0 +1,191 @@
+"""Authoring: one schema from the model, scaffolding, messages, grouping, CI recipes."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from site_builder.reference import REFERENCE_FILE, SCHEMA_FILE, reference_markdown, schema_text
+from site_builder.validate import load_dataset
+from tests.conftest import CONTRACT, PROJECT_ROOT, edit
+from tests.test_views import yaml12
+
+SCHEMA = json.loads((PROJECT_ROOT / SCHEMA_FILE).read_text("utf-8"))
+
+
+def test_committed_schema_and_reference_match_the_model() -> None:
+    assert (PROJECT_ROOT / SCHEMA_FILE).read_text("utf-8") == schema_text(), "run `make reference`"
+    assert (PROJECT_ROOT / REFERENCE_FILE).read_text("utf-8") == reference_markdown(), (
+        "run `make reference`"
+    )
+
+
+@pytest.mark.parametrize("folder", [CONTRACT, PROJECT_ROOT / "roadmaps"], ids=["contract", "site"])
+def test_schema_accepts_every_valid_file(folder: Path) -> None:
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    for path in sorted(folder.rglob("*.yml")):
+        jsonschema.validate(yaml12(path), SCHEMA)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("role: origin", "role: home"),
+        ("partner_countries:", "partner_countrys:"),
+        ("updated: 2008-03-15", "updated: 15/03/2008"),
+        ("women_led: true", "women_led: yes please"),
+        ("    kind: ministry", "    kind: ministery"),
+        ("      currency: EUR", "      currency: euro"),
+        ("  - id: mme", "  - id: MME"),
+    ],
+)
+def test_schema_rejects_what_the_builder_rejects(roadmaps, old: str, new: str) -> None:
+    data = roadmaps()
+    edit(data / "ml/country.yml", old, new)
+    assert load_dataset(data).errors
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(yaml12(data / "ml/country.yml"), SCHEMA)
+
+
+def test_every_model_field_is_in_the_reference_and_the_schema() -> None:
+    from site_builder import model
+    from site_builder.convert import model_fields
+
+    reference = (PROJECT_ROOT / REFERENCE_FILE).read_text("utf-8")
+    for cls in (
+        model.Site,
+        model.CountryRoadmap,
+        model.AuthorityRoadmap,
+        model.Commitment,
+        model.TwinningLink,
+        model.Assessment,
+        model.DialogueModel,
+    ):
+        section = reference.split(f"## {cls.__name__}\n", 1)[1].split("\n## ", 1)[0]
+        for name, spec in model_fields(cls).items():
+            assert f"| `{name}` |" in section and spec.metadata["doc"] in section
+            assert (
+                SCHEMA["$defs"][cls.__name__]["properties"][name]["description"]
+                == spec.metadata["doc"]
+            )
+
+
+def test_new_roadmaps_are_valid_and_never_overwrite(run, roadmaps) -> None:
+    data = roadmaps()
+    assert run("new", "country", "NO", "--role", "destination", "--roadmaps", data).code == 0
+    assert (
+        run(
+            "new", "authority", "fr", "saint-denis", "--kind", "municipality", "--roadmaps", data
+        ).code
+        == 0
+    )
+    country, authority = data / "no" / "country.yml", data / "fr" / "saint-denis.yml"
+    report = load_dataset(data, strict=False)
+    assert report.errors == [] and {"no", "fr/saint-denis"} <= set(report.dataset.roadmaps)
+    for path in (country, authority):
+        first = path.read_text("utf-8").splitlines()[0]
+        schema = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first).group(1)
+        assert (path.parent / schema).resolve() == (PROJECT_ROOT / SCHEMA_FILE).resolve()
+        jsonschema.validate(yaml12(path), SCHEMA)
+    before = authority.read_bytes()
+    again = run("new", "authority", "FR", "saint-denis", "--kind", "district", "--roadmaps", data)
+    assert again.code == 1 and "already exists" in again.err and authority.read_bytes() == before
+    for args in (
+        ["country", "XX", "--role", "origin"],
+        ["authority", "FR", "Saint Denis", "--kind", "municipality"],
+    ):
+        bad = run("new", *args, "--roadmaps", data)
+        assert bad.code == 1 and "Traceback" not in bad.err
+
+
+def test_a_new_user_scaffolds_links_and_fixes_a_mistake(run, roadmaps, tmp_path: Path) -> None:
+    data = roadmaps()
+    assert (
+        run(
+            "new", "authority", "FR", "saint-denis", "--kind", "municipality", "--roadmaps", data
+        ).code
+        == 0
+    )
+    mine = data / "fr" / "saint-denis.yml"
+    mine.write_text(
+        mine.read_text("utf-8").replace(
+            "# twinning:\n#   - partner: ml/kayes            # another roadmap of this site: "
+            "its folder/file name\n#     kind: decentralised-cooperation\n#     since: 2001\n"
+            "#     status: active\n#     diaspora: ML\n",
+            "twinning:\n  - partner: ml/yelimane\n    kind: town-twinning\n    status: active\n",
+        ),
+        "utf-8",
+    )
+    warned = run("validate", "--roadmaps", data)
+    assert warned.code == 0 and "does not list this link back" in warned.err
+    site = tmp_path / "site"
+    assert run("build", "--quiet", "--roadmaps", data, "--site-dir", site).code == 0
+    yelimane = (site / "en/ml/yelimane/index.html").read_text("utf-8")
+    assert "Saint Denis" in yelimane
+    edit(mine, "kind: municipality", "kind: town")
+    broken = run("validate", "--roadmaps", data)
+    assert broken.code == 1
+    assert re.search(
+        r"fr/saint-denis\.yml:5:7: kind: 'town' is not one of municipality", broken.err
+    )
+    assert "    kind: town\n          ^" in broken.err.replace("\nkind: town", "\n    kind: town")
+    assert "meaning: What kind of authority it is." in broken.err
+
+
+def test_repeated_problems_are_grouped(run, roadmaps) -> None:
+    data = roadmaps()
+    text = (data / "ml/country.yml").read_text("utf-8")
+    many = "\n".join(
+        f"  - id: extra-{i}\n    title: Extra\n    outcome: nowhere\n    status: planned"
+        for i in range(7)
+    )
+    (data / "ml/country.yml").write_text(
+        text.replace("commitments:\n", f"commitments:\n{many}\n", 1), "utf-8"
+    )
+    result = run("validate", "--roadmaps", data)
+    assert result.err.count("'nowhere' is not an outcome") == 3
+    assert "... and 4 more problems like these with commitments[].outcome" in result.err
+    assert "7 error(s)" in result.err
+
+
+def test_progress_shows_one_line_per_language_on_a_terminal(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    result = run("build", "--roadmaps", CONTRACT, "--site-dir", tmp_path / "site")
+    lines = [line for line in result.err.splitlines() if re.match(r"^\w\w: \d+ pages in ", line)]
+    assert [line[:2] for line in lines] == ["en", "fr", "ar"]
+    quiet = run("build", "--quiet", "--roadmaps", CONTRACT, "--site-dir", tmp_path / "site")
+    assert not re.search(r"pages in|^built ", quiet.err, re.MULTILINE)  # problems only
+
+
+def test_recipes_are_valid_and_validate_with_annotations() -> None:
+    github = yaml12(PROJECT_ROOT / "recipes/github-actions.yml")
+    assert {"pull_request", "push"} <= set(github["on"])
+    steps = [step.get("run", "") for step in github["jobs"]["validate"]["steps"]]
+    assert any("site_builder validate --format github" in run for run in steps)
+    assert github["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert any(
+        step.get("uses", "").startswith("actions/deploy-pages@")
+        for step in github["jobs"]["deploy"]["steps"]
+    )
+    gitlab = yaml12(PROJECT_ROOT / "recipes/gitlab-ci.yml")
+    assert gitlab["pages"]["artifacts"]["paths"] == ["public"]
+    assert "site_builder validate" in " ".join(gitlab["validate"]["script"])
+    makefile = (PROJECT_ROOT / "Makefile").read_text("utf-8")
+    assert re.search(r"^install:", makefile, re.MULTILINE) and "$(SITE_ARGS)" in makefile
+
+
+def test_pre_commit_hook_definition() -> None:
+    hooks = yaml12(PROJECT_ROOT / ".pre-commit-hooks.yaml")
+    assert isinstance(hooks, list) and len(hooks) == 1
+    hook = hooks[0]
+    assert {"id", "name", "entry", "language"} <= set(hook)
+    assert hook["language"] == "python" and hook["pass_filenames"] is False
+    assert re.match(hook["files"], "roadmaps/ml/kayes.yml")
+    assert hook["entry"].split()[:3] == ["python", "-m", "site_builder"]

@@ -16,9 +16,11 @@ from site_builder import engine, pipeline, scaffold
 from site_builder.config import BuildOptions, Project
 from site_builder.errors import InvalidData, Problem, SiteBuilderError
 from site_builder.model import AuthorityKind, Role
+from site_builder.preview import Preview
 from site_builder.provenance import last_changes
 from site_builder.quality import today
 from site_builder.render import SiteContext
+from site_builder.site_root import write_root_files
 from site_builder.status import translation_status
 
 EXIT_OK, EXIT_INVALID = 0, 1
@@ -69,6 +71,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="where the site will be published, such as https://example.org/; "
         "gives canonical links, absolute alternates and sitemaps",
+    )
+    build.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="languages built at once, each in its own process; 0: one per core",
     )
     build.add_argument("--quiet", action="store_true", help="print only problems")
     build.set_defaults(handler=_build)
@@ -231,6 +240,7 @@ def _build(args: argparse.Namespace) -> int:
         strict=args.strict,
         languages=tuple(args.language),
         site_url=site_url,
+        jobs=args.jobs if args.jobs > 0 else max(1, (os.cpu_count() or 1)),
     )
     result = pipeline.build(options, progress=None if quiet else _progress)
     report(result.warnings)
@@ -293,23 +303,14 @@ def _render(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     host, _, port = args.dev_addr.rpartition(":")
     project = _project(args)
-    preview = Path(tempfile.mkdtemp(prefix="site-builder-serve-")) / "site"
-    options = BuildOptions(project=project, site_dir=preview, strict=args.strict)
-
-    def rebuild() -> None:
-        try:
-            pipeline.build(options, progress=_progress)
-        except InvalidData as exc:
-            report(exc.problems)
-            print("the preview keeps the last good build", file=sys.stderr)
-        except SiteBuilderError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-
-    pipeline.build(options, progress=_progress)
+    root = Path(tempfile.mkdtemp(prefix="site-builder-serve-"))
+    preview = Preview(project, root / "site", root / "projects", strict=args.strict)
+    print(f"preview built in {preview.rebuild():.1f} s", file=sys.stderr)
+    write_root_files(preview.dataset, root / "site")
     print(f"serving on http://{host}:{port}/ (Ctrl+C to stop)", file=sys.stderr)
     engine.serve_folder(
-        preview,
-        rebuild,
+        root / "site",
+        preview.rebuild_and_report,
         [project.roadmaps, project.docs, project.themes, project.base_config],
         host,
         int(port),

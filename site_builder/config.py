@@ -40,6 +40,9 @@ class BuildOptions:
     languages: tuple[str, ...] = ()
     """Build only these languages (all when empty)."""
 
+    jobs: int = 1
+    """How many languages to build at once, each in its own process."""
+
     site_url: str | None = None
     """Where the site is published (`https://example.org/roadmaps/`), when known: gives
     canonical links, absolute alternates and sitemaps."""

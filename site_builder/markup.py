@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import re
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
 import markdown
@@ -67,8 +67,18 @@ def _converter() -> markdown.Markdown:
     return md
 
 
+# Text with none of these is one plain paragraph: no need for the Markdown converter.
+_MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>&#!|~]|^\s*(?:[-+]|\d+[.)])\s|\n|  $", re.MULTILINE)
+
+
+@lru_cache(maxsize=8192)
 def rich_html(source: str) -> str:
-    """Markdown (paragraphs, emphasis, lists, links) to clean HTML."""
+    """Markdown (paragraphs, emphasis, lists, links) to clean HTML.
+
+    Cached: a text that falls back to another language is converted once for all pages.
+    """
+    if not _MARKDOWN_SYNTAX.search(source):
+        return f"<p>{html.escape(source.strip(), quote=False)}</p>"
     md = _converter()
     md.reset()
     converted = md.convert(source)

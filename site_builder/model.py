@@ -12,6 +12,7 @@ import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date as _date
+from functools import cached_property
 from typing import Any, ClassVar, Literal
 
 from site_builder.codes import COUNTRIES, currencies, is_known_language
@@ -553,13 +554,20 @@ class Dataset:
 
     def countries(self) -> list[str]:
         """Every country that has a roadmap folder, upper case, sorted."""
-        return sorted({r.country for r in self.roadmaps.values()})
+        return sorted(self._by_country)
 
     def authorities_of(self, country: str) -> list[RoadmapFile]:
-        return sorted(
-            (r for r in self.roadmaps.values() if r.country == country and not r.is_country),
-            key=lambda r: r.id,
-        )
+        return self._by_country.get(country, [])
+
+    @cached_property
+    def _by_country(self) -> dict[str, list[RoadmapFile]]:
+        """Local authorities by country (countries with only a national roadmap too)."""
+        index: dict[str, list[RoadmapFile]] = {}
+        for roadmap in sorted(self.roadmaps.values(), key=lambda r: r.id):
+            index.setdefault(roadmap.country, [])
+            if not roadmap.is_country:
+                index[roadmap.country].append(roadmap)
+        return index
 
     def country_roadmap(self, country: str) -> RoadmapFile | None:
         return self.roadmaps.get(country.lower())

@@ -8,11 +8,13 @@ every language has succeeded.
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
 import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +41,7 @@ class BuildResult:
     pages: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds, by stage
 
 
 Progress = Callable[[str], None]
@@ -72,38 +75,96 @@ def render_projects(
     return configs
 
 
+@dataclass(frozen=True)
+class _LanguageJob:
+    language: str
+    project: Project
+    work: Path
+    staging: Path
+    site_url: str | None
+    base_path: str
+
+
+@dataclass(frozen=True)
+class _LanguageDone:
+    language: str
+    pages: int
+    render_seconds: float
+    engine_seconds: float
+
+
+# The context of the build in progress, inherited by forked workers instead of pickled.
+_CONTEXT: SiteContext | None = None
+
+
+def _build_language(job: _LanguageJob) -> _LanguageDone:
+    """Render and build one language: the unit of work, in this process or a worker."""
+    assert _CONTEXT is not None
+    started = time.perf_counter()
+    configs = render_projects(_CONTEXT, job.project, job.work, (job.language,), job.site_url)
+    rendered = time.perf_counter()
+    target = job.staging / job.language
+    engine.build_project(configs[job.language], target, f"{job.base_path}{job.language}/")
+    pages = sum(1 for _ in target.rglob("index.html"))
+    return _LanguageDone(job.language, pages, rendered - started, time.perf_counter() - rendered)
+
+
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     """Build the whole site and publish it; raise InvalidData before writing anything."""
+    global _CONTEXT
     project = options.project
+    started = time.perf_counter()
     dataset, warnings = load_or_fail(project, strict=options.strict)
     languages = _chosen_languages(dataset, options.languages)
     result = BuildResult(options.site_dir, list(languages), warnings=warnings)
-    context = SiteContext.of(dataset, last_changes(project.roadmaps))
+    result.timings["validate"] = time.perf_counter() - started
+    started = time.perf_counter()
+    _CONTEXT = context = SiteContext.of(dataset, last_changes(project.roadmaps))
+    result.timings["prepare"] = time.perf_counter() - started
     epoch = str(source_date_epoch(project.roadmaps))
     with (
         _environment(SOURCE_DATE_EPOCH=epoch),
         Publisher(options.site_dir) as publisher,
         tempfile.TemporaryDirectory(prefix="site-builder-") as work,
     ):
-        for language in languages:
-            started = time.perf_counter()
-            configs = render_projects(context, project, Path(work), (language,), options.site_url)
-            engine.build_project(
-                configs[language], publisher.staging / language, f"{options.base_path}{language}/"
+        jobs = [
+            _LanguageJob(
+                language,
+                project,
+                Path(work),
+                publisher.staging,
+                options.site_url,
+                options.base_path,
             )
-            result.pages[language] = sum(
-                1 for _ in (publisher.staging / language).rglob("index.html")
-            )
-            result.seconds[language] = time.perf_counter() - started
+            for language in languages
+        ]
+        for done in _run(jobs, options.jobs):
+            result.pages[done.language] = done.pages
+            result.seconds[done.language] = done.render_seconds + done.engine_seconds
+            result.timings[f"render:{done.language}"] = done.render_seconds
+            result.timings[f"engine:{done.language}"] = done.engine_seconds
             if progress:
                 progress(
-                    f"{language}: {result.pages[language]} pages in "
-                    f"{result.seconds[language]:.1f} s"
+                    f"{done.language}: {done.pages} pages in {result.seconds[done.language]:.1f} s"
                 )
+        started = time.perf_counter()
         write_root_files(dataset, publisher.staging, options.site_url)
         write_data(dataset, context.views, publisher.staging)
+        result.timings["data"] = time.perf_counter() - started
         publisher.publish()
+    _CONTEXT = None
     return result
+
+
+def _run(jobs: list[_LanguageJob], workers: int) -> Iterator[_LanguageDone]:
+    """Each language on its own: one after another, or in forked worker processes."""
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield _build_language(job)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+        yield from pool.map(_build_language, jobs)
 
 
 @contextlib.contextmanager

@@ -13,7 +13,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 from babel.numbers import format_percent
@@ -25,7 +25,7 @@ from site_builder.export import DATA_FILE_DESCRIPTIONS, Column, csv_files
 from site_builder.feeds import atom_feed
 from site_builder.framework import GROUP_TITLES, N_
 from site_builder.labels import LABELS
-from site_builder.localise import Localiser, direction, own_name
+from site_builder.localise import Localiser, direction, own_name, translations
 from site_builder.markup import escape_attribute, escape_text, rich_html, safe_href
 from site_builder.model import (
     AuthorityRoadmap,
@@ -81,6 +81,11 @@ class RenderedLanguage:
 def page_path(roadmap_id: str) -> str:
     """The Markdown source of a roadmap page: `ml/index.md` or `ml/yelimane.md`."""
     return f"{roadmap_id}/index.md" if "/" not in roadmap_id else f"{roadmap_id}.md"
+
+
+def outcome_path(outcome_id: str, number: int = 1) -> str:
+    """An outcome's page; a long list of commitments continues on numbered pages."""
+    return f"outcomes/{outcome_id}.md" if number == 1 else f"outcomes/{outcome_id}-{number}.md"
 
 
 def country_path(country: str) -> str:
@@ -283,6 +288,14 @@ class Helpers:
             groups.setdefault(outcome.group, []).append(outcome)
         return list(groups.items())
 
+    def outcome_page(self, outcome_id: str, number: int = 1) -> str:
+        return outcome_path(outcome_id, number)
+
+    def plain_outcome_title(self, outcome: Outcome) -> str:
+        if self.dataset.default_outcomes:
+            return self._(self.plain(outcome.title))
+        return self.plain(outcome.title)
+
     def outcome_description(self, outcome: Outcome) -> Markup:
         if not outcome.description:
             return Markup("")
@@ -422,6 +435,29 @@ class Helpers:
         return self._("{name}: diaspora engagement roadmap").format(name=self.plain(data.name))
 
 
+@cache
+def _environment(language: str) -> Environment:
+    """The template environment of a language, compiled once per process."""
+    env = Environment(
+        loader=PackageLoader("site_builder", "templates"),
+        autoescape=True,
+        finalize=lambda value: value if isinstance(value, Markup) else escape_text(value),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
+        # `{#id}` is Markdown's heading id syntax, so Jinja comments are written `{## ##}`.
+        comment_start_string="{##",
+        comment_end_string="##}",
+    )
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.globals["anchor"] = anchor
+    env.globals["LABELS"] = LABELS
+    env.globals["DATA_FILE_DESCRIPTIONS"] = DATA_FILE_DESCRIPTIONS
+    return env
+
+
 def _years(day: date) -> float:
     return day.year + (day.timetuple().tm_yday - 1) / 366
 
@@ -446,26 +482,9 @@ class Renderer:
         self.docs_dir = docs_dir
         self.loc = Localiser(language, self.dataset.default_language, self.dataset.languages)
 
-    @cached_property
+    @property
     def env(self) -> Environment:
-        env = Environment(
-            loader=PackageLoader("site_builder", "templates"),
-            autoescape=True,
-            finalize=lambda value: value if isinstance(value, Markup) else escape_text(value),
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-            extensions=["jinja2.ext.i18n"],
-            # `{#id}` is Markdown's heading id syntax, so Jinja comments are written `{## ##}`.
-            comment_start_string="{##",
-            comment_end_string="##}",
-        )
-        env.install_gettext_translations(self.loc.catalog, newstyle=True)  # type: ignore[attr-defined]
-        env.globals["anchor"] = anchor
-        env.globals["LABELS"] = LABELS
-        env.globals["DATA_FILE_DESCRIPTIONS"] = DATA_FILE_DESCRIPTIONS
-        return env
+        return _environment(self.language)
 
     def page(self, template: str, path: str, **context: object) -> str:
         helpers = Helpers(self.context, self.loc, path)
@@ -474,7 +493,21 @@ class Renderer:
         )
         return re.sub(r"\n{3,}", "\n\n", text)
 
-    def render(self) -> RenderedLanguage:
+    def render(
+        self, only: set[str] | None = None, previous: RenderedLanguage | None = None
+    ) -> RenderedLanguage:
+        """Every page; or, with `only` and `previous`, only the pages of the roadmaps and
+        countries named in `only` (`ml/kayes`, `ml`) and the pages that look across all
+        roadmaps, keeping the other pages from `previous`."""
+
+        def keep(page_id: str, path: str) -> bool:
+            return (
+                only is not None
+                and previous is not None
+                and page_id not in only
+                and path in previous.pages
+            )
+
         loc, dataset = self.loc, self.dataset
         site = dataset.site
         result = RenderedLanguage(
@@ -493,7 +526,9 @@ class Renderer:
             path = country_path(country)
             roadmap = dataset.country_roadmap(country)
             authorities = dataset.authorities_of(country)
-            if roadmap is not None:
+            if keep(country.lower(), path):
+                pages[path] = previous.pages[path]  # type: ignore[union-attr]
+            elif roadmap is not None:
                 pages[path] = self.page(
                     "country.md.j2",
                     path,
@@ -508,12 +543,32 @@ class Renderer:
                 )
             for authority in authorities:
                 apath = page_path(authority.id)
-                pages[apath] = self.page(
-                    "authority.md.j2", apath, roadmap=authority, data=authority.data
+                pages[apath] = (
+                    previous.pages[apath]
+                    if keep(authority.id, apath)
+                    else self.page("authority.md.j2", apath, roadmap=authority, data=authority.data)
                 )
         result.nav.append((loc.gettext("Home"), "index.md"))
+        for outcome in dataset.outcomes:
+            chunks = self.context.views.outcome_pages(outcome.id)
+            for number, entries in enumerate(chunks, start=1):
+                path = outcome_path(outcome.id, number)
+                if keep(path, path):
+                    pages[path] = previous.pages[path]  # type: ignore[union-attr]
+                else:
+                    pages[path] = self.page(
+                        "outcome.md.j2",
+                        path,
+                        outcome=outcome,
+                        entries=entries,
+                        number=number,
+                        total=len(chunks),
+                    )
         for name, template, title in VIEW_PAGES:
-            pages[name] = self.page(template, name)
+            if keep(name, name):
+                pages[name] = previous.pages[name]  # type: ignore[union-attr]
+            else:
+                pages[name] = self.page(template, name)
             result.nav.append((loc.gettext(title), name))
         for name, title, text in self._hand_written_pages():
             pages[name] = text
@@ -587,10 +642,17 @@ def render_language(context: SiteContext, language: str, docs_dir: Path | None) 
     return Renderer(context, language, docs_dir).render()
 
 
-# Pages that look across all roadmaps: (source, template, title as a message id).
+# Pages that look across all roadmaps: (source, template, title as a message id). The
+# live preview renders one again when a change touches the fields VIEW_FIELDS names.
 VIEW_PAGES = [
     ("twinning.md", "twinning.md.j2", N_("Twinning")),
     ("dialogue.md", "dialogue.md.j2", N_("Dialogue models")),
     ("outcomes.md", "outcomes.md.j2", N_("Outcomes")),
     ("data.md", "data.md.j2", N_("Open data")),
 ]
+VIEW_FIELDS = {
+    "twinning.md": ("twinning", "name", "country"),
+    "dialogue.md": ("dialogue", "institutions", "organisations", "name", "country"),
+    "outcomes.md": ("commitments",),
+    "data.md": (),
+}

@@ -63,10 +63,18 @@ _WORDS = [
 
 
 def plain_text(language: str, path: str, rich: bool) -> str:
-    words = " ".join(_WORDS[(len(path) + i) % len(_WORDS)] for i in range(8))
-    if rich:
-        return f"{language}: **{path}** {words}.\n\n- {words}\n- [link](https://example.org/{language})\n"
-    return f"{language} {path.rsplit('.', 1)[-1]} {words}"
+    """Sentences like those roadmaps hold; one rich text in four uses Markdown."""
+    seed = sum(map(ord, path))
+    words = " ".join(_WORDS[(seed + i) % len(_WORDS)] for i in range(8))
+    if not rich:
+        return f"{language} {path.rsplit('.', 1)[-1]} {words}"
+    sentence = f"{language.upper()}: {words.capitalize()}, {' '.join(_WORDS[seed % 5 :][:6])}."
+    if seed % 4:
+        return f"{sentence} {sentence}"
+    return (
+        f"{sentence} **{path}**.\n\n- {words}\n- [{_WORDS[seed % 7]}]"
+        f"(https://example.org/{language}/{seed})\n"
+    )
 
 
 class _Filler:

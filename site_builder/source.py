@@ -9,7 +9,7 @@ costs nothing. The C parser of libyaml does the tokenising when it is available.
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +22,6 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_DEPTH = 32
-_ALLOWED_CONTROLS = {"\t", "\n", "\r"}
 
 
 @dataclass(frozen=True)
@@ -95,20 +94,23 @@ def read_source(path: Path, display: str) -> SourceFile:
     return SourceFile(display, text)
 
 
+# Control characters (Unicode category Cc) other than tab and line breaks, lone surrogates
+# and the two non-characters: what editors do not show and YAML does not allow.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
 def _check_characters(text: str) -> None:
-    for index, char in enumerate(text):
-        if char in _ALLOWED_CONTROLS:
-            continue
-        category = unicodedata.category(char)
-        if category == "Cc" or category == "Cs" or char in "\ufffe\uffff":
-            line = text.count("\n", 0, index) + 1
-            column = index - (text.rfind("\n", 0, index) + 1) + 1
-            raise LoadError(
-                line,
-                column,
-                f"control character U+{ord(char):04X} is not allowed",
-                "remove the invisible character (it often comes from copy and paste)",
-            )
+    match = _FORBIDDEN.search(text)
+    if match:
+        index = match.start()
+        line = text.count("\n", 0, index) + 1
+        column = index - (text.rfind("\n", 0, index) + 1) + 1
+        raise LoadError(
+            line,
+            column,
+            f"control character U+{ord(match.group()):04X} is not allowed",
+            "remove the invisible character (it often comes from copy and paste)",
+        )
 
 
 def compose(source: SourceFile) -> AnyNode:

@@ -51,7 +51,40 @@ class Report:
         return [p for p in self.problems if not p.is_error]
 
 
-def load_dataset(root: Path, *, strict: bool = False) -> Report:
+class ReadCache:
+    """Files read before, kept while unchanged: the live preview re-reads only what changed.
+
+    A file counts as unchanged while its size, modification time and inode are the same and
+    the site's languages are too.
+    """
+
+    def __init__(self) -> None:
+        self.entries: dict[
+            Path, tuple[object, tuple[RoadmapFile, SourceFile] | None, list[Problem]]
+        ] = {}
+
+    def read(
+        self,
+        roadmap_id: str,
+        path: Path,
+        languages: tuple[str, ...] | None,
+        default: str,
+        problems: list[Problem],
+    ) -> tuple[RoadmapFile, SourceFile] | None:
+        stat = path.stat()
+        key = (stat.st_size, stat.st_mtime_ns, stat.st_ino, languages, default)
+        cached = self.entries.get(path)
+        if cached is not None and cached[0] == key:
+            problems.extend(cached[2])
+            return cached[1]
+        own: list[Problem] = []
+        loaded = _read_roadmap(roadmap_id, path, languages, default, own)
+        self.entries[path] = (key, loaded, own)
+        problems.extend(own)
+        return loaded
+
+
+def load_dataset(root: Path, *, strict: bool = False, cache: ReadCache | None = None) -> Report:
     """Read and check everything under `root`; never raises for bad input."""
     problems: list[Problem] = []
     site_path = root / "site.yml"
@@ -90,7 +123,10 @@ def load_dataset(root: Path, *, strict: bool = False) -> Report:
     roadmaps: dict[str, RoadmapFile] = {}
     sources: dict[str, SourceFile] = {}
     for roadmap_id, path in files:
-        loaded = _read_roadmap(roadmap_id, path, languages, default, problems)
+        if cache is not None:
+            loaded = cache.read(roadmap_id, path, languages, default, problems)
+        else:
+            loaded = _read_roadmap(roadmap_id, path, languages, default, problems)
         if loaded is not None:
             roadmaps[roadmap_id], sources[loaded[0].path] = loaded
     known_ids = {roadmap_id for roadmap_id, _ in files}

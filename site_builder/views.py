@@ -23,6 +23,9 @@ from site_builder.model import (
     TwinningLink,
 )
 
+# Commitments shown on one outcome page: pages stay light however large the site grows.
+OUTCOME_PAGE_SIZE = 25
+
 
 @dataclass(frozen=True)
 class TwinningEnd:
@@ -170,6 +173,21 @@ class Views:
     def _roadmaps(self) -> list[RoadmapFile]:
         return sorted(self.dataset.roadmaps.values(), key=lambda r: r.id)
 
+    def outcome_pages(self, outcome_id: str) -> list[list[CommitmentEntry]]:
+        """The commitments of an outcome in pages of OUTCOME_PAGE_SIZE, at least one page."""
+        entries = self.by_outcome.get(outcome_id, [])
+        size = OUTCOME_PAGE_SIZE
+        return [entries[i : i + size] for i in range(0, len(entries), size)] or [[]]
+
+    def page_of_commitment(self, roadmap_id: str, commitment_id: str, outcome_id: str) -> int:
+        for index, entry in enumerate(self.by_outcome.get(outcome_id, [])):
+            if entry.roadmap.id == roadmap_id and entry.commitment.id == commitment_id:
+                return index // OUTCOME_PAGE_SIZE + 1
+        return 1
+
+    def outcome_status_counts(self, outcome_id: str) -> Counter[str]:
+        return Counter(entry.commitment.status for entry in self.by_outcome.get(outcome_id, []))
+
     def status_counts(self) -> Counter[str]:
         return Counter(entry.commitment.status for entry in self.commitments)
 
@@ -217,10 +235,9 @@ class Views:
 
     def money(self, roadmaps: list[RoadmapFile] | None = None) -> list[Money]:
         totals: dict[tuple[str | None, float | None], list[float]] = defaultdict(list)
-        for entry in self.commitments:
-            if roadmaps is not None and entry.roadmap not in roadmaps:
-                continue
-            funding = entry.commitment.funding
+        chosen = roadmaps if roadmaps is not None else self._roadmaps()
+        for commitment in (c for r in chosen for c in r.data.commitments):
+            funding = commitment.funding
             if funding and funding.amount is not None:
                 totals[(funding.currency, funding.matching_ratio)].append(funding.amount)
         return [

@@ -120,5 +120,13 @@ def test_catalogs_are_complete(language: str) -> None:
     for msgid, forms in plurals.items():
         assert len(forms) == _plural_count(language) and all(forms), (language, msgid)
     for msgid, text in catalog.items():
-        for placeholder in ("{name}", "{date}", "{ratio}", "{language}", "%(num)d"):
+        for placeholder in (
+            "{name}",
+            "{date}",
+            "{ratio}",
+            "{language}",
+            "%(num)d",
+            "{number}",
+            "{total}",
+        ):
             assert (placeholder in str(msgid)) == (placeholder in str(text)), (language, msgid)

@@ -85,14 +85,38 @@ def test_dialogue_page_groups_models_by_level(contract_site: Path) -> None:
 
 
 def test_outcomes_tracker_places_commitments_under_their_outcome(contract_site: Path) -> None:
-    html = page(contract_site, "en/outcomes")
-    codevelopment = html.split('id="outcome-codevelopment"', 1)[1].split("<h3", 1)[0]
-    text = text_of("<article>" + codevelopment + "</article>")
+    overview = page(contract_site, "en/outcomes")
+    assert '<a href="codevelopment/">Co-development</a>' in overview
+    rows = re.findall(r"<tr>(.*?)</tr>", overview, re.DOTALL)
+    row = [r for r in rows if "Co-development" in r][0]
+        0
+    ]
+    assert re.findall(r"<td>(\d+)</td>", row) == ["4", "0", "3", "1", "0", "0"]
+    text = text_of(page(contract_site, "en/outcomes/codevelopment"))
     assert "Matching fund for diaspora community projects" in text
     assert "June 30, 2009 · Assessed by: Joint · Completion: Limited" in text
     assert "Twelve projects funded" in text and "a reception desk was set up" in text
-    monitoring = html.split('id="outcome-monitoring"', 1)[1].split("<h3", 1)[0]
+    monitoring = page(contract_site, "en/outcomes/monitoring")
     assert "Participatory review of the 2003 forum commitments" in monitoring
+
+
+def test_long_outcome_lists_continue_on_numbered_pages(run, tmp_path: Path) -> None:
+    from site_builder.sample import write_sample
+    from site_builder.views import OUTCOME_PAGE_SIZE
+
+    data = write_sample(tmp_path / "roadmaps", 6, 9, ("en",))
+    site = tmp_path / "site"
+    assert run("build", "--quiet", "--roadmaps", data, "--site-dir", site).code == 0
+    dataset = load_dataset(data).dataset
+    served = [
+        e for r in dataset.roadmaps.values() for e in r.data.commitments if e.outcome == "dialogue"
+    ]
+    pages = sorted((site / "en" / "outcomes").glob("dialogue*/index.html"))
+    assert len(served) > OUTCOME_PAGE_SIZE
+    assert len(pages) == -(-len(served) // OUTCOME_PAGE_SIZE)
+    listed = sum(p.read_text("utf-8").count('id="serves-') for p in pages)
+    assert listed == len(served)
+    assert "Page 1 of" in pages[0].read_text("utf-8") and "next page" in pages[0].read_text("utf-8")
 
 
 def test_money_and_gender(contract_site: Path) -> None:

@@ -89,8 +89,6 @@ def test_outcomes_tracker_places_commitments_under_their_outcome(contract_site: 
     assert '<a href="codevelopment/">Co-development</a>' in overview
     rows = re.findall(r"<tr>(.*?)</tr>", overview, re.DOTALL)
     row = [r for r in rows if "Co-development" in r][0]
-        0
-    ]
     assert re.findall(r"<td>(\d+)</td>", row) == ["4", "0", "3", "1", "0", "0"]
     text = text_of(page(contract_site, "en/outcomes/codevelopment"))
     assert "Matching fund for diaspora community projects" in text

@@ -1,0 +1,297 @@
+"""The built site in a real browser: accessibility, privacy, behaviour, safety, right to left.
+
+Chromium is Debian's (`/usr/bin/chromium`, installed by `.ci/run`), driven by Playwright;
+axe-core comes from a pinned PyPI package and is injected from disk. Pages are served from
+127.0.0.1 and every request is recorded.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from site_builder.sample import write_sample
+from tests.browser import ARGS, CHROMIUM, axe_violations, require_chromium, serve
+from tests.conftest import CONTRACT, PROJECT_ROOT
+from tests.test_injection import hostile_texts
+
+LANGUAGES = ["en", "fr", "ar"]
+PAGES = {  # every kind of page
+    "home": "", "country": "ml/", "local authority": "fr/montreuil/",
+    "country without roadmap": None, "twinning": "twinning/", "dialogue": "dialogue/",
+    "outcomes": "outcomes/", "outcome": "outcomes/codevelopment/", "open data": "data/",
+    "translation status": "translation-status/", "hand-written": "about/", "404": "404.html",
+}
+ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def site(contract_site: Path):
+    with serve(contract_site) as url:
+        yield url
+
+
+class Recorder:
+    """Every request, console error, page error and dialog of a page."""
+
+    def __init__(self, page, origin: str):  # noqa: ANN001
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
+        self.origin = origin
+
+    def foreign(self) -> list[str]:
+        return [u for u in self.requests if not u.startswith(self.origin) and
+                not u.startswith("data:")]
+
+
+def open_page(browser, url: str, *, javascript: bool = True):  # noqa: ANN001
+    context = browser.new_context(java_script_enabled=javascript, viewport={"width": 1280,
+                                                                             "height": 900})
+    page = context.new_page()
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
+    recorder = Recorder(page, origin)
+    page.goto(url, wait_until="networkidle")
+    return context, page, recorder
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("kind", [k for k, v in PAGES.items() if v is not None])
+def test_every_page_is_accessible_private_and_quiet(browser, site: str, lang: str,
+                                                    kind: str) -> None:
+    context, page, recorder = open_page(browser, f"{site}/{lang}/{PAGES[kind]}")
+    try:
+        violations = axe_violations(page)
+        assert violations == [], violations
+        assert recorder.foreign() == [], recorder.foreign()
+        assert recorder.errors == [], recorder.errors
+        assert page.evaluate("document.documentElement.lang") == lang
+    finally:
+        context.close()
+
+
+def test_keyboard_reaches_every_control_and_the_skip_link_works(browser, site: str) -> None:
+    context, page, _ = open_page(browser, f"{site}/en/ml/")
+    try:
+        page.keyboard.press("Tab")
+        first = page.evaluate("""() => { const e = document.activeElement;
+            const r = e.getBoundingClientRect();
+            return {cls: e.className, href: e.getAttribute('href'), w: r.width, h: r.height}; }""")
+        assert "md-skip" in first["cls"] and first["w"] > 0 and first["h"] > 0
+        page.keyboard.press("Enter")
+        assert page.evaluate("location.hash") == first["href"]
+        seen = set()
+        for _ in range(60):
+            page.keyboard.press("Tab")
+            state = page.evaluate("""() => { const e = document.activeElement;
+                if (!e || e === document.body) return null;
+                const s = getComputedStyle(e); const r = e.getBoundingClientRect();
+                return {tag: e.tagName, text: (e.textContent || e.getAttribute('aria-label') || '').trim().slice(0, 40),
+                        visible: r.width > 0 && r.height > 0,
+                        focus: s.outlineStyle !== 'none' || s.boxShadow !== 'none'
+                               || s.textDecorationLine.includes('underline')}; }""")
+            if state is None:
+                continue
+            seen.add(state["tag"])
+            assert state["visible"] and state["focus"], state
+        assert {"A", "INPUT"} <= seen or {"A", "BUTTON"} <= seen or "A" in seen
+    finally:
+        context.close()
+
+
+def test_language_switcher_lands_on_the_same_page(browser, site: str) -> None:
+    context, page, _ = open_page(browser, f"{site}/en/fr/montreuil/")
+    try:
+        page.hover(".md-header__option .md-select")
+        page.click('.md-select__link[hreflang="ar"]')
+        page.wait_for_load_state("networkidle")
+        assert page.url == f"{site}/ar/fr/montreuil/"
+        page.hover(".md-header__option .md-select")
+        page.click('.md-select__link[hreflang="fr"]')
+        page.wait_for_load_state("networkidle")
+        assert page.url == f"{site}/fr/fr/montreuil/"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("lang", "query", "expected"), [
+    ("en", "Malians", "ml/"),
+    ("fr", "Maliens", "ml/"),
+    ("ar", "الماليين", "ml/"),
+])
+def test_search_finds_a_roadmap_in_every_language(browser, site: str, lang: str, query: str,
+                                                  expected: str) -> None:
+    context, page, recorder = open_page(browser, f"{site}/{lang}/")
+    try:
+        page.click(".md-search__input")
+        page.keyboard.type(query, delay=30)
+        page.keyboard.press("End")  # Arabic is typed as text input; the theme waits for a key
+        page.wait_for_selector(".md-search-result__item", timeout=15000)
+        links = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+        assert any(f"/{lang}/{expected}" in link for link in links), links
+        assert recorder.foreign() == [] and recorder.errors == []
+    finally:
+        context.close()
+
+
+def test_content_and_navigation_work_without_javascript(browser, site: str) -> None:
+    context, page, _ = open_page(browser, f"{site}/index.html", javascript=False)
+    try:
+        # The language chooser redirects by a meta refresh, without script.
+        page.wait_for_url(f"{site}/en/", timeout=10000)
+        assert page.is_visible("text=Mali")
+        page.click("article >> text=Mali")
+        page.wait_for_load_state()
+        assert page.url == f"{site}/en/ml/"
+        assert page.is_visible("text=Matching fund for diaspora community projects")
+        assert page.is_visible("svg.dr-timeline")  # pictures are drawn at build time
+        page.goto(f"{site}/en/twinning/")
+        assert page.is_visible("svg.dr-network") and page.is_visible("text=Yélimané circle")
+    finally:
+        context.close()
+
+
+def test_arabic_pages_are_mirrored_and_screenshots_are_saved(browser, site: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for lang in ("en", "ar"):
+        for name, url in (("home", ""), ("country", "ml/"), ("local-authority", "fr/montreuil/")):
+            context, page, _ = open_page(browser, f"{site}/{lang}/{url}")
+            try:
+                direction = page.evaluate("getComputedStyle(document.body).direction")
+                assert direction == ("rtl" if lang == "ar" else "ltr")
+                title = page.locator(".md-header__title").bounding_box()
+                search = page.locator(".md-search").bounding_box()
+                # Mirrored: the search box is on the left in Arabic, on the right in English.
+                assert (search["x"] < title["x"]) == (lang == "ar")
+                heading = page.locator("article h1").bounding_box()
+                article = page.locator("article").bounding_box()
+                right_aligned = heading["x"] + heading["width"] > article["x"] + article["width"] - 40
+                assert right_aligned or lang == "en"
+                page.screenshot(path=str(ARTIFACTS / f"{lang}-{name}.png"))
+            finally:
+                context.close()
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory):
+    from site_builder.cli import main
+
+    root = tmp_path_factory.mktemp("hostile-browser")
+    write_sample(root / "roadmaps", 2, 2, ("en", "ar"), text=hostile_texts())
+    assert main(["build", "--quiet", "--roadmaps", str(root / "roadmaps"),
+                 "--site-dir", str(root / "site")]) == 0
+    with serve(root / "site") as url:
+        yield root / "site", url
+
+
+def test_injection_payloads_never_run(browser, hostile_site) -> None:
+    folder, url = hostile_site
+    pages = sorted(p.relative_to(folder) for p in folder.rglob("index.html"))
+    assert len(pages) > 10
+    for relative in pages:
+        context, page, recorder = open_page(browser, f"{url}/{relative.parent}/")
+        try:
+            page.wait_for_timeout(100)
+            assert recorder.dialogs == [], (relative, recorder.dialogs)
+            assert recorder.foreign() == [], (relative, recorder.foreign())
+            assert page.evaluate("window.__injected === undefined")
+        finally:
+            context.close()
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(values["id"])
+        if values.get("name") and tag == "a":
+            self.ids.add(values["name"])
+        if tag in ("a", "link") and values.get("href") and tag == "a":
+            self.links.append(values["href"])
+
+
+def broken_links(root: Path) -> list[str]:
+    """Every internal link and anchor of the built site that does not resolve."""
+    parsed: dict[Path, _Links] = {}
+    for html in root.rglob("*.html"):
+        links = _Links()
+        links.feed(html.read_text("utf-8"))
+        parsed[html] = links
+    broken = []
+    for html, links in parsed.items():
+        if html.name == "404.html":
+            continue  # its links start from the server root, checked by their own test
+        for href in links.links:
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or href.startswith(("mailto:", "javascript:")):
+                continue
+            target = (html.parent / parts.path).resolve() if parts.path else html
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{html.relative_to(root)}: {href}")
+                continue
+            if parts.fragment and target.suffix == ".html":
+                ids = parsed[target].ids if target in parsed else set()
+                if parts.fragment not in ids:
+                    broken.append(f"{html.relative_to(root)}: {href} (no such anchor)")
+    return broken
+
+
+def test_every_internal_link_and_anchor_resolves(contract_site: Path) -> None:
+    assert broken_links(contract_site) == []
+
+
+# --- The checks fail when they should ---------------------------------------------------
+
+
+@pytest.fixture
+def broken_site(contract_site: Path, tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    shutil.copytree(contract_site, site)
+    page = site / "en" / "ml" / "index.html"
+    html = page.read_text("utf-8")
+    html = html.replace("</article>",
+                        '<p style="color:#bbb;background:#fff">Hard to read</p>'
+                        '<p><a href="../nowhere/">A dead link</a></p></article>')
+    html = html.replace("</body>", '<script src="https://third-party.example/tracker.js"></script>'
+                        "</body>")
+    page.write_text(html, "utf-8")
+    return site
+
+
+def test_a_broken_page_fails_the_checks(browser, broken_site: Path) -> None:
+    assert "en/ml/index.html: ../nowhere/" in broken_links(broken_site)
+    with serve(broken_site) as url:
+        context, page, recorder = open_page(browser, f"{url}/en/ml/")
+        try:
+            ids = {v["id"] for v in axe_violations(page)}
+            assert "color-contrast" in ids
+            assert any("third-party.example" in u for u in recorder.foreign())
+        finally:
+            context.close()

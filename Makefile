@@ -45,5 +45,10 @@ catalogs: $(STAMP)
 reference: $(STAMP)
 	$(BIN)/python -m site_builder.reference
 
+# Measure a synthetic site of N roadmaps in 3 languages (see docs/benchmarks.md).
+N ?= 500
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/run.py --roadmaps $(N) --languages 3 --json benchmarks/results-$(N).json
+
 clean:
 	rm -rf site .site.* $(VENV) *.egg-info .pytest_cache .ruff_cache .hypothesis

@@ -16,8 +16,16 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
@@ -50,7 +58,14 @@ def serve(root: Path) -> Iterator[str]:
 def axe_violations(page, rules: list[str] = WCAG) -> list[dict]:  # noqa: ANN001 - a Page
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-        rules)
-    return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
-             "targets": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", rules
+    )
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "targets": [n["target"] for n in v["nodes"]][:5],
+        }
+        for v in result["violations"]
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -189,3 +190,42 @@ def test_pre_commit_hook_definition() -> None:
     assert hook["language"] == "python" and hook["pass_filenames"] is False
     assert re.match(hook["files"], "roadmaps/ml/kayes.yml")
     assert hook["entry"].split()[:3] == ["python", "-m", "site_builder"]
+
+
+def test_matrix_recipe_builds_one_language_per_job_and_assembles() -> None:
+    workflow = yaml12(PROJECT_ROOT / "recipes/github-actions-matrix.yml")
+    job = workflow["jobs"]["language"]
+    assert job["strategy"]["matrix"]["language"]
+    runs = " ".join(step.get("run", "") for step in job["steps"])
+    assert "--language ${{ matrix.language }}" in runs
+    assert workflow["jobs"]["assemble"]["needs"] == "language"
+
+
+def test_languages_built_apart_assemble_into_the_whole_site(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.conftest import tree_digest
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1215000000")
+    whole = tmp_path / "whole"
+    assert run("build", "--quiet", "--roadmaps", CONTRACT, "--site-dir", whole).code == 0
+    assembled = tmp_path / "assembled"
+    assembled.mkdir()
+    for language in ("en", "fr", "ar"):
+        part = tmp_path / f"part-{language}"
+        assert (
+            run(
+                "build",
+                "--quiet",
+                "--language",
+                language,
+                "--roadmaps",
+                CONTRACT,
+                "--site-dir",
+                part,
+            ).code
+            == 0
+        )
+        assert sorted(p.name for p in part.iterdir() if p.is_dir()) == sorted(["data", language])
+        shutil.copytree(part, assembled, dirs_exist_ok=True)
+    assert tree_digest(assembled) == tree_digest(whole)

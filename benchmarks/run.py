@@ -45,8 +45,9 @@ def _worker(argv: list[str]) -> None:
         from site_builder import pipeline
         from site_builder.config import BuildOptions, Project
 
-        built = pipeline.build(BuildOptions(project=Project(roadmaps=roadmaps), site_dir=site,
-                                            jobs=jobs))
+        built = pipeline.build(
+            BuildOptions(project=Project(roadmaps=roadmaps), site_dir=site, jobs=jobs)
+        )
         result["timings"] = built.timings
         result["pages"] = sum(built.pages.values())
     elif mode == "preview":  # the live preview: a full build, then one file edited
@@ -72,15 +73,48 @@ def _worker(argv: list[str]) -> None:
             timings[f"engine:{config.parent.name}"] = time.perf_counter() - begun
         result["timings"] = timings
     result["wall"] = time.perf_counter() - started
-    usage = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    usage = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    )
     result["peak_mb"] = usage / 1024
     print(json.dumps(result))
 
 
+def transfer(site: Path, page: str, query: str | None = None) -> int | None:
+    """Bytes of the bodies a real browser loads for a first view of `page` (and a search)."""
+    if not Path("/usr/bin/chromium").exists():
+        return None
+    sys.path.insert(0, str(ROOT))
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import ARGS, serve
+
+    total = 0
+    with serve(site) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        tab = browser.new_page()
+        sizes: list[int] = []
+        tab.on("response", lambda r: sizes.append(len(r.body())) if r.ok else None)
+        tab.goto(f"{url}/{page}", wait_until="networkidle")
+        if query:
+            tab.click(".md-search__input")
+            tab.keyboard.type(query)
+            tab.keyboard.press("End")
+            tab.wait_for_timeout(1500)
+        total = sum(sizes)
+        browser.close()
+    return total
+
+
 def measured(mode: str, source: Path, site: Path, jobs: int = 1) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--worker", mode, str(source), str(site),
-                          str(jobs)], capture_output=True, text=True, check=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, __file__, "--worker", mode, str(source), str(site), str(jobs)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -102,22 +136,37 @@ def main() -> int:
         generate(work / "roadmaps", args.roadmaps, languages)
         ours = measured("ours", work / "roadmaps", work / "site")
         parallel = measured("ours", work / "roadmaps", work / "site-parallel", args.jobs)
-        subprocess.run([sys.executable, "-m", "site_builder", "render", "--roadmaps",
-                        str(work / "roadmaps"), "--out", str(work / "projects")], check=True,
-                       cwd=ROOT, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "site_builder",
+                "render",
+                "--roadmaps",
+                str(work / "roadmaps"),
+                "--out",
+                str(work / "projects"),
+            ],
+            check=True,
+            cwd=ROOT,
+            capture_output=True,
+        )
         plain = measured("plain", work / "projects", work / "site-plain")
         preview = measured("preview", work / "roadmaps", work / "site-preview")
         site = work / "site"
         authority = sorted((site / languages[0]).glob("*/town-1/index.html"))[0]
         results = {
-            "roadmaps": args.roadmaps, "languages": args.languages,
+            "roadmaps": args.roadmaps,
+            "languages": args.languages,
             "pages": ours["pages"],
             "validate_s": ours["timings"]["validate"],
             "prepare_s": ours["timings"]["prepare"],
-            "render_s": {k.split(":")[1]: v for k, v in ours["timings"].items()
-                         if k.startswith("render:")},
-            "engine_s": {k.split(":")[1]: v for k, v in ours["timings"].items()
-                         if k.startswith("engine:")},
+            "render_s": {
+                k.split(":")[1]: v for k, v in ours["timings"].items() if k.startswith("render:")
+            },
+            "engine_s": {
+                k.split(":")[1]: v for k, v in ours["timings"].items() if k.startswith("engine:")
+            },
             "data_s": ours["timings"]["data"],
             "total_s": ours["wall"],
             "plain_mkdocs_s": plain["wall"],
@@ -131,8 +180,12 @@ def main() -> int:
             "pages_per_s": ours["pages"] / ours["wall"],
             "roadmap_page_bytes": authority.stat().st_size,
             "search_index_bytes": {lang: _search_bytes(site / lang) for lang in languages},
+            "first_view_bytes": transfer(
+                site, f"{languages[0]}/{authority.parent.parent.name}/town-1/"
+            ),
+            "first_search_bytes": transfer(site, f"{languages[0]}/", "diaspora"),
             "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
-                       f"{platform.python_version()}",
+            f"{platform.python_version()}",
         }
         shutil.rmtree(work, ignore_errors=True)
     print(_table(results))
@@ -143,7 +196,12 @@ def main() -> int:
 
 def _search_bytes(site: Path) -> int:
     return sum(p.stat().st_size for p in (site / "search").glob("*.json")) + sum(
-        p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file())
+        p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file()
+    )
+
+
+def _kb(value: int | None) -> str:
+    return "not measured (no Chromium)" if value is None else f"{value / 1024:.0f} KB"
 
 
 def _table(r: dict) -> str:
@@ -157,15 +215,23 @@ def _table(r: dict) -> str:
         ("total wall time", f"{r['total_s']:.1f} s"),
         ("plain `mkdocs build` of the same projects", f"{r['plain_mkdocs_s']:.1f} s"),
         ("ratio to plain MkDocs", f"{r['ratio_to_plain']:.2f}"),
-        (f"languages in parallel ({r['parallel_jobs']} processes)",
-         f"{r['parallel_s']:.1f} s ({r['parallel_ratio']:.2f} × one after another)"),
+        (
+            f"languages in parallel ({r['parallel_jobs']} processes)",
+            f"{r['parallel_s']:.1f} s ({r['parallel_ratio']:.2f} × one after another)",
+        ),
         ("peak memory", f"{r['peak_mb']:.0f} MB"),
-        ("preview: first build, then after editing one roadmap",
-         f"{r['preview_first_s']:.1f} s, then {r['preview_edit_s']:.1f} s"),
+        (
+            "preview: first build, then after editing one roadmap",
+            f"{r['preview_first_s']:.1f} s, then {r['preview_edit_s']:.1f} s",
+        ),
         ("pages per second", f"{r['pages_per_s']:.1f}"),
         ("HTML of a roadmap page", f"{r['roadmap_page_bytes'] / 1024:.1f} KB"),
-        ("search index per language", ", ".join(
-            f"{k} {v / 1024:.0f} KB" for k, v in r["search_index_bytes"].items())),
+        ("first view of a roadmap page, in Chromium", _kb(r["first_view_bytes"])),
+        ("first view of the home page and a first search", _kb(r["first_search_bytes"])),
+        (
+            "search index per language",
+            ", ".join(f"{k} {v / 1024:.0f} KB" for k, v in r["search_index_bytes"].items()),
+        ),
     ]
     lines = ["| measure | value |", "| --- | --- |"]
     lines += [f"| {name} | {value} |" for name, value in rows]

@@ -250,8 +250,9 @@ def _anchor_404(page: Path, url_path: str) -> None:
     already = re.escape(url_path.lstrip("/"))
     fixed = re.sub(rf'((?:href|src)=")/(?!/)(?!{already})', lambda m: m.group(1) + url_path, html)
     # The theme's script settings too: where the site starts and where search lives.
-    fixed = re.sub(rf'("(?:base|search)": ")/(?!/)(?!{already})',
-                   lambda m: m.group(1) + url_path, fixed)
+    fixed = re.sub(
+        rf'("(?:base|search)": ")/(?!/)(?!{already})', lambda m: m.group(1) + url_path, fixed
+    )
     page.write_text(fixed, "utf-8")
 
 

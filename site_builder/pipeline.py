@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
-import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -23,7 +22,7 @@ from site_builder.config import BuildOptions, Project
 from site_builder.errors import InvalidData, Problem
 from site_builder.export import write_data
 from site_builder.model import Dataset
-from site_builder.provenance import last_changes
+from site_builder.provenance import last_changes, last_commit_time
 from site_builder.publish import Publisher
 from site_builder.render import SiteContext, render_language
 from site_builder.site_root import write_root_files
@@ -205,17 +204,7 @@ def source_date_epoch(roadmaps: Path) -> int:
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if value.isdigit():
         return int(value)
-    try:
-        out = subprocess.run(
-            ["git", "log", "-1", "--format=%ct", "--", "."],
-            cwd=roadmaps,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-        if out.returncode == 0 and out.stdout.strip().isdigit():
-            return int(out.stdout.strip())
-    except (OSError, subprocess.SubprocessError):
-        pass
+    committed = last_commit_time(roadmaps)
+    if committed is not None:
+        return committed
     return FALLBACK_EPOCH

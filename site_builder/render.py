@@ -11,6 +11,7 @@ import html
 import json
 import posixpath
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, cached_property
@@ -360,49 +361,38 @@ class Helpers:
         return _figure(charts.timeline(spans, self._("Timeline of the commitments"), description))
 
     def status_chart(self) -> Markup:
-        counts = self.views.status_counts()
-        bars = [
-            charts.Bar(
-                self._(LABELS["status"][key]),
-                counts.get(key, 0),
-                self.loc.number(counts.get(key, 0)),
-                f"dr-status-{key}",
-            )
-            for key in LABELS["status"]
-        ]
-        return _figure(
-            charts.bar_chart(
-                bars,
-                self._("Commitments by status"),
-                self._(
-                    "The number of commitments in each status; the "
-                    "same figures are in the table below."
-                ),
-            )
+        return self._count_chart(
+            "status",
+            self.views.status_counts(),
+            self._("Commitments by status"),
+            self._(
+                "The number of commitments in each status; the same figures are in the table below."
+            ),
         )
 
     def completion_chart(self) -> Markup:
-        counts = self.views.completion_counts()
+        return self._count_chart(
+            "completion",
+            self.views.completion_counts(),
+            self._("Latest assessment of each commitment"),
+            self._(
+                "The number of commitments by the completion their latest assessment "
+                "found; the same figures are in the table below."
+            ),
+        )
+
+    def _count_chart(self, kind: str, counts: Counter[str], title: str, text: str) -> Markup:
+        """One bar per value of an enumeration, in the model's order, each with its word."""
         bars = [
             charts.Bar(
-                self._(LABELS["completion"][key]),
+                self._(LABELS[kind][key]),
                 counts.get(key, 0),
                 self.loc.number(counts.get(key, 0)),
-                f"dr-completion-{key}",
+                f"dr-{kind}-{key}",
             )
-            for key in LABELS["completion"]
+            for key in LABELS[kind]
         ]
-        return _figure(
-            charts.bar_chart(
-                bars,
-                self._("Latest assessment of each commitment"),
-                self._(
-                    "The number of commitments by the completion "
-                    "their latest assessment found; the same figures "
-                    "are in the table below."
-                ),
-            )
-        )
+        return _figure(charts.bar_chart(bars, title, text))
 
     def twinning_map(self) -> Markup:
         nodes: dict[str, charts.Node] = {}

@@ -79,3 +79,34 @@ def contract_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     finally:
         os.chdir(cwd)
     return site
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site built from roadmaps with script-injection payloads in every text field."""
+    import os
+
+    from site_builder.sample import write_sample
+    from tests.test_injection import hostile_texts
+
+    root = tmp_path_factory.mktemp("hostile")
+    write_sample(root / "roadmaps", 2, 2, ("en", "ar"), text=hostile_texts())
+    cwd = os.getcwd()
+    os.chdir(PROJECT_ROOT)
+    try:
+        assert (
+            main(
+                [
+                    "build",
+                    "--quiet",
+                    "--roadmaps",
+                    str(root / "roadmaps"),
+                    "--site-dir",
+                    str(root / "site"),
+                ]
+            )
+            == 0
+        )
+    finally:
+        os.chdir(cwd)
+    return root / "site"

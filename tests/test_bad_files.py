@@ -389,35 +389,18 @@ TYPED_FIELDS = [  # (field in ml/yelimane.yml, how to write it, accepted values)
 ]
 
 
-@pytest.fixture(scope="module")
-def previous_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from site_builder.cli import main
-    from tests.conftest import PROJECT_ROOT
-
-    site = tmp_path_factory.mktemp("previous") / "site"
-    import os
-
-    cwd = os.getcwd()
-    os.chdir(PROJECT_ROOT)
-    try:
-        assert main(["build", "--quiet", "--roadmaps", str(CONTRACT), "--site-dir", str(site)]) == 0
-    finally:
-        os.chdir(cwd)
-    return site
-
-
 def test_corpus_is_large_enough() -> None:
     assert len(CASES) + len(YAML_11_SURPRISES) * len(TYPED_FIELDS) >= 40
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_bad_file(case: FileCase, roadmaps, run, tmp_path: Path, previous_site: Path) -> None:
+def test_bad_file(case: FileCase, roadmaps, run, tmp_path: Path, contract_site: Path) -> None:
     data = roadmaps()
     target = data / case.path
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(case.content)
     site = tmp_path / "site"
-    shutil.copytree(previous_site, site)
+    shutil.copytree(contract_site, site)
     before = tree_digest(site)
 
     results = [

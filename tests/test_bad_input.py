@@ -189,23 +189,6 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def previous_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from site_builder.cli import main
-    from tests.conftest import CONTRACT, PROJECT_ROOT
-
-    site = tmp_path_factory.mktemp("previous") / "site"
-    import os
-
-    cwd = os.getcwd()
-    os.chdir(PROJECT_ROOT)
-    try:
-        assert main(["build", "--quiet", "--roadmaps", str(CONTRACT), "--site-dir", str(site)]) == 0
-    finally:
-        os.chdir(cwd)
-    return site
-
-
 def _expected_line(original: str, case: Case) -> int:
     if case.line is not None:
         return case.line
@@ -214,14 +197,14 @@ def _expected_line(original: str, case: Case) -> int:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_bad_input_is_reported_and_leaves_the_site(
-    case: Case, roadmaps, run, tmp_path: Path, previous_site: Path
+    case: Case, roadmaps, run, tmp_path: Path, contract_site: Path
 ) -> None:
     data = roadmaps()
     target = data / case.file
     line = _expected_line(target.read_text("utf-8"), case)
     edit(target, case.old, case.new)
     site = tmp_path / "site"
-    shutil.copytree(previous_site, site)
+    shutil.copytree(contract_site, site)
     before = tree_digest(site)
 
     checked = run("validate", "--roadmaps", data)

@@ -14,10 +14,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from site_builder.sample import write_sample
 from tests.browser import ARGS, CHROMIUM, axe_violations, require_chromium, serve
 from tests.conftest import PROJECT_ROOT
-from tests.test_injection import hostile_texts
 
 LANGUAGES = ["en", "fr", "ar"]
 PAGES = {  # every kind of page
@@ -211,30 +209,13 @@ def test_arabic_pages_are_mirrored_and_screenshots_are_saved(browser, site: str)
 
 
 @pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory: pytest.TempPathFactory):
-    from site_builder.cli import main
-
-    root = tmp_path_factory.mktemp("hostile-browser")
-    write_sample(root / "roadmaps", 2, 2, ("en", "ar"), text=hostile_texts())
-    assert (
-        main(
-            [
-                "build",
-                "--quiet",
-                "--roadmaps",
-                str(root / "roadmaps"),
-                "--site-dir",
-                str(root / "site"),
-            ]
-        )
-        == 0
-    )
-    with serve(root / "site") as url:
-        yield root / "site", url
+def hostile_served(hostile_site: Path):
+    with serve(hostile_site) as url:
+        yield hostile_site, url
 
 
-def test_injection_payloads_never_run(browser, hostile_site) -> None:
-    folder, url = hostile_site
+def test_injection_payloads_never_run(browser, hostile_served) -> None:
+    folder, url = hostile_served
     pages = sorted(p.relative_to(folder) for p in folder.rglob("index.html"))
     assert len(pages) > 10
     for relative in pages:

@@ -7,10 +7,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
-
 from site_builder.markup import safe_href
-from site_builder.sample import write_sample
 
 PAYLOADS = [
     "<script>alert('t1')</script>",
@@ -88,36 +85,6 @@ class _Scan(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.in_script and "alert(" in data:
             self.found.append("inline script from data")
-
-
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import os
-
-    from site_builder.cli import main
-    from tests.conftest import PROJECT_ROOT
-
-    root = tmp_path_factory.mktemp("hostile")
-    write_sample(root / "roadmaps", 2, 2, ("en", "ar"), text=hostile_texts())
-    cwd = os.getcwd()
-    os.chdir(PROJECT_ROOT)
-    try:
-        assert (
-            main(
-                [
-                    "build",
-                    "--quiet",
-                    "--roadmaps",
-                    str(root / "roadmaps"),
-                    "--site-dir",
-                    str(root / "site"),
-                ]
-            )
-            == 0
-        )
-    finally:
-        os.chdir(cwd)
-    return root / "site"
 
 
 def test_hostile_site_has_every_page(hostile_site: Path) -> None:

@@ -125,9 +125,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--roadmaps", type=int, default=100, help="number of roadmaps (N)")
     parser.add_argument("--languages", type=int, default=3, help="number of languages (L)")
-    parser.add_argument("--jobs", type=int, default=2, help="processes for the parallel run")
+    parser.add_argument("--jobs", type=int, default=0,
+                        help="processes for the parallel run (default: one per language)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
+    args.jobs = args.jobs or args.languages
     languages = LANGUAGES[: args.languages]
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1184025600")
 

@@ -80,3 +80,15 @@ def test_two_builds_are_byte_identical(
     assert run("build", "--quiet", "--roadmaps", CONTRACT, "--site-dir", second).code == 0
     assert tree_digest(first) == tree_digest(second)
     assert os.environ.get("SOURCE_DATE_EPOCH") == epoch  # the build restores the environment
+
+
+def test_languages_built_in_parallel_processes_give_the_same_site(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1215000000")
+    one, many = tmp_path / "one", tmp_path / "many"
+    assert run("build", "--quiet", "--roadmaps", CONTRACT, "--site-dir", one).code == 0
+    assert (
+        run("build", "--quiet", "--jobs", "3", "--roadmaps", CONTRACT, "--site-dir", many).code == 0
+    )
+    assert tree_digest(one) == tree_digest(many)

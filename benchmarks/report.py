@@ -1,0 +1,158 @@
+"""Write docs/benchmarks.md from the results files of benchmarks/run.py.
+
+.venv/bin/python benchmarks/report.py benchmarks/results-100.json ... > docs/benchmarks.md
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+TARGETS = [
+    (
+        "ratio_to_plain",
+        "total ≤ 1.15 × plain `mkdocs build`",
+        lambda r: r["ratio_to_plain"] <= 1.15,
+        lambda r: f"{r['ratio_to_plain']:.2f}",
+    ),
+    (
+        "parallel_ratio",
+        "3 languages in parallel ≤ 0.72 × one after another",
+        lambda r: r["parallel_ratio"] <= 0.72,
+        lambda r: f"{r['parallel_ratio']:.2f}",
+    ),
+    (
+        "roadmap_page_bytes",
+        "a roadmap page's HTML ≤ 40 KB",
+        lambda r: r["roadmap_page_bytes"] <= 40 * 1024,
+        lambda r: f"{r['roadmap_page_bytes'] / 1024:.1f} KB",
+    ),
+    (
+        "peak_mb",
+        "peak memory ≤ 600 MB",
+        lambda r: r["peak_mb"] <= 600,
+        lambda r: f"{r['peak_mb']:.0f} MB",
+    ),
+    (
+        "preview_edit_s",
+        "preview ready ≤ 2 s after one roadmap changes",
+        lambda r: r["preview_edit_s"] <= 2,
+        lambda r: f"{r['preview_edit_s']:.1f} s",
+    ),
+    (
+        "first_view_bytes",
+        "first view of a page ≤ 300 KB",
+        lambda r: r.get("first_view_bytes") is not None and r["first_view_bytes"] <= 300 * 1024,
+        lambda r: (
+            "–" if r.get("first_view_bytes") is None else f"{r['first_view_bytes'] / 1024:.0f} KB"
+        ),
+    ),
+    (
+        "first_search_bytes",
+        "first search ≤ 300 KB",
+        lambda r: r.get("first_search_bytes") is not None and r["first_search_bytes"] <= 300 * 1024,
+        lambda r: (
+            "–"
+            if r.get("first_search_bytes") is None
+            else f"{r['first_search_bytes'] / 1024:.0f} KB"
+        ),
+    ),
+]
+
+ROWS = [
+    ("pages built", lambda r: str(r["pages"])),
+    ("validate", lambda r: f"{r['validate_s']:.1f} s"),
+    ("prepare (views, history)", lambda r: f"{r['prepare_s']:.1f} s"),
+    (
+        "render, per language",
+        lambda r: " / ".join(f"{v:.1f}" for v in r["render_s"].values()) + " s",
+    ),
+    (
+        "engine, per language",
+        lambda r: " / ".join(f"{v:.1f}" for v in r["engine_s"].values()) + " s",
+    ),
+    ("open data", lambda r: f"{r['data_s']:.1f} s"),
+    ("total wall time", lambda r: f"{r['total_s']:.1f} s"),
+    ("plain `mkdocs build`, same projects", lambda r: f"{r['plain_mkdocs_s']:.1f} s"),
+    ("ratio to plain MkDocs", lambda r: f"{r['ratio_to_plain']:.2f}"),
+    (
+        "languages in parallel",
+        lambda r: (
+            f"{r['parallel_s']:.1f} s ({r['parallel_ratio']:.2f}×, {r['parallel_jobs']} processes)"
+        ),
+    ),
+    ("peak memory", lambda r: f"{r['peak_mb']:.0f} MB"),
+    ("pages per second", lambda r: f"{r['pages_per_s']:.1f}"),
+    (
+        "preview: first build / after one edit",
+        lambda r: f"{r['preview_first_s']:.1f} s / {r['preview_edit_s']:.1f} s",
+    ),
+    ("HTML of a roadmap page", lambda r: f"{r['roadmap_page_bytes'] / 1024:.1f} KB"),
+    (
+        "search index, per language",
+        lambda r: " / ".join(f"{v / 1024:.0f}" for v in r["search_index_bytes"].values()) + " KB",
+    ),
+    (
+        "first view of a roadmap page (Chromium)",
+        lambda r: (
+            "–" if r.get("first_view_bytes") is None else f"{r['first_view_bytes'] / 1024:.0f} KB"
+        ),
+    ),
+    (
+        "home page and a first search (Chromium)",
+        lambda r: (
+            "–"
+            if r.get("first_search_bytes") is None
+            else f"{r['first_search_bytes'] / 1024:.0f} KB"
+        ),
+    ),
+]
+
+
+def main() -> int:
+    results = sorted(
+        (json.loads(Path(p).read_text("utf-8")) for p in sys.argv[1:]), key=lambda r: r["roadmaps"]
+    )
+    header = " | ".join(f"N = {r['roadmaps']}" for r in results)
+    lines = [
+        "# Benchmarks",
+        "",
+        "<!-- Written by benchmarks/report.py from benchmarks/results-*.json. -->",
+        "",
+        "A synthetic site of N roadmaps (one national roadmap and nine local authorities per "
+        "country, every field of the format filled, twinning links at both ends) in 3 "
+        "languages (en, fr, ar), measured by `benchmarks/run.py` on "
+        f"{results[0]['machine']}. To measure again:",
+        "",
+        "```sh",
+        *[f"make benchmark N={r['roadmaps']}" for r in results],
+        ".venv/bin/python benchmarks/report.py benchmarks/results-*.json > docs/benchmarks.md",
+        "```",
+        "",
+        f"| measure | {header} |",
+        "| --- |" + " --- |" * len(results),
+    ]
+    lines += [f"| {name} | " + " | ".join(value(r) for r in results) + " |" for name, value in ROWS]
+    lines += ["", "## Targets", "", f"| target | {header} |", "| --- |" + " --- |" * len(results)]
+    for _, name, met, value in TARGETS:
+        lines.append(
+            f"| {name} | "
+            + " | ".join(f"{value(r)} {'met' if met(r) else '**not met**'}" for r in results)
+            + " |"
+        )
+    growth = [r for r in results if r["roadmaps"] in (500, 2000)]
+    if len(growth) == 2:
+        ratio = growth[1]["total_s"] / growth[0]["total_s"]
+        lines += [
+            "",
+            f"Growth: total time at N = 2000 is {ratio:.2f} × the time at N = 500 "
+            f"(4 × the roadmaps).",
+            "",
+        ]
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

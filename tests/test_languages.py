@@ -118,6 +118,9 @@ def test_untranslated_hand_written_page_falls_back_with_a_notice(contract_site: 
     assert re.search(r'<div (lang="en" dir="ltr"|dir="ltr" lang="en")>', html)
     assert "How to contribute a roadmap" in html
     assert "À propos de ce site" in page(contract_site, "fr/about")
+    for lang, title in (("en", "Methodology"), ("fr", "Méthode"), ("ar", "المنهجية")):
+        html = page(contract_site, f"{lang}/methodology")
+        assert f">{title}<" in html and "dr-untranslated" not in html
 
 
 def test_left_to_right_fragments_are_isolated_in_arabic(contract_site: Path) -> None:

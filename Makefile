@@ -31,8 +31,8 @@ validate: $(STAMP)
 	$(BIN)/python -m site_builder validate
 
 lint: $(STAMP)
-	$(BIN)/ruff check site_builder tests
-	$(BIN)/ruff format --check site_builder tests
+	$(BIN)/ruff check site_builder tests benchmarks
+	$(BIN)/ruff format --check site_builder tests benchmarks
 
 # Extract interface strings into the template and merge them into every catalog.
 catalogs: $(STAMP)

@@ -90,19 +90,20 @@ def transfer(site: Path, page: str, query: str | None = None) -> int | None:
 
     from tests.browser import ARGS, serve
 
-    total = 0
+    # Resource Timing counts every body the page loaded (uncompressed), the worker's too.
+    count = """() => performance.getEntriesByType('navigation')
+        .concat(performance.getEntriesByType('resource'))
+        .reduce((sum, entry) => sum + entry.decodedBodySize, 0)"""
     with serve(site) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         tab = browser.new_page()
-        sizes: list[int] = []
-        tab.on("response", lambda r: sizes.append(len(r.body())) if r.ok else None)
         tab.goto(f"{url}/{page}", wait_until="networkidle")
         if query:
             tab.click(".md-search__input")
             tab.keyboard.type(query)
             tab.keyboard.press("End")
             tab.wait_for_timeout(1500)
-        total = sum(sizes)
+        total = int(tab.evaluate(count))
         browser.close()
     return total
 
@@ -125,8 +126,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--roadmaps", type=int, default=100, help="number of roadmaps (N)")
     parser.add_argument("--languages", type=int, default=3, help="number of languages (L)")
-    parser.add_argument("--jobs", type=int, default=0,
-                        help="processes for the parallel run (default: one per language)")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=0,
+        help="processes for the parallel run (default: one per language)",
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     args.jobs = args.jobs or args.languages
@@ -181,6 +186,7 @@ def main() -> int:
             "preview_edit_s": preview["timings"]["edit"],
             "pages_per_s": ours["pages"] / ours["wall"],
             "roadmap_page_bytes": authority.stat().st_size,
+            "largest_pages": _largest(site / languages[0]),
             "search_index_bytes": {lang: _search_bytes(site / lang) for lang in languages},
             "first_view_bytes": transfer(
                 site, f"{languages[0]}/{authority.parent.parent.name}/town-1/"
@@ -194,6 +200,15 @@ def main() -> int:
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", "utf-8")
     return 0
+
+
+def _largest(site: Path, count: int = 3) -> dict[str, int]:
+    """The heaviest HTML pages of a language: what grows with the site."""
+    sizes = sorted(
+        ((p.stat().st_size, str(p.parent.relative_to(site))) for p in site.rglob("index.html")),
+        reverse=True,
+    )[:count]
+    return {f"/{name}/": size for size, name in sizes}
 
 
 def _search_bytes(site: Path) -> int:

@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any, Literal, get_args, get_origin
 
 from site_builder.errors import Problem
-from site_builder.model import Date, Invalid, Name, Text
+from site_builder.model import Invalid, Name, Text
 from site_builder.source import AnyNode, Mapping, Scalar, Sequence, SourceFile
 
 INVALID: Any = type(
@@ -310,6 +310,3 @@ def _kind(node: AnyNode) -> str:
 
 def _short(text: str) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
-
-
-__all__ = ["INVALID", "Reader", "model_fields", "Date"]

@@ -20,8 +20,6 @@ from site_builder.model import (
     Country,
     CountryRoadmap,
     Date,
-    Name,
-    RichText,
     Site,
     Text,
 )
@@ -144,6 +142,3 @@ def json_schema(languages: list[str] | None = None) -> dict[str, Any]:
         "oneOf": choices,
         "$defs": dict(sorted(builder.defs.items())),
     }
-
-
-__all__ = ["json_schema", "Name", "RichText"]

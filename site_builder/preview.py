@@ -18,7 +18,7 @@ from pathlib import Path
 from site_builder import engine
 from site_builder.config import Project
 from site_builder.errors import InvalidData, SiteBuilderError
-from site_builder.model import AuthorityRoadmap, Dataset
+from site_builder.model import Dataset
 from site_builder.provenance import last_changes
 from site_builder.render import (
     VIEW_FIELDS,
@@ -42,26 +42,32 @@ def _tree_stamp(paths: list[Path]) -> tuple:
     return tuple(stamp)
 
 
-def _related(dataset: Dataset | None, roadmap_id: str) -> set[str]:
+def _related(views: Views | None, roadmap_id: str) -> set[str]:
     """Pages that show something of a roadmap: its twinning partners' and the pages of the
     countries it names (its own, its partner countries, the diasporas of its links)."""
-    if dataset is None or roadmap_id not in dataset.roadmaps:
+    if views is None or roadmap_id not in views.dataset.roadmaps:
         return set()
-    data = dataset.roadmaps[roadmap_id].data
+    roadmaps = views.dataset.roadmaps
+    data = roadmaps[roadmap_id].data
+    partners = {end.partner_id for end in views.twinning_ends.get(roadmap_id, []) if end.partner_id}
     countries = {data.country, *data.partner_countries}
-    partners = _partners(dataset, roadmap_id)
-    if isinstance(data, AuthorityRoadmap):
-        countries |= {link.diaspora for link in data.twinning if link.diaspora}
-    countries |= {dataset.roadmaps[p].country for p in partners if p in dataset.roadmaps}
+    countries |= {
+        end.link.diaspora for end in views.twinning_ends.get(roadmap_id, []) if end.link.diaspora
+    }
+    countries |= {roadmaps[p].country for p in partners if p in roadmaps}
     return partners | {code.lower() for code in countries}
 
 
-def _views_touched(old: Dataset | None, new: Dataset, roadmap_id: str) -> set[str]:
+def _views_touched(old: Views | None, new: Views, roadmap_id: str) -> set[str]:
     """The view pages whose fields differ between the old and the new roadmap."""
-    before = old.roadmaps.get(roadmap_id) if old else None
-    after = new.roadmaps.get(roadmap_id)
-    if before is None or after is None:
-        return set(VIEW_FIELDS) | {outcome_path(o.id) for o in new.outcomes}
+    before = old.dataset.roadmaps.get(roadmap_id) if old else None
+    after = new.dataset.roadmaps.get(roadmap_id)
+    if old is None or before is None or after is None:
+        return set(VIEW_FIELDS) | {
+            outcome_path(o.id, n)
+            for o in new.dataset.outcomes
+            for n in range(1, len(new.outcome_pages(o.id)) + 1)
+        }
     touched = {
         page
         for page, names in VIEW_FIELDS.items()
@@ -70,34 +76,17 @@ def _views_touched(old: Dataset | None, new: Dataset, roadmap_id: str) -> set[st
     # An outcome's page lists the commitments that serve it, under the roadmap's name.
     renamed = getattr(before.data, "name", None) != getattr(after.data, "name", None)
     old_commitments, new_commitments = before.data.commitments, after.data.commitments
+    moved = len(old_commitments) != len(new_commitments)  # entries shift between pages
     for commitment in (*old_commitments, *new_commitments):
-        if renamed or commitment not in old_commitments or commitment not in new_commitments:
-            for dataset in (old, new):
-                if dataset is not None:
-                    number = Views(dataset).page_of_commitment(
-                        roadmap_id, commitment.id, commitment.outcome
-                    )
-                    touched.add(outcome_path(commitment.outcome, number))
-    if len(old_commitments) != len(new_commitments):
-        # Entries move between pages: every page of the outcomes involved.
-        for commitment in (*old_commitments, *new_commitments):
-            touched |= {outcome_path(commitment.outcome, n) for n in range(1, 1000)}
+        if moved:
+            for views in (old, new):
+                count = len(views.outcome_pages(commitment.outcome))
+                touched |= {outcome_path(commitment.outcome, n) for n in range(1, count + 1)}
+        elif renamed or commitment not in old_commitments or commitment not in new_commitments:
+            for views in (old, new):
+                number = views.page_of_commitment(roadmap_id, commitment.id, commitment.outcome)
+                touched.add(outcome_path(commitment.outcome, number))
     return touched
-
-
-def _partners(dataset: Dataset | None, roadmap_id: str) -> set[str]:
-    if dataset is None:
-        return set()
-    found = set()
-    roadmap = dataset.roadmaps.get(roadmap_id)
-    if roadmap is not None and isinstance(roadmap.data, AuthorityRoadmap):
-        found |= {link.partner for link in roadmap.data.twinning if isinstance(link.partner, str)}
-    for other in dataset.roadmaps.values():
-        if isinstance(other.data, AuthorityRoadmap) and any(
-            link.partner == roadmap_id for link in other.data.twinning
-        ):
-            found.add(other.id)
-    return found
 
 
 @dataclass
@@ -107,9 +96,13 @@ class Preview:
     work: Path
     strict: bool = False
     cache: ReadCache = field(default_factory=ReadCache)
-    dataset: Dataset | None = None
+    context: SiteContext | None = None  # of the last good build
     rendered: dict[str, RenderedLanguage] = field(default_factory=dict)
     stamp: tuple = ()
+
+    @property
+    def dataset(self) -> Dataset | None:
+        return self.context.dataset if self.context else None
 
     def rebuild(self) -> float:
         """Bring the preview up to date; returns the seconds it took."""
@@ -124,6 +117,8 @@ class Preview:
             or self.dataset is None
             or self.dataset.languages != dataset.languages
             or self.dataset.site != dataset.site
+            # A roadmap removed leaves pages behind that only a full build clears.
+            or bool(set(self.dataset.roadmaps) - set(dataset.roadmaps))
         )
         changed = {
             rid
@@ -132,11 +127,12 @@ class Preview:
             or rid not in self.dataset.roadmaps
             or self.dataset.roadmaps[rid].data != r.data
         }
+        old_views = self.context.views if self.context else None
+        context = SiteContext.of(dataset, last_changes(self.project.roadmaps))
         affected = set(changed)
         for rid in changed:
-            affected |= _related(dataset, rid) | _related(self.dataset, rid)
-            affected |= _views_touched(self.dataset, dataset, rid)
-        context = SiteContext.of(dataset, last_changes(self.project.roadmaps))
+            affected |= _related(context.views, rid) | _related(old_views, rid)
+            affected |= _views_touched(old_views, context.views, rid)
         for language in dataset.languages:
             renderer = Renderer(context, language, self.project.docs)
             previous = None if full else self.rendered.get(language)
@@ -153,7 +149,7 @@ class Preview:
             )
             engine.build_project(config, self.site / language, f"/{language}/", dirty=not full)
             self.rendered[language] = rendered
-        self.dataset, self.stamp = dataset, stamp
+        self.context, self.stamp = context, stamp
         return time.perf_counter() - started
 
     def rebuild_and_report(self) -> None:

@@ -1,0 +1,69 @@
+"""The live preview rebuilds what a change touches, and only that."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from site_builder.config import Project
+from site_builder.errors import InvalidData
+from site_builder.preview import Preview
+from tests.conftest import edit, tree_digest
+
+
+@pytest.fixture
+def preview(roadmaps, tmp_path: Path) -> Preview:
+    shown = Preview(Project(roadmaps=roadmaps()), tmp_path / "site", tmp_path / "projects")
+    shown.rebuild()
+    return shown
+
+
+def page(preview: Preview, url: str) -> Path:
+    return preview.site / url / "index.html"
+
+
+def test_an_edit_reaches_every_page_that_shows_it_and_no_other(preview: Preview) -> None:
+    untouched = page(preview, "en/be")
+    before = untouched.stat().st_mtime_ns
+    edit(
+        preview.project.roadmaps / "fr/montreuil.yml",
+        "en: Water, health and schooling projects",
+        "en: Clean water projects",
+    )
+    preview.rebuild()
+    # Montreuil's own page and the page at the other end of the link.
+    for url in ("en/fr/montreuil", "en/ml/yelimane"):
+        assert "Clean water projects" in page(preview, url).read_text("utf-8"), url
+    assert untouched.stat().st_mtime_ns == before
+
+
+def test_a_commitment_edit_updates_its_outcome_page(preview: Preview) -> None:
+    edit(
+        preview.project.roadmaps / "ml/country.yml",
+        "    status: in-progress\n    funding:",
+        "    status: not-achieved\n    funding:",
+    )
+    preview.rebuild()
+    outcome = page(preview, "en/outcomes/codevelopment").read_text("utf-8")
+    fund = outcome.split('id="serves-ml-matching-fund"', 1)[1].split("<h2", 1)[0]
+    assert "Not achieved" in fund
+
+
+def test_a_removed_roadmap_leaves_no_page_behind(preview: Preview) -> None:
+    assert page(preview, "en/fr/montreuil").is_file()
+    (preview.project.roadmaps / "fr/montreuil.yml").unlink()
+    yelimane = preview.project.roadmaps / "ml/yelimane.yml"
+    text = yelimane.read_text("utf-8")
+    yelimane.write_text(text[: text.index("twinning:")] + text[text.index("dialogue:") :], "utf-8")
+    preview.rebuild()
+    assert not page(preview, "en/fr/montreuil").exists()
+    assert "Montreuil" not in page(preview, "en/twinning").read_text("utf-8")
+
+
+def test_invalid_data_keeps_the_last_good_preview(preview: Preview) -> None:
+    before = tree_digest(preview.site)
+    edit(preview.project.roadmaps / "ml/country.yml", "role: origin", "role: somewhere")
+    with pytest.raises(InvalidData):
+        preview.rebuild()
+    assert tree_digest(preview.site) == before

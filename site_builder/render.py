@@ -212,16 +212,11 @@ class Helpers:
     def number(self, value: float) -> Markup:
         return escape_text(self.loc.number(value))
 
-    def link(self, target_path: str, label: Markup) -> Markup:
-        """A Markdown link to another generated page, checked by the engine."""
-        relative = posixpath.relpath(target_path, posixpath.dirname(self.current) or ".")
-        return Markup("[{}]({})").format(label, Markup(relative.replace(" ", "%20")))
-
     def roadmap_link(self, roadmap_id: str) -> Markup:
         roadmap = self.dataset.roadmaps.get(roadmap_id)
         if roadmap is None:
             return escape_text(roadmap_id)
-        return self.link(page_path(roadmap_id), self.roadmap_name(roadmap))
+        return self.page_link(page_path(roadmap_id), self.roadmap_name(roadmap))
 
     def roadmap_name(self, roadmap: RoadmapFile) -> Markup:
         if isinstance(roadmap.data, AuthorityRoadmap):
@@ -229,7 +224,7 @@ class Helpers:
         return self.country(roadmap.country)
 
     def country_link(self, code: str) -> Markup:
-        return self.link(country_path(code), self.country(code))
+        return self.page_link(country_path(code), self.country(code))
 
     def external(self, url: str, label: object = None) -> Markup:
         """A link out of the site. An address shown as its own label is written left to
@@ -317,6 +312,8 @@ class Helpers:
         return escape_attribute("../" * (url.count("/") + 1) + path)
 
     def page_link(self, target_path: str, label: object, fragment: str = "") -> Markup:
+        """A Markdown link to another generated page (by its source path), which the
+        engine checks, anchor included."""
         relative = posixpath.relpath(target_path, posixpath.dirname(self.current) or ".")
         text = label if isinstance(label, Markup) else escape_text(label)
         return Markup("[{}]({}{})").format(text, Markup(relative), Markup(fragment))
@@ -569,7 +566,6 @@ class Renderer:
         result.nav.append((loc.gettext("Translation status"), "translation-status.md"))
         pages["feed.xml"] = atom_feed(self.context, loc)
         result.strings = {
-            "not_translated": loc.gettext("(not translated yet)"),
             "languages": loc.gettext("Languages"),
             "feed": loc.gettext("Updates of the roadmaps"),
         }

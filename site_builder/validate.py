@@ -85,7 +85,11 @@ class ReadCache:
 
 
 def load_dataset(root: Path, *, strict: bool = False, cache: ReadCache | None = None) -> Report:
-    """Read and check everything under `root`; never raises for bad input."""
+    """Read and check everything under `root`; never raises for bad input.
+
+    `cache` keeps files read before (the live preview passes one across rebuilds).
+    """
+    cache = cache if cache is not None else ReadCache()
     problems: list[Problem] = []
     site_path = root / "site.yml"
     display = _display_path(site_path)
@@ -123,10 +127,7 @@ def load_dataset(root: Path, *, strict: bool = False, cache: ReadCache | None = 
     roadmaps: dict[str, RoadmapFile] = {}
     sources: dict[str, SourceFile] = {}
     for roadmap_id, path in files:
-        if cache is not None:
-            loaded = cache.read(roadmap_id, path, languages, default, problems)
-        else:
-            loaded = _read_roadmap(roadmap_id, path, languages, default, problems)
+        loaded = cache.read(roadmap_id, path, languages, default, problems)
         if loaded is not None:
             roadmaps[roadmap_id], sources[loaded[0].path] = loaded
     known_ids = {roadmap_id for roadmap_id, _ in files}

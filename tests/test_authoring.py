@@ -229,3 +229,43 @@ def test_languages_built_apart_assemble_into_the_whole_site(
         assert sorted(p.name for p in part.iterdir() if p.is_dir()) == sorted(["data", language])
         shutil.copytree(part, assembled, dirs_exist_ok=True)
     assert tree_digest(assembled) == tree_digest(whole)
+
+
+def test_quality_warnings_and_strict(run, roadmaps, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = roadmaps()
+    # fr/country.yml: `bilateral-social-rights` ends 2009-06; make it still in progress.
+    edit(
+        data / "fr/country.yml",
+        "    end: 2009-06\n    status: planned",
+        "    end: 2009-06\n    status: in-progress",
+    )
+    relaxed = run("validate", "--roadmaps", data)
+    assert relaxed.code == 0
+    assert re.search(
+        r"fr/country\.yml:\d+:\d+: warning: commitments\[1\]\.status: ended in "
+        r"2009-06 but is still in progress, with no assessment",
+        relaxed.err,
+    )
+    assert re.search(
+        r"ml/yelimane\.yml:8:3: warning: summary: no text in the default "
+        r"language \(en\)",
+        relaxed.err,
+    )
+    assert run("validate", "--strict", "--roadmaps", data).code == 1
+    # The date compared with is SOURCE_DATE_EPOCH's when it is set: in 2008 it had not ended.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1215000000")
+    assert "still in progress" not in run("validate", "--roadmaps", data).err
+
+
+def test_site_url_must_be_a_web_address(run, tmp_path: Path) -> None:
+    result = run(
+        "build",
+        "--site-url",
+        "example.org",
+        "--roadmaps",
+        CONTRACT,
+        "--site-dir",
+        tmp_path / "site",
+    )
+    assert result.code == 1 and "--site-url must start with https://" in result.err
+    assert not (tmp_path / "site").exists()

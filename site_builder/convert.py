@@ -9,14 +9,13 @@ Every problem is collected with its field path; a value that cannot be read beco
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 import types
 import typing
 from functools import cache
 from typing import Any, Literal, get_args, get_origin
 
-from site_builder.errors import Problem
+from site_builder.errors import Problem, closest_hint, shorten
 from site_builder.model import Invalid, Name, Text
 from site_builder.source import AnyNode, Mapping, Scalar, Sequence, SourceFile
 
@@ -98,7 +97,7 @@ class Reader:
             name = key.value
             child = f"{path}.{name}" if path else name
             if name not in fields:
-                self.problem(key, child, f"unknown field '{name}'", _closest(name, fields))
+                self.problem(key, child, f"unknown field '{name}'", closest_hint(name, fields))
                 continue
             value = self.read(value_node, fields[name].type, child)
             if value is INVALID:
@@ -140,8 +139,8 @@ class Reader:
             return INVALID
         if node.value in words:
             return node.value
-        hint = _closest(node.value.lower(), words) or f"one of: {', '.join(words)}"
-        self.problem(node, path, f"'{_short(node.value)}' is not one of {', '.join(words)}", hint)
+        hint = closest_hint(node.value.lower(), words) or f"one of: {', '.join(words)}"
+        self.problem(node, path, f"'{shorten(node.value)}' is not one of {', '.join(words)}", hint)
         return INVALID
 
     def read_union(self, node: AnyNode, options: tuple[Any, ...], path: str) -> Any:
@@ -171,8 +170,8 @@ class Reader:
                     self.problem(
                         key,
                         child,
-                        f"'{_short(key.value)}' is not a language of the site",
-                        _closest(key.value, self.languages)
+                        f"'{shorten(key.value)}' is not a language of the site",
+                        closest_hint(key.value, self.languages)
                         or f"the site's languages are {', '.join(self.languages)} (site.yml)",
                     )
                     continue
@@ -220,7 +219,7 @@ class Reader:
             self.problem(
                 node,
                 path,
-                f"'{_short(raw)}' is not true or false",
+                f"'{shorten(raw)}' is not true or false",
                 "write true or false, without quotes",
             )
             return INVALID
@@ -231,7 +230,7 @@ class Reader:
                     if re.fullmatch(r"0[0-9]+", raw)
                     else "write a plain number such as 240000 or 2.5, without quotes or separators"
                 )
-                self.problem(node, path, f"'{_short(raw)}' is not a number", hint)
+                self.problem(node, path, f"'{shorten(raw)}' is not a number", hint)
                 return INVALID
             number = float(raw)
             if number < 0:
@@ -295,18 +294,9 @@ def _strip_optional(annotation: Any) -> Any:
     return annotation
 
 
-def _closest(name: str, known: Any) -> str | None:
-    match = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f"did you mean '{match[0]}'?" if match else None
-
-
 def _kind(node: AnyNode) -> str:
     if isinstance(node, Mapping):
         return "a mapping"
     if isinstance(node, Sequence):
         return "a list"
-    return f"'{_short(node.value)}'"
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= 40 else text[:37] + "..."
+    return f"'{shorten(node.value)}'"

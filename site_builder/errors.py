@@ -6,6 +6,8 @@ compilers do, so editors and CI can jump to it. Lines and columns are 1-based.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -65,6 +67,17 @@ class Problem:
             Severity.ERROR,
             self.source_line,
         )
+
+
+def closest_hint(name: str, known: Iterable[str]) -> str | None:
+    """`did you mean 'x'?` for the known name closest to a misspelt one, if one is close."""
+    match = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f"did you mean '{match[0]}'?" if match else None
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """A value quoted in a message, cut when long."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:

@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import Any, ClassVar, Literal
 
 from site_builder.codes import COUNTRIES, currencies, is_known_language
+from site_builder.errors import shorten
 
 
 class Invalid(Exception):
@@ -42,7 +43,7 @@ class Code(str):
         if len(raw) > cls.max_length:
             raise Invalid(f"{cls.title} is longer than {cls.max_length} characters")
         if not re.fullmatch(cls.pattern, raw):
-            raise Invalid(f"'{_show(raw)}' is not a valid {cls.title}", cls.hint(raw))
+            raise Invalid(f"'{shorten(raw)}' is not a valid {cls.title}", cls.hint(raw))
         return cls(raw)
 
     @classmethod
@@ -183,7 +184,7 @@ class Date:
     def parse(cls, raw: str) -> Date:
         if not re.fullmatch(cls.pattern, raw):
             raise Invalid(
-                f"'{_show(raw)}' is not a date",
+                f"'{shorten(raw)}' is not a date",
                 "write YYYY, YYYY-MM or YYYY-MM-DD, for example 2008-03",
             )
         parts = [int(p) for p in raw.split("-")]
@@ -239,10 +240,6 @@ class Name(Text):
 
     max_length = 300
     neutral: bool = False
-
-
-def _show(raw: str) -> str:
-    return raw if len(raw) <= 40 else raw[:37] + "..."
 
 
 # --- Enumerations ---------------------------------------------------------------------------

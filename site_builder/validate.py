@@ -8,7 +8,6 @@ by `source`, turned into model objects by `convert`, then checked within each fi
 from __future__ import annotations
 
 import contextlib
-import difflib
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -17,7 +16,7 @@ from pathlib import Path
 
 from site_builder.codes import COUNTRIES
 from site_builder.convert import INVALID, Reader, field_doc
-from site_builder.errors import Problem, Severity, sort_problems
+from site_builder.errors import Problem, Severity, closest_hint, sort_problems
 from site_builder.framework import default_outcomes
 from site_builder.model import (
     AuthorityRoadmap,
@@ -389,7 +388,7 @@ def _check_roadmap(
 
     def check_ref(field_path: str, ref: str) -> None:
         if ref not in seen:
-            hint = _closest_hint(ref, body_ids) or (
+            hint = closest_hint(ref, body_ids) or (
                 f"known ids: {', '.join(body_ids)}"
                 if body_ids
                 else "declare it under institutions or organisations first"
@@ -408,7 +407,7 @@ def _check_roadmap(
             at(
                 f"{base}.outcome",
                 f"'{commitment.outcome}' is not an outcome of the framework",
-                _closest_hint(commitment.outcome, sorted(outcome_ids))
+                closest_hint(commitment.outcome, sorted(outcome_ids))
                 or f"outcomes: {', '.join(sorted(outcome_ids))}",
             )
         if commitment.lead:
@@ -434,7 +433,7 @@ def _check_roadmap(
                     at(
                         f"twinning[{t}].partner",
                         f"no roadmap '{link.partner}' on this site",
-                        _closest_hint(link.partner, sorted(i for i in known_ids if "/" in i))
+                        closest_hint(link.partner, sorted(i for i in known_ids if "/" in i))
                         or "write {name, country} for a partner without a roadmap here",
                     )
     return problems
@@ -482,8 +481,3 @@ def _check_twinning(
                     )
                 )
     return problems
-
-
-def _closest_hint(name: str, known: list[str]) -> str | None:
-    match = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    return f"did you mean '{match[0]}'?" if match else None

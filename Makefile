@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 
 SITE_ARGS ?=
 
-.PHONY: install site test serve validate lint catalogs reference benchmark clean
+.PHONY: install site test serve validate lint catalogs reference benchmark golden clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ catalogs: $(STAMP)
 		--no-location --sort-output --omit-header --project diaspora-roadmaps .
 	$(BIN)/pybabel -q update -i site_builder/locales/messages.pot -d site_builder/locales \
 		--no-location --omit-header --ignore-obsolete
+
+# Write the expected output trees of tests/test_golden.py again (review the diff).
+golden: $(STAMP)
+	$(BIN)/python -m tests.test_golden
 
 # Regenerate the JSON Schema and the field reference from the model.
 reference: $(STAMP)

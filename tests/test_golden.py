@@ -1,0 +1,93 @@
+"""Golden output: the contract roadmaps and the example site, built into temporary folders,
+compared file by file with the expected trees in `tests/golden/`.
+
+Only what the builder makes is compared (pages, open data, feeds, sitemaps, root files);
+the theme's own assets and the search index are left out. After an intended change of the
+output, `make golden` writes the expected trees again; review the diff before committing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from site_builder.cli import main
+from tests.conftest import CONTRACT, PROJECT_ROOT
+
+GOLDEN = Path(__file__).parent / "golden"
+SITES = {"contract": CONTRACT, "example": PROJECT_ROOT / "roadmaps"}
+EPOCH = "1184025600"  # a fixed build date, so that the output depends on the input only
+SKIPPED_PARTS = {"assets", "search"}
+
+
+def compared_files(site: Path) -> dict[str, Path]:
+    """The files of a built site that the golden trees hold, by relative path."""
+    files = {}
+    for path in sorted(site.rglob("*")):
+        relative = path.relative_to(site)
+        if path.is_file() and not SKIPPED_PARTS & set(relative.parts) and path.suffix != ".gz":
+            files[relative.as_posix()] = path
+    return files
+
+
+def build_golden(name: str, tmp: Path) -> Path:
+    """Build one of SITES from a copy outside git (no history, so no dates from git)."""
+    roadmaps = tmp / f"{name}-roadmaps"
+    shutil.copytree(SITES[name], roadmaps)
+    site = tmp / f"{name}-site"
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        code = main(["build", "--quiet", "--roadmaps", str(roadmaps), "--site-dir", str(site)])
+    finally:
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+    assert code == 0
+    return site
+
+
+def write_golden(tmp: Path) -> None:
+    for name in SITES:
+        site = build_golden(name, tmp)
+        target = GOLDEN / name
+        shutil.rmtree(target, ignore_errors=True)
+        for relative, path in compared_files(site).items():
+            (target / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target / relative)
+
+
+@pytest.mark.parametrize("name", sorted(SITES))
+def test_built_site_matches_golden_tree(name: str, tmp_path: Path) -> None:
+    site = build_golden(name, tmp_path)
+    built = compared_files(site)
+    expected = compared_files(GOLDEN / name)
+    assert sorted(built) == sorted(expected), "the set of files differs; run `make golden`"
+    for relative, path in built.items():
+        got, want = path.read_bytes(), expected[relative].read_bytes()
+        if got != want:
+            diff = "\n".join(
+                list(
+                    difflib.unified_diff(
+                        want.decode("utf-8", "replace").splitlines(),
+                        got.decode("utf-8", "replace").splitlines(),
+                        f"golden/{name}/{relative}",
+                        "built",
+                        lineterm="",
+                    )
+                )[:40]
+            )
+            pytest.fail(f"{relative} differs from the golden tree:\n{diff}")
+
+
+if __name__ == "__main__":  # `make golden`
+    import tempfile
+
+    os.chdir(PROJECT_ROOT)
+    with tempfile.TemporaryDirectory() as work:
+        write_golden(Path(work))

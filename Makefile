@@ -36,9 +36,9 @@ lint: $(STAMP)
 
 # Extract interface strings into the template and merge them into every catalog.
 catalogs: $(STAMP)
-	$(BIN)/pybabel -q extract -F babel.cfg -o site_builder/locales/messages.pot \
+	$(BIN)/pybabel -q extract -F babel.cfg -o site_builder/i18n/locales/messages.pot \
 		--no-location --sort-output --omit-header --project diaspora-roadmaps .
-	$(BIN)/pybabel -q update -i site_builder/locales/messages.pot -d site_builder/locales \
+	$(BIN)/pybabel -q update -i site_builder/i18n/locales/messages.pot -d site_builder/i18n/locales \
 		--no-location --omit-header --ignore-obsolete
 
 # Write the expected output trees of tests/test_golden.py again (review the diff).
@@ -47,7 +47,7 @@ golden: $(STAMP)
 
 # Regenerate the JSON Schema and the field reference from the model.
 reference: $(STAMP)
-	$(BIN)/python -m site_builder.reference
+	$(BIN)/python -m site_builder.format.reference
 
 # Measure a synthetic site of N roadmaps in 3 languages (see docs/benchmarks.md).
 N ?= 500

@@ -28,7 +28,7 @@ LANGUAGES = ("en", "fr", "ar", "es", "so")
 
 
 def generate(folder: Path, roadmaps: int, languages: tuple[str, ...]) -> None:
-    from site_builder.sample import write_sample
+    from site_builder.format.sample import write_sample
 
     per_country = 9  # one national roadmap and nine local authorities per country
     countries = max(1, round(roadmaps / (per_country + 1)))
@@ -42,8 +42,8 @@ def _worker(argv: list[str]) -> None:
     started = time.perf_counter()
     result: dict[str, object] = {}
     if mode == "ours":
-        from site_builder import pipeline
-        from site_builder.config import BuildOptions, Project
+        from site_builder.app import build as pipeline
+        from site_builder.app.config import BuildOptions, Project
 
         built = pipeline.build(
             BuildOptions(project=Project(roadmaps=roadmaps), site_dir=site, jobs=jobs)
@@ -51,8 +51,8 @@ def _worker(argv: list[str]) -> None:
         result["timings"] = built.timings
         result["pages"] = sum(built.pages.values())
     elif mode == "preview":  # the live preview: a full build, then one file edited
-        from site_builder.config import Project
-        from site_builder.preview import Preview
+        from site_builder.app.config import Project
+        from site_builder.app.preview import Preview
 
         preview = Preview(Project(roadmaps=roadmaps), site, site.parent / "preview-projects")
         first = preview.rebuild()
@@ -64,7 +64,7 @@ def _worker(argv: list[str]) -> None:
         assert "Edited " in page.read_text("utf-8"), "the edit did not reach the page"
         result["timings"] = {"first": first, "edit": again}
     else:  # plain MkDocs on the projects `render` wrote, one language after another
-        from site_builder.engine import build_project
+        from site_builder.engine.mkdocs import build_project
 
         timings = {}
         for config in sorted(roadmaps.glob("*/mkdocs.yml")):

@@ -12,16 +12,18 @@ import typing
 from collections.abc import Sequence
 from pathlib import Path
 
-from site_builder import engine, pipeline, scaffold
-from site_builder.config import BuildOptions, Project
+from site_builder.app import build as pipeline
+from site_builder.app import scaffold
+from site_builder.app.config import BuildOptions, Project
+from site_builder.app.preview import Preview
+from site_builder.engine import mkdocs as engine
 from site_builder.errors import InvalidData, Problem, SiteBuilderError
-from site_builder.model import AuthorityKind, Role
-from site_builder.preview import Preview
-from site_builder.provenance import last_changes
-from site_builder.quality import today
-from site_builder.render import SiteContext
-from site_builder.site_root import write_root_files
-from site_builder.status import translation_status
+from site_builder.format.model import AuthorityKind, Role
+from site_builder.load.quality import today
+from site_builder.publish.root import write_root_files
+from site_builder.render.pages import SiteContext
+from site_builder.views.provenance import last_changes
+from site_builder.views.translation import translation_status
 
 EXIT_OK, EXIT_INVALID = 0, 1
 

@@ -86,7 +86,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A site built from roadmaps with script-injection payloads in every text field."""
     import os
 
-    from site_builder.sample import write_sample
+    from site_builder.format.sample import write_sample
     from tests.test_injection import hostile_texts
 
     root = tmp_path_factory.mktemp("hostile")

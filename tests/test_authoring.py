@@ -11,8 +11,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from site_builder.reference import REFERENCE_FILE, SCHEMA_FILE, reference_markdown, schema_text
-from site_builder.validate import load_dataset
+from site_builder.format.reference import (
+    REFERENCE_FILE,
+    SCHEMA_FILE,
+    reference_markdown,
+    schema_text,
+)
+from site_builder.load.validate import load_dataset
 from tests.conftest import CONTRACT, PROJECT_ROOT, edit
 from tests.test_views import yaml12
 
@@ -54,8 +59,8 @@ def test_schema_rejects_what_the_builder_rejects(roadmaps, old: str, new: str) -
 
 
 def test_every_model_field_is_in_the_reference_and_the_schema() -> None:
-    from site_builder import model
-    from site_builder.convert import model_fields
+    from site_builder.format import model
+    from site_builder.format.fields import model_fields
 
     reference = (PROJECT_ROOT / REFERENCE_FILE).read_text("utf-8")
     for cls in (

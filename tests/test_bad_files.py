@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.validate import load_dataset
+from site_builder.load.validate import load_dataset
 from tests.conftest import CONTRACT, tree_digest
 
 YELIMANE = (CONTRACT / "ml/yelimane.yml").read_text("utf-8")
@@ -455,7 +455,7 @@ def test_surprises_in_text_fields_stay_text(roadmaps) -> None:
 
 
 def test_alias_bomb_is_rejected_in_bounded_time_and_memory(tmp_path: Path) -> None:
-    from site_builder.source import LoadError, compose, read_source
+    from site_builder.load.source import LoadError, compose, read_source
 
     bomb = tmp_path / "bomb.yml"
     bomb.write_bytes(alias_bomb(60))

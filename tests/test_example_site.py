@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from site_builder.model import AuthorityRoadmap, CountryRoadmap
-from site_builder.validate import load_dataset
+from site_builder.format.model import AuthorityRoadmap, CountryRoadmap
+from site_builder.load.validate import load_dataset
 from tests.conftest import PROJECT_ROOT
 
 ROADMAPS = PROJECT_ROOT / "roadmaps"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.sample import write_sample
+from site_builder.format.sample import write_sample
 from tests.conftest import CONTRACT, PROJECT_ROOT, tree_digest
 
 

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from site_builder.errors import Problem
-from site_builder.model import Dataset
-from site_builder.validate import load_dataset
+from site_builder.format.model import Dataset
+from site_builder.load.validate import load_dataset
 from tests.conftest import CONTRACT
 
 FUZZ = settings(

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.config import Project
+from site_builder.app.config import Project
+from site_builder.app.preview import Preview
 from site_builder.errors import InvalidData
-from site_builder.preview import Preview
 from tests.conftest import edit, tree_digest
 
 

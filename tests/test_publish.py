@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.config import Project
+from site_builder.app.config import Project
 from site_builder.errors import SiteBusy
-from site_builder.publish import Publisher
+from site_builder.publish.staging import Publisher
 from tests.conftest import CONTRACT, PROJECT_ROOT, tree_digest
 
 

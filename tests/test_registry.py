@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from site_builder import model
-from site_builder.convert import model_fields
-from site_builder.labels import LABELS
-from site_builder.localise import LOCALES_DIR, available_catalogs
+from site_builder.format import model
+from site_builder.format.fields import model_fields
+from site_builder.i18n.labels import LABELS
+from site_builder.i18n.localise import LOCALES_DIR, available_catalogs
 from tests.conftest import PROJECT_ROOT
 
 LITERAL_LABELS = {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.markup import ALLOWED_TAGS, escape_text, rich_html, safe_href
+from site_builder.render.markup import ALLOWED_TAGS, escape_text, rich_html, safe_href
 from tests.conftest import edit
 
 PAYLOADS = [

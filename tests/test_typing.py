@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.model import CountryRoadmap, Date
-from site_builder.validate import load_dataset
+from site_builder.format.model import CountryRoadmap, Date
+from site_builder.load.validate import load_dataset
 from tests.conftest import edit
 
 

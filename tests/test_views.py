@@ -13,8 +13,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from site_builder.export import commitment_columns, dialogue_columns, twinning_columns
-from site_builder.validate import load_dataset
+from site_builder.load.validate import load_dataset
+from site_builder.publish.data import commitment_columns, dialogue_columns, twinning_columns
 from tests.conftest import CONTRACT, PROJECT_ROOT
 from tests.test_contract_site import page, text_of
 
@@ -99,8 +99,8 @@ def test_outcomes_tracker_places_commitments_under_their_outcome(contract_site: 
 
 
 def test_long_outcome_lists_continue_on_numbered_pages(run, tmp_path: Path) -> None:
-    from site_builder.sample import write_sample
-    from site_builder.views import OUTCOME_PAGE_SIZE
+    from site_builder.format.sample import write_sample
+    from site_builder.views.across import OUTCOME_PAGE_SIZE
 
     data = write_sample(tmp_path / "roadmaps", 6, 9, ("en",))
     site = tmp_path / "site"

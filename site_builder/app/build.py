@@ -17,16 +17,16 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from site_builder import engine
-from site_builder.config import BuildOptions, Project
+from site_builder.app.config import BuildOptions, Project
+from site_builder.engine import mkdocs as engine
 from site_builder.errors import InvalidData, Problem
-from site_builder.export import write_data
-from site_builder.model import Dataset
-from site_builder.provenance import last_changes, last_commit_time
-from site_builder.publish import Publisher
-from site_builder.render import SiteContext, render_language
-from site_builder.site_root import write_root_files
-from site_builder.validate import Report, load_dataset
+from site_builder.format.model import Dataset
+from site_builder.load.validate import Report, load_dataset
+from site_builder.publish.data import write_data
+from site_builder.publish.root import write_root_files
+from site_builder.publish.staging import Publisher
+from site_builder.render.pages import SiteContext, render_language
+from site_builder.views.provenance import last_changes, last_commit_time
 
 # When neither SOURCE_DATE_EPOCH nor git tells the date of the data: 2007-07-10, the
 # first Global Forum on Migration and Development, where the seed paper was discussed.

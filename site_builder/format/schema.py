@@ -12,9 +12,9 @@ import types
 import typing
 from typing import Any, Literal
 
-from site_builder.codes import COUNTRIES
-from site_builder.convert import model_fields
-from site_builder.model import (
+from site_builder.format.codes import COUNTRIES
+from site_builder.format.fields import model_fields
+from site_builder.format.model import (
     AuthorityRoadmap,
     Code,
     Country,

@@ -20,7 +20,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
 from babel.support import NullTranslations, Translations
 
-from site_builder.model import Date, Name, Text
+from site_builder.format.model import Date, Name, Text
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 

@@ -15,20 +15,20 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from site_builder import engine
-from site_builder.config import Project
+from site_builder.app.config import Project
+from site_builder.engine import mkdocs as engine
 from site_builder.errors import InvalidData, SiteBuilderError
-from site_builder.model import Dataset
-from site_builder.provenance import last_changes
-from site_builder.render import (
+from site_builder.format.model import Dataset
+from site_builder.load.validate import ReadCache, load_dataset
+from site_builder.render.pages import (
     VIEW_FIELDS,
     RenderedLanguage,
     Renderer,
     SiteContext,
     outcome_path,
 )
-from site_builder.validate import ReadCache, load_dataset
-from site_builder.views import Views
+from site_builder.views.across import Views
+from site_builder.views.provenance import last_changes
 
 
 def _tree_stamp(paths: list[Path]) -> tuple:

@@ -21,11 +21,11 @@ from typing import Any
 import yaml
 
 from site_builder.errors import BuildFailed
-from site_builder.render import RenderedLanguage
+from site_builder.render.pages import RenderedLanguage
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
-_LOG = logging.getLogger("site_builder.engine")
+_LOG = logging.getLogger("site_builder.engine.mkdocs")
 
 
 class _PythonTag:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from site_builder.framework import N_
+from site_builder.format.framework import N_
 
 LABELS: dict[str, dict[str, str]] = {
     "role": {

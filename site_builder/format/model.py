@@ -15,8 +15,8 @@ from datetime import date as _date
 from functools import cached_property
 from typing import Any, ClassVar, Literal
 
-from site_builder.codes import COUNTRIES, currencies, is_known_language
 from site_builder.errors import shorten
+from site_builder.format.codes import COUNTRIES, currencies, is_known_language
 
 
 class Invalid(Exception):

@@ -9,9 +9,9 @@ import os
 from datetime import UTC, date, datetime
 
 from site_builder.errors import Problem, Severity
-from site_builder.model import Name, RoadmapFile
-from site_builder.source import SourceFile
-from site_builder.status import texts
+from site_builder.format.fields import texts
+from site_builder.format.model import Name, RoadmapFile
+from site_builder.load.source import SourceFile
 
 
 def today() -> date:

@@ -14,11 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from site_builder.codes import COUNTRIES
-from site_builder.convert import INVALID, Reader, field_doc
 from site_builder.errors import Problem, Severity, closest_hint, sort_problems
-from site_builder.framework import default_outcomes
-from site_builder.model import (
+from site_builder.format.codes import COUNTRIES
+from site_builder.format.fields import field_doc
+from site_builder.format.framework import default_outcomes
+from site_builder.format.model import (
     AuthorityRoadmap,
     CountryRoadmap,
     Dataset,
@@ -28,8 +28,9 @@ from site_builder.model import (
     RoadmapRef,
     Site,
 )
-from site_builder.quality import check_quality, today
-from site_builder.source import LoadError, SourceFile, compose, read_source
+from site_builder.load.convert import INVALID, Reader
+from site_builder.load.quality import check_quality, today
+from site_builder.load.source import LoadError, SourceFile, compose, read_source
 
 _SLUG = re.compile(Id.pattern)
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
 from babel.messages.pofile import read_po
 
-from site_builder.localise import LOCALES_DIR
-from site_builder.model import Dataset, Name, Position, Text
+from site_builder.format.fields import texts
+from site_builder.format.model import Dataset, Name, Position, Text
+from site_builder.i18n.localise import LOCALES_DIR
 
 
 @dataclass(frozen=True)
@@ -37,18 +36,6 @@ class LanguageStatus:
     @property
     def data_share(self) -> float:
         return self.data_translated / self.data_total if self.data_total else 1.0
-
-
-def texts(value: object, path: str = "") -> Iterator[tuple[str, Text]]:
-    """Every Text inside a model object, with its field path (`commitments[0].title`)."""
-    if isinstance(value, Text):
-        yield path, value
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for f in dataclasses.fields(value):
-            yield from texts(getattr(value, f.name), f"{path}.{f.name}" if path else f.name)
-    elif isinstance(value, tuple):
-        for index, item in enumerate(value):
-            yield from texts(item, f"{path}[{index}]")
 
 
 def _translatable(text: Text) -> bool:

@@ -1,6 +1,6 @@
 """The field reference page, generated from `model` like the JSON Schema.
 
-`python -m site_builder.reference` rewrites `schema/roadmap.schema.json` and
+`python -m site_builder.format.reference` rewrites `schema/roadmap.schema.json` and
 `docs/en/reference.md`; a test fails when either differs from what the model says.
 """
 
@@ -14,8 +14,8 @@ import typing
 from pathlib import Path
 from typing import Any, Literal
 
-from site_builder.convert import model_fields
-from site_builder.model import (
+from site_builder.format.fields import model_fields
+from site_builder.format.model import (
     AuthorityRoadmap,
     Code,
     CountryRoadmap,
@@ -25,7 +25,7 @@ from site_builder.model import (
     Site,
     Text,
 )
-from site_builder.schema import json_schema
+from site_builder.format.schema import json_schema
 
 SCHEMA_FILE = Path("schema/roadmap.schema.json")
 REFERENCE_FILE = Path("docs/en/reference.md")
@@ -59,8 +59,8 @@ def reference_markdown() -> str:
     lines = [
         "# Field reference",
         "",
-        "<!-- Generated from site_builder/model.py by `python -m site_builder.reference`. "
-        "Do not edit by hand. -->",
+        "<!-- Generated from site_builder/format/model.py by "
+        "`python -m site_builder.format.reference`. Do not edit by hand. -->",
         "",
         "Every field of every file, with its type and whether it is required. An optional "
         "field may be left out, but not left empty. The same descriptions appear in editors "

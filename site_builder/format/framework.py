@@ -5,7 +5,7 @@ Titles are English message ids; pages show them through the interface catalogs.
 
 from __future__ import annotations
 
-from site_builder.model import Id, Outcome, RichText, Text
+from site_builder.format.model import Id, Outcome, RichText, Text
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention Babel extracts

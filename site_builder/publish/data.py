@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from site_builder.convert import model_fields
-from site_builder.framework import N_
-from site_builder.model import Dataset, Date, Name, RoadmapFile, Text
-from site_builder.schema import json_schema
-from site_builder.views import CommitmentEntry, DialogueEntry, Link, Views
+from site_builder.format.fields import model_fields
+from site_builder.format.framework import N_
+from site_builder.format.model import Dataset, Date, Name, RoadmapFile, Text
+from site_builder.format.schema import json_schema
+from site_builder.views.across import CommitmentEntry, DialogueEntry, Link, Views
 
 
 def normalise(value: Any) -> Any:

@@ -8,16 +8,13 @@ Every problem is collected with its field path; a value that cannot be read beco
 
 from __future__ import annotations
 
-import dataclasses
 import re
-import types
-import typing
-from functools import cache
-from typing import Any, Literal, get_args, get_origin
+from typing import Any
 
 from site_builder.errors import Problem, closest_hint, shorten
-from site_builder.model import Invalid, Name, Text
-from site_builder.source import AnyNode, Mapping, Scalar, Sequence, SourceFile
+from site_builder.format.fields import model_fields, shape
+from site_builder.format.model import Invalid, Name, Text
+from site_builder.load.source import AnyNode, Mapping, Scalar, Sequence, SourceFile
 
 INVALID: Any = type(
     "Invalid", (), {"__repr__": lambda self: "INVALID", "__bool__": lambda s: False}
@@ -53,7 +50,6 @@ class Reader:
     # The entry point: any annotation of the model.
     def read(self, node: AnyNode, annotation: Any, path: str) -> Any:
         self.positions[path] = (node.line, node.column)
-        annotation = _strip_optional(annotation)
         if (
             isinstance(node, Scalar)
             and node.plain
@@ -66,20 +62,18 @@ class Reader:
                 "give a value, or remove the field if it does not apply",
             )
             return INVALID
-        if _is_scalar_type(annotation):
-            return self.read_scalar(node, annotation, path)
-        if dataclasses.is_dataclass(annotation):
-            return self.read_object(node, annotation, path)
-        origin = get_origin(annotation)
-        if origin is tuple:
-            return self.read_list(node, get_args(annotation)[0], path)
-        if origin is Literal:
-            return self.read_word(node, get_args(annotation), path)
-        if origin in (types.UnionType, typing.Union):
-            return self.read_union(node, get_args(annotation), path)
-        if isinstance(annotation, type) and issubclass(annotation, Text):
-            return self.read_text(node, annotation, path)
-        return self.read_scalar(node, annotation, path)
+        found = shape(annotation)
+        if found.kind == "object":
+            return self.read_object(node, found.cls, path)
+        if found.kind == "list":
+            return self.read_list(node, found.item, path)
+        if found.kind == "words":
+            return self.read_word(node, found.words, path)
+        if found.kind == "union":
+            return self.read_union(node, found.options, path)
+        if found.kind == "text":
+            return self.read_text(node, found.cls, path)
+        return self.read_scalar(node, found.cls, path)
 
     def read_object(self, node: AnyNode, cls: type, path: str) -> Any:
         if not isinstance(node, Mapping):
@@ -146,7 +140,7 @@ class Reader:
     def read_union(self, node: AnyNode, options: tuple[Any, ...], path: str) -> Any:
         wanted = Mapping if isinstance(node, Mapping) else Scalar
         for option in options:
-            takes_mapping = not _is_scalar_type(option)
+            takes_mapping = shape(option).kind != "scalar"
             if takes_mapping == (wanted is Mapping):
                 return self.read(node, option, path)
         self.problem(node, path, f"unexpected {_kind(node)}")
@@ -242,56 +236,6 @@ class Reader:
         except Invalid as exc:
             self.problem(node, path, exc.message, exc.hint)
             return INVALID
-
-
-@cache
-def model_fields(cls: type) -> dict[str, dataclasses.Field[Any]]:
-    """The fields of a model class with their annotations resolved to real types.
-
-    A class's own fields come before those it inherits, so that a country roadmap reads
-    `country`, `role`, `title`, then the fields every roadmap has.
-    """
-    hints = typing.get_type_hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    own = [name for name in cls.__dict__.get("__annotations__", {}) if name in fields]
-    result = {}
-    for name in [*own, *(n for n in fields if n not in own)]:
-        fields[name].type = hints[name]
-        result[name] = fields[name]
-    return result
-
-
-def field_doc(root: type, field_path: str) -> str | None:
-    """The description of the field at `commitments[0].lead` (indexes ignored) under `root`."""
-    current: Any = root
-    doc = None
-    for part in re.sub(r"\[\d+\]", "", field_path).split("."):
-        current = _strip_optional(current)
-        while typing.get_origin(current) is tuple:
-            current = _strip_optional(typing.get_args(current)[0])
-        if typing.get_origin(current) in (types.UnionType, typing.Union):
-            current = next(
-                (a for a in typing.get_args(current) if dataclasses.is_dataclass(a)), current
-            )
-        if not (dataclasses.is_dataclass(current) and part in model_fields(current)):
-            in_text = isinstance(current, type) and issubclass(current, Text)
-            return doc if in_text else None  # `title.en` is still about the title
-        spec = model_fields(current)[part]
-        doc, current = spec.metadata.get("doc"), spec.type
-    return doc
-
-
-def _is_scalar_type(annotation: Any) -> bool:
-    return annotation in (bool, float) or hasattr(annotation, "parse")
-
-
-def _strip_optional(annotation: Any) -> Any:
-    if get_origin(annotation) in (types.UnionType, typing.Union):
-        args = [a for a in get_args(annotation) if a is not type(None)]
-        if len(args) == 1:
-            return args[0]
-        return typing.Union[tuple(args)]  # noqa: UP007 - built at run time
-    return annotation
 
 
 def _kind(node: AnyNode) -> str:

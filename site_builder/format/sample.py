@@ -17,10 +17,10 @@ from typing import Any, Literal
 
 import yaml
 
-from site_builder.codes import COUNTRIES
-from site_builder.convert import model_fields
-from site_builder.framework import default_outcomes
-from site_builder.model import (
+from site_builder.format.codes import COUNTRIES
+from site_builder.format.fields import model_fields
+from site_builder.format.framework import default_outcomes
+from site_builder.format.model import (
     AuthorityRoadmap,
     Country,
     CountryRoadmap,

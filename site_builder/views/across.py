@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from site_builder.model import (
+from site_builder.format.model import (
     Assessment,
     AuthorityRoadmap,
     Commitment,

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from site_builder.localise import direction, own_name
-from site_builder.model import Dataset
-from site_builder.render import LanguageInfo
+from site_builder.format.model import Dataset
+from site_builder.i18n.localise import direction, own_name
+from site_builder.render.pages import LanguageInfo
 
 
 def write_root_files(dataset: Dataset, site: Path, site_url: str | None = None) -> None:
@@ -18,7 +18,7 @@ def write_root_files(dataset: Dataset, site: Path, site_url: str | None = None) 
     `404.html` is the default language's, for servers that show the root one;
     `sitemap.xml` indexes every language's sitemap when the site's URL is known."""
     env = Environment(
-        loader=PackageLoader("site_builder", "templates"),
+        loader=PackageLoader("site_builder.publish", "templates"),
         autoescape=select_autoescape(default=True),
         trim_blocks=True,
         lstrip_blocks=True,

@@ -21,14 +21,8 @@ from babel.numbers import format_percent
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from site_builder import charts
-from site_builder.export import DATA_FILE_DESCRIPTIONS, Column, csv_files
-from site_builder.feeds import atom_feed
-from site_builder.framework import GROUP_TITLES, N_
-from site_builder.labels import LABELS
-from site_builder.localise import Localiser, direction, own_name, translations
-from site_builder.markup import escape_attribute, escape_text, rich_html, safe_href
-from site_builder.model import (
+from site_builder.format.framework import GROUP_TITLES, N_
+from site_builder.format.model import (
     AuthorityRoadmap,
     Dataset,
     Date,
@@ -39,8 +33,14 @@ from site_builder.model import (
     RoadmapFile,
     Text,
 )
-from site_builder.status import LanguageStatus, translation_status
-from site_builder.views import TwinningEnd, Views
+from site_builder.i18n.labels import LABELS
+from site_builder.i18n.localise import Localiser, direction, own_name, translations
+from site_builder.publish.data import DATA_FILE_DESCRIPTIONS, Column, csv_files
+from site_builder.render import charts
+from site_builder.render.feeds import atom_feed
+from site_builder.render.markup import escape_attribute, escape_text, rich_html, safe_href
+from site_builder.views.across import TwinningEnd, Views
+from site_builder.views.translation import LanguageStatus, translation_status
 
 
 @dataclass(frozen=True)
@@ -426,7 +426,7 @@ class Helpers:
 def _environment(language: str) -> Environment:
     """The template environment of a language, compiled once per process."""
     env = Environment(
-        loader=PackageLoader("site_builder", "templates"),
+        loader=PackageLoader("site_builder.render", "templates"),
         autoescape=True,
         finalize=lambda value: value if isinstance(value, Markup) else escape_text(value),
         undefined=StrictUndefined,

@@ -6,7 +6,7 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-from site_builder.model import Date
+from site_builder.format.model import Date
 
 
 def _git(args: list[str], cwd: Path, timeout: float = 60) -> str | None:

@@ -6,9 +6,9 @@ import os
 import re
 from pathlib import Path
 
-from site_builder.codes import COUNTRIES
 from site_builder.errors import SiteBuilderError
-from site_builder.model import Id
+from site_builder.format.codes import COUNTRIES
+from site_builder.format.model import Id
 
 SCHEMA = Path("schema/roadmap.schema.json")
 

@@ -21,7 +21,7 @@ from site_builder.errors import InvalidData, Problem, SiteBuilderError
 from site_builder.format.model import AuthorityKind, Role
 from site_builder.load.quality import today
 from site_builder.publish.root import write_root_files
-from site_builder.render.pages import SiteContext
+from site_builder.views.context import SiteContext
 from site_builder.views.provenance import last_changes
 from site_builder.views.translation import translation_status
 

@@ -14,7 +14,7 @@ import jsonschema
 import yaml
 
 from site_builder.load.validate import load_dataset
-from site_builder.publish.data import commitment_columns, dialogue_columns, twinning_columns
+from site_builder.views.open_data import commitment_columns, dialogue_columns, twinning_columns
 from tests.conftest import CONTRACT, PROJECT_ROOT
 from tests.test_contract_site import page, text_of
 

@@ -25,7 +25,8 @@ from site_builder.load.validate import Report, load_dataset
 from site_builder.publish.data import write_data
 from site_builder.publish.root import write_root_files
 from site_builder.publish.staging import Publisher
-from site_builder.render.pages import SiteContext, render_language
+from site_builder.render.pages import render_language
+from site_builder.views.context import SiteContext
 from site_builder.views.provenance import last_changes, last_commit_time
 
 # When neither SOURCE_DATE_EPOCH nor git tells the date of the data: 2007-07-10, the

@@ -20,14 +20,11 @@ from site_builder.engine import mkdocs as engine
 from site_builder.errors import InvalidData, SiteBuilderError
 from site_builder.format.model import Dataset
 from site_builder.load.validate import ReadCache, load_dataset
-from site_builder.render.pages import (
-    VIEW_FIELDS,
-    RenderedLanguage,
-    Renderer,
-    SiteContext,
-    outcome_path,
-)
+from site_builder.render.links import outcome_path
+from site_builder.render.output import RenderedLanguage
+from site_builder.render.pages import VIEW_FIELDS, Renderer
 from site_builder.views.across import Views
+from site_builder.views.context import SiteContext
 from site_builder.views.provenance import last_changes
 
 

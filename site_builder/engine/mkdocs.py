@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from site_builder.errors import BuildFailed
-from site_builder.render.pages import RenderedLanguage
+from site_builder.render.output import RenderedLanguage
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 

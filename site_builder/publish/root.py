@@ -10,7 +10,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from site_builder.format.model import Dataset
 from site_builder.i18n.localise import direction, own_name
-from site_builder.render.pages import LanguageInfo
+from site_builder.render.output import LanguageInfo
 
 
 def write_root_files(dataset: Dataset, site: Path, site_url: str | None = None) -> None:

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import uuid
 import xml.etree.ElementTree as ET
-from typing import TYPE_CHECKING
 
 from site_builder.format.model import Date
 from site_builder.i18n.labels import LABELS
 from site_builder.i18n.localise import Localiser
-
-if TYPE_CHECKING:
-    from site_builder.render.pages import SiteContext
+from site_builder.views.context import SiteContext
 
 ATOM = "http://www.w3.org/2005/Atom"
 MAX_ENTRIES = 100

@@ -7,276 +7,37 @@ from `ml/yelimane.md`. Every value from the data passes through `markup`.
 
 from __future__ import annotations
 
-import html
-import json
-import posixpath
 import re
-from collections import Counter
-from dataclasses import dataclass, field
-from datetime import date
-from functools import cache, cached_property
+from functools import cache
 from pathlib import Path
 
-from babel.numbers import format_percent
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from site_builder.format.framework import GROUP_TITLES, N_
+from site_builder.format.framework import N_
 from site_builder.format.model import (
-    AuthorityRoadmap,
-    Dataset,
     Date,
-    Funding,
     Outcome,
-    RichText,
-    RoadmapBody,
     RoadmapFile,
-    Text,
 )
 from site_builder.i18n.labels import LABELS
 from site_builder.i18n.localise import Localiser, direction, own_name, translations
-from site_builder.publish.data import DATA_FILE_DESCRIPTIONS, Column, csv_files
-from site_builder.render import charts
 from site_builder.render.feeds import atom_feed
-from site_builder.render.markup import escape_attribute, escape_text, rich_html, safe_href
-from site_builder.views.across import TwinningEnd, Views
-from site_builder.views.translation import LanguageStatus, translation_status
+from site_builder.render.figures import FigureHelpers
+from site_builder.render.links import LinkHelpers, anchor, country_path, outcome_path, page_path
+from site_builder.render.markup import escape_text
+from site_builder.render.output import LanguageInfo, RenderedLanguage
+from site_builder.views.across import TwinningEnd
+from site_builder.views.context import SiteContext
+from site_builder.views.open_data import DATA_FILE_DESCRIPTIONS, Column, csv_files
 
 
-@dataclass(frozen=True)
-class SiteContext:
-    """What every language's pages are made from, computed once per build."""
-
-    dataset: Dataset
-    views: Views
-    changes: dict[str, Date] = field(default_factory=dict)  # last change of each file
-    statuses: list[LanguageStatus] = field(default_factory=list)
-
-    @classmethod
-    def of(cls, dataset: Dataset, changes: dict[str, Date] | None = None) -> SiteContext:
-        return cls(dataset, Views(dataset), changes or {}, translation_status(dataset))
-
-
-@dataclass(frozen=True)
-class LanguageInfo:
-    code: str
-    name: str  # in the language itself
-    direction: str
-
-
-@dataclass
-class RenderedLanguage:
-    """What the engine needs to build one language: pages, navigation and names."""
-
-    language: str
-    default_language: str
-    direction: str
-    site_name: str
-    site_description: str | None
-    languages: list[LanguageInfo]
-    pages: dict[str, str] = field(default_factory=dict)
-    nav: list[tuple[str, str]] = field(default_factory=list)
-    strings: dict[str, str] = field(default_factory=dict)
-
-
-def page_path(roadmap_id: str) -> str:
-    """The Markdown source of a roadmap page: `ml/index.md` or `ml/yelimane.md`."""
-    return f"{roadmap_id}/index.md" if "/" not in roadmap_id else f"{roadmap_id}.md"
-
-
-def outcome_path(outcome_id: str, number: int = 1) -> str:
-    """An outcome's page; a long list of commitments continues on numbered pages."""
-    return f"outcomes/{outcome_id}.md" if number == 1 else f"outcomes/{outcome_id}-{number}.md"
-
-
-def country_path(country: str) -> str:
-    return f"{country.lower()}/index.md"
-
-
-class Helpers:
-    """What templates call to turn data into safe, localised Markdown for one page."""
-
-    def __init__(self, context: SiteContext, loc: Localiser, current: str):
-        self.context = context
-        self.dataset = context.dataset
-        self.views = context.views
-        self.loc = loc
-        self.current = current  # the page's own source path, for relative links
-
-    def _(self, message: str) -> str:
-        return self.loc.gettext(message)
-
-    def t(self, text: Text | None) -> Markup:
-        """A plain Text inline, marked with its language when it fell back."""
-        if not text:
-            return Markup("")
-        passage = self.loc.passage(text)
-        if not passage.fallback:
-            return escape_text(passage.value)
-        return Markup(
-            '<span lang="{}" dir="{}">{}</span> <span class="dr-untranslated">{}</span>'
-        ).format(
-            escape_attribute(passage.language),
-            direction(passage.language),
-            escape_text(passage.value),
-            escape_text(self._("(not translated yet)")),
-        )
-
-    def rich(self, text: RichText | None) -> Markup:
-        """A RichText as a raw HTML block, on its own lines."""
-        if not text:
-            return Markup("")
-        passage = self.loc.passage(text)
-        body = rich_html(passage.value)
-        if not passage.fallback:
-            return Markup('\n<div class="dr-rich">\n{}\n</div>\n').format(Markup(body))
-        note = escape_attribute(
-            self._("Not translated yet: shown in {language}.").format(
-                language=self.loc.language_name(passage.language)
-            )
-        )
-        return Markup(
-            '\n<div class="dr-rich dr-fallback">\n<p class="dr-untranslated">{}</p>\n'
-            '<div lang="{}" dir="{}">\n{}\n</div>\n</div>\n'
-        ).format(
-            note, escape_attribute(passage.language), direction(passage.language), Markup(body)
-        )
-
-    def plain(self, text: Text | None) -> str:
-        """The words of a Text in the page's language, unescaped (for titles in config)."""
-        return self.loc.passage(text).value if text else ""
-
-    def meta(self, title: str) -> Markup:
-        """A page title for front matter: the engine's theme prints it without escaping."""
-        return Markup(json.dumps(html.escape(title, quote=False), ensure_ascii=False))
-
-    def percent(self, share: float) -> Markup:
-        return escape_text(format_percent(share, locale=self.loc.locale))
-
-    def language_own_name(self, code: str) -> Markup:
-        return escape_text(own_name(code))
-
-    def label(self, kind: str, value: object) -> Markup:
-        key = str(value).lower() if isinstance(value, bool) else str(value)
-        return escape_text(self._(LABELS[kind][key]))
-
-    def date(self, value: Date | None) -> Markup:
-        return escape_text(self.loc.date(value)) if value else Markup("")
-
-    def period(self, start: Date | None, end: Date | None) -> Markup:
-        if start and end:
-            return escape_text(f"{self.loc.date(start)} – {self.loc.date(end)}")
-        if start:
-            return escape_text(self._("from {date}").format(date=self.loc.date(start)))
-        if end:
-            return escape_text(self._("until {date}").format(date=self.loc.date(end)))
-        return Markup("")
-
-    def country(self, code: str) -> Markup:
-        return escape_text(self.loc.country(code))
-
-    @cached_property
-    def comma(self) -> Markup:
-        """The separator of lists in the page's language (`, ` or Arabic `، `)."""
-        middle = self.loc.locale.list_patterns["standard"]["middle"]
-        return Markup(html.escape(middle.replace("{0}", "").replace("{1}", ""), quote=False))
-
-    def countries(self, codes: tuple[str, ...]) -> Markup:
-        return self.comma.join(self.country(c) for c in codes)
-
-    def money(self, funding: Funding) -> Markup:
-        parts = []
-        if funding.amount is not None:
-            parts.append(escape_text(self.loc.money(funding.amount, funding.currency)))
-        if funding.matching_ratio is not None:
-            parts.append(
-                escape_text(
-                    self._("matching ratio {ratio}").format(
-                        ratio=self.loc.number(funding.matching_ratio)
-                    )
-                )
-            )
-        return Markup("; ").join(parts)
-
-    def money_amount(self, amount: float, currency: str | None) -> Markup:
-        return escape_text(self.loc.money(amount, currency))
-
-    def share(self, part: int, whole: int) -> Markup:
-        if not whole:
-            return escape_text("–")
-        return escape_text(
-            f"{format_percent(part / whole, locale=self.loc.locale)} "
-            f"({self.loc.number(part)}/{self.loc.number(whole)})"
-        )
-
-    def number(self, value: float) -> Markup:
-        return escape_text(self.loc.number(value))
-
-    def roadmap_link(self, roadmap_id: str) -> Markup:
-        roadmap = self.dataset.roadmaps.get(roadmap_id)
-        if roadmap is None:
-            return escape_text(roadmap_id)
-        return self.page_link(page_path(roadmap_id), self.roadmap_name(roadmap))
-
-    def roadmap_name(self, roadmap: RoadmapFile) -> Markup:
-        if isinstance(roadmap.data, AuthorityRoadmap):
-            return self.t(roadmap.data.name)
-        return self.country(roadmap.country)
-
-    def country_link(self, code: str) -> Markup:
-        return self.page_link(country_path(code), self.country(code))
-
-    def external(self, url: str, label: object = None) -> Markup:
-        """A link out of the site. An address shown as its own label is written left to
-        right, isolated from right-to-left text around it."""
-        href = safe_href(url)
-        if isinstance(label, Markup):
-            text = label
-        else:
-            text = escape_text(label if label is not None else url)
-        if href is None:
-            return text
-        isolate = (
-            Markup(' dir="ltr"') if label is None or label == url.removeprefix("mailto:") else ""
-        )
-        return Markup('<a href="{}"{}>{}</a>').format(escape_attribute(href), isolate, text)
-
-    def body_ref(self, roadmap: RoadmapFile, body_id: str) -> Markup:
-        """A reference to an institution or organisation of the page, linked to its row."""
-        for body in (*roadmap.data.institutions, *roadmap.data.organisations):
-            if body.id == body_id:
-                return Markup("[{}](#{})").format(self.t(body.name), anchor("body", body_id))
-        return escape_text(body_id)
-
-    def outcome(self, outcome_id: str) -> Markup:
-        for outcome in self.dataset.outcomes:
-            if outcome.id == outcome_id:
-                return self.outcome_title(outcome)
-        return escape_text(outcome_id)
-
-    def outcome_title(self, outcome: Outcome) -> Markup:
-        if self.dataset.default_outcomes:
-            return escape_text(self._(self.plain(outcome.title)))
-        return self.t(outcome.title)
-
-    def group_title(self, group: str) -> Markup:
-        return (
-            escape_text(self._(GROUP_TITLES[group]))
-            if group in GROUP_TITLES
-            else escape_text(group)
-        )
+class Helpers(LinkHelpers, FigureHelpers):
+    """What templates call: words (`TextHelpers`), links (`LinkHelpers`), figures
+    (`FigureHelpers`), and lookups of the build's views."""
 
     def twinning(self, roadmap_id: str) -> list[TwinningEnd]:
         return self.views.twinning_ends.get(roadmap_id, [])
-
-    def page_of(self, roadmap: RoadmapFile) -> str:
-        return page_path(roadmap.id)
-
-    def body_name(self, roadmap: RoadmapFile, body_id: str) -> Markup:
-        for body in (*roadmap.data.institutions, *roadmap.data.organisations):
-            if body.id == body_id:
-                return self.t(body.name)
-        return escape_text(body_id)
 
     def outcome_groups(self) -> list[tuple[str, list[Outcome]]]:
         groups: dict[str, list[Outcome]] = {}
@@ -284,142 +45,12 @@ class Helpers:
             groups.setdefault(outcome.group, []).append(outcome)
         return list(groups.items())
 
-    def outcome_page(self, outcome_id: str, number: int = 1) -> str:
-        return outcome_path(outcome_id, number)
-
-    def plain_outcome_title(self, outcome: Outcome) -> str:
-        if self.dataset.default_outcomes:
-            return self._(self.plain(outcome.title))
-        return self.plain(outcome.title)
-
-    def outcome_description(self, outcome: Outcome) -> Markup:
-        if not outcome.description:
-            return Markup("")
-        if self.dataset.default_outcomes:
-            return Markup('\n<div class="dr-rich">\n<p>{}</p>\n</div>\n').format(
-                self._(self.plain(outcome.description))
-            )
-        return self.rich(outcome.description)
-
-    def root_link(self, path: str) -> Markup:
-        """A relative link from this page to a file at the site's root, above the languages,
-        for an `href` attribute."""
-        url = (
-            self.current[: -len("index.md")]
-            if self.current.endswith("index.md")
-            else (self.current[:-3] + "/")
-        )
-        return escape_attribute("../" * (url.count("/") + 1) + path)
-
-    def page_link(self, target_path: str, label: object, fragment: str = "") -> Markup:
-        """A Markdown link to another generated page (by its source path), which the
-        engine checks, anchor included."""
-        relative = posixpath.relpath(target_path, posixpath.dirname(self.current) or ".")
-        text = label if isinstance(label, Markup) else escape_text(label)
-        return Markup("[{}]({}{})").format(text, Markup(relative), Markup(fragment))
-
     def csv_files(self) -> list[tuple[str, list[Column]]]:
         files = csv_files(self.dataset, self.views)
         return [(name, columns) for name, (columns, _) in files.items()]
 
     def last_change(self, roadmap: RoadmapFile) -> Date | None:
         return self.context.changes.get(roadmap.file_name) or roadmap.data.updated
-
-    def edit_url(self, roadmap: RoadmapFile) -> str | None:
-        repository = self.dataset.site.repository
-        return f"{repository.rstrip('/')}/{roadmap.file_name}" if repository else None
-
-    def name_of(self, roadmap_id: str) -> str:
-        roadmap = self.dataset.roadmaps.get(roadmap_id)
-        if roadmap is None:
-            return roadmap_id
-        if isinstance(roadmap.data, AuthorityRoadmap):
-            return self.plain(roadmap.data.name)
-        return self.loc.country(roadmap.country)
-
-    def timeline(self, data: RoadmapBody) -> Markup:
-        spans = [
-            charts.Span(
-                self.plain(c.title),
-                _years(c.start.earliest()),
-                _years(c.end.latest()) if c.end else None,
-                self.loc.date(c.start) + (f" – {self.loc.date(c.end)}" if c.end else " –"),
-                f"dr-status-{c.status}",
-            )
-            for c in data.commitments
-            if c.start
-        ]
-        if not spans:
-            return Markup("")
-        description = self._(
-            "Each bar runs from a commitment's start to its end; the dates are "
-            "written beside it and in the list of commitments below."
-        )
-        return _figure(charts.timeline(spans, self._("Timeline of the commitments"), description))
-
-    def status_chart(self) -> Markup:
-        return self._count_chart(
-            "status",
-            self.views.status_counts(),
-            self._("Commitments by status"),
-            self._(
-                "The number of commitments in each status; the same figures are in the table below."
-            ),
-        )
-
-    def completion_chart(self) -> Markup:
-        return self._count_chart(
-            "completion",
-            self.views.completion_counts(),
-            self._("Latest assessment of each commitment"),
-            self._(
-                "The number of commitments by the completion their latest assessment "
-                "found; the same figures are in the table below."
-            ),
-        )
-
-    def _count_chart(self, kind: str, counts: Counter[str], title: str, text: str) -> Markup:
-        """One bar per value of an enumeration, in the model's order, each with its word."""
-        bars = [
-            charts.Bar(
-                self._(LABELS[kind][key]),
-                counts.get(key, 0),
-                self.loc.number(counts.get(key, 0)),
-                f"dr-{kind}-{key}",
-            )
-            for key in LABELS[kind]
-        ]
-        return _figure(charts.bar_chart(bars, title, text))
-
-    def twinning_map(self) -> Markup:
-        nodes: dict[str, charts.Node] = {}
-        edges = []
-        for i, link in enumerate(self.views.links):
-            nodes.setdefault(link.first, charts.Node(link.first, self.name_of(link.first)))
-            if link.second:
-                other = link.second
-                nodes.setdefault(other, charts.Node(other, self.name_of(other)))
-            else:
-                other = f"external-{i}"
-                nodes[other] = charts.Node(other, self.plain(link.external.name), external=True)
-            edges.append((link.first, other, self._(LABELS["twinning_kind"][link.link.kind])))
-        if not nodes:
-            return Markup("")
-        description = self.loc.ngettext(
-            "%(num)d link between the places listed in the table below.",
-            "%(num)d links between the places listed in the table below.",
-            len(edges),
-        ) % {"num": len(edges)}
-        return _figure(
-            charts.network(
-                list(nodes.values()), edges, self._("Map of twinning links"), description
-            )
-        )
-
-    def authority_title(self, data: AuthorityRoadmap) -> str:
-        if data.title:
-            return self.plain(data.title)
-        return self._("{name}: diaspora engagement roadmap").format(name=self.plain(data.name))
 
 
 @cache
@@ -443,20 +74,6 @@ def _environment(language: str) -> Environment:
     env.globals["LABELS"] = LABELS
     env.globals["DATA_FILE_DESCRIPTIONS"] = DATA_FILE_DESCRIPTIONS
     return env
-
-
-def _years(day: date) -> float:
-    return day.year + (day.timetuple().tm_yday - 1) / 366
-
-
-def _figure(svg: Markup) -> Markup:
-    """A chart as a raw HTML block of its own."""
-    return Markup('\n<figure class="dr-figure">{}</figure>\n').format(svg)
-
-
-def anchor(kind: str, item_id: str) -> Markup:
-    """An element id on a roadmap page; made of validated ids, so safe as it is."""
-    return Markup(f"{kind}-{item_id}".replace("/", "-").replace("_", "-"))
 
 
 class Renderer:

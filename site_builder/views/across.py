@@ -6,6 +6,7 @@ grows with the number of roadmaps, not with its square.
 
 from __future__ import annotations
 
+import typing
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -18,6 +19,7 @@ from site_builder.format.model import (
     Dataset,
     DialogueModel,
     ExternalPartner,
+    Level,
     Organisation,
     RoadmapFile,
     TwinningLink,
@@ -169,6 +171,20 @@ class Views:
     @cached_property
     def dialogue(self) -> list[DialogueEntry]:
         return [DialogueEntry(r, m) for r in self._roadmaps() for m in r.data.dialogue]
+
+    def dialogue_by_level(self) -> list[tuple[str | None, list[DialogueEntry]]]:
+        """Dialogue models grouped by level in the model's order (local → international,
+        then those with no level), each group ordered by the name of its format (models
+        without a format last), else in the order of the roadmaps; empty groups are left
+        out."""
+        levels: list[str | None] = [*typing.get_args(Level), None]
+        groups = []
+        for level in levels:
+            entries = [e for e in self.dialogue if e.model.level == level]
+            entries.sort(key=lambda e: (e.model.format is None, e.model.format or ""))
+            if entries:
+                groups.append((level, entries))
+        return groups
 
     def _roadmaps(self) -> list[RoadmapFile]:
         return sorted(self.dataset.roadmaps.values(), key=lambda r: r.id)

@@ -1,0 +1,97 @@
+"""Template helpers for links: paths of generated pages, relative links between them,
+anchors, links out of the site.
+
+Links between pages are written as Markdown links to source paths, so that the engine
+checks them (anchors included); links out pass `safe_href`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from markupsafe import Markup
+
+from site_builder.format.model import RoadmapFile
+from site_builder.render.markup import escape_attribute, escape_text, safe_href
+from site_builder.render.text import TextHelpers
+
+
+def page_path(roadmap_id: str) -> str:
+    """The Markdown source of a roadmap page: `ml/index.md` or `ml/yelimane.md`."""
+    return f"{roadmap_id}/index.md" if "/" not in roadmap_id else f"{roadmap_id}.md"
+
+
+def outcome_path(outcome_id: str, number: int = 1) -> str:
+    """An outcome's page; a long list of commitments continues on numbered pages."""
+    return f"outcomes/{outcome_id}.md" if number == 1 else f"outcomes/{outcome_id}-{number}.md"
+
+
+def country_path(country: str) -> str:
+    return f"{country.lower()}/index.md"
+
+
+def anchor(kind: str, item_id: str) -> Markup:
+    """An element id on a roadmap page; made of validated ids, so safe as it is."""
+    return Markup(f"{kind}-{item_id}".replace("/", "-").replace("_", "-"))
+
+
+class LinkHelpers(TextHelpers):
+    """Links from the page being rendered (`self.current`) to other pages and out."""
+
+    def roadmap_link(self, roadmap_id: str) -> Markup:
+        roadmap = self.dataset.roadmaps.get(roadmap_id)
+        if roadmap is None:
+            return escape_text(roadmap_id)
+        return self.page_link(page_path(roadmap_id), self.roadmap_name(roadmap))
+
+    def country_link(self, code: str) -> Markup:
+        return self.page_link(country_path(code), self.country(code))
+
+    def external(self, url: str, label: object = None) -> Markup:
+        """A link out of the site. An address shown as its own label is written left to
+        right, isolated from right-to-left text around it."""
+        href = safe_href(url)
+        if isinstance(label, Markup):
+            text = label
+        else:
+            text = escape_text(label if label is not None else url)
+        if href is None:
+            return text
+        isolate = (
+            Markup(' dir="ltr"') if label is None or label == url.removeprefix("mailto:") else ""
+        )
+        return Markup('<a href="{}"{}>{}</a>').format(escape_attribute(href), isolate, text)
+
+    def body_ref(self, roadmap: RoadmapFile, body_id: str) -> Markup:
+        """A reference to an institution or organisation of the page, linked to its row."""
+        for body in (*roadmap.data.institutions, *roadmap.data.organisations):
+            if body.id == body_id:
+                return Markup("[{}](#{})").format(self.t(body.name), anchor("body", body_id))
+        return escape_text(body_id)
+
+    def root_link(self, path: str) -> Markup:
+        """A relative link from this page to a file at the site's root, above the languages,
+        for an `href` attribute."""
+        url = (
+            self.current[: -len("index.md")]
+            if self.current.endswith("index.md")
+            else (self.current[:-3] + "/")
+        )
+        return escape_attribute("../" * (url.count("/") + 1) + path)
+
+    def page_link(self, target_path: str, label: object, fragment: str = "") -> Markup:
+        """A Markdown link to another generated page (by its source path), which the
+        engine checks, anchor included."""
+        relative = posixpath.relpath(target_path, posixpath.dirname(self.current) or ".")
+        text = label if isinstance(label, Markup) else escape_text(label)
+        return Markup("[{}]({}{})").format(text, Markup(relative), Markup(fragment))
+
+    def page_of(self, roadmap: RoadmapFile) -> str:
+        return page_path(roadmap.id)
+
+    def outcome_page(self, outcome_id: str, number: int = 1) -> str:
+        return outcome_path(outcome_id, number)
+
+    def edit_url(self, roadmap: RoadmapFile) -> str | None:
+        repository = self.dataset.site.repository
+        return f"{repository.rstrip('/')}/{roadmap.file_name}" if repository else None

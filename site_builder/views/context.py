@@ -1,0 +1,24 @@
+"""The context of one build: the dataset and everything computed from it once, shared by
+every language (and inherited by forked workers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from site_builder.format.model import Dataset, Date
+from site_builder.views.across import Views
+from site_builder.views.translation import LanguageStatus, translation_status
+
+
+@dataclass(frozen=True)
+class SiteContext:
+    """What every language's pages are made from, computed once per build."""
+
+    dataset: Dataset
+    views: Views
+    changes: dict[str, Date] = field(default_factory=dict)  # last change of each file
+    statuses: list[LanguageStatus] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, dataset: Dataset, changes: dict[str, Date] | None = None) -> SiteContext:
+        return cls(dataset, Views(dataset), changes or {}, translation_status(dataset))

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import re
 import sys
 import tempfile
 import typing
@@ -17,12 +15,11 @@ from site_builder.app import scaffold
 from site_builder.app.config import BuildOptions, Project
 from site_builder.app.preview import Preview
 from site_builder.engine import mkdocs as engine
-from site_builder.errors import InvalidData, Problem, SiteBuilderError
+from site_builder.errors import InvalidData, SiteBuilderError
 from site_builder.format.model import AuthorityKind, Role
 from site_builder.load.quality import today
 from site_builder.publish.root import write_root_files
-from site_builder.views.context import SiteContext
-from site_builder.views.provenance import last_changes
+from site_builder.report import report
 from site_builder.views.translation import translation_status
 
 EXIT_OK, EXIT_INVALID = 0, 1
@@ -153,73 +150,6 @@ def _project(args: argparse.Namespace) -> Project:
     return Project(roadmaps=args.roadmaps)
 
 
-GROUP_LIMIT = 3
-
-
-def report(problems: list[Problem], fmt: str = "text") -> None:
-    """Print problems in the chosen format, with a summary.
-
-    In text, a run of problems with the same field in one file (50 commitments with the
-    same mistake) shows its first few and a count, so the real variety stays visible.
-    """
-    if fmt == "json":
-        print(json.dumps([_as_json(p) for p in problems], ensure_ascii=False, indent=2))
-        return
-    if fmt == "github":
-        for problem in problems:
-            print(_as_github(problem))
-        return
-    shown: dict[tuple[str, str, bool], int] = {}
-    for problem in problems:
-        key = (problem.path, re.sub(r"\[\d+\]", "[]", problem.field), problem.is_error)
-        shown[key] = shown.get(key, 0) + 1
-        if shown[key] <= GROUP_LIMIT:
-            print(problem.format(), file=sys.stderr)
-    for (path, field, is_error), count in shown.items():
-        if count > GROUP_LIMIT:
-            kind = "problems" if is_error else "warnings"
-            print(
-                f"{path}: ... and {count - GROUP_LIMIT} more {kind} like these "
-                f"with {field or 'the file'}",
-                file=sys.stderr,
-            )
-    errors = sum(1 for p in problems if p.is_error)
-    warnings = len(problems) - errors
-    files = len({p.path for p in problems})
-    if problems:
-        print(f"\n{errors} error(s), {warnings} warning(s) in {files} file(s)", file=sys.stderr)
-
-
-def _as_json(problem: Problem) -> dict[str, object]:
-    return {
-        "path": problem.path,
-        "line": problem.line,
-        "column": problem.column,
-        "field": problem.field,
-        "severity": str(problem.severity),
-        "message": problem.message,
-        "hint": problem.hint,
-        "meaning": problem.meaning,
-    }
-
-
-def _as_github(problem: Problem) -> str:
-    def escape(text: str, prop: bool = False) -> str:
-        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return text.replace(":", "%3A").replace(",", "%2C") if prop else text
-
-    level = "error" if problem.is_error else "warning"
-    message = f"{problem.field}: {problem.message}" if problem.field else problem.message
-    if problem.meaning:
-        message += f"\nmeaning: {problem.meaning}"
-    if problem.hint:
-        message += f"\nhint: {problem.hint}"
-    return (
-        f"::{level} file={escape(problem.path, True)},line={problem.line},"
-        f"col={problem.column},title={escape('roadmap ' + level, True)}::{escape(message)}"
-    )
-
-
 def _validate(args: argparse.Namespace) -> int:
     result = pipeline.validate(_project(args), strict=args.strict)
     report(result.problems, args.format)
@@ -295,7 +225,7 @@ def _i18n_status(args: argparse.Namespace) -> int:
 def _render(args: argparse.Namespace) -> int:
     dataset, warnings = pipeline.load_or_fail(_project(args), strict=args.strict)
     report(warnings)
-    context = SiteContext.of(dataset, last_changes(args.roadmaps))
+    context = pipeline.prepare(_project(args), dataset)
     configs = pipeline.render_projects(context, _project(args), args.out)
     for language, config in configs.items():
         print(f"{language}: {config}", file=sys.stderr)
@@ -306,7 +236,9 @@ def _serve(args: argparse.Namespace) -> int:
     host, _, port = args.dev_addr.rpartition(":")
     project = _project(args)
     root = Path(tempfile.mkdtemp(prefix="site-builder-serve-"))
-    preview = Preview(project, root / "site", root / "projects", strict=args.strict)
+    preview = Preview(
+        project, root / "site", root / "projects", strict=args.strict, on_problems=report
+    )
     print(f"preview built in {preview.rebuild():.1f} s", file=sys.stderr)
     write_root_files(preview.dataset, root / "site")
     print(f"serving on http://{host}:{port}/ (Ctrl+C to stop)", file=sys.stderr)

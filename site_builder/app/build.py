@@ -1,31 +1,36 @@
-"""The build, top to bottom: load → validate → render → engine → publish.
+"""The build, top to bottom: load → validate → views → render → engine → publish.
 
-Everything is gathered and checked before anything is written; each language is
-rendered and built on its own, into a staging folder that replaces the site only when
-every language has succeeded.
+Everything is gathered and checked before anything is written. Each language then goes
+through one unit of work, `build_language` (render, write the engine's project, build
+it), which `build`, `build --language`, `render` (without the engine's build) and the
+live preview all call, with options. Languages are built one after another or in forked
+worker processes; the build in progress is passed to them as an argument (inherited by
+fork, never pickled), never kept in a module global. A staging folder replaces the site
+only when every language has succeeded.
 """
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from site_builder.app.config import BuildOptions, Project
 from site_builder.engine import mkdocs as engine
-from site_builder.errors import InvalidData, Problem
+from site_builder.errors import BuildFailed, InvalidData, Problem, SiteBuilderError
 from site_builder.format.model import Dataset
-from site_builder.load.validate import Report, load_dataset
+from site_builder.load.validate import ReadCache, Report, load_dataset
 from site_builder.publish.data import write_data
 from site_builder.publish.root import write_root_files
 from site_builder.publish.staging import Publisher
-from site_builder.render.pages import render_language
+from site_builder.render.output import RenderedLanguage
+from site_builder.render.pages import Renderer
 from site_builder.views.context import SiteContext
 from site_builder.views.provenance import last_changes, last_commit_time
 
@@ -47,15 +52,83 @@ class BuildResult:
 Progress = Callable[[str], None]
 
 
-def validate(project: Project, *, strict: bool = False) -> Report:
-    return load_dataset(project.roadmaps, strict=strict)
+def validate(project: Project, *, strict: bool = False, cache: ReadCache | None = None) -> Report:
+    return load_dataset(project.roadmaps, strict=strict, cache=cache)
 
 
-def load_or_fail(project: Project, *, strict: bool) -> tuple[Dataset, list[Problem]]:
-    report = validate(project, strict=strict)
+def load_or_fail(
+    project: Project, *, strict: bool, cache: ReadCache | None = None
+) -> tuple[Dataset, list[Problem]]:
+    report = validate(project, strict=strict, cache=cache)
     if report.dataset is None:
         raise InvalidData(report.problems)
     return report.dataset, report.warnings
+
+
+def prepare(project: Project, dataset: Dataset) -> SiteContext:
+    """Everything computed once for all languages: views, translation status, history."""
+    return SiteContext.of(dataset, last_changes(project.roadmaps))
+
+
+@dataclass(frozen=True)
+class LanguageJob:
+    """One language's unit of work and its options."""
+
+    language: str
+    project: Project
+    work: Path
+    """Where the language's MkDocs project is written (`work/<lang>/mkdocs.yml`)."""
+    target: Path | None = None
+    """Where the language's pages are built; None writes the project only (`render`)."""
+    site_url: str | None = None
+    url_path: str = "/"
+    """The URL path the language is served under (`/fr/`, `/roadmaps/fr/`)."""
+    incremental: bool = False
+    """The preview: write only files whose text changed and let the engine rebuild only
+    those pages (with `only` and `previous` given to `build_language`)."""
+
+
+@dataclass(frozen=True)
+class LanguageDone:
+    language: str
+    pages: int
+    render_seconds: float
+    engine_seconds: float
+    config: Path
+
+
+def build_language(
+    context: SiteContext,
+    job: LanguageJob,
+    only: set[str] | None = None,
+    previous: RenderedLanguage | None = None,
+) -> tuple[LanguageDone, RenderedLanguage]:
+    """Render one language, write its engine project and build it (unless `job.target`
+    is None). With `only` and `previous`, pages outside `only` are kept from `previous`
+    (see `Renderer.render`). Raises BuildFailed when the engine fails."""
+    started = time.perf_counter()
+    rendered = Renderer(context, job.language, job.project.docs).render(only, previous)
+    config = engine.write_project(
+        rendered,
+        job.project.base_config,
+        job.project.themes,
+        job.work / job.language,
+        job.site_url,
+        only_changed=job.incremental,
+    )
+    done_rendering = time.perf_counter()
+    pages = 0
+    if job.target is not None:
+        engine.build_project(config, job.target, job.url_path, dirty=job.incremental)
+        pages = sum(1 for _ in job.target.rglob("index.html"))
+    done = LanguageDone(
+        job.language,
+        pages,
+        done_rendering - started,
+        time.perf_counter() - done_rendering,
+        config,
+    )
+    return done, rendered
 
 
 def render_projects(
@@ -65,53 +138,16 @@ def render_projects(
     languages: tuple[str, ...] = (),
     site_url: str | None = None,
 ) -> dict[str, Path]:
-    """Write each language's plain MkDocs project under `out/<lang>/`."""
+    """Write each language's plain MkDocs project under `out/<lang>/`, building nothing."""
     configs = {}
     for language in languages or context.dataset.languages:
-        rendered = render_language(context, language, project.docs)
-        configs[language] = engine.write_project(
-            rendered, project.base_config, project.themes, out / language, site_url
-        )
+        done, _ = build_language(context, LanguageJob(language, project, out, None, site_url))
+        configs[language] = done.config
     return configs
-
-
-@dataclass(frozen=True)
-class _LanguageJob:
-    language: str
-    project: Project
-    work: Path
-    staging: Path
-    site_url: str | None
-    base_path: str
-
-
-@dataclass(frozen=True)
-class _LanguageDone:
-    language: str
-    pages: int
-    render_seconds: float
-    engine_seconds: float
-
-
-# The context of the build in progress, inherited by forked workers instead of pickled.
-_CONTEXT: SiteContext | None = None
-
-
-def _build_language(job: _LanguageJob) -> _LanguageDone:
-    """Render and build one language: the unit of work, in this process or a worker."""
-    assert _CONTEXT is not None
-    started = time.perf_counter()
-    configs = render_projects(_CONTEXT, job.project, job.work, (job.language,), job.site_url)
-    rendered = time.perf_counter()
-    target = job.staging / job.language
-    engine.build_project(configs[job.language], target, f"{job.base_path}{job.language}/")
-    pages = sum(1 for _ in target.rglob("index.html"))
-    return _LanguageDone(job.language, pages, rendered - started, time.perf_counter() - rendered)
 
 
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     """Build the whole site and publish it; raise InvalidData before writing anything."""
-    global _CONTEXT
     project = options.project
     started = time.perf_counter()
     dataset, warnings = load_or_fail(project, strict=options.strict)
@@ -119,26 +155,26 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     result = BuildResult(options.site_dir, list(languages), warnings=warnings)
     result.timings["validate"] = time.perf_counter() - started
     started = time.perf_counter()
-    _CONTEXT = context = SiteContext.of(dataset, last_changes(project.roadmaps))
+    context = prepare(project, dataset)
     result.timings["prepare"] = time.perf_counter() - started
-    epoch = str(source_date_epoch(project.roadmaps))
+    epoch = source_date_epoch(project.roadmaps)
     with (
-        _environment(SOURCE_DATE_EPOCH=epoch),
+        engine.reproducible(epoch),
         Publisher(options.site_dir) as publisher,
         tempfile.TemporaryDirectory(prefix="site-builder-") as work,
     ):
         jobs = [
-            _LanguageJob(
+            LanguageJob(
                 language,
                 project,
                 Path(work),
-                publisher.staging,
+                publisher.staging / language,
                 options.site_url,
-                options.base_path,
+                f"{options.base_path}{language}/",
             )
             for language in languages
         ]
-        for done in _run(jobs, options.jobs):
+        for done in _run(context, jobs, options.jobs):
             result.pages[done.language] = done.pages
             result.seconds[done.language] = done.render_seconds + done.engine_seconds
             result.timings[f"render:{done.language}"] = done.render_seconds
@@ -152,33 +188,56 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         write_data(dataset, context.views, publisher.staging)
         result.timings["data"] = time.perf_counter() - started
         publisher.publish()
-    _CONTEXT = None
     return result
 
 
-def _run(jobs: list[_LanguageJob], workers: int) -> Iterator[_LanguageDone]:
-    """Each language on its own: one after another, or in forked worker processes."""
+def _run(context: SiteContext, jobs: list[LanguageJob], workers: int) -> Iterator[LanguageDone]:
+    """Each language on its own: one after another, or in forked worker processes that
+    inherit `context` (fork passes arguments without pickling them). A worker that dies
+    without answering fails the build; leaving early stops the workers still running."""
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
-            yield _build_language(job)
+            yield build_language(context, job)[0]
         return
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
-        yield from pool.map(_build_language, jobs)
-
-
-@contextlib.contextmanager
-def _environment(**values: str) -> Iterator[None]:
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
+    fork = multiprocessing.get_context("fork")
+    pending = list(jobs)
+    running: dict[Connection, tuple[BaseProcess, LanguageJob]] = {}
     try:
-        yield
+        while pending or running:
+            while pending and len(running) < workers:
+                job = pending.pop(0)
+                receive, send = fork.Pipe(duplex=False)
+                process = fork.Process(target=_worker, args=(context, job, send), daemon=True)
+                process.start()
+                send.close()
+                running[receive] = (process, job)
+            for ready in wait(list(running)):
+                process, job = running.pop(ready)  # type: ignore[index]
+                try:
+                    outcome = ready.recv()  # type: ignore[union-attr]
+                except EOFError:
+                    outcome = BuildFailed(f"the process building '{job.language}' stopped")
+                process.join()
+                if isinstance(outcome, BaseException):
+                    raise outcome
+                yield outcome
     finally:
-        for key, old in saved.items():
-            if old is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = old
+        for process, _ in running.values():
+            if process.is_alive():
+                process.terminate()
+            process.join()
+
+
+def _worker(context: SiteContext, job: LanguageJob, send: Connection) -> None:
+    """A forked worker: build one language and send back its summary or its error."""
+    try:
+        outcome: object = build_language(context, job)[0]
+    except SiteBuilderError as exc:
+        outcome = exc
+    except Exception as exc:  # noqa: BLE001 - reported in the parent, which decides
+        outcome = BuildFailed(f"building '{job.language}' failed: {exc!r}")
+    send.send(outcome)
+    send.close()
 
 
 def _chosen_languages(dataset: Dataset, wanted: tuple[str, ...]) -> tuple[str, ...]:

@@ -12,20 +12,27 @@ from __future__ import annotations
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from site_builder.app.build import (
+    LanguageJob,
+    build_language,
+    load_or_fail,
+    prepare,
+    source_date_epoch,
+)
 from site_builder.app.config import Project
 from site_builder.engine import mkdocs as engine
-from site_builder.errors import InvalidData, SiteBuilderError
+from site_builder.errors import InvalidData, Problem, SiteBuilderError
 from site_builder.format.model import Dataset
-from site_builder.load.validate import ReadCache, load_dataset
+from site_builder.load.validate import ReadCache
 from site_builder.render.links import outcome_path
 from site_builder.render.output import RenderedLanguage
-from site_builder.render.pages import VIEW_FIELDS, Renderer
+from site_builder.render.pages import VIEW_FIELDS
 from site_builder.views.across import Views
 from site_builder.views.context import SiteContext
-from site_builder.views.provenance import last_changes
 
 
 def _tree_stamp(paths: list[Path]) -> tuple:
@@ -88,10 +95,17 @@ def _views_touched(old: Views | None, new: Views, roadmap_id: str) -> set[str]:
 
 @dataclass
 class Preview:
+    """The site as `serve` shows it, kept up to date by `rebuild`.
+
+    Each rebuild goes through the build's own unit of work (`build_language`), with the
+    incremental option: only the pages a change touches are rendered and rebuilt.
+    """
+
     project: Project
     site: Path
     work: Path
     strict: bool = False
+    on_problems: Callable[[list[Problem]], None] | None = None
     cache: ReadCache = field(default_factory=ReadCache)
     context: SiteContext | None = None  # of the last good build
     rendered: dict[str, RenderedLanguage] = field(default_factory=dict)
@@ -102,12 +116,11 @@ class Preview:
         return self.context.dataset if self.context else None
 
     def rebuild(self) -> float:
-        """Bring the preview up to date; returns the seconds it took."""
+        """Bring the preview up to date; returns the seconds it took.
+
+        Raises InvalidData (the preview keeps its last good build) or BuildFailed."""
         started = time.perf_counter()
-        report = load_dataset(self.project.roadmaps, strict=self.strict, cache=self.cache)
-        if report.dataset is None:
-            raise InvalidData(report.problems)
-        dataset = report.dataset
+        dataset, _ = load_or_fail(self.project, strict=self.strict, cache=self.cache)
         stamp = _tree_stamp([self.project.docs, self.project.themes, self.project.base_config])
         full = (
             stamp != self.stamp
@@ -125,38 +138,38 @@ class Preview:
             or self.dataset.roadmaps[rid].data != r.data
         }
         old_views = self.context.views if self.context else None
-        context = SiteContext.of(dataset, last_changes(self.project.roadmaps))
+        context = prepare(self.project, dataset)
         affected = set(changed)
         for rid in changed:
             affected |= _related(context.views, rid) | _related(old_views, rid)
             affected |= _views_touched(old_views, context.views, rid)
-        for language in dataset.languages:
-            renderer = Renderer(context, language, self.project.docs)
-            previous = None if full else self.rendered.get(language)
-            rendered = renderer.render(affected, previous)
-            project_dir = self.work / language
-            if full:
-                shutil.rmtree(project_dir, ignore_errors=True)
-            config = engine.write_project(
-                rendered,
-                self.project.base_config,
-                self.project.themes,
-                project_dir,
-                only_changed=not full,
-            )
-            engine.build_project(config, self.site / language, f"/{language}/", dirty=not full)
-            self.rendered[language] = rendered
+        with engine.reproducible(source_date_epoch(self.project.roadmaps)):
+            for language in dataset.languages:
+                if full:
+                    shutil.rmtree(self.work / language, ignore_errors=True)
+                job = LanguageJob(
+                    language,
+                    self.project,
+                    self.work,
+                    self.site / language,
+                    url_path=f"/{language}/",
+                    incremental=not full,
+                )
+                previous = None if full else self.rendered.get(language)
+                _, self.rendered[language] = build_language(
+                    context, job, None if full else affected, previous
+                )
         self.context, self.stamp = context, stamp
         return time.perf_counter() - started
 
     def rebuild_and_report(self) -> None:
-        from site_builder.cli import report
-
+        """`rebuild`, printing the time taken or the problems; never raises for bad data."""
         try:
             seconds = self.rebuild()
             print(f"preview updated in {seconds:.1f} s", file=sys.stderr)
         except InvalidData as exc:
-            report(exc.problems)
+            if self.on_problems:
+                self.on_problems(exc.problems)
             print("the preview keeps the last good build", file=sys.stderr)
         except SiteBuilderError as exc:
             print(f"error: {exc}", file=sys.stderr)

@@ -1,0 +1,75 @@
+"""Printing problems for people and for machines: text (grouped), JSON, GitHub annotations."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+
+from site_builder.errors import Problem
+
+GROUP_LIMIT = 3
+
+
+def report(problems: list[Problem], fmt: str = "text") -> None:
+    """Print problems in the chosen format, with a summary.
+
+    In text, a run of problems with the same field in one file (50 commitments with the
+    same mistake) shows its first few and a count, so the real variety stays visible.
+    """
+    if fmt == "json":
+        print(json.dumps([_as_json(p) for p in problems], ensure_ascii=False, indent=2))
+        return
+    if fmt == "github":
+        for problem in problems:
+            print(_as_github(problem))
+        return
+    shown: dict[tuple[str, str, bool], int] = {}
+    for problem in problems:
+        key = (problem.path, re.sub(r"\[\d+\]", "[]", problem.field), problem.is_error)
+        shown[key] = shown.get(key, 0) + 1
+        if shown[key] <= GROUP_LIMIT:
+            print(problem.format(), file=sys.stderr)
+    for (path, field, is_error), count in shown.items():
+        if count > GROUP_LIMIT:
+            kind = "problems" if is_error else "warnings"
+            print(
+                f"{path}: ... and {count - GROUP_LIMIT} more {kind} like these "
+                f"with {field or 'the file'}",
+                file=sys.stderr,
+            )
+    errors = sum(1 for p in problems if p.is_error)
+    warnings = len(problems) - errors
+    files = len({p.path for p in problems})
+    if problems:
+        print(f"\n{errors} error(s), {warnings} warning(s) in {files} file(s)", file=sys.stderr)
+
+
+def _as_json(problem: Problem) -> dict[str, object]:
+    return {
+        "path": problem.path,
+        "line": problem.line,
+        "column": problem.column,
+        "field": problem.field,
+        "severity": str(problem.severity),
+        "message": problem.message,
+        "hint": problem.hint,
+        "meaning": problem.meaning,
+    }
+
+
+def _as_github(problem: Problem) -> str:
+    def escape(text: str, prop: bool = False) -> str:
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+    level = "error" if problem.is_error else "warning"
+    message = f"{problem.field}: {problem.message}" if problem.field else problem.message
+    if problem.meaning:
+        message += f"\nmeaning: {problem.meaning}"
+    if problem.hint:
+        message += f"\nhint: {problem.hint}"
+    return (
+        f"::{level} file={escape(problem.path, True)},line={problem.line},"
+        f"col={problem.column},title={escape('roadmap ' + level, True)}::{escape(message)}"
+    )

@@ -8,258 +8,40 @@ engine. Field order here is the order authors see in the reference and on pages.
 
 from __future__ import annotations
 
-import calendar
-import re
 from dataclasses import dataclass, field
-from datetime import date as _date
 from functools import cached_property
-from typing import Any, ClassVar, Literal
+from typing import Any
 
-from site_builder.errors import shorten
-from site_builder.format.codes import COUNTRIES, currencies, is_known_language
-
-
-class Invalid(Exception):
-    """A scalar that does not fit its type; carries a message and a hint for the author."""
-
-    def __init__(self, message: str, hint: str | None = None):
-        super().__init__(message)
-        self.message, self.hint = message, hint
-
-
-# --- Scalar value types ------------------------------------------------------------------
-
-
-class Code(str):
-    """Base of string value types that are checked by a pattern and parsed from raw text."""
-
-    title: ClassVar[str] = "code"
-    pattern: ClassVar[str] = ".*"
-    examples: ClassVar[tuple[str, ...]] = ()
-    max_length: ClassVar[int] = 200
-
-    @classmethod
-    def parse(cls, raw: str) -> Code:
-        if len(raw) > cls.max_length:
-            raise Invalid(f"{cls.title} is longer than {cls.max_length} characters")
-        if not re.fullmatch(cls.pattern, raw):
-            raise Invalid(f"'{shorten(raw)}' is not a valid {cls.title}", cls.hint(raw))
-        return cls(raw)
-
-    @classmethod
-    def hint(cls, raw: str) -> str | None:
-        return f"for example {', '.join(cls.examples)}" if cls.examples else None
-
-
-class Id(Code):
-    """Lower case ASCII letters, digits and single hyphens, such as `matching-fund`."""
-
-    title = "id"
-    pattern = r"[a-z0-9]+(?:-[a-z0-9]+)*"
-    examples = ("matching-fund", "mme")
-    max_length = 64
-
-    @classmethod
-    def hint(cls, raw: str) -> str | None:
-        suggestion = re.sub(r"[^a-z0-9]+", "-", raw.lower()).strip("-")
-        if suggestion and suggestion != raw and raw.isascii():
-            return f"ids use lower case letters, digits and hyphens: try '{suggestion}'"
-        return "ids use lower case ASCII letters, digits and hyphens only"
-
-
-class Country(Code):
-    """ISO 3166-1 alpha-2 country code in upper case (`ML`, `FR`, `NO`), or `XK`."""
-
-    title = "country code"
-    pattern = r"[A-Z]{2}"
-    examples = ("ML", "FR", "NO")
-
-    @classmethod
-    def parse(cls, raw: str) -> Country:
-        if raw.upper() in COUNTRIES and raw != raw.upper():
-            raise Invalid(
-                f"'{raw}' is not a valid country code", f"write it in upper case: {raw.upper()}"
-            )
-        code = super().parse(raw)
-        if code not in COUNTRIES:
-            raise Invalid(
-                f"'{raw}' is not an assigned ISO 3166-1 country code",
-                "use the two-letter code of the country, such as ML for Mali",
-            )
-        return Country(code)
-
-
-class Currency(Code):
-    """ISO 4217 currency code (`EUR`, `XOF`)."""
-
-    title = "currency code"
-    pattern = r"[A-Z]{3}"
-    examples = ("EUR", "XOF", "USD")
-
-    @classmethod
-    def parse(cls, raw: str) -> Currency:
-        if raw != raw.upper() and raw.upper() in currencies():
-            raise Invalid(
-                f"'{raw}' is not a valid currency code", f"write it in upper case: {raw.upper()}"
-            )
-        code = super().parse(raw)
-        if code not in currencies():
-            raise Invalid(f"'{raw}' is not an ISO 4217 currency code", cls.hint(raw))
-        return Currency(code)
-
-
-class LanguageCode(Code):
-    """A language code such as `en`, `fr`, `ar` or `pt-BR` that CLDR knows."""
-
-    title = "language code"
-    pattern = r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*"
-    examples = ("en", "fr", "ar")
-
-    @classmethod
-    def parse(cls, raw: str) -> LanguageCode:
-        code = super().parse(raw)
-        if not is_known_language(code):
-            raise Invalid(f"'{raw}' is not a language code known to CLDR", cls.hint(raw))
-        return LanguageCode(code)
-
-
-class Url(Code):
-    """An `https://`, `http://` or `mailto:` address; nothing else."""
-
-    title = "URL"
-    pattern = r"(?:https?://[^\s/?#@]+(?:[/?#]\S*)?|mailto:[^\s@/]+@[^\s@/]+\.[^\s@/]+)"
-    examples = ("https://example.org/plan",)
-    max_length = 2000
-
-    @classmethod
-    def hint(cls, raw: str) -> str | None:
-        if raw.startswith("www."):
-            return f"add the scheme: https://{raw}"
-        return "only https://, http:// and mailto: addresses are accepted"
-
-
-class Email(Code):
-    """One e-mail address."""
-
-    title = "e-mail address"
-    pattern = r"[^\s@<>,;:\"]+@[^\s@<>,;:\"]+\.[^\s@<>,;:\"]+"
-    examples = ("roadmap@example.org",)
-
-
-class RoadmapRef(Code):
-    """The id of a local authority roadmap of this site: `cc/slug`, such as `ml/yelimane`."""
-
-    title = "roadmap id"
-    pattern = r"[a-z]{2}/[a-z0-9]+(?:-[a-z0-9]+)*"
-    examples = ("ml/yelimane",)
-
-    @classmethod
-    def hint(cls, raw: str) -> str | None:
-        if re.fullmatch(r"[a-zA-Z]{2}", raw):
-            return "a twinning partner is a local authority (cc/slug), never a country"
-        return "write the folder and file name of the partner's roadmap, such as ml/yelimane"
-
-
-class WikidataId(Code):
-    """A Wikidata item id such as `Q90`."""
-
-    title = "Wikidata id"
-    pattern = r"Q[1-9][0-9]*"
-    examples = ("Q90",)
-
-
-@dataclass(frozen=True, order=True)
-class Date:
-    """`YYYY`, `YYYY-MM` or `YYYY-MM-DD`; the precision written is the precision shown."""
-
-    year: int
-    month: int | None = None
-    day: int | None = None
-
-    title: ClassVar[str] = "date"
-    pattern: ClassVar[str] = r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?"
-    examples: ClassVar[tuple[str, ...]] = ("2008", "2008-03", "2008-03-15")
-
-    @classmethod
-    def parse(cls, raw: str) -> Date:
-        if not re.fullmatch(cls.pattern, raw):
-            raise Invalid(
-                f"'{shorten(raw)}' is not a date",
-                "write YYYY, YYYY-MM or YYYY-MM-DD, for example 2008-03",
-            )
-        parts = [int(p) for p in raw.split("-")]
-        year, month, day = parts[0], *(parts[1:] + [None, None])[:2]
-        if year < 1800 or year > 2200:
-            raise Invalid(f"year {year} is out of range", "write a year between 1800 and 2200")
-        if month is not None and not 1 <= month <= 12:
-            raise Invalid(f"'{raw}' has no month {month}", "months go from 01 to 12")
-        if day is not None and month is not None:
-            last = calendar.monthrange(year, month)[1]
-            if not 1 <= day <= last:
-                raise Invalid(
-                    f"'{raw}' is not a day of the calendar",
-                    f"{calendar.month_name[month]} {year} has {last} days",
-                )
-        return cls(year, month, day)
-
-    @property
-    def precision(self) -> Literal["year", "month", "day"]:
-        return "year" if self.month is None else "month" if self.day is None else "day"
-
-    def earliest(self) -> _date:
-        return _date(self.year, self.month or 1, self.day or 1)
-
-    def latest(self) -> _date:
-        month = self.month or 12
-        return _date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
-
-    def __str__(self) -> str:
-        text = f"{self.year:04d}"
-        if self.month is not None:
-            text += f"-{self.month:02d}"
-        if self.day is not None:
-            text += f"-{self.day:02d}"
-        return text
-
-
-class Text(dict[str, str]):
-    """Plain text: a string in the site's default language, or `{lang: string}`."""
-
-    max_length: ClassVar[int] = 2000
-
-
-class RichText(Text):
-    """Like Text, but Markdown: paragraphs, emphasis, lists, links; raw HTML is never rendered."""
-
-    max_length = 20000
-
-
-class Name(Text):
-    """A proper name: a single string is the same in every language (no translation is
-    expected); `{lang: name}` gives its spelling per language."""
-
-    max_length = 300
-    neutral: bool = False
-
-
-# --- Enumerations ---------------------------------------------------------------------------
-
-Role = Literal["origin", "destination", "both"]
-RightStatus = Literal["allowed", "restricted", "not-allowed", "unknown"]
-InstitutionKind = Literal[
-    "ministry", "agency", "council", "embassy", "consulate", "parliament", "other"
-]
-Capacity = Literal["established", "growing", "needs-support"]
-Level = Literal["local", "national", "regional", "international"]
-DialogueFormat = Literal[
-    "forum", "council", "consultation", "platform", "network", "online", "other"
-]
-Status = Literal["planned", "in-progress", "completed", "not-achieved", "withdrawn"]
-Assessor = Literal["government", "diaspora", "independent", "joint"]
-Completion = Literal["not-started", "limited", "substantial", "complete"]
-AuthorityKind = Literal["municipality", "district", "province", "region", "other"]
-TwinningKind = Literal["town-twinning", "decentralised-cooperation", "partnership"]
-TwinningStatus = Literal["active", "dormant", "ended"]
+from site_builder.format.values import (  # noqa: F401 - the format's names, in one place
+    MAX_LIST_ITEMS,
+    Assessor,
+    AuthorityKind,
+    Capacity,
+    Code,
+    Completion,
+    Country,
+    Currency,
+    Date,
+    DialogueFormat,
+    Email,
+    Id,
+    InstitutionKind,
+    Invalid,
+    LanguageCode,
+    Level,
+    Name,
+    Number,
+    RichText,
+    RightStatus,
+    RoadmapRef,
+    Role,
+    Status,
+    Text,
+    TwinningKind,
+    TwinningStatus,
+    Url,
+    WikidataId,
+)
 
 
 def spec(doc: str, *, required: bool = False, example: Any = None) -> Any:
@@ -377,9 +159,9 @@ class DialogueModel:
 class Funding:
     """Money committed."""
 
-    amount: float | None = spec("The amount, not below zero.", example=240000)
+    amount: Number | None = spec("The amount, not below zero.", example=240000)
     currency: Currency | None = spec("ISO 4217 code of the amount's currency.")
-    matching_ratio: float | None = spec(
+    matching_ratio: Number | None = spec(
         "Public money per unit raised by the diaspora: 2 means public money doubles it."
     )
 

@@ -6,21 +6,19 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
-import types
-import typing
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from site_builder.format.fields import model_fields
+from site_builder.format.fields import model_fields, shape
 from site_builder.format.model import (
     AuthorityRoadmap,
     Code,
     CountryRoadmap,
     Date,
     Name,
+    Number,
     RichText,
     Site,
     Text,
@@ -32,23 +30,22 @@ REFERENCE_FILE = Path("docs/en/reference.md")
 
 
 def _type_name(annotation: Any, parts: list[type]) -> str:
-    origin = typing.get_origin(annotation)
-    if origin in (types.UnionType, typing.Union):
-        options = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return " or ".join(_type_name(option, parts) for option in options)
-    if origin is tuple:
-        return f"list of {_type_name(typing.get_args(annotation)[0], parts)}"
-    if origin is Literal:
-        return ", ".join(f"`{word}`" for word in typing.get_args(annotation))
-    if annotation is bool:
+    found = shape(annotation)
+    if found.kind == "union":
+        return " or ".join(_type_name(option, parts) for option in found.options)
+    if found.kind == "list":
+        return f"list of {_type_name(found.item, parts)}"
+    if found.kind == "words":
+        return ", ".join(f"`{word}`" for word in found.words)
+    if found.cls is bool:
         return "`true` or `false`"
-    if annotation is float:
+    if found.cls is Number:
         return "number (not below zero)"
-    if dataclasses.is_dataclass(annotation) and annotation is not Date:
-        if annotation not in parts:
-            parts.append(annotation)
-        return f"[{annotation.__name__}](#{annotation.__name__.lower()})"
-    return f"[{annotation.__name__}](#value-types)"
+    if found.kind == "object":
+        if found.cls not in parts:
+            parts.append(found.cls)
+        return f"[{found.cls.__name__}](#{found.cls.__name__.lower()})"
+    return f"[{found.cls.__name__}](#value-types)"
 
 
 def _doc(obj: object) -> str:

@@ -8,17 +8,15 @@ hostile payloads in every Text and RichText field.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
-import typing
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 
 from site_builder.format.codes import COUNTRIES
-from site_builder.format.fields import model_fields
+from site_builder.format.fields import model_fields, shape
 from site_builder.format.framework import default_outcomes
 from site_builder.format.model import (
     AuthorityRoadmap,
@@ -31,9 +29,9 @@ from site_builder.format.model import (
     Id,
     LanguageCode,
     Name,
+    Number,
     RichText,
     RoadmapRef,
-    Text,
     Url,
     WikidataId,
 )
@@ -85,27 +83,24 @@ class _Filler:
         self.countries = sorted(COUNTRIES - {"XK"})
 
     def value(self, annotation: Any, path: str) -> Any:
-        annotation = _strip_optional(annotation)
-        origin = typing.get_origin(annotation)
-        if origin is tuple:
-            item = typing.get_args(annotation)[0]
-            return [self.value(item, f"{path}[{i}]") for i in range(2)]
-        if origin is Literal:
-            words = typing.get_args(annotation)
-            return words[next(self.counter) % len(words)]
-        if origin in (typing.Union, __import__("types").UnionType):
+        found = shape(annotation)
+        if found.kind == "list":
+            return [self.value(found.item, f"{path}[{i}]") for i in range(2)]
+        if found.kind == "words":
+            return found.words[next(self.counter) % len(found.words)]
+        if found.kind == "union":
             return self.value(ExternalPartner, path)
-        if isinstance(annotation, type) and issubclass(annotation, Text):
-            rich = issubclass(annotation, RichText)
-            if issubclass(annotation, Name) and next(self.counter) % 2:
+        if found.kind == "text":
+            rich = issubclass(found.cls, RichText)
+            if issubclass(found.cls, Name) and next(self.counter) % 2:
                 return self.text(self.languages[0], path, False)
             return {lang: self.text(lang, path, rich) for lang in self.languages}
-        if annotation is Date:
+        if found.cls is Date:
             return ["2005", "2006-03", "2007-06-15"][next(self.counter) % 3]
-        if dataclasses.is_dataclass(annotation):
+        if found.kind == "object":
             return {
                 name: self.value(spec.type, f"{path}.{name}" if path else name)
-                for name, spec in model_fields(annotation).items()
+                for name, spec in model_fields(found.cls).items()
             }
         n = next(self.counter)
         simple = {
@@ -117,17 +112,10 @@ class _Filler:
             WikidataId: f"Q{n + 1}",
             LanguageCode: self.languages[0],
             bool: n % 2 == 0,
-            float: float(1000 * (n % 97 + 1)),
+            Number: float(1000 * (n % 97 + 1)),
             RoadmapRef: "xx/none",
         }
-        return simple[annotation]
-
-
-def _strip_optional(annotation: Any) -> Any:
-    args = [a for a in typing.get_args(annotation) if a is not type(None)]
-    if type(None) in typing.get_args(annotation) and len(args) == 1:
-        return args[0]
-    return annotation
+        return simple[found.cls]
 
 
 def _fix_references(data: dict[str, Any]) -> None:

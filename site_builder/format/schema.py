@@ -7,19 +7,19 @@ it for completion and to show errors as authors type. A test keeps the committed
 
 from __future__ import annotations
 
-import dataclasses
-import types
 import typing
-from typing import Any, Literal
+from typing import Any
 
 from site_builder.format.codes import COUNTRIES
-from site_builder.format.fields import model_fields
+from site_builder.format.fields import model_fields, shape
 from site_builder.format.model import (
+    MAX_LIST_ITEMS,
     AuthorityRoadmap,
     Code,
     Country,
     CountryRoadmap,
     Date,
+    Number,
     Site,
     Text,
 )
@@ -48,40 +48,34 @@ class _Builder:
         self.defs: dict[str, Any] = {}
 
     def schema(self, annotation: Any) -> dict[str, Any]:
-        origin = typing.get_origin(annotation)
-        if origin in (types.UnionType, typing.Union):
-            options = [a for a in typing.get_args(annotation) if a is not type(None)]
-            if len(options) == 1:
-                return self.schema(options[0])
-            return {"oneOf": [self.schema(option) for option in options]}
-        if origin is tuple:
-            return {
-                "type": "array",
-                "items": self.schema(typing.get_args(annotation)[0]),
-                "maxItems": 1000,
-            }
-        if origin is Literal:
-            return {"enum": list(typing.get_args(annotation))}
-        if annotation is bool:
+        found = shape(annotation)
+        if found.kind == "union":
+            return {"oneOf": [self.schema(option) for option in found.options]}
+        if found.kind == "list":
+            return {"type": "array", "items": self.schema(found.item), "maxItems": MAX_LIST_ITEMS}
+        if found.kind == "words":
+            return {"enum": list(found.words)}
+        cls = found.cls
+        if cls is bool:
             return {"type": "boolean"}
-        if annotation is float:
-            return {"type": "number", "minimum": 0}
-        if annotation is Date:
+        if cls is Number:
+            return {"type": "number", "minimum": Number.minimum}
+        if cls is Date:
             # YAML reads a bare year as a number; the builder reads it as a date.
             return {
                 "description": " ".join((Date.__doc__ or "").split()),
                 "anyOf": [
                     {"type": "string", "pattern": f"^{Date.pattern}$"},
-                    {"type": "integer", "minimum": 1800, "maximum": 2200},
+                    {"type": "integer", "minimum": Date.first_year, "maximum": Date.last_year},
                 ],
                 "examples": list(Date.examples),
             }
-        if isinstance(annotation, type) and issubclass(annotation, Text):
-            return self.ref(annotation.__name__, lambda: _text(annotation, self.languages))
-        if isinstance(annotation, type) and issubclass(annotation, Code):
-            return self.ref(annotation.__name__, lambda: self.code(annotation))
-        if dataclasses.is_dataclass(annotation):
-            return self.ref(annotation.__name__, lambda: self.object(annotation))
+        if found.kind == "text":
+            return self.ref(cls.__name__, lambda: _text(cls, self.languages))
+        if isinstance(cls, type) and issubclass(cls, Code):
+            return self.ref(cls.__name__, lambda: self.code(cls))
+        if found.kind == "object":
+            return self.ref(cls.__name__, lambda: self.object(cls))
         raise TypeError(f"no schema for {annotation!r}")
 
     def ref(self, name: str, build: typing.Callable[[], dict[str, Any]]) -> dict[str, Any]:

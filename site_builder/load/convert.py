@@ -8,20 +8,16 @@ Every problem is collected with its field path; a value that cannot be read beco
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from site_builder.errors import Problem, closest_hint, shorten
 from site_builder.format.fields import model_fields, shape
-from site_builder.format.model import Invalid, Name, Text
+from site_builder.format.model import MAX_LIST_ITEMS, Invalid, Name, Text
 from site_builder.load.source import AnyNode, Mapping, Scalar, Sequence, SourceFile
 
 INVALID: Any = type(
     "Invalid", (), {"__repr__": lambda self: "INVALID", "__bool__": lambda s: False}
 )()
-MAX_LIST_ITEMS = 1000
-
-_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 
 
 class Reader:
@@ -217,20 +213,14 @@ class Reader:
                 "write true or false, without quotes",
             )
             return INVALID
-        if cls is float:
-            if not node.plain or not _NUMBER.fullmatch(raw):
-                hint = (
-                    "write the number without leading zeros"
-                    if re.fullmatch(r"0[0-9]+", raw)
-                    else "write a plain number such as 240000 or 2.5, without quotes or separators"
-                )
-                self.problem(node, path, f"'{shorten(raw)}' is not a number", hint)
-                return INVALID
-            number = float(raw)
-            if number < 0:
-                self.problem(node, path, "number is below zero")
-                return INVALID
-            return number
+        if not getattr(cls, "quoted", True) and not node.plain:
+            self.problem(
+                node,
+                path,
+                f"'{shorten(raw)}' is not a {cls.title}",
+                f"write a plain {cls.title} such as {cls.examples[0]}, without quotes",
+            )
+            return INVALID
         try:
             return cls.parse(raw)
         except Invalid as exc:

@@ -1,0 +1,190 @@
+"""Checks inside one file (ids, references, dates, order) and across files (twinning
+partners and their other end), on model objects that were read without errors."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+from site_builder.errors import Problem, Severity, closest_hint
+from site_builder.format.model import (
+    AuthorityRoadmap,
+    Date,
+    RoadmapFile,
+    RoadmapRef,
+    Site,
+)
+from site_builder.load.convert import Reader
+from site_builder.load.source import SourceFile
+
+
+def check_site(site: Site, reader: Reader) -> list[Problem]:
+    problems: list[Problem] = []
+    path = reader.source.path
+
+    def at(field_path: str, message: str, hint: str | None = None) -> None:
+        line, column = reader.positions.get(field_path, (1, 1))
+        problems.append(
+            Problem(
+                path, line, column, field_path, message, hint, source_line=reader.source.line(line)
+            )
+        )
+
+    if not site.languages:
+        at("languages", "the site needs at least one language", "for example: languages: [en, fr]")
+    for code, count in Counter(site.languages).items():
+        if count > 1:
+            at("languages", f"language '{code}' is listed twice")
+    if site.default_language and site.default_language not in site.languages:
+        at(
+            "default_language",
+            f"'{site.default_language}' is not in languages",
+            "add it to languages, or remove default_language",
+        )
+    for index, duplicate in _duplicates([o.id for o in site.outcomes]):
+        at(f"outcomes[{index}].id", f"outcome id '{duplicate}' is used twice")
+    return problems
+
+
+def problem_at(
+    roadmap: RoadmapFile,
+    source: SourceFile,
+    field_path: str,
+    message: str,
+    hint: str | None = None,
+    severity: Severity = Severity.ERROR,
+) -> Problem:
+    line, column = roadmap.position(field_path)
+    return Problem(
+        roadmap.path, line, column, field_path, message, hint, severity, source.line(line)
+    )
+
+
+def _duplicates(values: list[str]) -> list[tuple[int, str]]:
+    seen: set[str] = set()
+    result = []
+    for index, value in enumerate(values):
+        if value in seen:
+            result.append((index, value))
+        seen.add(value)
+    return result
+
+
+def check_roadmap(
+    roadmap: RoadmapFile, source: SourceFile, outcome_ids: set[str], known_ids: set[str]
+) -> list[Problem]:
+    """Checks inside one file: unique ids, references to this file's bodies, dates in order."""
+    data = roadmap.data
+    problems: list[Problem] = []
+
+    def at(field_path: str, message: str, hint: str | None = None) -> None:
+        problems.append(problem_at(roadmap, source, field_path, message, hint))
+
+    bodies = [("institutions", i, b.id) for i, b in enumerate(data.institutions)]
+    bodies += [("organisations", i, b.id) for i, b in enumerate(data.organisations)]
+    seen: dict[str, str] = {}
+    for list_name, index, body_id in bodies:
+        if body_id in seen:
+            at(
+                f"{list_name}[{index}].id",
+                f"id '{body_id}' is already used by {seen[body_id]}",
+                "institutions and organisations share one set of ids in a file",
+            )
+        seen.setdefault(body_id, f"{list_name}[{index}]")
+    body_ids = sorted(seen)
+
+    def check_ref(field_path: str, ref: str) -> None:
+        if ref not in seen:
+            hint = closest_hint(ref, body_ids) or (
+                f"known ids: {', '.join(body_ids)}"
+                if body_ids
+                else "declare it under institutions or organisations first"
+            )
+            at(field_path, f"'{ref}' is not an institution or organisation of this file", hint)
+
+    for name, items in (("dialogue", data.dialogue), ("commitments", data.commitments)):
+        for index, duplicate in _duplicates([item.id for item in items]):
+            at(f"{name}[{index}].id", f"id '{duplicate}' is used twice in {name}")
+    for d, model in enumerate(data.dialogue):
+        for p, participant in enumerate(model.participants):
+            check_ref(f"dialogue[{d}].participants[{p}]", participant)
+    for c, commitment in enumerate(data.commitments):
+        base = f"commitments[{c}]"
+        if commitment.outcome not in outcome_ids:
+            at(
+                f"{base}.outcome",
+                f"'{commitment.outcome}' is not an outcome of the framework",
+                closest_hint(commitment.outcome, sorted(outcome_ids))
+                or f"outcomes: {', '.join(sorted(outcome_ids))}",
+            )
+        if commitment.lead:
+            check_ref(f"{base}.lead", commitment.lead)
+        for p, partner in enumerate(commitment.partners):
+            check_ref(f"{base}.partners[{p}]", partner)
+        _check_order(commitment.start, commitment.end, f"{base}.end", "start", at)
+    _check_order(data.published, data.updated, "updated", "published", at)
+    if isinstance(data, AuthorityRoadmap):
+        partners = [t.partner for t in data.twinning if isinstance(t.partner, str)]
+        for index, duplicate in _duplicates(partners):
+            at(
+                f"twinning[{index}].partner",
+                f"a link with '{duplicate}' is already listed",
+                "list each partner once",
+            )
+        for t, link in enumerate(data.twinning):
+            _check_order(link.since, link.until, f"twinning[{t}].until", "since", at)
+            if isinstance(link.partner, str):
+                if link.partner == roadmap.id:
+                    at(f"twinning[{t}].partner", "a local authority cannot be twinned with itself")
+                elif link.partner not in known_ids:
+                    at(
+                        f"twinning[{t}].partner",
+                        f"no roadmap '{link.partner}' on this site",
+                        closest_hint(link.partner, sorted(i for i in known_ids if "/" in i))
+                        or "write {name, country} for a partner without a roadmap here",
+                    )
+    return problems
+
+
+def _check_order(
+    start: Date | None,
+    end: Date | None,
+    field_path: str,
+    start_name: str,
+    at: Callable[[str, str, str], None],
+) -> None:
+    if start and end and end.latest() < start.earliest():
+        at(
+            field_path,
+            f"{end} is before {start_name} {start}",
+            "check both dates; the end may not come before the start",
+        )
+
+
+def check_twinning(
+    roadmaps: dict[str, RoadmapFile], sources: dict[str, SourceFile]
+) -> list[Problem]:
+    """A link between two roadmaps of the site should be declared at both ends."""
+    problems: list[Problem] = []
+    for roadmap in roadmaps.values():
+        if not isinstance(roadmap.data, AuthorityRoadmap):
+            continue
+        for t, link in enumerate(roadmap.data.twinning):
+            partner = link.partner
+            if not isinstance(partner, RoadmapRef) or partner not in roadmaps:
+                continue
+            other = roadmaps[partner]
+            if not isinstance(other.data, AuthorityRoadmap):
+                continue
+            if not any(back.partner == roadmap.id for back in other.data.twinning):
+                problems.append(
+                    problem_at(
+                        roadmap,
+                        sources[roadmap.path],
+                        f"twinning[{t}].partner",
+                        f"{other.path} does not list this link back",
+                        f"add a twinning entry with partner: {roadmap.id} to {other.path}",
+                        Severity.WARNING,
+                    )
+                )
+    return problems

@@ -274,3 +274,32 @@ def test_site_url_must_be_a_web_address(run, tmp_path: Path) -> None:
     )
     assert result.code == 1 and "--site-url must start with https://" in result.err
     assert not (tmp_path / "site").exists()
+
+
+def test_every_key_the_contract_uses_is_in_the_reference_and_the_schema() -> None:
+    """The field list comes from the contract's files, not from the model, so a field the
+    model lost (or never had) fails here."""
+    import yaml
+
+    languages = {"en", "fr", "ar", "es"}
+    keys: set[str] = set()
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if str(key) not in languages:
+                    keys.add(str(key))
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for path in sorted(CONTRACT.rglob("*.yml")):
+        walk(yaml.safe_load(path.read_text("utf-8")))
+    reference = (PROJECT_ROOT / REFERENCE_FILE).read_text("utf-8")
+    schema_properties = {
+        name for definition in SCHEMA["$defs"].values() for name in definition.get("properties", {})
+    }
+    assert len(keys) > 50  # the contract really was read
+    assert sorted(k for k in keys if f"| `{k}` |" not in reference) == []
+    assert sorted(keys - schema_properties) == []

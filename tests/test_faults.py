@@ -71,16 +71,24 @@ def test_two_builds_at_once_never_mix(tmp_path: Path, bigger_roadmaps: Path) -> 
     assert start_build(bigger_roadmaps, reference).wait(timeout=300) == 0
     site = tmp_path / "site"
     first = start_build(bigger_roadmaps, site)
-    time.sleep(0.8)  # past validation, so the first one holds the lock
+    # The second build starts only once the first is writing its staging folder, so that
+    # the two really overlap (else this test would prove nothing).
+    deadline = time.monotonic() + 120
+    while not list(tmp_path.glob(".site.build-*")):
+        assert first.poll() is None, "the first build ended before it was seen writing"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
     started = time.monotonic()
     second = start_build(bigger_roadmaps, site)
     second_code = second.wait(timeout=300)
     second_seconds = time.monotonic() - started
+    overlapped = first.poll() is None
     first_code = first.wait(timeout=300)
     assert first_code == 0
-    if second_code != 0:
-        assert "another build is writing" in second.stderr.read()
-        assert second_seconds < 10
+    assert overlapped, "the first build ended before the second one was refused"
+    assert second_code != 0
+    assert "another build is writing" in second.stderr.read()
+    assert second_seconds < 10
     assert tree_digest(site) == tree_digest(reference)
 
 

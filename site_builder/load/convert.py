@@ -19,6 +19,9 @@ INVALID: Any = type(
     "Invalid", (), {"__repr__": lambda self: "INVALID", "__bool__": lambda s: False}
 )()
 
+_EMPTY = ("", "~", "null", "Null", "NULL")  # what YAML reads as no value
+_EMPTY_HINT = "give a value, or remove the field if it does not apply"
+
 
 class Reader:
     """Reads one file's nodes into model objects, collecting problems and positions."""
@@ -46,17 +49,8 @@ class Reader:
     # The entry point: any annotation of the model.
     def read(self, node: AnyNode, annotation: Any, path: str) -> Any:
         self.positions[path] = (node.line, node.column)
-        if (
-            isinstance(node, Scalar)
-            and node.plain
-            and node.value in ("", "~", "null", "Null", "NULL")
-        ):
-            self.problem(
-                node,
-                path,
-                "value is empty",
-                "give a value, or remove the field if it does not apply",
-            )
+        if isinstance(node, Scalar) and node.plain and node.value in _EMPTY:
+            self.problem(node, path, "value is empty", _EMPTY_HINT)
             return INVALID
         found = shape(annotation)
         if found.kind == "object":

@@ -260,3 +260,38 @@ def test_roadmap_pages_print_without_navigation() -> None:
     css = (PROJECT_ROOT / "themes/assets/stylesheets/diaspora.css").read_text("utf-8")
     block = css.split("@media print", 1)[1]
     assert ".md-sidebar" in block and ".md-header" in block and "attr(href)" in block
+
+
+def test_dialogue_models_without_format_or_level_build(roadmaps, run, tmp_path: Path) -> None:
+    """Optional fields left out of a valid roadmap never break a page (the dialogue page
+    once sorted on `format` in its template and crashed when one model had none)."""
+    from tests.conftest import edit
+
+    data = roadmaps()
+    edit(data / "ml/country.yml", "    format: forum\n", "")
+    edit(data / "fr/montreuil.yml", "    format: council\n", "")
+    site = tmp_path / "site"
+    result = run("build", "--quiet", "--roadmaps", data, "--site-dir", site)
+    assert result.code == 0, result.err
+    assert "Traceback" not in result.err
+    for lang in ("en", "fr", "ar"):
+        assert "dialogue-" in page(site, f"{lang}/dialogue")
+
+
+def test_dialogue_groups_are_ordered_by_level_then_format(roadmaps) -> None:
+    from site_builder.views.across import Views
+    from tests.conftest import edit
+
+    data = roadmaps()
+    edit(data / "ml/country.yml", "    format: forum\n", "")
+    dataset = load_dataset(data).dataset
+    groups = Views(dataset).dialogue_by_level()
+    levels = [level for level, _ in groups]
+    order = ["local", "national", "regional", "international", None]
+    assert levels == sorted(levels, key=order.index)
+    for _, entries in groups:
+        formats = [e.model.format for e in entries]
+        present = [f for f in formats if f is not None]
+        assert present == sorted(present)
+        assert formats == present + [None] * (len(formats) - len(present))
+    assert any(e.model.format is None for _, entries in groups for e in entries)

@@ -1,52 +1,144 @@
-"""The command line: `python -m site_builder build | validate | serve | render`."""
+"""The command line: `python -m site_builder build | validate | serve | render`.
+
+`main` is the one boundary around every command: invalid data exits with 1 after
+printing every problem; an environment fault (a folder that cannot be written, a site
+folder that must not be replaced, a busy port, a bad option) prints one line and exits
+with 2; a fault of the builder itself prints a short report and exits with 3, with the
+traceback only under `--debug`. SIGTERM, SIGINT and SIGHUP stop a command cleanly (the
+workers stopped, the lock released, the work folders removed), exiting with 128 + the
+signal's number. Whatever is printed goes through `printable`.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import platform
+import shutil
+import signal
+import socket
 import sys
 import tempfile
+import threading
+import traceback
 import typing
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from site_builder import __version__
 from site_builder.app import build as pipeline
 from site_builder.app import scaffold
 from site_builder.app.config import BuildOptions, Project
 from site_builder.app.preview import Preview
 from site_builder.engine import mkdocs as engine
-from site_builder.errors import InvalidData, SiteBuilderError
+from site_builder.errors import (
+    EnvironmentFault,
+    InternalError,
+    InvalidData,
+    SiteBuilderError,
+    Stopped,
+    printable,
+)
 from site_builder.format.model import AuthorityKind, Role
 from site_builder.load.quality import today
 from site_builder.publish.root import write_root_files
 from site_builder.report import report
 from site_builder.views.translation import translation_status
 
-EXIT_OK, EXIT_INVALID = 0, 1
+EXIT_OK, EXIT_INVALID, EXIT_ENVIRONMENT, EXIT_INTERNAL = 0, 1, 2, 3
+ISSUES = "https://github.com/diaspora-roadmaps/diaspora-roadmaps/issues"
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name)
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit status (see the module's docstring)."""
     parser = _parser()
     args = parser.parse_args(argv)
+    with _signals_stop():
+        try:
+            return int(args.handler(args))
+        except InvalidData as exc:
+            report(exc.problems, getattr(args, "format", "text"))
+            return EXIT_INVALID
+        except EnvironmentFault as exc:
+            _error(str(exc))
+            return EXIT_ENVIRONMENT
+        except SiteBuilderError as exc:
+            _error(str(exc))
+            return EXIT_INVALID
+        except Stopped as exc:
+            return 128 + exc.signum
+        except KeyboardInterrupt:
+            return 128 + signal.SIGINT
+        except BrokenPipeError:  # output piped into `head` and the like
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return EXIT_OK
+        except OSError as exc:
+            _error(describe_os_error(exc))
+            return EXIT_ENVIRONMENT
+        except Exception as exc:  # noqa: BLE001 - the boundary: no traceback unless --debug
+            _internal_error(exc, args.debug)
+            return EXIT_INTERNAL
+
+
+def describe_os_error(exc: OSError) -> str:
+    """One line for a system error: what failed, on which path, why."""
+    paths = [str(p) for p in (exc.filename, exc.filename2) if p is not None]
+    where = f"{' -> '.join(paths)}: " if paths else ""
+    return f"{where}{exc.strerror or exc}"
+
+
+def _error(message: str) -> None:
+    print(f"error: {printable(message)}", file=sys.stderr)
+
+
+def _internal_error(exc: Exception, debug: bool) -> None:
+    print(
+        f"internal error: {printable(type(exc).__name__)}: {printable(str(exc))}\n"
+        f"This is a bug in site_builder {__version__} (Python {platform.python_version()}, "
+        f"{platform.system()}). Please report it at {ISSUES} with the command you ran"
+        + (" and the details below." if debug else "; run it again with --debug for details."),
+        file=sys.stderr,
+    )
+    if debug:
+        details = exc.details if isinstance(exc, InternalError) else traceback.format_exc()
+        print(details, file=sys.stderr)
+
+
+@contextlib.contextmanager
+def _signals_stop() -> Iterator[None]:
+    """While a command runs, SIGTERM, SIGINT and SIGHUP raise Stopped, so that every
+    `finally` and `with` on the way out runs (workers stopped, lock released, work folders
+    removed). Further signals are ignored while that cleanup runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        for other in STOP_SIGNALS:
+            signal.signal(other, signal.SIG_IGN)
+        raise Stopped(signum)
+
+    saved = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
     try:
-        return int(args.handler(args))
-    except InvalidData as exc:
-        report(exc.problems, getattr(args, "format", "text"))
-        return EXIT_INVALID
-    except SiteBuilderError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INVALID
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:  # output piped into `head` and the like
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_OK
+        yield
+    finally:
+        for signum, handler in saved.items():
+            signal.signal(signum, handler)
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m site_builder",
         description="Build a multilingual website from YAML diaspora engagement roadmaps.",
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="show the traceback of an internal error (to report it)",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -133,6 +225,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_inputs(render)
     render.add_argument("--out", type=Path, required=True, help="folder to write into")
     render.set_defaults(handler=_render)
+    for sub in (*commands.choices.values(), country, authority):
+        if sub is not new:  # also after the command: `build --debug`
+            sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
     return parser
 
 
@@ -157,7 +252,7 @@ def _validate(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     if args.format == "text":
         count = len(result.dataset.roadmaps)
-        print(f"{count} roadmap(s) valid in {args.roadmaps}", file=sys.stderr)
+        print(f"{count} roadmap(s) valid in {printable(str(args.roadmaps))}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -179,14 +274,15 @@ def _build(args: argparse.Namespace) -> int:
     if not args.quiet:
         total = sum(result.pages.values())
         print(
-            f"built {total} pages in {len(result.languages)} language(s) into {args.site_dir}",
+            f"built {total} pages in {len(result.languages)} language(s) "
+            f"into {printable(str(args.site_dir))}",
             file=sys.stderr,
         )
     return EXIT_OK
 
 
 def _progress(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
+    print(printable(line), file=sys.stderr, flush=True)
 
 
 def _new(args: argparse.Namespace) -> int:
@@ -200,7 +296,10 @@ def _new(args: argparse.Namespace) -> int:
         path = scaffold.new_authority(
             args.roadmaps, args.code, args.slug, args.kind, language, year
         )
-    print(f"wrote {path}: fill in the TODO lines, then run `make validate`", file=sys.stderr)
+    print(
+        f"wrote {printable(str(path))}: fill in the TODO lines, then run `make validate`",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
@@ -218,7 +317,7 @@ def _i18n_status(args: argparse.Namespace) -> int:
         if status.missing:
             print(f"\nmissing in {status.language} ({len(status.missing)}):")
             for missing in status.missing:
-                print(f"{missing.path}:{missing.line}: {missing.field}")
+                print(printable(f"{missing.path}:{missing.line}: {missing.field}"))
     return EXIT_OK
 
 
@@ -228,25 +327,51 @@ def _render(args: argparse.Namespace) -> int:
     context = pipeline.prepare(_project(args), dataset)
     configs = pipeline.render_projects(context, _project(args), args.out)
     for language, config in configs.items():
-        print(f"{language}: {config}", file=sys.stderr)
+        print(f"{language}: {printable(str(config))}", file=sys.stderr)
     return EXIT_OK
 
 
+def dev_address(value: str) -> tuple[str, int]:
+    """`HOST:PORT` as (host, port); raises EnvironmentFault without a port from 1 to 65535."""
+    host, _, port = value.rpartition(":")
+    if not host or not (port.isascii() and port.isdigit()) or not 0 < int(port) < 65536:
+        raise EnvironmentFault(
+            f"--dev-addr must be HOST:PORT with a port number from 1 to 65535, "
+            f"such as 127.0.0.1:8000: {value!r}"
+        )
+    return host, int(port)
+
+
+def _check_free(host: str, port: int) -> None:
+    """Fail before building the preview when the address cannot be served on."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host.strip("[]"), port))
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise EnvironmentFault(f"cannot serve on {host}:{port}: {reason}") from None
+
+
 def _serve(args: argparse.Namespace) -> int:
-    host, _, port = args.dev_addr.rpartition(":")
+    host, port = dev_address(args.dev_addr)
+    _check_free(host, port)
     project = _project(args)
     root = Path(tempfile.mkdtemp(prefix="site-builder-serve-"))
-    preview = Preview(
-        project, root / "site", root / "projects", strict=args.strict, on_problems=report
-    )
-    print(f"preview built in {preview.rebuild():.1f} s", file=sys.stderr)
-    write_root_files(preview.dataset, root / "site")
-    print(f"serving on http://{host}:{port}/ (Ctrl+C to stop)", file=sys.stderr)
-    engine.serve_folder(
-        root / "site",
-        preview.rebuild_and_report,
-        [project.roadmaps, project.docs, project.themes, project.base_config],
-        host,
-        int(port),
-    )
+    try:
+        preview = Preview(
+            project, root / "site", root / "projects", strict=args.strict, on_problems=report
+        )
+        print(f"preview built in {preview.rebuild():.1f} s", file=sys.stderr)
+        write_root_files(preview.dataset, root / "site")
+        print(f"serving on http://{host}:{port}/ (Ctrl+C to stop)", file=sys.stderr)
+        engine.serve_folder(
+            root / "site",
+            preview.rebuild_and_report,
+            [project.roadmaps, project.docs, project.themes, project.base_config],
+            host,
+            port,
+        )
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
     return EXIT_OK

@@ -7,6 +7,7 @@ compilers do, so editors and CI can jump to it. Lines and columns are 1-based.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -37,23 +38,25 @@ class Problem:
         return (self.path, self.line, self.column, self.field)
 
     def headline(self) -> str:
-        """`path:line:col: field.path: message`, the one-line form tools can parse."""
+        """`path:line:col: field.path: message`, the one-line form tools can parse, with
+        control characters escaped (see `printable`)."""
         where = f"{self.path}:{self.line}:{self.column}"
         label = "" if self.is_error else "warning: "
         field = f"{self.field}: " if self.field else ""
-        return f"{where}: {label}{field}{self.message}"
+        return printable(f"{where}: {label}{field}{self.message}")
 
     def format(self) -> str:
-        """The headline, then the offending source line with a marker, then the hint."""
+        """The headline, then the offending source line with a marker, then the hint; every
+        line printable on a terminal (see `printable`)."""
         lines = [self.headline()]
         if self.source_line is not None and self.source_line.strip():
             shown = self.source_line.rstrip("\n").replace("\t", " ")
-            lines.append(f"    {shown}")
+            lines.append(f"    {printable(shown)}")
             lines.append("    " + " " * max(self.column - 1, 0) + "^")
         if self.meaning:
-            lines.append(f"    meaning: {self.meaning}")
+            lines.append(f"    meaning: {printable(self.meaning)}")
         if self.hint:
-            lines.append(f"    hint: {self.hint}")
+            lines.append(f"    hint: {printable(self.hint)}")
         return "\n".join(lines)
 
     def as_error(self) -> Problem:
@@ -80,6 +83,24 @@ def shorten(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+# C0 and C1 controls and DEL (ESC, BEL, CR, CSI...), line and paragraph separators, and
+# the bidirectional overrides and isolates that reorder what a terminal shows.
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` safe to print on a terminal: every control character (ESC, BEL, CR, a line
+    break...) and every bidirectional override becomes a visible escape such as `\\x1b`
+    or `\\u202e`, so a file name cannot erase lines, retitle the terminal or reorder
+    what is shown. One line in, one line out."""
+    return UNPRINTABLE.sub(_escape_char, text)
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def sort_problems(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=Problem.sort_key)
 
@@ -103,3 +124,32 @@ class BuildFailed(SiteBuilderError):
 
 class SiteBusy(SiteBuilderError):
     """Another build holds the lock on the output folder."""
+
+
+class EnvironmentFault(SiteBuilderError):
+    """Something around the builder is wrong, not the data: a folder that cannot be
+    written, a site folder that must not be replaced, a busy port, a bad option value.
+    The command line prints one line and exits with 2."""
+
+
+class UnsafeSiteDir(EnvironmentFault):
+    """The site folder would replace something a build did not make; nothing was touched."""
+
+
+class InternalError(Exception):
+    """A fault of the builder itself, raised where the original traceback is out of reach
+    (in a worker process): `details` is that traceback, as text."""
+
+    def __init__(self, message: str, details: str):
+        super().__init__(message)
+        self.details = details
+
+
+class Stopped(BaseException):
+    """The process received SIGTERM, SIGINT or SIGHUP: unwind, cleaning up on the way.
+
+    A BaseException, like KeyboardInterrupt, so that no `except Exception` swallows it."""
+
+    def __init__(self, signum: int):
+        super().__init__(f"stopped by signal {signum}")
+        self.signum = signum

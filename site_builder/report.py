@@ -6,9 +6,11 @@ import json
 import re
 import sys
 
-from site_builder.errors import Problem
+from site_builder.errors import Problem, printable
 
 GROUP_LIMIT = 3
+# What JSON leaves raw (it escapes C0 controls itself): C1 controls, separators, bidi.
+_JSON_UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def report(problems: list[Problem], fmt: str = "text") -> None:
@@ -18,11 +20,13 @@ def report(problems: list[Problem], fmt: str = "text") -> None:
     same mistake) shows its first few and a count, so the real variety stays visible.
     """
     if fmt == "json":
-        print(json.dumps([_as_json(p) for p in problems], ensure_ascii=False, indent=2))
+        text = json.dumps([_as_json(p) for p in problems], ensure_ascii=False, indent=2)
+        # JSON escapes C0 controls itself; C1 controls and bidi overrides too, here.
+        print(_JSON_UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
         return
     if fmt == "github":
         for problem in problems:
-            print(_as_github(problem))
+            print(printable(_as_github(problem)))
         return
     shown: dict[tuple[str, str, bool], int] = {}
     for problem in problems:
@@ -34,8 +38,10 @@ def report(problems: list[Problem], fmt: str = "text") -> None:
         if count > GROUP_LIMIT:
             kind = "problems" if is_error else "warnings"
             print(
-                f"{path}: ... and {count - GROUP_LIMIT} more {kind} like these "
-                f"with {field or 'the file'}",
+                printable(
+                    f"{path}: ... and {count - GROUP_LIMIT} more {kind} like these "
+                    f"with {field or 'the file'}"
+                ),
                 file=sys.stderr,
             )
     errors = sum(1 for p in problems if p.is_error)

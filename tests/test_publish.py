@@ -11,7 +11,7 @@ import pytest
 
 from site_builder.app.config import Project
 from site_builder.errors import SiteBusy
-from site_builder.publish.staging import Publisher
+from site_builder.publish.staging import MARKER, Publisher
 from tests.conftest import CONTRACT, PROJECT_ROOT, tree_digest
 
 
@@ -59,11 +59,12 @@ def test_publish_swaps_the_whole_folder(tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()
     (site / "old.html").write_text("old", "utf-8")
+    (site / MARKER).write_text("made by an earlier build", "utf-8")
     with Publisher(site) as publisher:
         (publisher.staging / "new.html").write_text("new", "utf-8")
         assert (site / "old.html").is_file()  # nothing visible until publish
         publisher.publish()
-    assert sorted(p.name for p in site.iterdir()) == ["new.html"]
+    assert sorted(p.name for p in site.iterdir()) == [MARKER, "new.html"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", "site"]
 
 

@@ -11,10 +11,15 @@ only when every language has succeeded.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import multiprocessing
 import os
-import tempfile
+import signal
+import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
@@ -23,8 +28,15 @@ from pathlib import Path
 
 from site_builder.app.config import BuildOptions, Project
 from site_builder.engine import mkdocs as engine
-from site_builder.errors import BuildFailed, InvalidData, Problem, SiteBuilderError
+from site_builder.errors import (
+    BuildFailed,
+    InternalError,
+    InvalidData,
+    Problem,
+    SiteBuilderError,
+)
 from site_builder.format.model import Dataset
+from site_builder.load.quality import environment_epoch
 from site_builder.load.validate import ReadCache, Report, load_dataset
 from site_builder.publish.data import write_data
 from site_builder.publish.root import write_root_files
@@ -158,31 +170,33 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     context = prepare(project, dataset)
     result.timings["prepare"] = time.perf_counter() - started
     epoch = source_date_epoch(project.roadmaps)
+    inputs = (project.roadmaps, project.docs, project.themes, project.base_config)
     with (
         engine.reproducible(epoch),
-        Publisher(options.site_dir) as publisher,
-        tempfile.TemporaryDirectory(prefix="site-builder-") as work,
+        Publisher(options.site_dir, keep=[project.roadmaps.parent], inputs=inputs) as publisher,
     ):
         jobs = [
             LanguageJob(
                 language,
                 project,
-                Path(work),
+                publisher.work,
                 publisher.staging / language,
                 options.site_url,
                 f"{options.base_path}{language}/",
             )
             for language in languages
         ]
-        for done in _run(context, jobs, options.jobs):
-            result.pages[done.language] = done.pages
-            result.seconds[done.language] = done.render_seconds + done.engine_seconds
-            result.timings[f"render:{done.language}"] = done.render_seconds
-            result.timings[f"engine:{done.language}"] = done.engine_seconds
-            if progress:
-                progress(
-                    f"{done.language}: {done.pages} pages in {result.seconds[done.language]:.1f} s"
-                )
+        # closing: a signal or an error stops the workers now, not when the generator is
+        # collected (the traceback keeps it alive while the publisher cleans up).
+        with contextlib.closing(_run(context, jobs, options.jobs)) as results:
+            for done in results:
+                result.pages[done.language] = done.pages
+                result.seconds[done.language] = done.render_seconds + done.engine_seconds
+                result.timings[f"render:{done.language}"] = done.render_seconds
+                result.timings[f"engine:{done.language}"] = done.engine_seconds
+                if progress:
+                    seconds = result.seconds[done.language]
+                    progress(f"{done.language}: {done.pages} pages in {seconds:.1f} s")
         started = time.perf_counter()
         write_root_files(dataset, publisher.staging, options.site_url)
         write_data(dataset, context.views, publisher.staging)
@@ -194,7 +208,9 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
 def _run(context: SiteContext, jobs: list[LanguageJob], workers: int) -> Iterator[LanguageDone]:
     """Each language on its own: one after another, or in forked worker processes that
     inherit `context` (fork passes arguments without pickling them). A worker that dies
-    without answering fails the build; leaving early stops the workers still running."""
+    without answering fails the build; leaving early (an error, a signal turned into an
+    exception by the command line) stops the workers still running. Workers also die
+    when this process dies, even by SIGKILL (see `_die_with_parent`)."""
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
             yield build_language(context, job)[0]
@@ -207,7 +223,9 @@ def _run(context: SiteContext, jobs: list[LanguageJob], workers: int) -> Iterato
             while pending and len(running) < workers:
                 job = pending.pop(0)
                 receive, send = fork.Pipe(duplex=False)
-                process = fork.Process(target=_worker, args=(context, job, send), daemon=True)
+                process = fork.Process(
+                    target=_worker, args=(context, job, send, os.getpid()), daemon=True
+                )
                 process.start()
                 send.close()
                 running[receive] = (process, job)
@@ -228,16 +246,48 @@ def _run(context: SiteContext, jobs: list[LanguageJob], workers: int) -> Iterato
             process.join()
 
 
-def _worker(context: SiteContext, job: LanguageJob, send: Connection) -> None:
-    """A forked worker: build one language and send back its summary or its error."""
+def _worker(context: SiteContext, job: LanguageJob, send: Connection, parent: int) -> None:
+    """A forked worker: build one language and send back its summary or its error.
+
+    The parent alone decides when to stop: SIGINT (Ctrl+C reaches the whole process
+    group) is ignored, SIGTERM and SIGHUP kill at once, and so does the parent's death."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
+    _die_with_parent(parent)
     try:
         outcome: object = build_language(context, job)[0]
-    except SiteBuilderError as exc:
+    except (SiteBuilderError, OSError) as exc:
         outcome = exc
     except Exception as exc:  # noqa: BLE001 - reported in the parent, which decides
-        outcome = BuildFailed(f"building '{job.language}' failed: {exc!r}")
+        outcome = InternalError(
+            f"building '{job.language}' failed: {exc!r}", traceback.format_exc()
+        )
     send.send(outcome)
     send.close()
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel kill this process when `parent` dies (Linux's PR_SET_PDEATHSIG);
+    elsewhere, a thread checks every half second. Exits at once if it already died."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        armed = False
+    if os.getppid() != parent:
+        os._exit(1)
+    if not armed:
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
 
 
 def _chosen_languages(dataset: Dataset, wanted: tuple[str, ...]) -> tuple[str, ...]:
@@ -260,10 +310,11 @@ def _chosen_languages(dataset: Dataset, wanted: tuple[str, ...]) -> tuple[str, .
 
 
 def source_date_epoch(roadmaps: Path) -> int:
-    """The date stamped into the build: SOURCE_DATE_EPOCH, else the data's last commit."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if value.isdigit():
-        return int(value)
+    """The date stamped into the build: SOURCE_DATE_EPOCH, else the data's last commit.
+    Raises EnvironmentFault when SOURCE_DATE_EPOCH is set but not a valid date."""
+    value = environment_epoch()
+    if value is not None:
+        return value
     committed = last_commit_time(roadmaps)
     if committed is not None:
         return committed

@@ -25,7 +25,7 @@ from site_builder.app.build import (
 )
 from site_builder.app.config import Project
 from site_builder.engine import mkdocs as engine
-from site_builder.errors import InvalidData, Problem, SiteBuilderError
+from site_builder.errors import InvalidData, Problem, SiteBuilderError, printable
 from site_builder.format.model import Dataset
 from site_builder.load.validate import ReadCache
 from site_builder.render.links import outcome_path
@@ -172,4 +172,4 @@ class Preview:
                 self.on_problems(exc.problems)
             print("the preview keeps the last good build", file=sys.stderr)
         except SiteBuilderError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            print(f"error: {printable(str(exc))}", file=sys.stderr)

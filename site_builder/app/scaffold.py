@@ -92,11 +92,18 @@ def _check_country(code: str) -> str:
 
 
 def _write(target: Path, text: str) -> Path:
-    if target.exists():
-        raise SiteBuilderError(f"{target} already exists; nothing was written")
+    """Write a new file; raises SiteBuilderError if anything, even a dangling symbolic
+    link (which would write elsewhere), is already at `target`."""
+    exists = SiteBuilderError(f"{target} already exists; nothing was written")
+    if target.exists() or target.is_symlink():
+        raise exists
     target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even racing
-        handle.write(text)
+    try:
+        # "x" (O_EXCL): never overwrite nor follow a link, even racing another writer.
+        with target.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise exists from None
     return target
 
 

@@ -9,19 +9,18 @@ replace this module without touching the rest of the builder.
 from __future__ import annotations
 
 import contextlib
-import html
 import logging
 import os
 import re
 import shutil
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
+from markupsafe import Markup, escape
 
-from site_builder.errors import BuildFailed
+from site_builder.errors import BuildFailed, EnvironmentFault, Stopped
 from site_builder.render.output import RenderedLanguage
 
 _LOG = logging.getLogger("site_builder.engine.mkdocs")
@@ -42,7 +41,35 @@ class _Dumper(yaml.SafeDumper):
     pass
 
 
+def _represent_markup(dumper: yaml.SafeDumper, data: Markup) -> yaml.Node:
+    return dumper.represent_sequence(_MARKUP_TAG, [str(data)], flow_style=True)
+
+
+_MARKUP_TAG = "tag:yaml.org,2002:python/object/apply:markupsafe.Markup"
 _Dumper.add_representer(_PythonTag, _represent_tag)
+_Dumper.add_representer(Markup, _represent_markup)
+
+# The configuration values the theme prints into pages, as text or inside attributes.
+_PRINTED = ("site_name", "site_description", "site_author", "copyright", "repo_name")
+
+
+def for_theme(value: Any) -> Any:
+    """A configuration value made safe wherever a theme template prints it.
+
+    Every string (inside lists and mappings too, keys included) becomes HTML escaped for
+    text and for attributes (`&`, `<`, `>`, `"`, `'`), as a `Markup`: Jinja then prints it
+    as it is where the template prints raw and does not escape it twice where the template
+    escapes (`| e`). In `mkdocs.yml` it is written with a `!!python/object/apply:markupsafe.
+    Markup` tag, so that `mkdocs build` on the written project gives the same pages."""
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, list | tuple):
+        return [for_theme(item) for item in value]
+    if isinstance(value, dict):
+        return {for_theme(key): for_theme(item) for key, item in value.items()}
+    return value
 
 
 def _material_dir() -> Path:
@@ -132,22 +159,26 @@ def _config_for(
     config["plugins"] = _plugins_for(rendered, base.get("plugins") or ["search"])
     config.update(
         {
-            # Material prints the site name without escaping it.
-            "site_name": html.escape(rendered.site_name, quote=False),
+            "site_name": rendered.site_name,
             "docs_dir": "docs",
             "site_dir": "site",
             "use_directory_urls": True,
             "strict": True,
             "theme": theme,
             "markdown_extensions": extensions,
-            "extra": extra,
-            "nav": [{html.escape(title, quote=False): path} for title, path in rendered.nav],
+            "nav": [{for_theme(title): path} for title, path in rendered.nav],
         }
     )
     if rendered.site_description:
-        config["site_description"] = html.escape(rendered.site_description)
+        config["site_description"] = rendered.site_description
     for key in ("repo_url", "repo_name", "edit_uri", "site_url"):
         config.pop(key, None)  # a repo_url on GitHub makes Material call GitHub's API
+    # Every value the theme prints, from the data or from the base configuration: Material
+    # prints some of them unescaped, in text and in attributes.
+    config["extra"] = for_theme(extra)
+    for key in _PRINTED:
+        if key in config:
+            config[key] = for_theme(config[key])
     if site_url:
         config["site_url"] = f"{site_url}{rendered.language}/"
     return config
@@ -238,9 +269,9 @@ def build_project(
     mkdocs_log.addHandler(counter)
     previous_level = mkdocs_log.level
     mkdocs_log.setLevel(logging.WARNING)
-    started = time.time_ns()
     try:
         config = load_config(str(config_file), site_dir=str(site_dir))
+        config.plugins["site_builder/trim"] = _trim_plugin()
         config.plugins.on_startup(command="build", dirty=dirty)
         try:
             build(config, dirty=dirty)
@@ -248,10 +279,14 @@ def build_project(
             config.plugins.on_shutdown()
         if counter.messages:
             raise MkDocsException("; ".join(counter.messages))
-        _trim_html(site_dir, since=started)
-    except (MkDocsException, OSError) as exc:
+    except MkDocsException as exc:
         details = "; ".join(counter.messages) or str(exc)
         raise BuildFailed(f"the engine failed for {config_file.parent.name}: {details}") from None
+    except OSError as exc:  # the site or work folder: read-only, full, gone
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise EnvironmentFault(
+            f"cannot build {config_file.parent.name}: {where}{exc.strerror or exc}"
+        ) from None
     finally:
         mkdocs_log.removeHandler(counter)
         mkdocs_log.setLevel(previous_level)
@@ -262,19 +297,26 @@ _PRE = re.compile(r"(<pre\b.*?</pre>)", re.DOTALL)
 _INDENT = re.compile(r"\n[ \t]+|\n\s*\n")
 
 
-def _trim_html(site_dir: Path, since: int) -> None:
-    """Remove the theme's indentation and blank lines from pages written since `since`
-    (about a sixth of a page); text inside <pre> is left as it is."""
-    for page in site_dir.rglob("*.html"):
-        if page.stat().st_mtime_ns < since:
-            continue
-        html = page.read_text("utf-8")
-        parts = _PRE.split(html)
-        trimmed = "".join(
-            part if part.startswith("<pre") else _INDENT.sub("\n", part) for part in parts
-        )
-        if trimmed != html:
-            page.write_text(trimmed, "utf-8")
+def trim_html(html: str) -> str:
+    """The theme's indentation and blank lines removed (about a sixth of a page); text
+    inside <pre> is left as it is. A function of the page alone."""
+    parts = _PRE.split(html)
+    return "".join(part if part.startswith("<pre") else _INDENT.sub("\n", part) for part in parts)
+
+
+def _trim_plugin() -> Any:
+    """A plugin that trims every HTML page and HTML template the engine writes, as it
+    writes them: the output depends on the pages only, never on clocks or file times."""
+    from mkdocs.plugins import BasePlugin
+
+    class Trim(BasePlugin):
+        def on_post_page(self, output: str, /, **_: Any) -> str:
+            return trim_html(output)
+
+        def on_post_template(self, output: str, /, *, template_name: str, **_: Any) -> str:
+            return trim_html(output) if template_name.endswith(".html") else output
+
+    return Trim()
 
 
 def _anchor_404(page: Path, url_path: str) -> None:
@@ -305,7 +347,7 @@ def serve_folder(
             server.watch(str(path))
     try:
         server.serve()  # blocks, rebuilding on changes, until interrupted
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Stopped):  # Ctrl+C or a signal: the normal way to stop
         pass
     finally:
         server.shutdown()

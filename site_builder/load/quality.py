@@ -8,17 +8,37 @@ from __future__ import annotations
 import os
 from datetime import UTC, date, datetime
 
-from site_builder.errors import Problem, Severity
+from site_builder.errors import EnvironmentFault, Problem, Severity
 from site_builder.format.fields import texts
 from site_builder.format.model import Name, RoadmapFile
 from site_builder.load.source import SourceFile
 
+# 9999-12-31 23:59:59 UTC: the last second that dates (and MkDocs) can show.
+_LAST_EPOCH = 253402300799
+
+
+def environment_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH (seconds since 1970-01-01 UTC), or None when unset or empty.
+
+    Raises EnvironmentFault when it is set to anything but a whole number of seconds
+    between 0 and the end of year 9999."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()) or int(value) > _LAST_EPOCH:
+        raise EnvironmentFault(
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC, "
+            f"at most {_LAST_EPOCH} (end of year 9999): {value[:40]!r}"
+        )
+    return int(value)
+
 
 def today() -> date:
-    """The date checks compare with: SOURCE_DATE_EPOCH when set, so builds can be replayed."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+    """The date checks compare with: SOURCE_DATE_EPOCH when set, so builds can be replayed.
+    Raises EnvironmentFault when it is not a valid date (see `environment_epoch`)."""
+    epoch = environment_epoch()
+    if epoch is not None:
+        return datetime.fromtimestamp(epoch, tz=UTC).date()
     return datetime.now(tz=UTC).date()
 
 

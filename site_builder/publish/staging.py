@@ -1,9 +1,13 @@
-"""Publishing a build without ever showing a half-built site.
+"""Publishing a build without ever showing a half-built site, or losing anything else.
 
 A build writes into a fresh folder beside the target (`.site.build-*`), and only a
 complete build is swapped in, with one atomic `renameat2(RENAME_EXCHANGE)` where Linux
 offers it. A lock beside the target serialises builds: a second build fails fast. What a
-killed build leaves behind is removed by the next one, which holds the lock.
+killed build leaves behind (`.site.build-*`, `.site.old-*`, the work folder
+`.site.work-*`) is removed by the next one, which holds the lock.
+
+Every published site holds a marker file (`MARKER`); `check_site_dir` refuses to replace
+a folder that a build did not make, or one that holds the inputs, the project, a home.
 """
 
 from __future__ import annotations
@@ -16,10 +20,18 @@ import fcntl
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 
-from site_builder.errors import BuildFailed, SiteBusy
+from site_builder.errors import SiteBusy, UnsafeSiteDir
+
+MARKER = ".site-builder"
+"""The file that marks a folder as a site made by a build, and so replaceable by the next."""
+
+_MARKER_TEXT = (
+    "This folder was made by `python -m site_builder build`; each build replaces it whole.\n"
+)
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -41,18 +53,86 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(a))
 
 
-class Publisher:
-    """`with Publisher(site) as pub:` build into `pub.staging`, then `pub.publish()`."""
+def _homes() -> set[Path]:
+    homes = {Path.home()}
+    try:
+        import pwd
+    except ImportError:  # not on Unix
+        return homes
+    homes |= {Path(entry.pw_dir) for entry in pwd.getpwall() if entry.pw_dir not in ("", "/")}
+    return homes
 
-    def __init__(self, target: Path):
+
+def _same_or_inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def check_site_dir(target: Path, keep: Iterable[Path] = (), inputs: Iterable[Path] = ()) -> None:
+    """Raise UnsafeSiteDir unless replacing `target` whole can lose nothing but a site that
+    an earlier build made.
+
+    Refused: `/`, a home folder, the current folder, a folder holding `.git`, any folder
+    that is or holds one of `keep` (the roadmaps, the project root) or one of `inputs`; a
+    folder inside one of `inputs` (`--site-dir roadmaps/fr`); a parent that is not a
+    folder; a target that is not a folder, or a non-empty folder without the marker file.
+    Paths are compared with symbolic links resolved. Touches nothing."""
+    site = target.absolute()
+    real = site.resolve()
+    inputs = [p.absolute() for p in inputs]
+    homes = _homes()
+    guarded = {Path.cwd(), *homes, *(p.absolute() for p in keep), *inputs}
+    for folder in sorted(guarded):
+        for candidate in {folder, folder.resolve()}:
+            if _same_or_inside(candidate, site) or _same_or_inside(candidate, real):
+                what = "your home folder" if folder in homes else str(folder)
+                if folder == Path.cwd():
+                    what = "the current folder"
+                raise UnsafeSiteDir(
+                    f"refusing to use {target} as the site folder: each build replaces it "
+                    f"whole, and it is or holds {what}; choose a folder of its own, "
+                    "such as site/"
+                )
+    for folder in inputs:
+        if _same_or_inside(site, folder) or _same_or_inside(real, folder.resolve()):
+            raise UnsafeSiteDir(
+                f"refusing to use {target} as the site folder: it is inside {folder}, "
+                "which the build reads; choose a folder outside it, such as site/"
+            )
+    for parent in site.parents:
+        if parent.exists() and not parent.is_dir():
+            raise UnsafeSiteDir(f"cannot make the site folder {target}: {parent} is not a folder")
+    if not (site.exists() or site.is_symlink()):
+        return
+    if not site.is_dir():
+        raise UnsafeSiteDir(f"refusing to replace {target}: it exists and is not a folder")
+    if (site / ".git").exists():
+        raise UnsafeSiteDir(f"refusing to replace {target}: it holds a git repository (.git)")
+    if any(site.iterdir()) and not (site / MARKER).is_file():
+        raise UnsafeSiteDir(
+            f"refusing to replace {target}: it is not empty and no build made it "
+            f"(it has no {MARKER} file); remove it yourself or choose another site folder"
+        )
+
+
+class Publisher:
+    """`with Publisher(site) as pub:` build into `pub.staging` (using `pub.work` for
+    scratch files), then `pub.publish()`.
+
+    `keep` and `inputs` are checked by `check_site_dir` on entry and again just before the
+    swap; UnsafeSiteDir is raised before anything is written."""
+
+    def __init__(self, target: Path, keep: Iterable[Path] = (), inputs: Iterable[Path] = ()):
         self.target = target.absolute()
         self.parent = self.target.parent
         self.prefix = f".{self.target.name}."
         self.staging = self.target  # set on entry
+        self.work = self.target  # set on entry
+        self.keep, self.inputs = tuple(keep), tuple(inputs)
         self._lock_fd: int | None = None
         self._published = False
 
     def __enter__(self) -> Publisher:
+        check_site_dir(self.target, self.keep, self.inputs)
         self.parent.mkdir(parents=True, exist_ok=True)
         self._lock_fd = os.open(self.parent / f"{self.prefix}lock", os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -63,20 +143,26 @@ class Publisher:
             raise SiteBusy(
                 f"another build is writing {self.target}; try again when it ends"
             ) from None
-        self._remove_leftovers()
-        self.staging = Path(tempfile.mkdtemp(prefix=f"{self.prefix}build-", dir=self.parent))
-        self.staging.chmod(0o755)
+        try:
+            self._remove_leftovers()
+            self.staging = Path(tempfile.mkdtemp(prefix=f"{self.prefix}build-", dir=self.parent))
+            self.staging.chmod(0o755)
+            (self.staging / MARKER).write_text(_MARKER_TEXT, "utf-8")
+            self.work = Path(tempfile.mkdtemp(prefix=f"{self.prefix}work-", dir=self.parent))
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
         return self
 
     def _remove_leftovers(self) -> None:
+        kinds = tuple(f"{self.prefix}{kind}-" for kind in ("build", "old", "work"))
         for entry in self.parent.iterdir():
-            if entry.name.startswith((f"{self.prefix}build-", f"{self.prefix}old-")):
+            if entry.name.startswith(kinds):
                 shutil.rmtree(entry, ignore_errors=True)
 
     def publish(self) -> None:
         """Put the staging folder in the target's place, in one step where possible."""
-        if self.target.exists() and not self.target.is_dir():
-            raise BuildFailed(f"{self.target} exists and is not a folder")
+        check_site_dir(self.target, self.keep, self.inputs)
         if self.target.exists():
             if not _exchange(self.staging, self.target):
                 old = Path(tempfile.mkdtemp(prefix=f"{self.prefix}old-", dir=self.parent))
@@ -94,8 +180,9 @@ class Publisher:
         traceback: TracebackType | None,
     ) -> None:
         # After an exchange, staging holds the previous site; either way it goes.
-        if self.staging != self.target:
-            shutil.rmtree(self.staging, ignore_errors=True)
+        for scratch in (self.staging, self.work):
+            if scratch != self.target:
+                shutil.rmtree(scratch, ignore_errors=True)
         if self._lock_fd is not None:
             with contextlib.suppress(OSError):
                 fcntl.flock(self._lock_fd, fcntl.LOCK_UN)

@@ -81,16 +81,18 @@ def check_site_dir(target: Path, keep: Iterable[Path] = (), inputs: Iterable[Pat
     inputs = [p.absolute() for p in inputs]
     homes = _homes()
     guarded = {Path.cwd(), *homes, *(p.absolute() for p in keep), *inputs}
+    if site.parent == site or real.parent == real:
+        raise UnsafeSiteDir(f"refusing to use {target} as the site folder: it is the root folder")
     for folder in sorted(guarded):
         for candidate in {folder, folder.resolve()}:
             if _same_or_inside(candidate, site) or _same_or_inside(candidate, real):
-                what = "your home folder" if folder in homes else str(folder)
+                name = "your home folder" if folder in homes else str(folder)
                 if folder == Path.cwd():
-                    what = "the current folder"
+                    name = "the current folder"
+                how = "is" if candidate in (site, real) else "holds"
                 raise UnsafeSiteDir(
                     f"refusing to use {target} as the site folder: each build replaces it "
-                    f"whole, and it is or holds {what}; choose a folder of its own, "
-                    "such as site/"
+                    f"whole, and it {how} {name}; choose a folder of its own, such as site/"
                 )
     for folder in inputs:
         if _same_or_inside(site, folder) or _same_or_inside(real, folder.resolve()):

@@ -1,0 +1,170 @@
+"""Never lose data: the site folder is replaced whole, so a build refuses (exit 2, nothing
+touched) any folder whose loss would lose more than a site that an earlier build made."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from site_builder.errors import UnsafeSiteDir
+from site_builder.publish.staging import MARKER, Publisher, check_site_dir
+from tests.conftest import CONTRACT, PROJECT_ROOT, tree_digest
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project folder holding its roadmaps and a file of its own."""
+    root = tmp_path / "project"
+    shutil.copytree(CONTRACT, root / "roadmaps")
+    (root / "notes.txt").write_text("kept", "utf-8")
+    return root
+
+
+def refused(run, watched: Path, *args: str | Path) -> str:
+    """Run `build` with `args`; assert exit 2 and `watched` byte-identical afterwards."""
+    before = tree_digest(watched)
+    result = run("build", "--quiet", *args)
+    assert result.code == 2, result.err
+    assert "Traceback" not in result.err
+    assert result.err.startswith("error: refusing") or result.err.startswith("error: cannot")
+    assert len(result.err.strip().splitlines()) == 1
+    assert tree_digest(watched) == before
+    return result.err
+
+
+def test_site_folder_is_the_roadmaps(run, project: Path) -> None:
+    data = project / "roadmaps"
+    err = refused(run, project, "--roadmaps", data, "--site-dir", data)
+    assert "it is" in err and str(data) in err
+
+
+def test_site_folder_inside_the_roadmaps(run, project: Path) -> None:
+    data = project / "roadmaps"
+    err = refused(run, project, "--roadmaps", data, "--site-dir", data / "fr")
+    assert "inside" in err
+
+
+def test_site_folder_holding_the_roadmaps_is_the_project_root(run, project: Path) -> None:
+    err = refused(run, project, "--roadmaps", project / "roadmaps", "--site-dir", project)
+    assert f"it is {project}" in err
+
+
+def test_site_folder_is_the_current_folder(
+    run, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project)
+    err = refused(run, project, "--roadmaps", project / "roadmaps", "--site-dir", ".")
+    assert "the current folder" in err
+
+
+def test_site_folder_above_the_current_folder(
+    run, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / "sub").mkdir()
+    monkeypatch.chdir(project / "sub")
+    refused(run, project, "--roadmaps", project / "roadmaps", "--site-dir", "..")
+
+
+def test_site_folder_holding_a_git_repository(run, tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / ".git" / "HEAD").write_text("ref: refs/heads/main\n", "utf-8")
+    err = refused(run, tmp_path, "--roadmaps", CONTRACT, "--site-dir", repo)
+    assert ".git" in err
+
+
+def test_site_folder_is_the_project_of_the_builder(run) -> None:
+    # The real project (with .git, the example roadmaps, the code): from its root.
+    before = sorted(p.name for p in PROJECT_ROOT.iterdir())
+    result = run("build", "--quiet", "--site-dir", ".")
+    assert result.code == 2 and "the current folder" in result.err
+    assert sorted(p.name for p in PROJECT_ROOT.iterdir()) == before
+
+
+def test_site_folder_is_the_root_folder(run) -> None:
+    before = sorted(p.name for p in Path("/").iterdir())
+    result = run("build", "--quiet", "--roadmaps", CONTRACT, "--site-dir", "/")
+    assert result.code == 2 and "root folder" in result.err
+    assert sorted(p.name for p in Path("/").iterdir()) == before
+
+
+def test_site_folder_is_a_home_folder(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home" / "someone"
+    home.mkdir(parents=True)
+    (home / ".bashrc").write_text("# mine\n", "utf-8")
+    monkeypatch.setenv("HOME", str(home))
+    err = refused(run, tmp_path, "--roadmaps", CONTRACT, "--site-dir", home)
+    assert "home folder" in err
+    refused(run, tmp_path, "--roadmaps", CONTRACT, "--site-dir", home.parent)
+
+
+def test_non_empty_folder_no_build_made(run, tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    (mine / "deep").mkdir(parents=True)
+    (mine / "deep" / "thesis.tex").write_text("years of work", "utf-8")
+    err = refused(run, tmp_path, "--roadmaps", CONTRACT, "--site-dir", mine)
+    assert MARKER in err
+
+
+def test_a_link_to_the_roadmaps_is_the_roadmaps(run, project: Path) -> None:
+    link = project.parent / "link"
+    link.symlink_to(project / "roadmaps", target_is_directory=True)
+    refused(run, project, "--roadmaps", project / "roadmaps", "--site-dir", link)
+    assert link.is_symlink()
+
+
+def test_site_folder_whose_parent_is_a_file(run, tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("a file", "utf-8")
+    err = refused(run, tmp_path, "--roadmaps", CONTRACT, "--site-dir", tmp_path / "file" / "site")
+    assert "is not a folder" in err
+
+
+def test_site_folder_that_is_a_file(run, tmp_path: Path) -> None:
+    (tmp_path / "site").write_text("a file", "utf-8")
+    refused(run, tmp_path, "--roadmaps", CONTRACT, "--site-dir", tmp_path / "site")
+
+
+def test_empty_folder_and_earlier_build_are_replaced(run, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    assert run("build", "--quiet", "--roadmaps", CONTRACT, "--site-dir", site).code == 0
+    assert (site / MARKER).is_file() and (site / "en" / "index.html").is_file()
+    (site / "stale.html").write_text("from the earlier build", "utf-8")
+    assert run("build", "--quiet", "--roadmaps", CONTRACT, "--site-dir", site).code == 0
+    assert not (site / "stale.html").exists()
+
+
+def test_checked_again_just_before_the_swap(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / MARKER).write_text("made by a build", "utf-8")
+    with Publisher(site) as publisher:
+        (publisher.staging / "new.html").write_text("new", "utf-8")
+        # Meanwhile, someone puts their own work there.
+        (site / MARKER).unlink()
+        (site / "precious.txt").write_text("mine", "utf-8")
+        before = tree_digest(site)
+        with pytest.raises(UnsafeSiteDir):
+            publisher.publish()
+    assert tree_digest(site) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", "site"]
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["roadmaps", "roadmaps/fr", "project", "docs", "docs/en", "themes", "mkdocs.yml"],
+)
+def test_guard_protects_every_input(tmp_path: Path, where: str) -> None:
+    root = tmp_path / "project"
+    for folder in ("roadmaps/fr", "docs/en", "themes"):
+        (root / folder).mkdir(parents=True)
+    (root / "mkdocs.yml").write_text("site_name: x\n", "utf-8")
+    inputs = [root / "roadmaps", root / "docs", root / "themes", root / "mkdocs.yml"]
+    target = root if where == "project" else root / where
+    with pytest.raises(UnsafeSiteDir):
+        check_site_dir(target, keep=[root], inputs=inputs)
+    check_site_dir(root / "site", keep=[root], inputs=inputs)  # the usual place is fine

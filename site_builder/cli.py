@@ -372,6 +372,8 @@ def _serve(args: argparse.Namespace) -> int:
             host,
             port,
         )
+    except Stopped:  # Ctrl+C or a signal: the normal way to end a preview
+        pass
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return EXIT_OK

@@ -90,9 +90,7 @@ def test_site_folder_is_the_root_folder(run) -> None:
     assert sorted(p.name for p in Path("/").iterdir()) == before
 
 
-def test_site_folder_is_a_home_folder(
-    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_site_folder_is_a_home_folder(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     home = tmp_path / "home" / "someone"
     home.mkdir(parents=True)
     (home / ".bashrc").write_text("# mine\n", "utf-8")

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 from markupsafe import Markup, escape
 
-from site_builder.errors import BuildFailed, EnvironmentFault, Stopped
+from site_builder.errors import BuildFailed, EnvironmentFault
 from site_builder.render.output import RenderedLanguage
 
 _LOG = logging.getLogger("site_builder.engine.mkdocs")
@@ -347,7 +347,7 @@ def serve_folder(
             server.watch(str(path))
     try:
         server.serve()  # blocks, rebuilding on changes, until interrupted
-    except (KeyboardInterrupt, Stopped):  # Ctrl+C or a signal: the normal way to stop
+    except KeyboardInterrupt:
         pass
     finally:
         server.shutdown()

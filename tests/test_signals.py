@@ -1,0 +1,138 @@
+"""Stopping: SIGTERM, SIGINT and SIGHUP to `build --jobs 2` stop its workers, release the
+lock and remove the work folders; after SIGKILL the workers die too and the next build
+cleans up; `serve` removes its temporary folder when it stops."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from site_builder.format.sample import write_sample
+from tests.conftest import CONTRACT, PROJECT_ROOT, tree_digest
+
+
+def command(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "site_builder", *map(str, args)],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        found |= {int(child) for child in task.read_text().split()}
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Running or sleeping; a zombie waiting for init to reap it is dead."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.fixture(scope="module")
+def slow_roadmaps(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Enough roadmaps in three languages for workers to be busy for a few seconds."""
+    return write_sample(tmp_path_factory.mktemp("slow") / "roadmaps", 6, 4, ("en", "fr", "ar"))
+
+
+def start_and_wait_for_workers(roadmaps: Path, site: Path) -> tuple[subprocess.Popen, set[int]]:
+    build = command("build", "--quiet", "--jobs", "2", "--roadmaps", roadmaps, "--site-dir", site)
+    deadline = time.monotonic() + 120
+    workers: set[int] = set()
+    while len(workers) < 2:
+        assert build.poll() is None, build.stderr.read()  # type: ignore[union-attr]
+        assert time.monotonic() < deadline, "the workers never started"
+        workers = children(build.pid)
+        time.sleep(0.05)
+    time.sleep(0.5)  # the workers are rendering and writing
+    return build, workers
+
+
+def assert_clean_after(build: subprocess.Popen, workers: set[int], tmp_path: Path) -> None:
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in workers):
+        assert time.monotonic() < deadline, f"orphaned workers: {workers}"
+        time.sleep(0.1)
+    # A new build is not told that another one is writing, and removes any leftover.
+    again = command("build", "--quiet", "--roadmaps", CONTRACT, "--site-dir", tmp_path / "site")
+    assert again.wait(timeout=300) == 0, again.stderr.read()  # type: ignore[union-attr]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", "site"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
+def test_a_signal_stops_the_workers_and_cleans_up(
+    tmp_path: Path, contract_site: Path, slow_roadmaps: Path, signum: int
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(contract_site, site)
+    before = tree_digest(site)
+    build, workers = start_and_wait_for_workers(slow_roadmaps, site)
+    build.send_signal(signum)
+    assert build.wait(timeout=60) == 128 + signum
+    err = build.stderr.read()  # type: ignore[union-attr]
+    assert "Traceback" not in err, err
+    assert not any(alive(pid) for pid in workers), "workers outlived the build"
+    # Nothing left beside the site: no staging, no work folder; the site as it was.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", "site"]
+    assert tree_digest(site) == before
+    assert_clean_after(build, workers, tmp_path)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc")
+def test_workers_die_with_a_killed_build(tmp_path: Path, slow_roadmaps: Path) -> None:
+    build, workers = start_and_wait_for_workers(slow_roadmaps, tmp_path / "site")
+    build.send_signal(signal.SIGKILL)
+    build.wait(timeout=30)
+    leftovers = {p.name.split("-")[0] for p in tmp_path.iterdir()}
+    assert {".site.build", ".site.work"} <= leftovers  # what the next build must remove
+    assert_clean_after(build, workers, tmp_path)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_serve_removes_its_temporary_folder(tmp_path: Path, signum: int) -> None:
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    server = command(
+        "serve",
+        "--roadmaps",
+        CONTRACT,
+        "--dev-addr",
+        f"127.0.0.1:{_free_port()}",
+        env={"TMPDIR": str(temp)},
+    )
+    lines = []
+    for line in server.stderr:  # type: ignore[union-attr]
+        lines.append(line)
+        if line.startswith("serving on"):
+            break
+    assert any(temp.iterdir()), "the preview is built in the temporary folder"
+    server.send_signal(signum)
+    assert server.wait(timeout=60) == 0
+    err = "".join(lines) + server.stderr.read()  # type: ignore[union-attr]
+    assert "Traceback" not in err
+    assert list(temp.iterdir()) == []

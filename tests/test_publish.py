@@ -5,6 +5,9 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -93,3 +96,40 @@ def test_languages_built_in_parallel_processes_give_the_same_site(
         run("build", "--quiet", "--jobs", "3", "--roadmaps", CONTRACT, "--site-dir", many).code == 0
     )
     assert tree_digest(one) == tree_digest(many)
+
+
+def _shift_clock(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    real_time, real_time_ns = time.time, time.time_ns
+    monkeypatch.setattr(time, "time", lambda: real_time() + seconds)
+    monkeypatch.setattr(time, "time_ns", lambda: real_time_ns() + int(seconds * 1e9))
+
+
+@pytest.mark.parametrize("years", [10, -10])
+def test_output_does_not_depend_on_the_clock(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, years: int
+) -> None:
+    """A clock ahead of or behind the file system's (skew, a coarse-mtime file system)."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    now, skewed = tmp_path / "now", tmp_path / "skewed"
+    assert run("build", "--quiet", "--roadmaps", CONTRACT, "--site-dir", now).code == 0
+    _shift_clock(monkeypatch, years * 365.25 * 86400)
+    assert run("build", "--quiet", "--roadmaps", CONTRACT, "--site-dir", skewed).code == 0
+    assert tree_digest(now) == tree_digest(skewed)
+
+
+@pytest.mark.skipif(shutil.which("faketime") is None, reason="apt-get install faketime")
+def test_output_does_not_depend_on_the_clock_under_faketime(tmp_path: Path) -> None:
+    """Two builds under libfaketime, twenty years apart, from a copy outside git."""
+    roadmaps = tmp_path / "roadmaps"
+    shutil.copytree(CONTRACT, roadmaps)
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    for name, offset in (("ahead", "+3650d"), ("behind", "-3650d")):
+        subprocess.run(
+            ["faketime", "-f", offset, sys.executable, "-m", "site_builder", "build", "--quiet"]
+            + ["--roadmaps", str(roadmaps), "--site-dir", str(tmp_path / name)],
+            cwd=PROJECT_ROOT,
+            env=env,
+            check=True,
+            timeout=600,
+        )
+    assert tree_digest(tmp_path / "ahead") == tree_digest(tmp_path / "behind")

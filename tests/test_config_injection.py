@@ -172,12 +172,12 @@ def test_no_handler_runs_in_a_browser(injected: Path) -> None:
 
     with sync_playwright() as playwright, serve(injected) as url:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        dialogs: list[str] = []
         try:
             for lang in LANGUAGES:
                 for path in ("", "ml/", "about/", "404.html"):
                     context = browser.new_context()
                     page = context.new_page()
-                    dialogs: list[str] = []
                     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
                     page.goto(f"{url}/{lang}/{path}", wait_until="networkidle")
                     page.hover(".md-header__button.md-logo")

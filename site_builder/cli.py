@@ -47,7 +47,6 @@ from site_builder.report import report
 from site_builder.views.translation import translation_status
 
 EXIT_OK, EXIT_INVALID, EXIT_ENVIRONMENT, EXIT_INTERNAL = 0, 1, 2, 3
-ISSUES = "https://github.com/diaspora-roadmaps/diaspora-roadmaps/issues"
 STOP_SIGNALS = tuple(
     getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name)
 )
@@ -99,7 +98,7 @@ def _internal_error(exc: Exception, debug: bool) -> None:
     print(
         f"internal error: {printable(type(exc).__name__)}: {printable(str(exc))}\n"
         f"This is a bug in site_builder {__version__} (Python {platform.python_version()}, "
-        f"{platform.system()}). Please report it at {ISSUES} with the command you ran"
+        f"{platform.system()}). Please report it to its maintainers with the command you ran"
         + (" and the details below." if debug else "; run it again with --debug for details."),
         file=sys.stderr,
     )
@@ -286,8 +285,10 @@ def _progress(line: str) -> None:
 
 
 def _new(args: argparse.Namespace) -> int:
-    report_ = pipeline.validate(Project(roadmaps=args.roadmaps))
-    site = report_.dataset.site if report_.dataset else None
+    site = None
+    if args.roadmaps.is_dir():  # a new project has no roadmaps folder yet
+        report_ = pipeline.validate(Project(roadmaps=args.roadmaps))
+        site = report_.dataset.site if report_.dataset else None
     language = str(site.default_language or site.languages[0]) if site else "en"
     year = today().year
     if args.what == "country":

@@ -144,6 +144,9 @@ class InternalError(Exception):
         super().__init__(message)
         self.details = details
 
+    def __reduce__(self) -> tuple[type[InternalError], tuple[str, str]]:
+        return (InternalError, (str(self), self.details))  # sent from a worker by pickling
+
 
 class Stopped(BaseException):
     """The process received SIGTERM, SIGINT or SIGHUP: unwind, cleaning up on the way.

@@ -100,7 +100,7 @@ def test_new_roadmaps_are_valid_and_never_overwrite(run, roadmaps) -> None:
         jsonschema.validate(yaml12(path), SCHEMA)
     before = authority.read_bytes()
     again = run("new", "authority", "FR", "saint-denis", "--kind", "district", "--roadmaps", data)
-    assert again.code == 1 and "already exists" in again.err and authority.read_bytes() == before
+    assert again.code == 2 and "already exists" in again.err and authority.read_bytes() == before
     for args in (
         ["country", "XX", "--role", "origin"],
         ["authority", "FR", "Saint Denis", "--kind", "municipality"],

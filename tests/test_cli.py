@@ -54,7 +54,7 @@ def test_bad_files_never_give_a_traceback(roadmaps, content: str) -> None:
 
 def test_missing_roadmaps_folder_is_an_error_not_a_traceback(tmp_path: Path) -> None:
     result = cli("build", "--roadmaps", tmp_path / "nowhere", "--site-dir", tmp_path / "site")
-    assert result.returncode == 1 and "roadmaps folder not found" in result.stderr
+    assert result.returncode == 2 and "roadmaps folder not found" in result.stderr
     assert "Traceback" not in result.stderr
 
 

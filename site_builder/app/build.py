@@ -30,6 +30,7 @@ from site_builder.app.config import BuildOptions, Project
 from site_builder.engine import mkdocs as engine
 from site_builder.errors import (
     BuildFailed,
+    EnvironmentFault,
     InternalError,
     InvalidData,
     Problem,
@@ -65,6 +66,13 @@ Progress = Callable[[str], None]
 
 
 def validate(project: Project, *, strict: bool = False, cache: ReadCache | None = None) -> Report:
+    """Read and check the roadmaps; raises EnvironmentFault when there is no roadmaps
+    folder (run outside a project), a Report of the problems otherwise."""
+    if not project.roadmaps.is_dir():
+        raise EnvironmentFault(
+            f"roadmaps folder not found: {project.roadmaps}; "
+            "run from the project root or pass --roadmaps DIR"
+        )
     return load_dataset(project.roadmaps, strict=strict, cache=cache)
 
 

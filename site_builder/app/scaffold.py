@@ -6,7 +6,7 @@ import os
 import re
 from pathlib import Path
 
-from site_builder.errors import SiteBuilderError
+from site_builder.errors import EnvironmentFault, SiteBuilderError
 from site_builder.format.codes import COUNTRIES
 from site_builder.format.model import Id
 
@@ -92,9 +92,9 @@ def _check_country(code: str) -> str:
 
 
 def _write(target: Path, text: str) -> Path:
-    """Write a new file; raises SiteBuilderError if anything, even a dangling symbolic
+    """Write a new file; raises EnvironmentFault if anything, even a dangling symbolic
     link (which would write elsewhere), is already at `target`."""
-    exists = SiteBuilderError(f"{target} already exists; nothing was written")
+    exists = EnvironmentFault(f"{target} already exists; nothing was written")
     if target.exists() or target.is_symlink():
         raise exists
     target.parent.mkdir(parents=True, exist_ok=True)

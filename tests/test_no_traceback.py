@@ -1,0 +1,211 @@
+"""No traceback, ever: an environment fault is one line and exit 2; a fault of the builder
+is a short report with the version and exit 3, its traceback only with `--debug`; every
+name printed is escaped so that control characters cannot act on the terminal."""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from site_builder import __version__
+from site_builder.errors import Problem, printable
+from tests.conftest import CONTRACT, PROJECT_ROOT
+
+
+def one_line_fault(result, *words: str) -> None:  # noqa: ANN001 - a conftest Run
+    assert result.code == 2, result.err
+    assert "Traceback" not in result.err
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), lines
+    for word in words:
+        assert word in lines[0], (word, lines[0])
+
+
+def _raise(code: int, strerror: str):
+    def fail(*args: object, **kwargs: object) -> None:
+        raise OSError(code, strerror, str(args[0]) if args else None)
+
+    return fail
+
+
+def test_read_only_site_folder(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_builder.publish import staging
+
+    monkeypatch.setattr(staging.os, "open", _raise(errno.EROFS, "Read-only file system"))
+    result = run("build", "--quiet", "--roadmaps", CONTRACT, "--site-dir", tmp_path / "site")
+    one_line_fault(result, "Read-only file system", ".site.lock")
+
+
+def test_full_site_folder(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mkdocs import utils
+
+    monkeypatch.setattr(utils, "write_file", _raise(errno.ENOSPC, "No space left on device"))
+    result = run("build", "--quiet", "--roadmaps", CONTRACT, "--site-dir", tmp_path / "site")
+    one_line_fault(result, "No space left on device")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock"]  # nothing left
+
+
+def test_full_temporary_folder_for_serve(run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "mkdtemp", _raise(errno.ENOSPC, "No space left on device"))
+    result = run("serve", "--roadmaps", CONTRACT, "--dev-addr", f"127.0.0.1:{_free_port()}")
+    one_line_fault(result, "No space left on device")
+
+
+def test_site_folder_whose_parent_is_a_file(run, tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x", "utf-8")
+    result = run("build", "--quiet", "--roadmaps", CONTRACT, "--site-dir", tmp_path / "file/site")
+    one_line_fault(result, "is not a folder")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_busy_port(run) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run("serve", "--roadmaps", CONTRACT, "--dev-addr", f"127.0.0.1:{port}")
+    one_line_fault(result, f"127.0.0.1:{port}", "in use")
+
+
+@pytest.mark.parametrize("address", ["localhost", "localhost:http", "localhost:", ":8000", "h:0"])
+def test_dev_addr_without_a_port_number(run, address: str) -> None:
+    one_line_fault(run("serve", "--roadmaps", CONTRACT, "--dev-addr", address), "--dev-addr")
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "-1", "1e9", "yesterday", "٣"])
+@pytest.mark.parametrize("command", ["validate", "build"])
+def test_source_date_epoch_out_of_range(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str, command: str
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    extra = ["--site-dir", str(tmp_path / "site")] if command == "build" else []
+    one_line_fault(run(command, "--roadmaps", CONTRACT, *extra), "SOURCE_DATE_EPOCH")
+
+
+@pytest.mark.parametrize("command", ["build", "validate", "serve", "render", "i18n-status"])
+def test_outside_a_project(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    extra = {"render": ["--out", "out"], "serve": ["--dev-addr", f"127.0.0.1:{_free_port()}"]}
+    one_line_fault(run(command, *extra.get(command, [])), "roadmaps folder not found")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_roadmaps_given_but_no_project_files(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no mkdocs.yml, docs/ or themes/ here
+    result = run("build", "--quiet", "--roadmaps", CONTRACT, "--site-dir", "site")
+    one_line_fault(result, "mkdocs.yml")
+
+
+def test_new_over_a_dangling_link(run, roadmaps, tmp_path: Path) -> None:
+    data = roadmaps()
+    (data / "no").mkdir()
+    outside = tmp_path / "outside.yml"
+    (data / "no" / "country.yml").symlink_to(outside)
+    result = run("new", "country", "NO", "--role", "origin", "--roadmaps", data)
+    one_line_fault(result, "already exists")
+    assert not outside.exists()
+
+
+def test_an_internal_error_is_a_short_report(run, monkeypatch: pytest.MonkeyPatch, tmp_path):
+    from site_builder.app import build
+
+    def broken(*args: object) -> None:
+        raise ZeroDivisionError("the builder's own fault")
+
+    monkeypatch.setattr(build, "prepare", broken)
+    args = ["build", "--quiet", "--roadmaps", CONTRACT, "--site-dir", tmp_path / "site"]
+    result = run(*args)
+    assert result.code == 3 and "Traceback" not in result.err
+    assert "internal error: ZeroDivisionError: the builder's own fault" in result.err
+    assert __version__ in result.err and "report" in result.err and "--debug" in result.err
+    for debug in (["--debug", *args], [*args, "--debug"]):
+        result = run(*debug)
+        assert result.code == 3 and "Traceback" in result.err and "def broken" not in result.err
+        assert 'raise ZeroDivisionError("the builder' in result.err
+
+
+def test_an_internal_error_in_a_worker(run, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    from site_builder.app import build
+
+    def broken(*args: object) -> None:
+        raise KeyError("deep inside")
+
+    monkeypatch.setattr(build, "build_language", broken)  # inherited by the forked workers
+    args = ["build", "--quiet", "--jobs", "2", "--roadmaps", CONTRACT]
+    args += ["--site-dir", tmp_path / "site"]
+    result = run(*args)
+    assert result.code == 3 and "Traceback" not in result.err and "KeyError" in result.err
+    result = run("--debug", *args)
+    assert result.code == 3 and "Traceback" in result.err and "deep inside" in result.err
+
+
+def test_the_boundary_holds_in_a_real_process(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "site_builder", "build", "--roadmaps", CONTRACT],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SOURCE_DATE_EPOCH": "99999999999999999999"},
+        timeout=120,
+    )
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+
+
+# --- Names printed escaped -----------------------------------------------------------
+
+HOSTILE = "evil\x1b]0;PWNED\x07\x1b[2K\rok\u202e.yml"
+
+
+def test_printable_escapes_controls_and_keeps_text() -> None:
+    assert printable(HOSTILE) == "evil\\x1b]0;PWNED\\x07\\x1b[2K\\x0dok\\u202e.yml"
+    assert printable("Montreuil – مونتروي, Yélimané") == "Montreuil – مونتروي, Yélimané"
+    problem = Problem(HOSTILE, 1, 1, "f\x1b", "bad \x9b name", "hint \x07", source_line="a\x1bb")
+    assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]", problem.format())
+
+
+def _raw_controls(text: str) -> list[str]:
+    return re.findall(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", text)
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "json"])
+def test_file_names_with_control_characters_are_printed_escaped(run, roadmaps, fmt: str) -> None:
+    data = roadmaps()
+    (data / "ml" / HOSTILE).write_text("country: [\n", "utf-8")
+    (data / f"folder\x1b[31m\r{HOSTILE[:-4]}").mkdir()
+    (data / f"folder\x1b[31m\r{HOSTILE[:-4]}" / "x.yml").write_text("a: [\n", "utf-8")
+    result = run("validate", "--roadmaps", data, "--format", fmt)
+    assert result.code == 1
+    printed = result.out + result.err
+    assert _raw_controls(printed) == []
+    assert "\\x1b]0;PWNED\\x07" in printed or "\\u001b]0;PWNED\\u0007" in printed
+
+
+def test_site_folder_name_with_control_characters(run, tmp_path: Path) -> None:
+    mine = tmp_path / "mine\x1b]0;PWNED\x07"
+    mine.mkdir()
+    (mine / "work.txt").write_text("mine", "utf-8")
+    result = run("build", "--quiet", "--roadmaps", CONTRACT, "--site-dir", mine)
+    assert result.code == 2 and _raw_controls(result.err) == []
+    assert "mine\\x1b]0;PWNED\\x07" in result.err
+
+
+def test_no_file_is_left_in_the_project(tmp_path: Path) -> None:
+    """The tests above run from the project root: none of them wrote there."""
+    assert not any(PROJECT_ROOT.glob(".site.*"))

@@ -41,7 +41,7 @@ from site_builder.load.quality import environment_epoch
 from site_builder.load.validate import ReadCache, Report, load_dataset
 from site_builder.publish.data import write_data
 from site_builder.publish.root import write_root_files
-from site_builder.publish.staging import Publisher
+from site_builder.publish.staging import Publisher, check_site_dir
 from site_builder.render.output import RenderedLanguage
 from site_builder.render.pages import Renderer
 from site_builder.views.context import SiteContext
@@ -167,8 +167,11 @@ def render_projects(
 
 
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
-    """Build the whole site and publish it; raise InvalidData before writing anything."""
+    """Build the whole site and publish it; raise UnsafeSiteDir (the site folder must not
+    be replaced) or InvalidData before writing anything."""
     project = options.project
+    keep, inputs = [project.roadmaps.parent], _inputs(project)
+    check_site_dir(options.site_dir, keep, inputs)  # at once; the publisher checks again
     started = time.perf_counter()
     dataset, warnings = load_or_fail(project, strict=options.strict)
     languages = _chosen_languages(dataset, options.languages)
@@ -178,10 +181,9 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     context = prepare(project, dataset)
     result.timings["prepare"] = time.perf_counter() - started
     epoch = source_date_epoch(project.roadmaps)
-    inputs = (project.roadmaps, project.docs, project.themes, project.base_config)
     with (
         engine.reproducible(epoch),
-        Publisher(options.site_dir, keep=[project.roadmaps.parent], inputs=inputs) as publisher,
+        Publisher(options.site_dir, keep=keep, inputs=inputs) as publisher,
     ):
         jobs = [
             LanguageJob(
@@ -211,6 +213,11 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         result.timings["data"] = time.perf_counter() - started
         publisher.publish()
     return result
+
+
+def _inputs(project: Project) -> tuple[Path, ...]:
+    """What a build reads, which the site folder must neither be, hold nor be inside."""
+    return (project.roadmaps, project.docs, project.themes, project.base_config)
 
 
 def _run(context: SiteContext, jobs: list[LanguageJob], workers: int) -> Iterator[LanguageDone]:

@@ -35,8 +35,17 @@ def escape_text(value: object) -> Markup:
     return Markup(_MARKDOWN_SPECIAL.sub(r"\\\1", escaped))
 
 
+# What the engine's Markdown reads inside a line before it sees an inline HTML tag: code
+# spans, backslash escapes, links and references; and `|`, which splits a table row.
+# As numeric character references they are plain characters to Markdown, and the browser
+# decodes them back, so an attribute holds exactly the parsed value.
+_MARKDOWN_IN_ATTRIBUTES = str.maketrans({c: f"&#{ord(c)};" for c in "`\\[]|"})
+
+
 def escape_attribute(value: object) -> Markup:
-    return Markup(html.escape(str(value), quote=True))
+    """Escape a value for a double-quoted HTML attribute in a Markdown page: HTML quoting,
+    and the characters Markdown would read first (see above) as character references."""
+    return Markup(html.escape(str(value), quote=True).translate(_MARKDOWN_IN_ATTRIBUTES))
 
 
 def safe_href(url: str) -> str | None:

@@ -17,9 +17,8 @@ from pathlib import Path
 
 from site_builder.errors import Problem
 from site_builder.format.codes import COUNTRIES
-from site_builder.format.model import (
-    Id,
-)
+from site_builder.format.model import Id
+from site_builder.format.values import RESERVED_NAMES, reserved_hint
 
 _SLUG = re.compile(Id.pattern)
 
@@ -136,6 +135,17 @@ def discover(root: Path, problems: list[Problem]) -> list[tuple[str, Path]]:
             slug = item.stem
             if slug == "country":
                 found.append((entry.name, item))
+            elif slug in RESERVED_NAMES:
+                problems.append(
+                    Problem(
+                        item_display,
+                        1,
+                        1,
+                        "",
+                        f"'{item.name}' cannot be the file name of a roadmap",
+                        reserved_hint(slug).replace("a file of that name", "this file"),
+                    )
+                )
             elif _SLUG.fullmatch(slug) and len(slug) <= Id.max_length:
                 found.append((f"{entry.name}/{slug}", item))
             else:

@@ -13,9 +13,9 @@ from typing import Any
 
 from site_builder.format.model import Dataset
 from site_builder.format.schema import json_schema
+from site_builder.render.links import data_path
 from site_builder.views.across import Views
 from site_builder.views.open_data import Column, csv_files, normalise, roadmap_record
-
 
 # What spreadsheets read as the start of a formula (OWASP, "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -55,7 +55,7 @@ def write_data(dataset: Dataset, views: Views, site: Path) -> None:
     }
     (data / "roadmaps.json").write_text(_json(everything), "utf-8")
     for roadmap in roadmaps:
-        target = data / "roadmaps" / f"{roadmap.id}.json"
+        target = data / data_path(roadmap.id)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(_json(roadmap_record(roadmap)), "utf-8")
     for name, (columns, rows) in csv_files(dataset, views).items():

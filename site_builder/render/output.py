@@ -36,9 +36,7 @@ class Pages(dict[str, str]):
         url = page_url(path)
         owner = self._owners.get(url)
         if owner is not None:
-            raise PageCollision(
-                f"pages '{owner}' and '{path}' would both be published at '/{url}'"
-            )
+            raise PageCollision(f"pages '{owner}' and '{path}' would both be published at '/{url}'")
         self._owners[url] = path
         super().__setitem__(path, text)
 

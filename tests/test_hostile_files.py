@@ -138,6 +138,15 @@ def test_line_separator_in_a_quoted_value_does_not_shift_later_lines(
     assert "ml/yelimane.yml:16:12: twinning[0].since:" in result.err
 
 
+def test_next_line_character_is_refused_where_the_editor_shows_it(roadmaps, run) -> None:
+    folder = roadmaps()
+    path = folder / "ml" / "yelimane.yml"
+    edit(path, "  en: Yélimané circle", '  en: "Yélimané\x85circle"')
+    result = run("validate", "--roadmaps", folder)
+    assert result.code == 1
+    assert "ml/yelimane.yml:3:16: control character U+0085 is not allowed" in result.err
+
+
 def test_line_separator_in_a_comment_is_not_a_syntax_error(roadmaps, run) -> None:
     folder = roadmaps()
     path = folder / "ml" / "yelimane.yml"

@@ -5,6 +5,7 @@ one mechanism refuses any two pages at the same address."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import yaml
 
 from site_builder.format.values import PATH_NAME_LENGTH, path_name
 from site_builder.render.output import PageCollision, Pages, page_url
+from tests.conftest import PROJECT_ROOT
 
 CONTRACT_OUTCOMES = ["bilateral-sectors", "codevelopment", "monitoring"]
 
@@ -94,6 +96,8 @@ def test_a_112_character_id_is_accepted_and_its_paths_stay_short(
     folder = roadmaps()
     with_outcomes(folder, long_id)
     add_commitments(folder, long_id, 1, long_id)
+    slug = (long_id + "-") * 2 + "town"  # a file name of 230 characters
+    shutil.copy(folder / "ml" / "yelimane.yml", folder / "ml" / f"{slug}.yml")
     site = tmp_path / "site"
     result = run("build", "--quiet", "--roadmaps", folder, "--site-dir", site)
     assert result.code == 0, result.err
@@ -102,6 +106,9 @@ def test_a_112_character_id_is_accepted_and_its_paths_stay_short(
     page = site / "en" / "outcomes" / name / "index.html"
     assert f"Outcome {long_id}" in page.read_text("utf-8")
     assert all(len(part) <= 255 for p in site.rglob("*") for part in p.parts)
+    assert (site / "fr" / "ml" / path_name(slug) / "index.html").is_file()
+    assert (site / "data" / "roadmaps" / "ml" / f"{path_name(slug)}.json").is_file()
+    assert all(len(part) <= PATH_NAME_LENGTH + 5 for p in site.rglob("*") for part in p.parts)
 
 
 def test_path_names_are_stable_distinct_and_short() -> None:
@@ -149,10 +156,6 @@ def test_a_hand_written_page_named_like_a_generated_one_is_reported(
     (project / "docs" / "en").mkdir(parents=True)
     (project / "docs" / "en" / "twinning.md").write_text("# Mine\n", "utf-8")
     folder = roadmaps()
-    import shutil
-
-    from tests.conftest import PROJECT_ROOT
-
     shutil.copy(PROJECT_ROOT / "mkdocs.yml", project / "mkdocs.yml")
     shutil.copytree(PROJECT_ROOT / "themes", project / "themes")
     monkeypatch.chdir(project)

@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 
 SITE_ARGS ?=
 
-.PHONY: install site test serve validate lint catalogs reference benchmark golden clean
+.PHONY: install site test serve validate lint catalogs reference benchmark golden fuzz clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,15 @@ catalogs: $(STAMP)
 	$(BIN)/pybabel -q update -i site_builder/i18n/locales/messages.pot -d site_builder/i18n/locales \
 		--no-location --omit-header --ignore-obsolete
 
+# Property-based builds of valid roadmaps (tests/test_valid_builds.py), FUZZ_EXAMPLES per
+# mode instead of the few of `make test`; prints how many sites were built.
+FUZZ_EXAMPLES ?= 100
+fuzz: $(STAMP)
+	rm -f .fuzz-count
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_COUNT_FILE=$(CURDIR)/.fuzz-count \
+		$(BIN)/python -m pytest -q --hypothesis-show-statistics tests/test_valid_builds.py
+	@echo "$$(wc -l < .fuzz-count) valid sites built in every language, none crashed"
+
 # Write the expected output trees of tests/test_golden.py again (review the diff).
 golden: $(STAMP)
 	$(BIN)/python -m tests.test_golden
@@ -55,4 +64,4 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/run.py --roadmaps $(N) --languages 3 --json benchmarks/results-$(N).json
 
 clean:
-	rm -rf site .site.* $(VENV) *.egg-info .pytest_cache .ruff_cache .hypothesis
+	rm -rf site .site.* $(VENV) *.egg-info .pytest_cache .ruff_cache .hypothesis .fuzz-count

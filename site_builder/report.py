@@ -9,6 +9,8 @@ import sys
 from site_builder.errors import Problem, printable
 
 GROUP_LIMIT = 3
+FILE_LIMIT = 30
+"""In text, at most this many problems are printed per file, then a count."""
 # What JSON leaves raw (it escapes C0 controls itself): C1 controls, separators, bidi.
 _JSON_UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
@@ -17,7 +19,9 @@ def report(problems: list[Problem], fmt: str = "text") -> None:
     """Print problems in the chosen format, with a summary.
 
     In text, a run of problems with the same field in one file (50 commitments with the
-    same mistake) shows its first few and a count, so the real variety stays visible.
+    same mistake) shows its first few and a count, so the real variety stays visible; and
+    a file prints at most FILE_LIMIT problems, then how many more there are (`--format
+    json` lists them all).
     """
     if fmt == "json":
         text = json.dumps([_as_json(p) for p in problems], ensure_ascii=False, indent=2)
@@ -29,13 +33,26 @@ def report(problems: list[Problem], fmt: str = "text") -> None:
             print(printable(_as_github(problem)))
         return
     shown: dict[tuple[str, str, bool], int] = {}
+    printed: dict[str, int] = {}
+    hidden: dict[str, int] = {}
     for problem in problems:
         key = (problem.path, re.sub(r"\[\d+\]", "[]", problem.field), problem.is_error)
         shown[key] = shown.get(key, 0) + 1
-        if shown[key] <= GROUP_LIMIT:
-            print(problem.format(), file=sys.stderr)
+        if shown[key] > GROUP_LIMIT:
+            continue
+        if printed.get(problem.path, 0) >= FILE_LIMIT:
+            hidden[problem.path] = hidden.get(problem.path, 0) + 1
+            continue
+        printed[problem.path] = printed.get(problem.path, 0) + 1
+        print(problem.format(), file=sys.stderr)
+    for path, count in hidden.items():
+        print(
+            printable(f"{path}: ... and {count} more problems in this file")
+            + " (--format json lists them all)",
+            file=sys.stderr,
+        )
     for (path, field, is_error), count in shown.items():
-        if count > GROUP_LIMIT:
+        if count > GROUP_LIMIT and path not in hidden:
             kind = "problems" if is_error else "warnings"
             print(
                 printable(

@@ -128,15 +128,6 @@ CASES = [
         "not-utf8", "ml/yelimane.yml", YELIMANE.encode("latin-1"), 3, "", "not valid UTF-8", "UTF-8"
     ),
     FileCase(
-        "byte-order-mark",
-        "ml/yelimane.yml",
-        b"\xef\xbb\xbf" + YELIMANE.encode(),
-        1,
-        "",
-        "byte-order mark",
-        "without BOM",
-    ),
-    FileCase(
         "nul-character",
         "ml/yelimane.yml",
         yelimane("kind: district", "kind: dis\x00trict"),

@@ -1,4 +1,6 @@
-"""Property tests: whatever the input, loading ends in a dataset or in reported problems."""
+"""Property tests: whatever the input, loading ends in a dataset or in reported problems,
+and a dataset that loads renders in every language (the engine's part of the build is
+covered by tests/test_valid_builds.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from hypothesis import strategies as st
 from site_builder.errors import Problem
 from site_builder.format.model import Dataset
 from site_builder.load.validate import load_dataset
+from site_builder.render.pages import Renderer
+from site_builder.views.context import SiteContext
 from tests.conftest import CONTRACT
 
 FUZZ = settings(
@@ -101,6 +105,11 @@ def check(files: dict[str, bytes]) -> None:
         )
         if report.dataset is None:
             assert report.errors
+        else:
+            context = SiteContext.of(report.dataset)
+            for language in report.dataset.languages:
+                rendered = Renderer(context, language, None).render()
+                assert "index.md" in rendered.pages
     finally:
         shutil.rmtree(root)
 

@@ -39,7 +39,14 @@ def _raise(code: int, strerror: str):
 def test_read_only_site_folder(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from site_builder.publish import staging
 
-    monkeypatch.setattr(staging.os, "open", _raise(errno.EROFS, "Read-only file system"))
+    real_open = os.open
+
+    def read_only_beside_the_site(path, *args, **kwargs):  # noqa: ANN001, ANN202
+        if Path(path).parent == tmp_path:  # the site's folder, not the roadmaps
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(staging.os, "open", read_only_beside_the_site)
     result = run("build", "--quiet", "--roadmaps", CONTRACT, "--site-dir", tmp_path / "site")
     one_line_fault(result, "Read-only file system", ".site.lock")
 

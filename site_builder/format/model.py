@@ -31,6 +31,7 @@ from site_builder.format.values import (  # noqa: F401 - the format's names, in 
     Level,
     Name,
     Number,
+    PageId,
     RichText,
     RightStatus,
     RoadmapRef,
@@ -64,7 +65,10 @@ def many(doc: str, *, required: bool = False, example: Any = None) -> Any:
 class Outcome:
     """An expected outcome of the framework that commitments serve."""
 
-    id: Id = spec("Unique id of the outcome, used by commitments' `outcome`.", required=True)
+    id: PageId = spec(
+        "Unique id of the outcome, used by commitments' `outcome`; it names the outcome's page.",
+        required=True,
+    )
     group: Id = spec("The group the outcome belongs to, such as `national`.", required=True)
     title: Text = spec("Short name of the outcome.", required=True)
     description: RichText | None = spec("What the outcome means.")

@@ -3,7 +3,10 @@
 Every field of the model is filled (from the model's own annotations, so a new field is
 covered without touching this module), references resolve, and neighbouring local
 authorities are twinned at both ends. Texts come from a function, so tests can put
-hostile payloads in every Text and RichText field.
+hostile payloads in every Text and RichText field. A `Choices` object decides which
+optional fields are written and how long each list is: by default every field, two items
+per list; the property tests draw them, to build valid roadmaps with any subset of the
+optional fields left out.
 """
 
 from __future__ import annotations
@@ -30,8 +33,10 @@ from site_builder.format.model import (
     LanguageCode,
     Name,
     Number,
+    PageId,
     RichText,
     RoadmapRef,
+    Site,
     Url,
     WikidataId,
 )
@@ -75,17 +80,34 @@ def plain_text(language: str, path: str, rich: bool) -> str:
     )
 
 
+class Choices:
+    """What a sample holds: `include` says whether an optional field (or a text's
+    translation into a language other than the first) is written, `length` how many items
+    a list has. This one writes everything, with two items per list."""
+
+    def include(self, path: str) -> bool:
+        return True
+
+    def length(self, path: str) -> int:
+        return 2
+
+
 class _Filler:
-    def __init__(self, languages: tuple[str, ...], text: TextMaker, seed: int):
+    def __init__(
+        self, languages: tuple[str, ...], text: TextMaker, seed: int, choices: Choices
+    ) -> None:
         self.languages = languages
         self.text = text
         self.counter = itertools.count(seed)
         self.countries = sorted(COUNTRIES - {"XK"})
+        self.choices = choices
 
     def value(self, annotation: Any, path: str) -> Any:
         found = shape(annotation)
         if found.kind == "list":
-            return [self.value(found.item, f"{path}[{i}]") for i in range(2)]
+            return [
+                self.value(found.item, f"{path}[{i}]") for i in range(self.choices.length(path))
+            ]
         if found.kind == "words":
             return found.words[next(self.counter) % len(found.words)]
         if found.kind == "union":
@@ -94,17 +116,24 @@ class _Filler:
             rich = issubclass(found.cls, RichText)
             if issubclass(found.cls, Name) and next(self.counter) % 2:
                 return self.text(self.languages[0], path, False)
-            return {lang: self.text(lang, path, rich) for lang in self.languages}
+            return {
+                lang: self.text(lang, path, rich)
+                for lang in self.languages
+                if lang == self.languages[0] or self.choices.include(f"{path}.{lang}")
+            }
         if found.cls is Date:
             return ["2005", "2006-03", "2007-06-15"][next(self.counter) % 3]
         if found.kind == "object":
-            return {
-                name: self.value(spec.type, f"{path}.{name}" if path else name)
-                for name, spec in model_fields(found.cls).items()
-            }
+            result = {}
+            for name, spec in model_fields(found.cls).items():
+                field_path = f"{path}.{name}" if path else name
+                if spec.metadata.get("required") or self.choices.include(field_path):
+                    result[name] = self.value(spec.type, field_path)
+            return result
         n = next(self.counter)
         simple = {
             Id: f"item-{n}",
+            PageId: f"item-{n}",
             Country: self.countries[n % len(self.countries)],
             Currency: "EUR",
             Url: f"https://example.org/{n}",
@@ -118,23 +147,35 @@ class _Filler:
         return simple[found.cls]
 
 
-def _fix_references(data: dict[str, Any]) -> None:
-    """Make ids unique and references point at this file's bodies and the framework."""
-    data["published"], data["updated"] = "2006", "2008-03-15"
+def _set_present(data: dict[str, Any], key: str, value: Any) -> None:
+    """Set a field the sample holds; leave it out when the sample left it out or when the
+    value is an empty list."""
+    if key in data:
+        if value in ([], None):
+            del data[key]
+        else:
+            data[key] = value
+
+
+def _fix_references(data: dict[str, Any], outcomes: list[str]) -> None:
+    """Make ids unique, references point at this file's bodies and at the framework's
+    outcomes, and dates come in order."""
+    _set_present(data, "published", "2006")
+    _set_present(data, "updated", "2008-03-15")
     bodies = [body["id"] for body in data.get("institutions", []) + data.get("organisations", [])]
-    outcomes = [str(o.id) for o in default_outcomes("en")]
     for i, model in enumerate(data.get("dialogue", [])):
-        model["participants"] = bodies[:2]
+        _set_present(model, "participants", bodies[:2])
         model["id"] = f"dialogue-{i}"
     for i, commitment in enumerate(data.get("commitments", [])):
         commitment["id"] = f"commitment-{i}"
         commitment["outcome"] = outcomes[i % len(outcomes)]
-        commitment["lead"] = bodies[0]
-        commitment["partners"] = bodies[1:3]
-        commitment["start"], commitment["end"] = "2006", "2009-12"
-    for key in ("since", "until"):
-        for link in data.get("twinning", []):
-            link.pop(key, None)
+        _set_present(commitment, "lead", bodies[0] if bodies else None)
+        _set_present(commitment, "partners", bodies[1:3])
+        _set_present(commitment, "start", "2006")
+        _set_present(commitment, "end", "2009-12")
+    for link in data.get("twinning", []):
+        _set_present(link, "since", "1990")
+        _set_present(link, "until", "2005")
 
 
 def sample_files(
@@ -143,26 +184,39 @@ def sample_files(
     languages: tuple[str, ...],
     text: TextMaker = plain_text,
     seed: int = 0,
+    choices: Choices | None = None,
 ) -> Iterator[tuple[str, str]]:
-    """(relative path, YAML text) of a site.yml and its roadmaps."""
-    filler = _Filler(languages, text, seed)
-    site = {
-        "title": {lang: text(lang, "title", False) for lang in languages},
-        "description": {lang: text(lang, "description", False) for lang in languages},
-        "languages": list(languages),
-    }
+    """(relative path, YAML text) of a site.yml and its roadmaps.
+
+    With `choices`, the site settings are drawn from the model too (an outcome framework
+    of their own, a default language other than the first, or none of these)."""
+    filler = _Filler(languages, text, seed, choices or Choices())
+    outcomes = [str(o.id) for o in default_outcomes("en")]
+    if choices is None:
+        site: dict[str, Any] = {
+            "title": {lang: text(lang, "title", False) for lang in languages},
+            "description": {lang: text(lang, "description", False) for lang in languages},
+            "languages": list(languages),
+        }
+    else:
+        site = filler.value(Site, "")
+        site["languages"] = list(languages)
+        _set_present(site, "default_language", languages[-1])
+        for i, outcome in enumerate(site.get("outcomes", [])):
+            outcome["id"] = f"outcome-{i}"
+        outcomes = [o["id"] for o in site.get("outcomes", [])] or outcomes
     yield "site.yml", _dump(site)
     codes = [c for c in filler.countries if c not in ("XK",)][:countries]
     for index, code in enumerate(codes):
         cc = code.lower()
         roadmap = filler.value(CountryRoadmap, "")
         roadmap["country"] = code
-        _fix_references(roadmap)
+        _fix_references(roadmap, outcomes)
         yield f"{cc}/country.yml", _dump(roadmap)
         for a in range(authorities_per_country):
             authority = filler.value(AuthorityRoadmap, "")
             authority["country"] = code
-            _fix_references(authority)
+            _fix_references(authority, outcomes)
             # Each authority is twinned with the same-numbered one of the next country, and
             # that one lists the link back, so every link has both ends.
             neighbours = [
@@ -170,10 +224,11 @@ def sample_files(
                 for c in dict.fromkeys([codes[(index + 1) % len(codes)], codes[index - 1]])
                 if c != code
             ]
-            links = authority["twinning"][: max(len(neighbours), 1)]
-            for link, other in zip(links, neighbours, strict=False):
-                link["partner"] = f"{other.lower()}/town-{a}"
-            authority["twinning"] = links
+            if "twinning" in authority:
+                links = authority["twinning"][: max(len(neighbours), 1)]
+                for link, other in zip(links, neighbours, strict=False):
+                    link["partner"] = f"{other.lower()}/town-{a}"
+                authority["twinning"] = links
             yield f"{cc}/town-{a}.yml", _dump(authority)
 
 
@@ -183,8 +238,11 @@ def write_sample(
     authorities_per_country: int,
     languages: tuple[str, ...],
     text: TextMaker = plain_text,
+    choices: Choices | None = None,
 ) -> Path:
-    for relative, content in sample_files(countries, authorities_per_country, languages, text):
+    """Write a sample site (see sample_files) under `root`; returns `root`."""
+    files = sample_files(countries, authorities_per_country, languages, text, choices=choices)
+    for relative, content in files:
         target = root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(content, "utf-8")

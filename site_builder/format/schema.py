@@ -94,6 +94,8 @@ class _Builder:
         }
         if cls is Country:
             result["enum"] = sorted(COUNTRIES)
+        if cls.reserved:
+            result["not"] = {"enum": sorted(cls.reserved)}
         if cls.examples:
             result["examples"] = list(cls.examples)
         return result

@@ -10,6 +10,7 @@ validator, the JSON Schema and the field reference all read them from here.
 from __future__ import annotations
 
 import calendar
+import hashlib
 import math
 import re
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ class Code(str):
     pattern: ClassVar[str] = ".*"
     examples: ClassVar[tuple[str, ...]] = ()
     max_length: ClassVar[int] = 200
+    reserved: ClassVar[frozenset[str]] = frozenset()  # words the pattern allows but not this type
 
     @classmethod
     def parse(cls, raw: str) -> Code:
@@ -48,6 +50,8 @@ class Code(str):
             raise Invalid(f"{cls.title} is longer than {cls.max_length} characters")
         if not re.fullmatch(cls.pattern, raw):
             raise Invalid(f"'{shorten(raw)}' is not a valid {cls.title}", cls.hint(raw))
+        if raw in cls.reserved:
+            raise Invalid(f"'{raw}' cannot name a page or a file", reserved_hint(raw))
         return cls(raw)
 
     @classmethod
@@ -61,7 +65,7 @@ class Id(Code):
     title = "id"
     pattern = r"[a-z0-9]+(?:-[a-z0-9]+)*"
     examples = ("matching-fund", "mme")
-    max_length = 64
+    max_length = 1000  # the format sets no limit: this only bounds hostile input
 
     @classmethod
     def hint(cls, raw: str) -> str | None:
@@ -69,6 +73,50 @@ class Id(Code):
         if suggestion and suggestion != raw and raw.isascii():
             return f"ids use lower case letters, digits and hyphens: try '{suggestion}'"
         return "ids use lower case ASCII letters, digits and hyphens only"
+
+
+WINDOWS_DEVICE_NAMES = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{device}{n}" for device in ("com", "lpt") for n in range(10)]
+)
+"""Names Windows reserves for devices: a file so named cannot be checked out there."""
+
+RESERVED_NAMES = WINDOWS_DEVICE_NAMES | {"index"}
+"""What an id that names a page or a file may not be (`index` is the page of a folder)."""
+
+
+def reserved_hint(name: str) -> str:
+    if name in WINDOWS_DEVICE_NAMES:
+        return (
+            f"Windows reserves '{name}' for a device, so a file of that name cannot be "
+            f"checked out there: choose another name, such as '{name}-1'"
+        )
+    return f"'{name}' is the page of a folder: choose another name, such as '{name}-1'"
+
+
+class PageId(Code):
+    """An id that also names a page or a file of the site (an outcome's page, a roadmap's
+    file): like any id, but not `index` nor a device name Windows reserves (`con`, `prn`,
+    `aux`, `nul`, `com0`…`com9`, `lpt0`…`lpt9`)."""
+
+    title = "id"
+    pattern = Id.pattern
+    examples = Id.examples
+    max_length = Id.max_length
+    reserved = RESERVED_NAMES
+    hint = Id.__dict__["hint"]
+
+
+PATH_NAME_LENGTH = 100
+
+
+def path_name(name: str) -> str:
+    """The file or folder name for an id: the id itself up to PATH_NAME_LENGTH characters;
+    a longer id is cut and ends with a short hash of the whole id, so that names stay
+    within file-system limits, stay the same from build to build and never collide."""
+    if len(name) <= PATH_NAME_LENGTH:
+        return name
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
+    return f"{name[: PATH_NAME_LENGTH - 11].rstrip('-')}-{digest}"
 
 
 class Country(Code):
@@ -156,6 +204,7 @@ class RoadmapRef(Code):
     title = "roadmap id"
     pattern = r"[a-z]{2}/[a-z0-9]+(?:-[a-z0-9]+)*"
     examples = ("ml/yelimane",)
+    max_length = 3 + Id.max_length
 
     @classmethod
     def hint(cls, raw: str) -> str | None:

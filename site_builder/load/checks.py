@@ -3,7 +3,6 @@ partners and their other end), on model objects that were read without errors.""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 
 from site_builder.errors import Problem, Severity, closest_hint
@@ -32,9 +31,13 @@ def check_site(site: Site, reader: Reader) -> list[Problem]:
 
     if not site.languages:
         at("languages", "the site needs at least one language", "for example: languages: [en, fr]")
-    for code, count in Counter(site.languages).items():
-        if count > 1:
-            at("languages", f"language '{code}' is listed twice")
+    # Language codes are case-insensitive (BCP 47): en-GB and en-gb are one language.
+    for index, _code in _duplicates([code.lower() for code in site.languages]):
+        at(
+            "languages",
+            f"language '{site.languages[index]}' is listed twice",
+            "language codes ignore case: keep one of them",
+        )
     if site.default_language and site.default_language not in site.languages:
         at(
             "default_language",

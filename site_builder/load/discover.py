@@ -1,25 +1,75 @@
 """Finding the roadmap files of a folder by their place: `site.yml`, `<cc>/country.yml`,
-`<cc>/<slug>.yml`; anything else is reported, never read."""
+`<cc>/<slug>.yml`; anything else is reported, never read.
+
+Symbolic links are followed only inside the roadmaps folder: a link out of it (to
+`/etc/passwd`, `/proc/self/environ`), a dangling link or a loop of links is reported by
+the link's own name, and its target is never opened. Anything that is not a regular file
+where a file is expected (a FIFO, a device, a folder named `x.yml`) is reported too.
+"""
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from pathlib import Path
 
 from site_builder.errors import Problem
 from site_builder.format.codes import COUNTRIES
-from site_builder.format.model import (
-    Id,
-)
+from site_builder.format.model import Id
+from site_builder.format.values import RESERVED_NAMES, reserved_hint
 
 _SLUG = re.compile(Id.pattern)
 
 
 def display_path(path: Path) -> str:
+    """The path relative to the current folder when it is under it; a link keeps its own
+    name (its target is never shown)."""
+    absolute = Path(os.path.abspath(path))
+    for cwd in (Path(os.path.abspath(Path.cwd())), Path.cwd().resolve()):
+        for candidate in (absolute, absolute.parent.resolve() / absolute.name):
+            try:
+                return str(candidate.relative_to(cwd))
+            except ValueError:
+                continue
+    return str(path)
+
+
+def entry_kind(path: Path, root: Path) -> tuple[str, str | None]:
+    """What a folder entry is, without opening it: `file`, `folder` or `other`, and
+    the problem it has, if any (a link out of `root`, dangling or looping, a FIFO).
+
+    `root` is the roadmaps folder; raises nothing.
+    """
+    name = path.name
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError) as exc:
+            if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
+                return "other", f"'{name}' is a loop of symbolic links"
+            return "other", f"'{name}' is a symbolic link to nothing (dangling)"
+        if not target.is_relative_to(root.resolve()):
+            return "other", f"'{name}' is a symbolic link out of the roadmaps folder: not read"
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return "other", f"cannot read '{name}': {exc.strerror}"
+    if stat.S_ISDIR(mode):
+        return "folder", None
+    if stat.S_ISREG(mode):
+        return "file", None
+    return "other", f"'{name}' is not a regular file (a FIFO, socket or device): not read"
+
+
+_LINK_HINT = (
+    "a roadmap is a regular .yml file inside the roadmaps folder: copy it in, or remove this"
+)
+
+
+def _refused(path: Path, message: str) -> Problem:
+    return Problem(display_path(path), 1, 1, "", message, _LINK_HINT)
 
 
 def discover(root: Path, problems: list[Problem]) -> list[tuple[str, Path]]:
@@ -27,8 +77,14 @@ def discover(root: Path, problems: list[Problem]) -> list[tuple[str, Path]]:
     found: list[tuple[str, Path]] = []
     for entry in sorted(root.iterdir()):
         display = display_path(entry)
-        if entry.is_file():
-            if entry.suffix in (".yml", ".yaml") and entry.name != "site.yml":
+        kind, refusal = entry_kind(entry, root)
+        if entry.name.startswith(".") or entry.name == "site.yml":
+            continue  # hidden; site.yml is read (and refused if need be) by load_dataset
+        if refusal is not None:
+            problems.append(_refused(entry, refusal))
+            continue
+        if kind == "file":
+            if entry.suffix in (".yml", ".yaml"):
                 problems.append(
                     Problem(
                         display,
@@ -40,7 +96,7 @@ def discover(root: Path, problems: list[Problem]) -> list[tuple[str, Path]]:
                     )
                 )
             continue
-        if not entry.is_dir() or entry.name.startswith("."):
+        if kind != "folder":
             continue
         if entry.name.upper() not in COUNTRIES or entry.name != entry.name.lower():
             problems.append(
@@ -68,11 +124,28 @@ def discover(root: Path, problems: list[Problem]) -> list[tuple[str, Path]]:
                     )
                 )
                 continue
-            if item.suffix != ".yml" or not item.is_file():
+            if item.suffix != ".yml":
+                continue
+            kind, refusal = entry_kind(item, root)
+            if kind == "folder":
+                refusal = f"'{item.name}' is a folder, not a roadmap file"
+            if refusal is not None:
+                problems.append(_refused(item, refusal))
                 continue
             slug = item.stem
             if slug == "country":
                 found.append((entry.name, item))
+            elif slug in RESERVED_NAMES:
+                problems.append(
+                    Problem(
+                        item_display,
+                        1,
+                        1,
+                        "",
+                        f"'{item.name}' cannot be the file name of a roadmap",
+                        reserved_hint(slug).replace("a file of that name", "this file"),
+                    )
+                )
             elif _SLUG.fullmatch(slug) and len(slug) <= Id.max_length:
                 found.append((f"{entry.name}/{slug}", item))
             else:

@@ -5,12 +5,20 @@ validator can read it as the type its field has (`NO` in a Country field is Norw
 `1.10` in a Text field is the text "1.10"). Anchors, aliases, explicit tags, duplicate
 keys and several documents in one file are refused while composing, so an alias bomb
 costs nothing. The C parser of libyaml does the tokenising when it is available.
+
+Lines and columns are the ones an editor shows: only LF, CR LF and CR end a line. YAML 1.1
+also breaks lines at NEL (U+0085), LINE SEPARATOR (U+2028) and PARAGRAPH SEPARATOR
+(U+2029), which shifts every later line and ends a comment early; these three are read
+as the ordinary characters YAML 1.2 says they are. A UTF-8 byte-order mark is allowed.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -50,6 +58,14 @@ class Mapping(Node):
 AnyNode = Scalar | Sequence | Mapping
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of a text as an editor shows them (LF, CR LF, CR end a line)."""
+    return _LINE_BREAK.split(text)
+
+
 @dataclass(frozen=True)
 class SourceFile:
     """A file's text, kept so that problems can quote the offending line."""
@@ -57,8 +73,13 @@ class SourceFile:
     path: str
     text: str
 
+    @cached_property
+    def lines(self) -> list[str]:
+        """The lines, split once (a file with 32,000 problems quotes 32,000 lines)."""
+        return split_lines(self.text)
+
     def line(self, number: int) -> str | None:
-        lines = self.text.splitlines()
+        lines = self.lines
         return lines[number - 1] if 0 < number <= len(lines) else None
 
 
@@ -68,20 +89,50 @@ class LoadError(Exception):
         self.line, self.column, self.message, self.hint = line, column, message, hint
 
 
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a regular file, at most one more than MAX_FILE_BYTES.
+
+    Never blocks: a FIFO, a socket or a device is refused with a LoadError without
+    being read (opened non-blocking, checked with fstat). Raises OSError when the file
+    cannot be opened.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    descriptor = os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise LoadError(
+                1, 1, "not a regular file: not read", "a roadmap is a regular .yml file"
+            )
+        chunks, size = [], 0
+        while size <= MAX_FILE_BYTES:
+            chunk = os.read(descriptor, MAX_FILE_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
+
+
 def read_source(path: Path, display: str) -> SourceFile:
-    """Read and decode a file, refusing what YAML editors would not show faithfully."""
-    data = path.read_bytes()
+    """Read and decode a file, refusing what YAML editors would not show faithfully.
+
+    Raises LoadError (too large, not UTF-8, control characters, not a regular file) and
+    OSError (cannot be opened)."""
+    return decode_source(read_bytes(path), display)
+
+
+def decode_source(data: bytes, display: str) -> SourceFile:
+    """Decode the bytes of a file (see read_source)."""
     if len(data) > MAX_FILE_BYTES:
         raise LoadError(
             1,
             1,
-            f"file is {len(data)} bytes, more than the limit of {MAX_FILE_BYTES}",
+            f"file is more than the limit of {MAX_FILE_BYTES} bytes",
             "split the roadmap or shorten its texts; a roadmap is a summary, not an archive",
         )
-    if data.startswith(b"\xef\xbb\xbf"):
-        raise LoadError(
-            1, 1, "file starts with a byte-order mark", "save the file as UTF-8 without BOM"
-        )
+    data = data.removeprefix(b"\xef\xbb\xbf")  # a byte-order mark, as Windows editors write
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -102,9 +153,8 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe
 def _check_characters(text: str) -> None:
     match = _FORBIDDEN.search(text)
     if match:
-        index = match.start()
-        line = text.count("\n", 0, index) + 1
-        column = index - (text.rfind("\n", 0, index) + 1) + 1
+        before = split_lines(text[: match.start()])
+        line, column = len(before), len(before[-1]) + 1
         raise LoadError(
             line,
             column,
@@ -113,9 +163,25 @@ def _check_characters(text: str) -> None:
         )
 
 
+_YAML11_BREAKS = "\x85\u2028\u2029"
+
+
+def _stand_ins(text: str) -> tuple[str, dict[int, str] | None]:
+    """The text with NEL, LS and PS replaced by private-use characters it does not
+    contain (so the parser sees no line break there), and the table that puts them back."""
+    present = [c for c in _YAML11_BREAKS if c in text]
+    if not present:
+        return text, None
+    used = set(text)
+    free = (chr(c) for c in range(0xE000, 0xF900) if chr(c) not in used)
+    forward = {c: next(free, c) for c in present}
+    return text.translate(str.maketrans(forward)), {ord(v): k for k, v in forward.items()}
+
+
 def compose(source: SourceFile) -> AnyNode:
     """Compose the single YAML document of a file into nodes."""
-    parser = _Parser(source.text)
+    text, restore = _stand_ins(source.text)
+    parser = _Parser(text)
     try:
         parser.get_event()  # StreamStart
         if _peek_is(parser, yaml.StreamEndEvent):
@@ -123,7 +189,7 @@ def compose(source: SourceFile) -> AnyNode:
                 1, 1, "file is empty", "a roadmap file needs at least its required fields"
             )
         parser.get_event()  # DocumentStart
-        root = _compose_node(parser, 0)
+        root = _compose_node(parser, 0, restore)
         parser.get_event()  # DocumentEnd
         if not _peek_is(parser, yaml.StreamEndEvent):
             event = parser.get_event()
@@ -163,7 +229,7 @@ def _syntax_error(source: SourceFile, exc: yaml.MarkedYAMLError) -> LoadError:
     return LoadError(line, column, message, hint)
 
 
-def _compose_node(parser: _Parser, depth: int) -> AnyNode:
+def _compose_node(parser: _Parser, depth: int, restore: dict[int, str] | None) -> AnyNode:
     event = parser.get_event()
     line, column = event.start_mark.line + 1, event.start_mark.column + 1
     if depth > MAX_DEPTH:
@@ -190,17 +256,18 @@ def _compose_node(parser: _Parser, depth: int) -> AnyNode:
             "remove the tag: every field already has its type",
         )
     if isinstance(event, yaml.ScalarEvent):
-        return Scalar(line, column, event.value, plain=not event.style and event.tag is None)
+        value = event.value.translate(restore) if restore else event.value
+        return Scalar(line, column, value, plain=not event.style and event.tag is None)
     if isinstance(event, yaml.SequenceStartEvent):
         items = []
         while not _peek_is(parser, yaml.SequenceEndEvent):
-            items.append(_compose_node(parser, depth + 1))
+            items.append(_compose_node(parser, depth + 1, restore))
         parser.get_event()
         return Sequence(line, column, tuple(items))
     items_m: list[tuple[Scalar, AnyNode]] = []
     keys: dict[str, int] = {}
     while not _peek_is(parser, yaml.MappingEndEvent):
-        key = _compose_node(parser, depth + 1)
+        key = _compose_node(parser, depth + 1, restore)
         if not isinstance(key, Scalar):
             raise LoadError(
                 key.line, key.column, "a key must be a plain name, not a list or mapping"
@@ -221,6 +288,6 @@ def _compose_node(parser: _Parser, depth: int) -> AnyNode:
                 f"'{key.value}' is already set on line {first.line}; keep one of them",
             )
         keys[key.value] = len(items_m)
-        items_m.append((key, _compose_node(parser, depth + 1)))
+        items_m.append((key, _compose_node(parser, depth + 1, restore)))
     parser.get_event()
     return Mapping(line, column, tuple(items_m), keys)

@@ -7,7 +7,7 @@ by `source`, turned into model objects by `convert`, then checked within each fi
 
 from __future__ import annotations
 
-import contextlib
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -23,9 +23,16 @@ from site_builder.format.model import (
 )
 from site_builder.load.checks import check_roadmap, check_site, check_twinning, problem_at
 from site_builder.load.convert import INVALID, Reader
-from site_builder.load.discover import discover, display_path
+from site_builder.load.discover import discover, display_path, entry_kind
 from site_builder.load.quality import check_quality, today
-from site_builder.load.source import LoadError, SourceFile, compose, read_source
+from site_builder.load.source import (
+    LoadError,
+    SourceFile,
+    compose,
+    decode_source,
+    read_bytes,
+    split_lines,
+)
 
 
 @dataclass
@@ -64,10 +71,13 @@ class ReadCache:
         default: str,
         problems: list[Problem],
     ) -> tuple[RoadmapFile, SourceFile] | None:
-        stat = path.stat()
-        key = (stat.st_size, stat.st_mtime_ns, stat.st_ino, languages, default)
+        try:
+            stat = path.stat()
+            key: object = (stat.st_size, stat.st_mtime_ns, stat.st_ino, languages, default)
+        except OSError:
+            key = None  # gone since it was found: reading it reports why
         cached = self.entries.get(path)
-        if cached is not None and cached[0] == key:
+        if cached is not None and key is not None and cached[0] == key:
             problems.extend(cached[2])
             return cached[1]
         own: list[Problem] = []
@@ -99,7 +109,21 @@ def load_dataset(root: Path, *, strict: bool = False, cache: ReadCache | None = 
             )
         )
         return Report(None, problems)
-    if not site_path.is_file():
+    site_kind, refusal = (
+        entry_kind(site_path, root) if os.path.lexists(site_path) else ("missing", None)
+    )
+    if refusal is not None or site_kind == "folder":
+        problems.append(
+            Problem(
+                display,
+                1,
+                1,
+                "",
+                refusal or "'site.yml' is a folder, not a file",
+                "site.yml is a regular file inside the roadmaps folder",
+            )
+        )
+    elif not site_path.is_file():
         problems.append(
             Problem(
                 display,
@@ -159,14 +183,15 @@ def _with_meaning(problem: Problem) -> Problem:
 
 
 def _load_nodes(path: Path, display: str, problems: list[Problem]):
+    data = b""
     try:
-        source = read_source(path, display)
+        data = read_bytes(path)
+        source = decode_source(data, display)
         return source, compose(source)
     except LoadError as exc:
-        text = None
-        with contextlib.suppress(OSError):
-            text = path.read_text("utf-8", errors="replace").splitlines()
-        line = text[exc.line - 1] if text and 0 < exc.line <= len(text) else None
+        # The excerpt comes from the bytes already read: the file is never opened twice.
+        text = split_lines(data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace"))
+        line = text[exc.line - 1] if 0 < exc.line <= len(text) else None
         problems.append(
             Problem(display, exc.line, exc.column, "", exc.message, exc.hint, source_line=line)
         )

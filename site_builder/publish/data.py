@@ -13,21 +13,34 @@ from typing import Any
 
 from site_builder.format.model import Dataset
 from site_builder.format.schema import json_schema
+from site_builder.render.links import data_path
 from site_builder.views.across import Views
 from site_builder.views.open_data import Column, csv_files, normalise, roadmap_record
+
+# What spreadsheets read as the start of a formula (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: object) -> object:
+    """A text cell that a spreadsheet would run as a formula, prefixed with a single quote
+    (shown as text, the data page says so); anything else as it is."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
 
 
 def _csv(columns: list[Column], rows: list[Any]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([column.name for column in columns])
+    writer.writerow([neutralise(column.name) for column in columns])
     for row in rows:
-        writer.writerow([column.value(row) for column in columns])
+        writer.writerow([neutralise(column.value(row)) for column in columns])
     return buffer.getvalue()
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    """JSON text; refuses NaN and infinities (ValueError), which are not JSON."""
+    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=False, allow_nan=False) + "\n"
 
 
 def write_data(dataset: Dataset, views: Views, site: Path) -> None:
@@ -42,7 +55,7 @@ def write_data(dataset: Dataset, views: Views, site: Path) -> None:
     }
     (data / "roadmaps.json").write_text(_json(everything), "utf-8")
     for roadmap in roadmaps:
-        target = data / "roadmaps" / f"{roadmap.id}.json"
+        target = data / data_path(roadmap.id)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(_json(roadmap_record(roadmap)), "utf-8")
     for name, (columns, rows) in csv_files(dataset, views).items():

@@ -12,18 +12,32 @@ import posixpath
 from markupsafe import Markup
 
 from site_builder.format.model import RoadmapFile
+from site_builder.format.values import path_name
 from site_builder.render.markup import escape_attribute, escape_text, safe_href
 from site_builder.render.text import TextHelpers
 
 
 def page_path(roadmap_id: str) -> str:
-    """The Markdown source of a roadmap page: `ml/index.md` or `ml/yelimane.md`."""
-    return f"{roadmap_id}/index.md" if "/" not in roadmap_id else f"{roadmap_id}.md"
+    """The Markdown source of a roadmap page: `ml/index.md` or `ml/yelimane.md` (a very
+    long slug is shortened, see `path_name`)."""
+    if "/" not in roadmap_id:
+        return f"{roadmap_id}/index.md"
+    country, slug = roadmap_id.split("/", 1)
+    return f"{country}/{path_name(slug)}.md"
 
 
 def outcome_path(outcome_id: str, number: int = 1) -> str:
-    """An outcome's page; a long list of commitments continues on numbered pages."""
-    return f"outcomes/{outcome_id}.md" if number == 1 else f"outcomes/{outcome_id}-{number}.md"
+    """An outcome's page, `outcomes/water.md`; a long list of commitments continues on
+    numbered pages in the outcome's own folder, `outcomes/water/page-2.md`, so that no
+    outcome id can name another outcome's page."""
+    name = path_name(outcome_id)
+    return f"outcomes/{name}.md" if number == 1 else f"outcomes/{name}/page-{number}.md"
+
+
+def data_path(roadmap_id: str) -> str:
+    """A roadmap's open-data file under `data/`: `roadmaps/ml.json`, `roadmaps/ml/kayes.json`."""
+    country, _, slug = roadmap_id.partition("/")
+    return f"roadmaps/{country}/{path_name(slug)}.json" if slug else f"roadmaps/{country}.json"
 
 
 def country_path(country: str) -> str:
@@ -88,6 +102,10 @@ class LinkHelpers(TextHelpers):
 
     def page_of(self, roadmap: RoadmapFile) -> str:
         return page_path(roadmap.id)
+
+    def data_of(self, roadmap: RoadmapFile) -> str:
+        """The link to a roadmap's JSON file, for an `href` attribute."""
+        return self.root_link("data/" + data_path(roadmap.id))
 
     def outcome_page(self, outcome_id: str, number: int = 1) -> str:
         return outcome_path(outcome_id, number)

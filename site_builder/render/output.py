@@ -4,6 +4,42 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from site_builder.errors import SiteBuilderError
+
+
+class PageCollision(SiteBuilderError):
+    """Two pages of one language would be published at the same address."""
+
+
+def page_url(path: str) -> str:
+    """The address, relative to the language's root, that a page's source path is published
+    at with directory URLs: `index.md` → ``, `ml/index.md` and `ml.md` → `ml/`; other files
+    (`feed.xml`) keep their path."""
+    if not path.endswith(".md"):
+        return path
+    stem = path[: -len(".md")]
+    if stem == "index":
+        return ""
+    return stem[: -len("index")] if stem.endswith("/index") else stem + "/"
+
+
+class Pages(dict[str, str]):
+    """The pages of one language by source path. Every page is added once, and no two
+    pages share an address: adding one that would raises PageCollision, so no generated
+    page ever silently replaces another."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._owners: dict[str, str] = {}
+
+    def __setitem__(self, path: str, text: str) -> None:
+        url = page_url(path)
+        owner = self._owners.get(url)
+        if owner is not None:
+            raise PageCollision(f"pages '{owner}' and '{path}' would both be published at '/{url}'")
+        self._owners[url] = path
+        super().__setitem__(path, text)
+
 
 @dataclass(frozen=True)
 class LanguageInfo:
@@ -22,6 +58,6 @@ class RenderedLanguage:
     site_name: str
     site_description: str | None
     languages: list[LanguageInfo]
-    pages: dict[str, str] = field(default_factory=dict)
+    pages: dict[str, str] = field(default_factory=Pages)
     nav: list[tuple[str, str]] = field(default_factory=list)
     strings: dict[str, str] = field(default_factory=dict)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from site_builder.load.syntax import explain
+
 try:
     from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
@@ -147,20 +149,8 @@ def _peek_is(parser: _Parser, kind: type) -> bool:
 
 
 def _syntax_error(source: SourceFile, exc: yaml.MarkedYAMLError) -> LoadError:
-    problem, context = exc.problem or "", exc.context or ""
-    mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    hint = "check the indentation and quoting around this line"
-    if (source.line(line) or "")[column - 1 : column] == "\t":
-        hint = "indent with spaces, never tabs"
-    elif "quoted scalar" in context and exc.context_mark is not None:
-        # Point at the quote that was opened, not at the end of the file.
-        line, column = exc.context_mark.line + 1, exc.context_mark.column + 1
-        hint = "close the quote you opened here, or remove it"
-    elif "mapping values are not allowed" in problem:
-        hint = "a value that contains ': ' must be put in quotes"
-    message = f"YAML syntax error: {problem or context}"
-    return LoadError(line, column, message, hint)
+    found = explain(source.text, exc)
+    return LoadError(found.line, found.column, f"YAML syntax error: {found.message}", found.hint)
 
 
 def _compose_node(parser: _Parser, depth: int) -> AnyNode:

@@ -14,12 +14,17 @@ from dataclasses import dataclass
 
 import yaml
 
-_LINE = re.compile(r"(?P<indent> *)(?P<dashes>(?:-(?: +|$))*)(?P<rest>.*)")
-_KEY = re.compile(
-    r"""(?P<key>"[^"]*"|'[^']*'|[^\s#'"\[\]{}:,&*!|>%@`][^:#]*?)"""
-    r"""[ \t]*:(?:[ \t]+|$)(?P<value>.*)"""
+from site_builder.load.layout import (
+    BLOCK,
+    Found,
+    content_lines,
+    first_column,
+    indentation,
+    parse_line,
+    previous_line,
+    spaces,
 )
-_BLOCK = re.compile(r"[|>][-+0-9]*\s*(#.*)?$")
+
 _NO_SPACE_AFTER_COLON = re.compile(r"^(?P<key>[A-Za-z_][\w-]*):(?P<value>[^\s:/].*)$")
 _IDENTIFIER = re.compile(r"[A-Za-z_][\w-]*")
 
@@ -30,98 +35,6 @@ class Explanation:
     column: int  # 1-based
     message: str
     hint: str
-
-
-@dataclass(frozen=True)
-class _Line:
-    """One line of the file as block structure sees it."""
-
-    number: int  # 1-based
-    indent: int  # spaces before the first character
-    column: int  # 0-based column of the key, or of the value after the dashes
-    dashes: tuple[int, ...]  # 0-based columns of the `- ` list markers
-    key: str | None
-    value: str  # the text after `key:` (or after the dashes), comments included
-    text: str
-
-    @property
-    def first(self) -> int:
-        return self.dashes[0] if self.dashes else self.column
-
-    @property
-    def label(self) -> str:
-        return f"`{self.key}:`" if self.key is not None else f"`{self.text.strip()}`"
-
-    @property
-    def has_value(self) -> bool:
-        value = self.value.split(" #", 1)[0].strip()
-        return bool(value) and not value.startswith("#") and not _BLOCK.match(value)
-
-
-def _parse_line(number: int, text: str) -> _Line:
-    match = _LINE.match(text)
-    assert match is not None  # the pattern matches every string
-    indent = len(match["indent"])
-    dashes, position = [], indent
-    for part in re.findall(r"-(?: +|$)", match["dashes"]):
-        dashes.append(position)
-        position += len(part)
-    rest = match["rest"]
-    key_match = _KEY.match(rest)
-    if key_match:
-        return _Line(
-            number, indent, position, tuple(dashes), key_match["key"], key_match["value"], text
-        )
-    return _Line(number, indent, position, tuple(dashes), None, rest, text)
-
-
-def _content_lines(lines: list[str], until: int) -> list[_Line]:
-    """The lines before line `until` that hold keys or list items, skipping comments,
-    blank lines and the text of block scalars (`|`, `>`)."""
-    found: list[_Line] = []
-    block_above: int | None = None  # text indented more than this is a block scalar's
-    for number, text in enumerate(lines[: until - 1], start=1):
-        stripped = text.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        parsed = _parse_line(number, text)
-        if block_above is not None:
-            if parsed.indent > block_above:
-                continue
-            block_above = None
-        if parsed.key is not None and _BLOCK.match(parsed.value.strip()):
-            block_above = parsed.column
-        if parsed.key is not None or parsed.dashes:
-            found.append(parsed)
-    return found
-
-
-@dataclass(frozen=True)
-class _Level:
-    column: int
-    is_item: bool  # a `- ` marker, else a key
-    line: _Line
-
-
-def _levels(content: list[_Line]) -> list[_Level]:
-    """The open block levels after the given lines, outermost first: the columns at which
-    a following line may start (a sibling of one of them)."""
-    stack: list[_Level] = []
-    for line in content:
-        starts_item = bool(line.dashes)
-        while stack and (
-            stack[-1].column > line.first
-            or (stack[-1].column == line.first and (stack[-1].is_item or not starts_item))
-        ):
-            stack.pop()
-        stack += [_Level(column, True, line) for column in line.dashes]
-        if line.key is not None:
-            stack.append(_Level(line.column, False, line))
-    return stack
-
-
-def _spaces(count: int) -> str:
-    return "no spaces" if count == 0 else "1 space" if count == 1 else f"{count} spaces"
 
 
 def explain(text: str, error: yaml.MarkedYAMLError) -> Explanation:
@@ -146,9 +59,6 @@ def explain(text: str, error: yaml.MarkedYAMLError) -> Explanation:
     return Explanation(where, at, f"{message} ({parser_words})", hint)
 
 
-Found = tuple[int, int, str, str] | None
-
-
 def _explain(
     lines: list[str], line: int, column: int, problem: str, context: str, context_mark
 ) -> Found:
@@ -160,7 +70,7 @@ def _explain(
     if "could not find expected ':'" in problem and context_mark is not None:
         return _missing_colon(lines, context_mark.line + 1, context_mark.column + 1)
     if "mapping values are not allowed" in problem:
-        return _colon_in_value(lines, line, column) or _indentation(lines, line)
+        return _colon_in_value(lines, line, column) or indentation(lines, line)
     char = text[column - 1 : column]
     if char in ("]", "}") and "expected key" in problem:
         opening = "[" if char == "]" else "{"
@@ -176,7 +86,7 @@ def _explain(
     if found:
         return found
     if text[: column - 1].strip() == "" or text[: column - 1].strip("- ") == "":
-        return _indentation(lines, line)
+        return indentation(lines, line)
     return None
 
 
@@ -262,7 +172,7 @@ def _no_space_after_colon(lines, line, column, problem, context, context_mark) -
         return None
     start = context_mark.line + 1 if context_mark is not None else line - 2
     for number in range(max(1, min(start, line)), line + 1):
-        parsed = _parse_line(number, lines[number - 1])
+        parsed = parse_line(number, lines[number - 1])
         match = _NO_SPACE_AFTER_COLON.match(parsed.value if parsed.key is None else "")
         if match:
             return (
@@ -276,10 +186,10 @@ def _no_space_after_colon(lines, line, column, problem, context, context_mark) -
 
 def _missing_colon(lines: list[str], line: int, column: int) -> Found:
     text = lines[line - 1]
-    parsed = _parse_line(line, text)
-    content = _content_lines(lines, line)
+    parsed = parse_line(line, text)
+    content = content_lines(lines, line)
     block = next(
-        (c for c in reversed(content) if c.key is not None and _BLOCK.match(c.value.strip())),
+        (c for c in reversed(content) if c.key is not None and BLOCK.match(c.value.strip())),
         None,
     )
     if block is not None and content and content[-1] is block and parsed.indent <= block.column:
@@ -289,7 +199,7 @@ def _missing_colon(lines: list[str], line: int, column: int) -> Found:
             f"this text is not indented further than `{block.key}:` on line {block.number}, "
             f"so it is read as a new field",
             f"indent the text under `{block.key}: {block.value.strip()}` by "
-            f"{_spaces(block.column + 2)}",
+            f"{spaces(block.column + 2)}",
         )
     words = parsed.value.split(None, 1)
     if not words:
@@ -314,7 +224,7 @@ def _missing_colon(lines: list[str], line: int, column: int) -> Found:
 def _colon_in_value(lines: list[str], line: int, column: int) -> Found:
     """`title: Lille: a plan`, or a value going on over lines that contains `: `."""
     text = lines[line - 1]
-    parsed = _parse_line(line, text)
+    parsed = parse_line(line, text)
     if parsed.key is not None and parsed.column < column - 1 - len(parsed.key):
         value = parsed.value.strip()
         quoted = '"' + value + '"' if '"' not in value else "'" + value.replace("'", "''") + "'"
@@ -324,9 +234,9 @@ def _colon_in_value(lines: list[str], line: int, column: int) -> Found:
             f"the value of `{parsed.key}:` contains `: `, which YAML reads as a new field",
             f"put the value in quotes: `{parsed.key}: {quoted}`",
         )
-    above = _previous(lines, line)
+    above = previous_line(lines, line)
     if above is not None and above.key is None and not above.dashes:
-        if above.indent == parsed.indent and parsed.indent == _first_column(lines, above):
+        if above.indent == parsed.indent and parsed.indent == first_column(lines, above):
             return _missing_colon(lines, above.number, above.indent + 1)
         return (
             line,
@@ -345,24 +255,10 @@ def _colon_in_value(lines: list[str], line: int, column: int) -> Found:
     return None
 
 
-def _first_column(lines: list[str], line: _Line) -> int:
-    """The column of the line above `line` that holds a key, or `line`'s own indent."""
-    content = _content_lines(lines, line.number)
-    return content[-1].column if content else line.indent
-
-
-def _previous(lines: list[str], line: int) -> _Line | None:
-    for number in range(line - 1, 0, -1):
-        stripped = lines[number - 1].strip()
-        if stripped and not stripped.startswith("#"):
-            return _parse_line(number, lines[number - 1])
-    return None
-
-
 def _after_quote(lines: list[str], line: int, column: int) -> Found:
     text = lines[line - 1]
     before = text[: column - 1].rstrip()
-    parsed = _parse_line(line, text)
+    parsed = parse_line(line, text)
     value = parsed.value.strip()
     if not before or before[-1] not in "\"'" or not value or value[0] != before[-1]:
         return None
@@ -385,7 +281,7 @@ def _after_quote(lines: list[str], line: int, column: int) -> Found:
 
 
 def _reserved_start(lines: list[str], line: int, column: int, char: str) -> Found:
-    parsed = _parse_line(line, lines[line - 1])
+    parsed = parse_line(line, lines[line - 1])
     value = parsed.value.strip()
     shown = f"{parsed.key}: " if parsed.key is not None else ""
     name = "a backquote" if char == "`" else f"`{char}`"
@@ -396,110 +292,3 @@ def _reserved_start(lines: list[str], line: int, column: int, char: str) -> Foun
         f"a value cannot start with {name} in YAML",
         f"put the value in quotes: {example if char == '`' else '`' + example + '`'}",
     )
-
-
-def _indentation(lines: list[str], line: int) -> Found:
-    """A line whose indentation lines it up with no block above it, or with the wrong
-    kind of block (a field among list items, a list item among fields)."""
-    parsed = _parse_line(line, lines[line - 1])
-    content = _content_lines(lines, line)
-    levels = _levels(content)
-    if not levels:
-        return None
-    is_item = bool(parsed.dashes)
-    label = "`- `" if is_item else parsed.label
-    start = parsed.first
-    same = [level for level in levels if level.column == start]
-    if any(level.is_item == is_item for level in same):
-        return None  # lined up with a sibling: the mistake is not the indentation
-    deepest = levels[-1]
-    if same:
-        return _wrong_kind(parsed, same[-1], levels, label)
-    if start > deepest.column:
-        return _too_far(lines, parsed, levels, label)
-    candidates = [level for level in levels if level.is_item == is_item] or levels
-    target = min(candidates, key=lambda level: (abs(level.column - start), -level.column))
-    sibling = target.line
-    what = "`- `" if target.is_item else f"`{sibling.key}:`"
-    direction = "further than" if start > target.column else "less than"
-    return (
-        line,
-        start + 1,
-        f"{label} is indented by {_spaces(start)}: {direction} {what} on line "
-        f"{sibling.number} ({_spaces(target.column)}), and lined up with nothing above it",
-        f"indent {label} by {_spaces(target.column)}, like {what} on line {sibling.number}",
-    )
-
-
-def _too_far(lines: list[str], parsed: _Line, levels: list[_Level], label: str) -> Found:
-    deepest = levels[-1]
-    items = [level for level in levels if level.is_item]
-    if parsed.dashes and items:
-        deepest = items[-1]  # a list item lines up with the items of its list
-    above = deepest.line
-    what = "`- `" if deepest.is_item else f"`{above.key}:`"
-    after = _next_content(lines, parsed.number)
-    alone = after is None or after.first <= deepest.column
-    if not deepest.is_item and above.has_value and not alone:
-        # Several lines deeper than a field that has a value: they belong under it.
-        return (
-            above.number,
-            len(above.text) - len(above.text.lstrip()) + 1,
-            f"`{above.key}:` has a value on its own line and also lines indented under it "
-            f"(from line {parsed.number})",
-            f"remove the value after `{above.key}:` if the lines below belong to it, or "
-            f"line them up with `{above.key}:`",
-        )
-    return (
-        parsed.number,
-        parsed.first + 1,
-        f"{label} is indented by {_spaces(parsed.first)}, further than {what} on line "
-        f"{above.number} ({_spaces(deepest.column)})"
-        + (", which already has a value" if above.has_value and not deepest.is_item else ""),
-        f"indent {label} by {_spaces(deepest.column)}, like {what} on line {above.number}",
-    )
-
-
-def _wrong_kind(parsed: _Line, same: _Level, levels: list[_Level], label: str) -> Found:
-    other = same.line
-    if parsed.dashes:
-        items = [level for level in levels if level.is_item and level.column < same.column]
-        if items:
-            item = items[-1]
-            return (
-                parsed.number,
-                parsed.first + 1,
-                f"this list item is lined up with `{other.key}:` on line {other.number}, "
-                f"not with the `- ` of line {item.line.number}",
-                f"indent `- ` by {_spaces(item.column)}, like the `- ` on line {item.line.number}",
-            )
-        return (
-            parsed.number,
-            parsed.first + 1,
-            f"a list item among fields: `{other.key}:` on line {other.number} is at the same "
-            "indentation",
-            "a list goes under a field: write the name of the field it belongs to (such as "
-            "`partner_countries:`) on the line above the first item, and indent the items",
-        )
-    keys = [level for level in levels if not level.is_item and level.column < same.column]
-    outer = (
-        f"line it up with `{keys[-1].line.key}:` on line {keys[-1].line.number} "
-        f"({_spaces(keys[-1].column)})"
-        if keys
-        else "remove its indentation"
-    )
-    return (
-        parsed.number,
-        parsed.first + 1,
-        f"{label} is lined up with the list items above (line {other.number}) but does "
-        "not start with `- `",
-        f"if it is another field, {outer}; if it is another item of the list, start it with `- `",
-    )
-
-
-def _next_content(lines: list[str], line: int) -> _Line | None:
-    for number in range(line + 1, len(lines) + 1):
-        stripped = lines[number - 1].strip()
-        if stripped and not stripped.startswith("#"):
-            return _parse_line(number, lines[number - 1])
-    return None

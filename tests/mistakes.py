@@ -18,6 +18,8 @@ from site_builder.load.validate import load_dataset
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SYNTAX = FIXTURES / "syntax"
+LYON = (FIXTURES / "mistakes/lyon.yml").read_text("utf-8")
+"""A valid authority roadmap that the examples of mistakes start from."""
 SITE_YML = "title: {en: Lyon}\nlanguages: [en, fr]\n"
 _HEADER = re.compile(
     r"# Mistake: (?P<title>.+)\n# Line to change: (?P<line>\d+)\n# Hint: (?P<hint>.+)\n"

@@ -63,7 +63,7 @@ CASES = [
         6,
         "",
         "YAML syntax error",
-        "add the closing `\"`",
+        'add the closing `"`',
     ),
     FileCase("empty-file", "ml/yelimane.yml", b"", 1, "", "file is empty"),
     FileCase("comments-only", "ml/yelimane.yml", b"# nothing yet\n", 1, "", "file is empty"),

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from site_builder.load.duplicates import duplicate_keys
 from site_builder.load.syntax import explain
 
 try:
@@ -68,6 +69,11 @@ class LoadError(Exception):
     def __init__(self, line: int, column: int, message: str, hint: str | None = None):
         super().__init__(message)
         self.line, self.column, self.message, self.hint = line, column, message, hint
+        self.also: tuple[LoadError, ...] = ()  # more problems of the same file
+
+
+class DuplicateKey(LoadError):
+    """A key set twice in one mapping; `also` holds the file's other duplicates."""
 
 
 def read_source(path: Path, display: str) -> SourceFile:
@@ -138,6 +144,13 @@ def compose(source: SourceFile) -> AnyNode:
         return root
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(source, exc) from None
+    except DuplicateKey as exc:
+        exc.also = tuple(
+            _duplicate_error(d.key, d.line, d.column, d.first_line)
+            for d in duplicate_keys(source.text)
+            if (d.line, d.column) != (exc.line, exc.column)
+        )
+        raise
     finally:
         dispose = getattr(parser, "dispose", None)
         if dispose:
@@ -151,6 +164,15 @@ def _peek_is(parser: _Parser, kind: type) -> bool:
 def _syntax_error(source: SourceFile, exc: yaml.MarkedYAMLError) -> LoadError:
     found = explain(source.text, exc)
     return LoadError(found.line, found.column, f"YAML syntax error: {found.message}", found.hint)
+
+
+def _duplicate_error(key: str, line: int, column: int, first_line: int) -> DuplicateKey:
+    return DuplicateKey(
+        line,
+        column,
+        f"duplicate key '{key}'",
+        f"'{key}' is already set on line {first_line}; keep one of them",
+    )
 
 
 def _compose_node(parser: _Parser, depth: int) -> AnyNode:
@@ -204,12 +226,7 @@ def _compose_node(parser: _Parser, depth: int) -> AnyNode:
             )
         if key.value in keys:
             first = items_m[keys[key.value]][0]
-            raise LoadError(
-                key.line,
-                key.column,
-                f"duplicate key '{key.value}'",
-                f"'{key.value}' is already set on line {first.line}; keep one of them",
-            )
+            raise _duplicate_error(key.value, key.line, key.column, first.line)
         keys[key.value] = len(items_m)
         items_m.append((key, _compose_node(parser, depth + 1)))
     parser.get_event()

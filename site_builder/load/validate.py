@@ -166,10 +166,19 @@ def _load_nodes(path: Path, display: str, problems: list[Problem]):
         text = None
         with contextlib.suppress(OSError):
             text = path.read_text("utf-8", errors="replace").splitlines()
-        line = text[exc.line - 1] if text and 0 < exc.line <= len(text) else None
-        problems.append(
-            Problem(display, exc.line, exc.column, "", exc.message, exc.hint, source_line=line)
-        )
+        for error in (exc, *exc.also):
+            line = text[error.line - 1] if text and 0 < error.line <= len(text) else None
+            problems.append(
+                Problem(
+                    display,
+                    error.line,
+                    error.column,
+                    "",
+                    error.message,
+                    error.hint,
+                    source_line=line,
+                )
+            )
     except OSError as exc:
         problems.append(Problem(display, 1, 1, "", f"cannot read the file: {exc.strerror}"))
     return None, None

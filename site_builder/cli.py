@@ -200,7 +200,7 @@ def _new(args: argparse.Namespace) -> int:
         path = scaffold.new_authority(
             args.roadmaps, args.code, args.slug, args.kind, language, year
         )
-    print(f"wrote {path}: fill in the TODO lines, then run `make validate`", file=sys.stderr)
+    print(f"wrote {path}: {scaffold.next_step(path)}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -128,3 +128,15 @@ def new_authority(
         schema=_schema_from(target), name=name, code=code, kind=kind, lang=language, year=year
     )
     return _write(target, text)
+
+
+def next_step(path: Path) -> str:
+    """What the author does next with a file `new` wrote, read from the file itself: the
+    lines marked TODO when it has any, else the optional fields to uncomment."""
+    lines = path.read_text("utf-8").splitlines()
+    todo = [n for n, line in enumerate(lines, 1) if "TODO" in line and not line.startswith("#")]
+    then = "then run `make validate`"
+    if todo:
+        where = ", ".join(str(n) for n in todo)
+        return f"write the text marked TODO (line {where}), {then}"
+    return f"remove the `# ` in front of the optional fields you need and fill them in, {then}"

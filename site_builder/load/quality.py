@@ -6,12 +6,16 @@ They are warnings, reported beside errors; `--strict` makes them errors.
 from __future__ import annotations
 
 import os
+import re
 from datetime import UTC, date, datetime
 
-from site_builder.errors import Problem, Severity
+from site_builder.errors import Problem, Severity, shorten
 from site_builder.format.fields import texts
 from site_builder.format.model import Name, RoadmapFile
 from site_builder.load.source import SourceFile
+
+PLACEHOLDER = re.compile(r"\b(?:TODO|FIXME|TBD|XXX)\b|\blorem ipsum\b", re.IGNORECASE)
+"""Text that marks a value still to write: `TODO: title of the roadmap` (what `new` writes)."""
 
 
 def today() -> date:
@@ -51,6 +55,16 @@ def check_quality(
                 "add an assessment of what was achieved, or update the status",
             )
     for field_path, text in texts(roadmap.data):
+        for language, value in text.items():
+            found = PLACEHOLDER.search(value)
+            if found:
+                where = f"{field_path}.{language}"
+                warn(
+                    where if where in roadmap.positions else field_path,
+                    f"text left as a placeholder: '{shorten(value.strip())}'",
+                    f"write the real text in place of '{found.group()}', or remove the field "
+                    "if it is optional",
+                )
         if isinstance(text, Name) and text.neutral:
             continue
         if default_language not in text:

@@ -273,3 +273,23 @@ def test_one_sided_twinning_is_a_warning_and_an_error_when_strict(roadmaps, run,
     # The link shows at both ends even though only one declares it, flagged as one-sided.
     yelimane = (site / "en/ml/yelimane/index.html").read_text("utf-8")
     assert "Montreuil" in yelimane and "Only the partner" in yelimane
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("    kind: decentralised-cooperation", "    kind: decentralized-cooperation", "kind"),
+        ("  - partner: fr/montreuil", "  - partner: fr/montreuill", "partner"),
+    ],
+    ids=["kind-misspelt", "partner-misspelt"],
+)
+def test_an_error_at_one_end_of_a_twinning_link_gives_no_follow_on_warning(
+    roadmaps, run, old: str, new: str, field: str
+) -> None:
+    data = roadmaps()
+    edit(data / "ml/yelimane.yml", old, new)
+    result = run("validate", "--roadmaps", data)
+    assert result.code == 1
+    assert re.search(rf"ml/yelimane\.yml:\d+:\d+: twinning\[0\]\.{field}: ", result.err)
+    assert "does not list this link back" not in result.err
+    assert "add a twinning entry" not in result.err

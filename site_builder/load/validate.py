@@ -127,7 +127,8 @@ def load_dataset(root: Path, *, strict: bool = False, cache: ReadCache | None = 
     outcome_ids = {o.id for o in outcomes}
     for roadmap in roadmaps.values():
         problems.extend(check_roadmap(roadmap, sources[roadmap.path], outcome_ids, known_ids))
-    problems.extend(check_twinning(roadmaps, sources))
+    failed = frozenset(p.path for p in problems if p.is_error and p.field.startswith("twinning"))
+    problems.extend(check_twinning(roadmaps, sources, failed))
     checked_on = today()
     for roadmap in roadmaps.values():
         problems.extend(check_quality(roadmap, sources[roadmap.path], default, checked_on))

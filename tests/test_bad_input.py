@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import edit, tree_digest
+from tests.conftest import PROJECT_ROOT, edit, tree_digest
 
 
 @dataclass(frozen=True)
@@ -293,3 +293,27 @@ def test_an_error_at_one_end_of_a_twinning_link_gives_no_follow_on_warning(
     assert re.search(rf"ml/yelimane\.yml:\d+:\d+: twinning\[0\]\.{field}: ", result.err)
     assert "does not list this link back" not in result.err
     assert "add a twinning entry" not in result.err
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ("ML/Kayes", "did you mean 'ml/kayes'?"),
+        ("ml_kayes", "did you mean 'ml/kayes'?"),
+        ("ml/kayes.yml", "did you mean 'ml/kayes'?"),
+        ("ml/kaye", "did you mean 'ml/kayes'?"),
+        ("ml/yelimane", "write {name, country} for a partner without a roadmap here"),
+        ("Yelimane!", "write the folder and file name of the partner's roadmap: cc/slug"),
+    ],
+)
+def test_partner_hints_name_only_roadmaps_of_this_site(
+    roadmaps, run, written: str, hint: str
+) -> None:
+    data = roadmaps(PROJECT_ROOT / "roadmaps")
+    assert not (data / "ml/yelimane.yml").exists()
+    edit(data / "fr/lille.yml", "  - partner: ml/kayes", f"  - partner: {written}")
+    result = run("validate", "--roadmaps", data)
+    assert result.code == 1
+    assert f"hint: {hint}" in result.err, result.err
+    hints = [line for line in result.err.splitlines() if line.strip().startswith("hint:")]
+    assert not any("yelimane" in line for line in hints)

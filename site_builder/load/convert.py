@@ -12,7 +12,7 @@ from typing import Any
 
 from site_builder.errors import Problem, closest_hint, shorten
 from site_builder.format.fields import model_fields, shape
-from site_builder.format.model import MAX_LIST_ITEMS, Invalid, Name, Text
+from site_builder.format.model import MAX_LIST_ITEMS, Invalid, Name, RoadmapRef, Text
 from site_builder.load.source import AnyNode, Mapping, Scalar, Sequence, SourceFile
 
 INVALID: Any = type(
@@ -26,8 +26,15 @@ _EMPTY_HINT = "give a value, or remove the field if it does not apply"
 class Reader:
     """Reads one file's nodes into model objects, collecting problems and positions."""
 
-    def __init__(self, source: SourceFile, languages: tuple[str, ...] | None, default: str):
+    def __init__(
+        self,
+        source: SourceFile,
+        languages: tuple[str, ...] | None,
+        default: str,
+        roadmaps: tuple[str, ...] = (),
+    ):
         self.source = source
+        self.roadmaps = roadmaps  # the local authorities' roadmap ids, to suggest one
         self.languages = languages  # None when site.yml is broken: any key is then accepted
         self.default = default  # the language of a Text written as a bare string
         self.problems: list[Problem] = []
@@ -218,7 +225,10 @@ class Reader:
         try:
             return cls.parse(raw)
         except Invalid as exc:
-            self.problem(node, path, exc.message, exc.hint)
+            hint = exc.hint
+            if cls is RoadmapRef:
+                hint = closest_hint(raw, self.roadmaps) or hint
+            self.problem(node, path, exc.message, hint)
             return INVALID
 
 

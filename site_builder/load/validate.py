@@ -63,15 +63,16 @@ class ReadCache:
         languages: tuple[str, ...] | None,
         default: str,
         problems: list[Problem],
+        authorities: tuple[str, ...] = (),
     ) -> tuple[RoadmapFile, SourceFile] | None:
         stat = path.stat()
-        key = (stat.st_size, stat.st_mtime_ns, stat.st_ino, languages, default)
+        key = (stat.st_size, stat.st_mtime_ns, stat.st_ino, languages, default, authorities)
         cached = self.entries.get(path)
         if cached is not None and cached[0] == key:
             problems.extend(cached[2])
             return cached[1]
         own: list[Problem] = []
-        loaded = _read_roadmap(roadmap_id, path, languages, default, own)
+        loaded = _read_roadmap(roadmap_id, path, languages, default, own, authorities)
         self.entries[path] = (key, loaded, own)
         problems.extend(own)
         return loaded
@@ -119,8 +120,9 @@ def load_dataset(root: Path, *, strict: bool = False, cache: ReadCache | None = 
     files = discover(root, problems)
     roadmaps: dict[str, RoadmapFile] = {}
     sources: dict[str, SourceFile] = {}
+    authorities = tuple(roadmap_id for roadmap_id, _ in files if "/" in roadmap_id)
     for roadmap_id, path in files:
-        loaded = cache.read(roadmap_id, path, languages, default, problems)
+        loaded = cache.read(roadmap_id, path, languages, default, problems, authorities)
         if loaded is not None:
             roadmaps[roadmap_id], sources[loaded[0].path] = loaded
     known_ids = {roadmap_id for roadmap_id, _ in files}
@@ -213,12 +215,13 @@ def _read_roadmap(
     languages: tuple[str, ...] | None,
     default: str,
     problems: list[Problem],
+    authorities: tuple[str, ...] = (),
 ) -> tuple[RoadmapFile, SourceFile] | None:
     display = display_path(path)
     source, root = _load_nodes(path, display, problems)
     if root is None:
         return None
-    reader = Reader(source, languages, default)
+    reader = Reader(source, languages, default, authorities)
     cls = CountryRoadmap if "/" not in roadmap_id else AuthorityRoadmap
     data = reader.read(root, cls, "")
     problems.extend(reader.problems)

@@ -18,7 +18,6 @@ from site_builder.engine import mkdocs as engine
 from site_builder.errors import InvalidData, SiteBuilderError
 from site_builder.format.model import AuthorityKind, Role
 from site_builder.load.quality import today
-from site_builder.publish.root import write_root_files
 from site_builder.report import report
 from site_builder.views.translation import translation_status
 
@@ -239,14 +238,14 @@ def _serve(args: argparse.Namespace) -> int:
     preview = Preview(
         project, root / "site", root / "projects", strict=args.strict, on_problems=report
     )
-    print(f"preview built in {preview.rebuild():.1f} s", file=sys.stderr)
-    write_root_files(preview.dataset, root / "site")
-    print(f"serving on http://{host}:{port}/ (Ctrl+C to stop)", file=sys.stderr)
+    preview.rebuild_and_report()
+    print(f"serving on http://{host}:{port}/ (Ctrl+C to stop)", file=sys.stderr, flush=True)
     engine.serve_folder(
         root / "site",
         preview.rebuild_and_report,
         [project.roadmaps, project.docs, project.themes, project.base_config],
         host,
         int(port),
+        banner=preview.banner,
     )
     return EXIT_OK

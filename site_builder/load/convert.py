@@ -26,15 +26,10 @@ _EMPTY_HINT = "give a value, or remove the field if it does not apply"
 class Reader:
     """Reads one file's nodes into model objects, collecting problems and positions."""
 
-    def __init__(
-        self,
-        source: SourceFile,
-        languages: tuple[str, ...] | None,
-        default: str,
-        roadmaps: tuple[str, ...] = (),
-    ):
+    roadmaps: tuple[str, ...] = ()  # the site's local authorities, to suggest one
+
+    def __init__(self, source: SourceFile, languages: tuple[str, ...] | None, default: str):
         self.source = source
-        self.roadmaps = roadmaps  # the local authorities' roadmap ids, to suggest one
         self.languages = languages  # None when site.yml is broken: any key is then accepted
         self.default = default  # the language of a Text written as a bare string
         self.problems: list[Problem] = []
@@ -225,10 +220,8 @@ class Reader:
         try:
             return cls.parse(raw)
         except Invalid as exc:
-            hint = exc.hint
-            if cls is RoadmapRef:
-                hint = closest_hint(raw, self.roadmaps) or hint
-            self.problem(node, path, exc.message, hint)
+            suggested = closest_hint(raw, self.roadmaps) if cls is RoadmapRef else None
+            self.problem(node, path, exc.message, suggested or exc.hint)
             return INVALID
 
 

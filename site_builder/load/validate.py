@@ -221,7 +221,8 @@ def _read_roadmap(
     source, root = _load_nodes(path, display, problems)
     if root is None:
         return None
-    reader = Reader(source, languages, default, authorities)
+    reader = Reader(source, languages, default)
+    reader.roadmaps = authorities
     cls = CountryRoadmap if "/" not in roadmap_id else AuthorityRoadmap
     data = reader.read(root, cls, "")
     problems.extend(reader.problems)

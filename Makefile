@@ -39,7 +39,7 @@ catalogs: $(STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg -o site_builder/i18n/locales/messages.pot \
 		--no-location --sort-output --omit-header --project diaspora-roadmaps .
 	$(BIN)/pybabel -q update -i site_builder/i18n/locales/messages.pot -d site_builder/i18n/locales \
-		--no-location --omit-header --ignore-obsolete
+		--width 100 --ignore-obsolete
 
 # Write the expected output trees of tests/test_golden.py again (review the diff).
 golden: $(STAMP)

@@ -82,7 +82,11 @@ class Site:
         example=["en", "fr", "ar"],
     )
     default_language: LanguageCode | None = spec("Overrides 'the first language is the default'.")
-    repository: Url | None = spec("Where the YAML lives, for 'edit this page' links.")
+    repository: Url | None = spec(
+        "The web address of the roadmaps folder in its repository, such as "
+        "`https://github.com/org/repo/tree/main/roadmaps` (GitLab: `.../-/tree/main/roadmaps`), "
+        "for the edit and history links of every roadmap page."
+    )
     outcomes: tuple[Outcome, ...] = many("Replaces the default outcome framework.")
 
 

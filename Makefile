@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 
 SITE_ARGS ?=
 
-.PHONY: install site test serve validate lint catalogs reference benchmark golden clean
+.PHONY: install site test serve validate lint catalogs reference guide benchmark golden clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ golden: $(STAMP)
 # Regenerate the JSON Schema and the field reference from the model.
 reference: $(STAMP)
 	$(BIN)/python -m site_builder.format.reference
+
+# Regenerate the examples of messages in the authoring guide from the corpus of mistakes.
+guide: $(STAMP)
+	$(BIN)/python -m tests.mistakes
 
 # Measure a synthetic site of N roadmaps in 3 languages (see docs/benchmarks.md).
 N ?= 500

@@ -229,7 +229,8 @@ class TwinningLink:
     """A town twinning or decentralised cooperation link with another local authority."""
 
     partner: RoadmapRef | ExternalPartner = spec(
-        "The id of another roadmap of the site (`ml/yelimane`), or `{name, country, wikidata}`.",
+        "The id of another roadmap of the site (its folder and file name: `cc/slug`), or "
+        "`{name, country, wikidata}`.",
         required=True,
     )
     kind: TwinningKind = spec("What kind of link it is.", required=True)

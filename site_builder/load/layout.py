@@ -42,6 +42,13 @@ class Line:
         return f"`{self.key}:`" if self.key is not None else f"`{self.text.strip()}`"
 
     @property
+    def start(self) -> str:
+        """How the line starts, for messages: `- id:`, `name:`."""
+        dash = "- " if self.dashes else ""
+        key = f"{self.key}:" if self.key is not None else self.value.strip()
+        return f"`{dash}{key}`"
+
+    @property
     def has_value(self) -> bool:
         value = self.value.split(" #", 1)[0].strip()
         return bool(value) and not value.startswith("#") and not BLOCK.match(value)
@@ -142,12 +149,24 @@ def indentation(lines: list[str], line: int) -> Found:
     if any(level.is_item == is_item for level in same):
         return None  # lined up with a sibling: the mistake is not the indentation
     deepest = open_levels[-1]
+    above = _misplaced_above(lines, parsed, content, deepest) or _block_text(lines, parsed)
+    if above:
+        return above
     if same:
         return _wrong_kind(parsed, same[-1], open_levels, label)
     if start > deepest.column:
         return _too_far(lines, parsed, open_levels, label)
     candidates = [level for level in open_levels if level.is_item == is_item] or open_levels
-    target = min(candidates, key=lambda level: (abs(level.column - start), -level.column))
+    after = next_line(lines, line)
+    target = min(
+        candidates,
+        key=lambda level: (
+            abs(level.column - start),
+            not _alike(parsed, level.line),  # `fr:` goes with `en:`
+            after is None or after.first != level.column,  # the lines below go on there
+            -level.column,
+        ),
+    )
     sibling = target.line
     what = "`- `" if target.is_item else f"`{sibling.key}:`"
     direction = "further than" if start > target.column else "less than"
@@ -160,6 +179,103 @@ def indentation(lines: list[str], line: int) -> Found:
     )
 
 
+_LANGUAGE = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?")
+
+
+def _alike(line: Line, other: Line) -> bool:
+    """Two keys of the same kind: language codes, as in `en:` and `fr:`."""
+    keys = (line.key or "", other.key or "")
+    return all(_LANGUAGE.fullmatch(key) for key in keys)
+
+
+def usual_step(lines: list[str]) -> int:
+    """How much deeper the file usually indents the first line under a `key:`: 2 when
+    it cannot tell."""
+    content = content_lines(lines, len(lines) + 1)
+    steps: dict[int, int] = {}
+    for parent, child in zip(content, content[1:], strict=False):
+        if parent.key is not None and not parent.has_value and child.first > parent.column:
+            step = child.first - parent.column
+            steps[step] = steps.get(step, 0) + 1
+    return max(steps, key=lambda step: (steps[step], step == 2)) if steps else 2
+
+
+def _misplaced_above(lines: list[str], parsed: Line, content: list[Line], deepest) -> Found:
+    """The line above is the one out of place when it is the first under its field (or of
+    the file) and moving it to where this line is gives the file's usual indentation."""
+    above = content[-1]
+    if deepest.line is not above:
+        return None
+    if above.first == parsed.first and bool(above.dashes) == bool(parsed.dashes):
+        return None  # lined up with the line above: not about the line above
+    moved = above.first + (parsed.first - deepest.column)
+    if len(content) == 1:
+        if above.first > 0 and parsed.first == 0 and not parsed.dashes and not above.dashes:
+            return (
+                above.number,
+                above.first + 1,
+                f"{above.start} is indented by {spaces(above.first)}, but the fields at the top "
+                "of a file start at the beginning of the line, as the line below does",
+                f"remove the spaces before {above.start}",
+            )
+        return None
+    parent = content[-2]
+    if parent.key is None or parent.has_value or above.first < parent.column:
+        return None
+    step = usual_step(lines)
+    if moved - parent.column != step or above.first - parent.column == step:
+        return None
+    return (
+        above.number,
+        above.first + 1,
+        f"{above.start} is the first line under `{parent.key}:` (line {parent.number}) and "
+        + (
+            f"is indented {spaces(above.first - parent.column)} deeper than it"
+            if above.first > parent.column
+            else "is not indented deeper than it"
+        )
+        + f", where the rest of the file uses {spaces(step)}; the lines below it are lined "
+        "up the usual way",
+        f"indent {above.start} by {spaces(moved)}: the lines below it are lined up for that",
+    )
+
+
+def _block_text(lines: list[str], parsed: Line) -> Found:
+    """A line of a `|` text indented less than the text's first line, which ends it."""
+    if parsed.key is not None or parsed.dashes:
+        return None
+    first: Line | None = None
+    for number in range(parsed.number - 1, 0, -1):
+        text = lines[number - 1]
+        if not text.strip():
+            continue
+        line = parse_line(number, text)
+        if line.key is not None and BLOCK.match(line.value.strip()):
+            if first is None or parsed.indent <= line.column or parsed.indent >= first.indent:
+                return None
+            if parsed.indent == line.column + usual_step(lines):
+                return (
+                    first.number,
+                    first.indent + 1,
+                    f"the first line of the text under `{line.key}:` (line {line.number}) is "
+                    f"indented by {spaces(first.indent)}, more than the lines after it "
+                    f"({spaces(parsed.indent)}), which ends the text there",
+                    f"indent line {first.number} by {spaces(parsed.indent)}, like the lines "
+                    "after it",
+                )
+            return (
+                parsed.number,
+                parsed.indent + 1,
+                f"this line of the text under `{line.key}:` (line {line.number}) is indented "
+                f"less than the text's first line (line {first.number}, "
+                f"{spaces(first.indent)}), so the text ends above it",
+                f"indent every line of the text by {spaces(first.indent)}, like line "
+                f"{first.number}",
+            )
+        first = line
+    return None
+
+
 def _too_far(lines: list[str], parsed: Line, levels: list[Level], label: str) -> Found:
     deepest = levels[-1]
     items = [level for level in levels if level.is_item]
@@ -169,7 +285,7 @@ def _too_far(lines: list[str], parsed: Line, levels: list[Level], label: str) ->
     what = "`- `" if deepest.is_item else f"`{above.key}:`"
     after = next_line(lines, parsed.number)
     alone = after is None or after.first <= deepest.column
-    if not deepest.is_item and above.has_value and not alone:
+    if not deepest.is_item and above.has_value and parsed.has_value and not alone:
         # Several lines deeper than a field that has a value: they belong under it.
         return (
             above.number,

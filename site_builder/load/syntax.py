@@ -18,7 +18,6 @@ from site_builder.load.layout import (
     BLOCK,
     Found,
     content_lines,
-    first_column,
     indentation,
     parse_line,
     previous_line,
@@ -235,9 +234,14 @@ def _colon_in_value(lines: list[str], line: int, column: int) -> Found:
             f"put the value in quotes: `{parsed.key}: {quoted}`",
         )
     above = previous_line(lines, line)
-    if above is not None and above.key is None and not above.dashes:
-        if above.indent == parsed.indent and parsed.indent == first_column(lines, above):
+    words = above.value.split() if above is not None and above.key is None else []
+    if above is not None and words and _IDENTIFIER.fullmatch(words[0]):
+        # `status in-progress` above a field: the colon is missing there, not here.
+        if above.dashes and len(words) > 1 and parsed.first > above.dashes[-1]:
+            return _missing_colon(lines, above.number, above.column + 1)
+        if not above.dashes and above.indent == parsed.indent:
             return _missing_colon(lines, above.number, above.indent + 1)
+    if above is not None and above.key is None and not above.dashes:
         return (
             line,
             column,

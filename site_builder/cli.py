@@ -196,8 +196,15 @@ def _new(args: argparse.Namespace) -> int:
     if args.what == "country":
         path = scaffold.new_country(args.roadmaps, args.code, args.role, language, year)
     else:
+        roadmaps = report_.dataset.roadmaps if report_.dataset else {}
         path = scaffold.new_authority(
-            args.roadmaps, args.code, args.slug, args.kind, language, year
+            args.roadmaps,
+            args.code,
+            args.slug,
+            args.kind,
+            language,
+            year,
+            tuple(r for r in roadmaps if "/" in r),
         )
     print(f"wrote {path}: {scaffold.next_step(path)}", file=sys.stderr)
     return EXIT_OK

@@ -118,12 +118,16 @@ def test_a_new_user_scaffolds_links_and_fixes_a_mistake(run, roadmaps, tmp_path:
         == 0
     )
     mine = data / "fr" / "saint-denis.yml"
+    written = mine.read_text("utf-8")
+    # The commented example names a roadmap of this site, abroad.
+    assert "#   - partner: ml/yelimane   # another roadmap of this site" in written
+    assert "#     diaspora: ML\n" in written and "kayes" not in written
     mine.write_text(
-        mine.read_text("utf-8").replace(
-            "# twinning:\n#   - partner: ml/kayes            # another roadmap of this site: "
-            "its folder/file name\n#     kind: decentralised-cooperation\n#     since: 2001\n"
-            "#     status: active\n#     diaspora: ML\n",
+        re.sub(
+            r"# twinning:\n(#  .*\n)+",
             "twinning:\n  - partner: ml/yelimane\n    kind: town-twinning\n    status: active\n",
+            written,
+            count=1,
         ),
         "utf-8",
     )

@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 
 SITE_ARGS ?=
 
-.PHONY: install site test serve validate lint catalogs reference benchmark golden fuzz clean
+.PHONY: install site test serve validate lint catalogs reference guide benchmark golden fuzz clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,7 @@ catalogs: $(STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg -o site_builder/i18n/locales/messages.pot \
 		--no-location --sort-output --omit-header --project diaspora-roadmaps .
 	$(BIN)/pybabel -q update -i site_builder/i18n/locales/messages.pot -d site_builder/i18n/locales \
-		--no-location --omit-header --ignore-obsolete
+		--width 100 --ignore-obsolete
 
 # Property-based builds of valid roadmaps (tests/test_valid_builds.py), FUZZ_EXAMPLES per
 # mode instead of the few of `make test`; prints how many sites were built.
@@ -57,6 +57,10 @@ golden: $(STAMP)
 # Regenerate the JSON Schema and the field reference from the model.
 reference: $(STAMP)
 	$(BIN)/python -m site_builder.format.reference
+
+# Regenerate the examples of messages in the authoring guide from the corpus of mistakes.
+guide: $(STAMP)
+	$(BIN)/python -m tests.mistakes
 
 # Measure a synthetic site of N roadmaps in 3 languages (see docs/benchmarks.md).
 N ?= 500

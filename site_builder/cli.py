@@ -42,7 +42,6 @@ from site_builder.errors import (
 )
 from site_builder.format.model import AuthorityKind, Role
 from site_builder.load.quality import today
-from site_builder.publish.root import write_root_files
 from site_builder.report import report
 from site_builder.views.translation import translation_status
 
@@ -294,13 +293,17 @@ def _new(args: argparse.Namespace) -> int:
     if args.what == "country":
         path = scaffold.new_country(args.roadmaps, args.code, args.role, language, year)
     else:
+        roadmaps = report_.dataset.roadmaps if report_.dataset else {}
         path = scaffold.new_authority(
-            args.roadmaps, args.code, args.slug, args.kind, language, year
+            args.roadmaps,
+            args.code,
+            args.slug,
+            args.kind,
+            language,
+            year,
+            tuple(r for r in roadmaps if "/" in r),
         )
-    print(
-        f"wrote {printable(str(path))}: fill in the TODO lines, then run `make validate`",
-        file=sys.stderr,
-    )
+    print(f"wrote {printable(str(path))}: {scaffold.next_step(path)}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -363,15 +366,15 @@ def _serve(args: argparse.Namespace) -> int:
         preview = Preview(
             project, root / "site", root / "projects", strict=args.strict, on_problems=report
         )
-        print(f"preview built in {preview.rebuild():.1f} s", file=sys.stderr)
-        write_root_files(preview.dataset, root / "site")
-        print(f"serving on http://{host}:{port}/ (Ctrl+C to stop)", file=sys.stderr)
+        preview.rebuild_and_report()
+        print(f"serving on http://{host}:{port}/ (Ctrl+C to stop)", file=sys.stderr, flush=True)
         engine.serve_folder(
             root / "site",
             preview.rebuild_and_report,
             [project.roadmaps, project.docs, project.themes, project.base_config],
             host,
             port,
+            banner=preview.banner,
         )
     except Stopped:  # Ctrl+C or a signal: the normal way to end a preview
         pass

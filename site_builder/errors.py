@@ -73,9 +73,18 @@ class Problem:
 
 
 def closest_hint(name: str, known: Iterable[str]) -> str | None:
-    """`did you mean 'x'?` for the known name closest to a misspelt one, if one is close."""
-    match = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f"did you mean '{match[0]}'?" if match else None
+    """`did you mean 'x'?` for the known name closest to a misspelt one, if one is close.
+
+    Only names in `known` are ever suggested. Case, a `.yml` ending and `\\`, `_` or
+    spaces for `/` and `-` count for little: `ML/Kayes.yml` suggests `ml/kayes`."""
+    names = {_loose(k): k for k in known}
+    match = difflib.get_close_matches(_loose(name), list(names), n=1, cutoff=0.6)
+    return f"did you mean '{names[match[0]]}'?" if match else None
+
+
+def _loose(name: str) -> str:
+    name = name.strip().lower().removesuffix(".yml").removesuffix(".yaml")
+    return name.replace("\\", "/").replace("_", "-").replace(" ", "-")
 
 
 def shorten(text: str, limit: int = 40) -> str:

@@ -118,12 +118,16 @@ def test_a_new_user_scaffolds_links_and_fixes_a_mistake(run, roadmaps, tmp_path:
         == 0
     )
     mine = data / "fr" / "saint-denis.yml"
+    written = mine.read_text("utf-8")
+    # The commented example names a roadmap of this site, abroad.
+    assert "#   - partner: ml/yelimane   # another roadmap of this site" in written
+    assert "#     diaspora: ML\n" in written and "kayes" not in written
     mine.write_text(
-        mine.read_text("utf-8").replace(
-            "# twinning:\n#   - partner: ml/kayes            # another roadmap of this site: "
-            "its folder/file name\n#     kind: decentralised-cooperation\n#     since: 2001\n"
-            "#     status: active\n#     diaspora: ML\n",
+        re.sub(
+            r"# twinning:\n(#  .*\n)+",
             "twinning:\n  - partner: ml/yelimane\n    kind: town-twinning\n    status: active\n",
+            written,
+            count=1,
         ),
         "utf-8",
     )
@@ -303,3 +307,32 @@ def test_every_key_the_contract_uses_is_in_the_reference_and_the_schema() -> Non
     assert len(keys) > 50  # the contract really was read
     assert sorted(k for k in keys if f"| `{k}` |" not in reference) == []
     assert sorted(keys - schema_properties) == []
+
+
+def test_placeholder_text_from_new_is_a_warning_and_an_error_when_strict(run, roadmaps) -> None:
+    data = roadmaps()
+    written = run("new", "country", "NO", "--role", "destination", "--roadmaps", data)
+    lines = (data / "no" / "country.yml").read_text("utf-8").splitlines()
+    todo = next(n for n, line in enumerate(lines, 1) if "TODO" in line)
+    assert f"write the text marked TODO (line {todo})" in written.err
+    warned = run("validate", "--roadmaps", data)
+    assert warned.code == 0
+    assert re.search(
+        rf"no/country\.yml:{todo}:\d+: warning: title\.en: text left as a placeholder: "
+        r"'TODO: title of the roadmap'",
+        warned.err,
+    ), warned.err
+    assert "write the real text in place of 'TODO'" in warned.err
+    strict = run("validate", "--strict", "--roadmaps", data)
+    assert strict.code == 1 and re.search(
+        rf"no/country\.yml:{todo}:\d+: title\.en: text left", strict.err
+    )
+
+
+def test_new_authority_says_what_its_file_asks_for(run, roadmaps) -> None:
+    data = roadmaps()
+    written = run("new", "authority", "FR", "saint-denis", "--kind", "district", "--roadmaps", data)
+    text = (data / "fr" / "saint-denis.yml").read_text("utf-8")
+    assert "TODO" not in text and "TODO" not in written.err
+    assert "remove the `# ` in front of the optional fields you need" in written.err
+    assert "saint-denis" not in run("validate", "--strict", "--roadmaps", data).err

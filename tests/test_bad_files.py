@@ -54,7 +54,7 @@ CASES = [
         7,
         "",
         "YAML syntax error",
-        "never tabs",
+        "indent with spaces only",
     ),
     FileCase(
         "unclosed-quote",
@@ -63,7 +63,7 @@ CASES = [
         6,
         "",
         "YAML syntax error",
-        "close the quote",
+        'add the closing `"`',
     ),
     FileCase("empty-file", "ml/yelimane.yml", b"", 1, "", "file is empty"),
     FileCase("comments-only", "ml/yelimane.yml", b"# nothing yet\n", 1, "", "file is empty"),

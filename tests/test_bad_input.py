@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import edit, tree_digest
+from tests.conftest import PROJECT_ROOT, edit, tree_digest
 
 
 @dataclass(frozen=True)
@@ -273,3 +273,47 @@ def test_one_sided_twinning_is_a_warning_and_an_error_when_strict(roadmaps, run,
     # The link shows at both ends even though only one declares it, flagged as one-sided.
     yelimane = (site / "en/ml/yelimane/index.html").read_text("utf-8")
     assert "Montreuil" in yelimane and "Only the partner" in yelimane
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("    kind: decentralised-cooperation", "    kind: decentralized-cooperation", "kind"),
+        ("  - partner: fr/montreuil", "  - partner: fr/montreuill", "partner"),
+    ],
+    ids=["kind-misspelt", "partner-misspelt"],
+)
+def test_an_error_at_one_end_of_a_twinning_link_gives_no_follow_on_warning(
+    roadmaps, run, old: str, new: str, field: str
+) -> None:
+    data = roadmaps()
+    edit(data / "ml/yelimane.yml", old, new)
+    result = run("validate", "--roadmaps", data)
+    assert result.code == 1
+    assert re.search(rf"ml/yelimane\.yml:\d+:\d+: twinning\[0\]\.{field}: ", result.err)
+    assert "does not list this link back" not in result.err
+    assert "add a twinning entry" not in result.err
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ("ML/Kayes", "did you mean 'ml/kayes'?"),
+        ("ml_kayes", "did you mean 'ml/kayes'?"),
+        ("ml/kayes.yml", "did you mean 'ml/kayes'?"),
+        ("ml/kaye", "did you mean 'ml/kayes'?"),
+        ("ml/yelimane", "write {name, country} for a partner without a roadmap here"),
+        ("Yelimane!", "write the folder and file name of the partner's roadmap: cc/slug"),
+    ],
+)
+def test_partner_hints_name_only_roadmaps_of_this_site(
+    roadmaps, run, written: str, hint: str
+) -> None:
+    data = roadmaps(PROJECT_ROOT / "roadmaps")
+    assert not (data / "ml/yelimane.yml").exists()
+    edit(data / "fr/lille.yml", "  - partner: ml/kayes", f"  - partner: {written}")
+    result = run("validate", "--roadmaps", data)
+    assert result.code == 1
+    assert f"hint: {hint}" in result.err, result.err
+    hints = [line for line in result.err.splitlines() if line.strip().startswith("hint:")]
+    assert not any("yelimane" in line for line in hints)

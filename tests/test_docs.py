@@ -43,3 +43,16 @@ def test_readme_commands_match_the_command_line() -> None:
     documented = set(re.findall(r"python -m site_builder (\w[\w-]*)", readme))
     commands = _parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
     assert documented == set(commands)
+
+
+def test_guide_messages_section_is_generated_from_the_corpus() -> None:
+    from tests.mistakes import END, EXAMPLES, START, guide_section, syntax_cases
+
+    guide = (PROJECT_ROOT / "docs/en/contribute.md").read_text("utf-8")
+    assert START in guide and END in guide
+    written = START + guide.split(START, 1)[1].split(END, 1)[0] + END
+    assert written == guide_section(), "run `make guide`"
+    titles = re.findall(r"^#### (.+)$", written, re.MULTILINE)
+    assert len(titles) == len(EXAMPLES) + len(syntax_cases())
+    for needed in ("placeholder", "HTML", "twice", "misspelt", "one end only"):
+        assert any(needed in title for title in titles), needed

@@ -67,3 +67,27 @@ def test_invalid_data_keeps_the_last_good_preview(preview: Preview) -> None:
     with pytest.raises(InvalidData):
         preview.rebuild()
     assert tree_digest(preview.site) == before
+
+
+def test_preview_writes_the_root_files_and_the_open_data(preview: Preview) -> None:
+    assert (preview.site / "index.html").is_file()
+    assert (preview.site / "data" / "roadmaps.json").is_file()
+    assert (preview.site / "data" / "roadmaps" / "fr" / "montreuil.json").is_file()
+
+
+def test_a_preview_started_on_invalid_data_waits_then_shows_the_site(
+    roadmaps, tmp_path: Path
+) -> None:
+    data = roadmaps()
+    edit(data / "ml/country.yml", "role: origin", "role: <b>somewhere</b>")
+    shown = Preview(Project(roadmaps=data), tmp_path / "site", tmp_path / "projects")
+    shown.rebuild_and_report()
+    banner = shown.banner()
+    assert 'id="preview-problems"' in banner and "ml/country.yml:" in banner
+    assert "&lt;b&gt;somewhere&lt;/b&gt;" in banner and "<b>somewhere" not in banner
+    assert "waits for the data" in (shown.site / "index.html").read_text("utf-8")
+    edit(data / "ml/country.yml", "role: <b>somewhere</b>", "role: origin")
+    shown.rebuild_and_report()
+    assert shown.banner() == "" and shown.problems == []
+    assert "waits for the data" not in (shown.site / "index.html").read_text("utf-8")
+    assert (shown.site / "en" / "ml" / "index.html").is_file()

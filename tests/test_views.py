@@ -11,9 +11,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import jsonschema
+import pytest
 import yaml
 
 from site_builder.load.validate import load_dataset
+from site_builder.render.links import source_links
 from tests.conftest import CONTRACT, PROJECT_ROOT
 from tests.test_contract_site import page, text_of
 
@@ -206,7 +208,7 @@ def test_roadmap_pages_link_their_data_and_provenance(contract_site: Path) -> No
         # site.yml has `repository`: the edit link points at the file in it.
         name = "ml/country.yml" if url == "en/ml" else "ml/yelimane.yml"
         assert f'href="https://example.org/diaspora-roadmaps/{name}"' in html
-    assert "Last changed" in page(contract_site, "en/ml")
+    assert "Data file last changed" in page(contract_site, "en/ml")
 
 
 def test_last_change_falls_back_to_updated_outside_git(roadmaps, run, tmp_path: Path) -> None:
@@ -296,3 +298,62 @@ def test_dialogue_groups_are_ordered_by_level_then_format(roadmaps) -> None:
         assert present == sorted(present)
         assert formats == present + [None] * (len(formats) - len(present))
     assert any(e.model.format is None for _, entries in groups for e in entries)
+
+
+@pytest.mark.parametrize(
+    ("repository", "edit", "history"),
+    [
+        (
+            "https://github.com/org/repo/tree/main/roadmaps",
+            "https://github.com/org/repo/edit/main/roadmaps/ml/kayes.yml",
+            "https://github.com/org/repo/commits/main/roadmaps/ml/kayes.yml",
+        ),
+        (
+            "https://github.com/org/repo/",
+            "https://github.com/org/repo/edit/main/roadmaps/ml/kayes.yml",
+            "https://github.com/org/repo/commits/main/roadmaps/ml/kayes.yml",
+        ),
+        (
+            "https://github.com/org/repo/tree/publish/data/roadmaps",
+            "https://github.com/org/repo/edit/publish/data/roadmaps/ml/kayes.yml",
+            "https://github.com/org/repo/commits/publish/data/roadmaps/ml/kayes.yml",
+        ),
+        (
+            "https://gitlab.com/group/sub/project/-/tree/main/roadmaps",
+            "https://gitlab.com/group/sub/project/-/edit/main/roadmaps/ml/kayes.yml",
+            "https://gitlab.com/group/sub/project/-/commits/main/roadmaps/ml/kayes.yml",
+        ),
+        (
+            "https://gitlab.example.org/group/project",
+            "https://gitlab.example.org/group/project/-/edit/main/roadmaps/ml/kayes.yml",
+            "https://gitlab.example.org/group/project/-/commits/main/roadmaps/ml/kayes.yml",
+        ),
+        (
+            "https://example.org/diaspora-roadmaps",
+            "https://example.org/diaspora-roadmaps/ml/kayes.yml",
+            None,
+        ),
+    ],
+)
+def test_source_links_follow_the_forge_url_forms(repository: str, edit: str, history) -> None:
+    links = source_links(repository, "ml/kayes.yml")
+    assert (links.edit, links.history) == (edit, history)
+
+
+def test_example_site_pages_link_to_the_editor_and_the_history(run, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert run("build", "--quiet", "--language", "ar", "--site-dir", site).code == 0
+    html = page(site, "ar/ml/kayes")
+    base = "https://github.com/diaspora-roadmaps/diaspora-roadmaps"
+    assert f'href="{base}/edit/main/roadmaps/ml/kayes.yml"' in html
+    assert f'href="{base}/commits/main/roadmaps/ml/kayes.yml"' in html
+    assert "تعديل ملف خريطة الطريق هذه" in html and "سجل تعديلات الملف" in html
+
+
+def test_the_two_dates_of_a_page_say_what_they_are(contract_site: Path) -> None:
+    html = page(contract_site, "en/ml")
+    assert "Roadmap last updated" in html and "Data file last changed" in html
+    assert ">Updated<" not in html and ">Last changed<" not in html
+    french = page(contract_site, "fr/ml")
+    assert "Dernière mise à jour de la feuille de route" in french
+    assert "Dernière modification du fichier de données" in french

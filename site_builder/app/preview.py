@@ -4,11 +4,16 @@ Files are re-read only when they changed. Pages are rendered again only for the 
 that changed, their twinning partners and the countries they name, and view pages only
 when the fields they show changed (the home page always is). Only Markdown files whose
 text changed are written, and the engine rebuilds only those pages. A change to the
-theme, the base configuration or a hand-written page gives a full build.
+theme, the base configuration or a hand-written page gives a full build. The root
+files and the open data (`data/`) are written after each build, as `build` writes them.
+
+While the data is invalid, the preview keeps its last good build and every page it
+serves starts with a banner listing the problems (`problem_banner`), gone once fixed.
 """
 
 from __future__ import annotations
 
+import html
 import shutil
 import sys
 import time
@@ -28,6 +33,8 @@ from site_builder.engine import mkdocs as engine
 from site_builder.errors import InvalidData, Problem, SiteBuilderError, printable
 from site_builder.format.model import Dataset
 from site_builder.load.validate import ReadCache
+from site_builder.publish.data import write_data
+from site_builder.publish.root import write_root_files
 from site_builder.render.links import outcome_path
 from site_builder.render.output import RenderedLanguage
 from site_builder.render.pages import VIEW_FIELDS
@@ -110,6 +117,12 @@ class Preview:
     context: SiteContext | None = None  # of the last good build
     rendered: dict[str, RenderedLanguage] = field(default_factory=dict)
     stamp: tuple = ()
+    problems: list[Problem] = field(default_factory=list)
+    """The problems of the last rebuild that failed on invalid data; [] once it is fixed."""
+
+    def banner(self) -> str:
+        """The HTML put at the top of every page served: the problems, or "" for none."""
+        return problem_banner(self.problems)
 
     @property
     def dataset(self) -> Dataset | None:
@@ -159,6 +172,8 @@ class Preview:
                 _, self.rendered[language] = build_language(
                     context, job, None if full else affected, previous
                 )
+        write_root_files(dataset, self.site)
+        write_data(dataset, context.views, self.site)
         self.context, self.stamp = context, stamp
         return time.perf_counter() - started
 
@@ -166,10 +181,51 @@ class Preview:
         """`rebuild`, printing the time taken or the problems; never raises for bad data."""
         try:
             seconds = self.rebuild()
+            self.problems = []
             print(f"preview updated in {seconds:.1f} s", file=sys.stderr)
         except InvalidData as exc:
+            self.problems = exc.problems
             if self.on_problems:
                 self.on_problems(exc.problems)
-            print("the preview keeps the last good build", file=sys.stderr)
+            if self.context is None:
+                _waiting_page(self.site)
+                print("the preview waits for the data to be valid", file=sys.stderr)
+            else:
+                print("the preview keeps the last good build", file=sys.stderr)
         except SiteBuilderError as exc:
             print(f"error: {printable(str(exc))}", file=sys.stderr)
+
+
+def problem_banner(problems: list[Problem]) -> str:
+    """The problems as an HTML banner, each as the terminal prints it (file:line:column,
+    the line with a marker, the hint); "" when there are none. Every value is escaped."""
+    if not problems:
+        return ""
+    errors = sum(1 for p in problems if p.is_error)
+    items = "".join(
+        f'<li><pre style="white-space:pre-wrap;margin:.4em 0;font-size:.8rem">'
+        f"{html.escape(problem.format())}</pre></li>"
+        for problem in problems
+    )
+    return (
+        '<div id="preview-problems" role="alert" lang="en" dir="ltr" style="position:relative;'
+        "z-index:10;padding:.8em 1.2em;background:#fff4e5;color:#3d1f00;"
+        'border-bottom:4px solid #b34700;font-family:sans-serif">'
+        f'<p style="margin:0;font-weight:bold">{errors} error(s) in the roadmaps: the '
+        "preview shows the last valid version until they are fixed</p>"
+        f'<ol style="margin:.4em 0;padding-inline-start:1.4em">{items}</ol></div>'
+    )
+
+
+def _waiting_page(site: Path) -> None:
+    """A page at the root while no build has succeeded, for the banner to show on."""
+    site.mkdir(parents=True, exist_ok=True)
+    page = site / "index.html"
+    if not page.exists():
+        page.write_text(
+            '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+            "<title>Preview: waiting for valid data</title></head><body><main>"
+            "<h1>The preview waits for the data to be valid</h1>"
+            "<p>Fix the problems above; this page reloads by itself.</p></main></body></html>",
+            "utf-8",
+        )

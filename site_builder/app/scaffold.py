@@ -75,11 +75,11 @@ country: {code}
 kind: {kind}
 # development_plan: https://example.org/development-plan
 # twinning:
-#   - partner: ml/kayes            # another roadmap of this site: its folder/file name
+#   - partner: {partner}
 #     kind: decentralised-cooperation
 #     since: 2001
 #     status: active
-#     diaspora: ML
+#     diaspora: {diaspora}
 """
     + _COMMON_OPTIONAL
 )
@@ -121,8 +121,17 @@ def new_country(roadmaps: Path, code: str, role: str, language: str, year: int) 
 
 
 def new_authority(
-    roadmaps: Path, code: str, slug: str, kind: str, language: str, year: int
+    roadmaps: Path,
+    code: str,
+    slug: str,
+    kind: str,
+    language: str,
+    year: int,
+    authorities: tuple[str, ...] = (),
 ) -> Path:
+    """Write `roadmaps/<cc>/<slug>.yml`. Its commented twinning example names a roadmap of
+    `authorities` (the site's local authorities), preferably abroad, never one from
+    elsewhere; with none, a partner without a roadmap here."""
     code = _check_country(code)
     if not re.fullmatch(Id.pattern, slug) or slug == "country":
         raise SiteBuilderError(
@@ -131,7 +140,34 @@ def new_authority(
         )
     target = roadmaps / code.lower() / f"{slug}.yml"
     name = " ".join(part.capitalize() for part in slug.split("-"))
+    others = sorted(a for a in authorities if a != f"{code.lower()}/{slug}")
+    abroad = [a for a in others if not a.startswith(f"{code.lower()}/")]
+    example = (abroad or others or [None])[0]
+    partner = (
+        f"{example}   # another roadmap of this site: its folder/file name"
+        if example
+        else "{name: Dubai, country: AE}   # a partner without a roadmap on this site"
+    )
     text = AUTHORITY.format(
-        schema=_schema_from(target), name=name, code=code, kind=kind, lang=language, year=year
+        schema=_schema_from(target),
+        name=name,
+        code=code,
+        kind=kind,
+        lang=language,
+        year=year,
+        partner=partner,
+        diaspora=example.split("/")[0].upper() if example else "AE",
     )
     return _write(target, text)
+
+
+def next_step(path: Path) -> str:
+    """What the author does next with a file `new` wrote, read from the file itself: the
+    lines marked TODO when it has any, else the optional fields to uncomment."""
+    lines = path.read_text("utf-8").splitlines()
+    todo = [n for n, line in enumerate(lines, 1) if "TODO" in line and not line.startswith("#")]
+    then = "then run `make validate`"
+    if todo:
+        where = ", ".join(str(n) for n in todo)
+        return f"write the text marked TODO (line {where}), {then}"
+    return f"remove the `# ` in front of the optional fields you need and fill them in, {then}"

@@ -86,7 +86,11 @@ class Site:
         example=["en", "fr", "ar"],
     )
     default_language: LanguageCode | None = spec("Overrides 'the first language is the default'.")
-    repository: Url | None = spec("Where the YAML lives, for 'edit this page' links.")
+    repository: Url | None = spec(
+        "The web address of the roadmaps folder in its repository, such as "
+        "`https://github.com/org/repo/tree/main/roadmaps` (GitLab: `.../-/tree/main/roadmaps`), "
+        "for the edit and history links of every roadmap page."
+    )
     outcomes: tuple[Outcome, ...] = many("Replaces the default outcome framework.")
 
 
@@ -229,7 +233,8 @@ class TwinningLink:
     """A town twinning or decentralised cooperation link with another local authority."""
 
     partner: RoadmapRef | ExternalPartner = spec(
-        "The id of another roadmap of the site (`ml/yelimane`), or `{name, country, wikidata}`.",
+        "The id of another roadmap of the site (its folder and file name: `cc/slug`), or "
+        "`{name, country, wikidata}`.",
         required=True,
     )
     kind: TwinningKind = spec("What kind of link it is.", required=True)

@@ -210,7 +210,7 @@ class RoadmapRef(Code):
     def hint(cls, raw: str) -> str | None:
         if re.fullmatch(r"[a-zA-Z]{2}", raw):
             return "a twinning partner is a local authority (cc/slug), never a country"
-        return "write the folder and file name of the partner's roadmap, such as ml/yelimane"
+        return "write the folder and file name of the partner's roadmap: cc/slug"
 
 
 class WikidataId(Code):

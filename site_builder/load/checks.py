@@ -165,9 +165,14 @@ def _check_order(
 
 
 def check_twinning(
-    roadmaps: dict[str, RoadmapFile], sources: dict[str, SourceFile]
+    roadmaps: dict[str, RoadmapFile],
+    sources: dict[str, SourceFile],
+    failed: frozenset[str] = frozenset(),
 ) -> list[Problem]:
-    """A link between two roadmaps of the site should be declared at both ends."""
+    """A link between two roadmaps of the site should be declared at both ends.
+
+    `failed` holds the paths of files with an error in their twinning entries: an entry
+    that failed may be the link back, so their partners are not warned (no follow-on)."""
     problems: list[Problem] = []
     for roadmap in roadmaps.values():
         if not isinstance(roadmap.data, AuthorityRoadmap):
@@ -177,7 +182,7 @@ def check_twinning(
             if not isinstance(partner, RoadmapRef) or partner not in roadmaps:
                 continue
             other = roadmaps[partner]
-            if not isinstance(other.data, AuthorityRoadmap):
+            if not isinstance(other.data, AuthorityRoadmap) or other.path in failed:
                 continue
             if not any(back.partner == roadmap.id for back in other.data.twinning):
                 problems.append(

@@ -12,7 +12,7 @@ from typing import Any
 
 from site_builder.errors import Problem, closest_hint, shorten
 from site_builder.format.fields import model_fields, shape
-from site_builder.format.model import MAX_LIST_ITEMS, Invalid, Name, Text
+from site_builder.format.model import MAX_LIST_ITEMS, Invalid, Name, RoadmapRef, Text
 from site_builder.load.source import AnyNode, Mapping, Scalar, Sequence, SourceFile
 
 INVALID: Any = type(
@@ -25,6 +25,8 @@ _EMPTY_HINT = "give a value, or remove the field if it does not apply"
 
 class Reader:
     """Reads one file's nodes into model objects, collecting problems and positions."""
+
+    roadmaps: tuple[str, ...] = ()  # the site's local authorities, to suggest one
 
     def __init__(self, source: SourceFile, languages: tuple[str, ...] | None, default: str):
         self.source = source
@@ -218,7 +220,8 @@ class Reader:
         try:
             return cls.parse(raw)
         except Invalid as exc:
-            self.problem(node, path, exc.message, exc.hint)
+            suggested = closest_hint(raw, self.roadmaps) if cls is RoadmapRef else None
+            self.problem(node, path, exc.message, suggested or exc.hint)
             return INVALID
 
 

@@ -6,11 +6,13 @@ They are warnings, reported beside errors; `--strict` makes them errors.
 from __future__ import annotations
 
 import os
+import re
 from datetime import UTC, date, datetime
 
-from site_builder.errors import EnvironmentFault, Problem, Severity
+from site_builder.errors import EnvironmentFault, Problem, Severity, shorten
 from site_builder.format.fields import texts
-from site_builder.format.model import Name, RoadmapFile
+from site_builder.format.model import Name, RichText, RoadmapFile
+from site_builder.format.richtext import raw_html
 from site_builder.load.source import SourceFile
 
 # 9999-12-31 23:59:59 UTC: the last second that dates (and MkDocs) can show.
@@ -33,6 +35,10 @@ def environment_epoch() -> int | None:
     return int(value)
 
 
+PLACEHOLDER = re.compile(r"\b(?:TODO|FIXME|TBD|XXX)\b|\blorem ipsum\b", re.IGNORECASE)
+"""Text that marks a value still to write: `TODO: title of the roadmap` (what `new` writes)."""
+
+
 def today() -> date:
     """The date checks compare with: SOURCE_DATE_EPOCH when set, so builds can be replayed.
     Raises EnvironmentFault when it is not a valid date (see `environment_epoch`)."""
@@ -47,8 +53,10 @@ def check_quality(
 ) -> list[Problem]:
     problems: list[Problem] = []
 
-    def warn(field_path: str, message: str, hint: str) -> None:
+    def warn(field_path: str, message: str, hint: str, near: str | None = None) -> None:
         line, column = roadmap.position(field_path)
+        if near is not None:  # the line, from the value's start on, that holds `near`
+            line, column = _line_of(source, line, column, near)
         problems.append(
             Problem(
                 roadmap.path,
@@ -71,6 +79,27 @@ def check_quality(
                 "add an assessment of what was achieved, or update the status",
             )
     for field_path, text in texts(roadmap.data):
+        for language, value in text.items():
+            found = PLACEHOLDER.search(value)
+            if found:
+                where = f"{field_path}.{language}"
+                warn(
+                    where if where in roadmap.positions else field_path,
+                    f"text left as a placeholder: '{shorten(value.strip())}'",
+                    f"write the real text in place of '{found.group()}', or remove the field "
+                    "if it is optional",
+                )
+        if isinstance(text, RichText):
+            for language, value in text.items():
+                where = f"{field_path}.{language}"
+                for tag in raw_html(value):
+                    times = f" ({tag.count} times)" if tag.count > 1 else ""
+                    warn(
+                        where if where in roadmap.positions else field_path,
+                        f"HTML {tag.text}{times} is never shown: this text is Markdown",
+                        tag.instead,
+                        near=tag.text,
+                    )
         if isinstance(text, Name) and text.neutral:
             continue
         if default_language not in text:
@@ -80,3 +109,13 @@ def check_quality(
                 f"add `{default_language}:` so that every reader has a version to fall back on",
             )
     return problems
+
+
+def _line_of(source: SourceFile, line: int, column: int, near: str) -> tuple[int, int]:
+    """The first line from `line` on that holds `near`, and its column; else the start."""
+    lines = source.text.splitlines()
+    for number in range(line, len(lines) + 1):
+        found = lines[number - 1].find(near)
+        if found >= 0:
+            return number, found + 1
+    return line, column

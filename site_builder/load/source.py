@@ -23,6 +23,9 @@ from pathlib import Path
 
 import yaml
 
+from site_builder.load.duplicates import duplicate_keys
+from site_builder.load.syntax import explain
+
 try:
     from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
@@ -87,6 +90,11 @@ class LoadError(Exception):
     def __init__(self, line: int, column: int, message: str, hint: str | None = None):
         super().__init__(message)
         self.line, self.column, self.message, self.hint = line, column, message, hint
+        self.also: tuple[LoadError, ...] = ()  # more problems of the same file
+
+
+class DuplicateKey(LoadError):
+    """A key set twice in one mapping; `also` holds the file's other duplicates."""
 
 
 def read_bytes(path: Path) -> bytes:
@@ -202,6 +210,13 @@ def compose(source: SourceFile) -> AnyNode:
         return root
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(source, exc) from None
+    except DuplicateKey as exc:
+        exc.also = tuple(
+            _duplicate_error(d.key, d.line, d.column, d.first_line)
+            for d in duplicate_keys(source.text)
+            if (d.line, d.column) != (exc.line, exc.column)
+        )
+        raise
     finally:
         dispose = getattr(parser, "dispose", None)
         if dispose:
@@ -213,20 +228,17 @@ def _peek_is(parser: _Parser, kind: type) -> bool:
 
 
 def _syntax_error(source: SourceFile, exc: yaml.MarkedYAMLError) -> LoadError:
-    problem, context = exc.problem or "", exc.context or ""
-    mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    hint = "check the indentation and quoting around this line"
-    if (source.line(line) or "")[column - 1 : column] == "\t":
-        hint = "indent with spaces, never tabs"
-    elif "quoted scalar" in context and exc.context_mark is not None:
-        # Point at the quote that was opened, not at the end of the file.
-        line, column = exc.context_mark.line + 1, exc.context_mark.column + 1
-        hint = "close the quote you opened here, or remove it"
-    elif "mapping values are not allowed" in problem:
-        hint = "a value that contains ': ' must be put in quotes"
-    message = f"YAML syntax error: {problem or context}"
-    return LoadError(line, column, message, hint)
+    found = explain(source.text, exc)
+    return LoadError(found.line, found.column, f"YAML syntax error: {found.message}", found.hint)
+
+
+def _duplicate_error(key: str, line: int, column: int, first_line: int) -> DuplicateKey:
+    return DuplicateKey(
+        line,
+        column,
+        f"duplicate key '{key}'",
+        f"'{key}' is already set on line {first_line}; keep one of them",
+    )
 
 
 def _compose_node(parser: _Parser, depth: int, restore: dict[int, str] | None) -> AnyNode:
@@ -281,12 +293,7 @@ def _compose_node(parser: _Parser, depth: int, restore: dict[int, str] | None) -
             )
         if key.value in keys:
             first = items_m[keys[key.value]][0]
-            raise LoadError(
-                key.line,
-                key.column,
-                f"duplicate key '{key.value}'",
-                f"'{key.value}' is already set on line {first.line}; keep one of them",
-            )
+            raise _duplicate_error(key.value, key.line, key.column, first.line)
         keys[key.value] = len(items_m)
         items_m.append((key, _compose_node(parser, depth + 1, restore)))
     parser.get_event()

@@ -70,10 +70,18 @@ class ReadCache:
         languages: tuple[str, ...] | None,
         default: str,
         problems: list[Problem],
+        authorities: tuple[str, ...] = (),
     ) -> tuple[RoadmapFile, SourceFile] | None:
         try:
             stat = path.stat()
-            key: object = (stat.st_size, stat.st_mtime_ns, stat.st_ino, languages, default)
+            key: object = (
+                stat.st_size,
+                stat.st_mtime_ns,
+                stat.st_ino,
+                languages,
+                default,
+                authorities,
+            )
         except OSError:
             key = None  # gone since it was found: reading it reports why
         cached = self.entries.get(path)
@@ -81,7 +89,7 @@ class ReadCache:
             problems.extend(cached[2])
             return cached[1]
         own: list[Problem] = []
-        loaded = _read_roadmap(roadmap_id, path, languages, default, own)
+        loaded = _read_roadmap(roadmap_id, path, languages, default, own, authorities)
         self.entries[path] = (key, loaded, own)
         problems.extend(own)
         return loaded
@@ -143,15 +151,17 @@ def load_dataset(root: Path, *, strict: bool = False, cache: ReadCache | None = 
     files = discover(root, problems)
     roadmaps: dict[str, RoadmapFile] = {}
     sources: dict[str, SourceFile] = {}
+    authorities = tuple(roadmap_id for roadmap_id, _ in files if "/" in roadmap_id)
     for roadmap_id, path in files:
-        loaded = cache.read(roadmap_id, path, languages, default, problems)
+        loaded = cache.read(roadmap_id, path, languages, default, problems, authorities)
         if loaded is not None:
             roadmaps[roadmap_id], sources[loaded[0].path] = loaded
     known_ids = {roadmap_id for roadmap_id, _ in files}
     outcome_ids = {o.id for o in outcomes}
     for roadmap in roadmaps.values():
         problems.extend(check_roadmap(roadmap, sources[roadmap.path], outcome_ids, known_ids))
-    problems.extend(check_twinning(roadmaps, sources))
+    failed = frozenset(p.path for p in problems if p.is_error and p.field.startswith("twinning"))
+    problems.extend(check_twinning(roadmaps, sources, failed))
     checked_on = today()
     for roadmap in roadmaps.values():
         problems.extend(check_quality(roadmap, sources[roadmap.path], default, checked_on))
@@ -191,10 +201,19 @@ def _load_nodes(path: Path, display: str, problems: list[Problem]):
     except LoadError as exc:
         # The excerpt comes from the bytes already read: the file is never opened twice.
         text = split_lines(data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace"))
-        line = text[exc.line - 1] if 0 < exc.line <= len(text) else None
-        problems.append(
-            Problem(display, exc.line, exc.column, "", exc.message, exc.hint, source_line=line)
-        )
+        for error in (exc, *exc.also):
+            line = text[error.line - 1] if 0 < error.line <= len(text) else None
+            problems.append(
+                Problem(
+                    display,
+                    error.line,
+                    error.column,
+                    "",
+                    error.message,
+                    error.hint,
+                    source_line=line,
+                )
+            )
     except OSError as exc:
         problems.append(Problem(display, 1, 1, "", f"cannot read the file: {exc.strerror}"))
     return None, None
@@ -228,12 +247,14 @@ def _read_roadmap(
     languages: tuple[str, ...] | None,
     default: str,
     problems: list[Problem],
+    authorities: tuple[str, ...] = (),
 ) -> tuple[RoadmapFile, SourceFile] | None:
     display = display_path(path)
     source, root = _load_nodes(path, display, problems)
     if root is None:
         return None
     reader = Reader(source, languages, default)
+    reader.roadmaps = authorities
     cls = CountryRoadmap if "/" not in roadmap_id else AuthorityRoadmap
     data = reader.read(root, cls, "")
     problems.extend(reader.problems)

@@ -8,6 +8,8 @@ checks them (anchors included); links out pass `safe_href`.
 from __future__ import annotations
 
 import posixpath
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
@@ -38,6 +40,43 @@ def data_path(roadmap_id: str) -> str:
     """A roadmap's open-data file under `data/`: `roadmaps/ml.json`, `roadmaps/ml/kayes.json`."""
     country, _, slug = roadmap_id.partition("/")
     return f"roadmaps/{country}/{path_name(slug)}.json" if slug else f"roadmaps/{country}.json"
+
+
+@dataclass(frozen=True)
+class SourceLinks:
+    edit: str  # the file in the repository's web editor (or the file itself)
+    history: str | None  # every change to the file, when the host is known
+
+
+def source_links(repository: str, file_name: str) -> SourceLinks:
+    """Links to a roadmap file (`ml/kayes.yml`) in its repository, from `repository`:
+    the web address of the roadmaps folder, such as
+    `https://github.com/org/repo/tree/main/roadmaps` or
+    `https://gitlab.com/group/project/-/tree/main/roadmaps`. A bare GitHub or GitLab
+    repository address means the `roadmaps` folder of its `main` branch. Any other
+    address is taken as the folder itself: the link goes to the file, with no history."""
+    parts = urlsplit(repository.strip().rstrip("/"))
+    segments = [s for s in parts.path.split("/") if s]
+    base = f"{parts.scheme}://{parts.netloc}"
+    host = parts.netloc.lower()
+    if "-" in segments and segments.index("-") + 2 < len(segments):
+        at = segments.index("-")
+        if segments[at + 1] in ("tree", "blob"):  # GitLab: group/project/-/tree/branch/dir
+            project, branch, folder = segments[:at], segments[at + 2], segments[at + 3 :]
+            return _forge(f"{base}/{'/'.join(project)}/-", branch, folder, file_name)
+    if len(segments) >= 4 and segments[2] in ("tree", "blob"):  # GitHub and alike
+        project = "/".join(segments[:2])
+        return _forge(f"{base}/{project}", segments[3], segments[4:], file_name)
+    if host == "github.com" and len(segments) == 2:
+        return _forge(f"{base}/{'/'.join(segments)}", "main", ["roadmaps"], file_name)
+    if "gitlab" in host and len(segments) >= 2:
+        return _forge(f"{base}/{'/'.join(segments)}/-", "main", ["roadmaps"], file_name)
+    return SourceLinks(f"{repository.strip().rstrip('/')}/{file_name}", None)
+
+
+def _forge(project: str, branch: str, folder: list[str], file_name: str) -> SourceLinks:
+    path = "/".join([*folder, file_name])
+    return SourceLinks(f"{project}/edit/{branch}/{path}", f"{project}/commits/{branch}/{path}")
 
 
 def country_path(country: str) -> str:
@@ -110,6 +149,7 @@ class LinkHelpers(TextHelpers):
     def outcome_page(self, outcome_id: str, number: int = 1) -> str:
         return outcome_path(outcome_id, number)
 
-    def edit_url(self, roadmap: RoadmapFile) -> str | None:
+    def source_links(self, roadmap: RoadmapFile) -> SourceLinks | None:
+        """The roadmap's file in the site's repository: editor and history links."""
         repository = self.dataset.site.repository
-        return f"{repository.rstrip('/')}/{roadmap.file_name}" if repository else None
+        return source_links(repository, roadmap.file_name) if repository else None

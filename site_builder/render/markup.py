@@ -20,6 +20,8 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from site_builder.format.richtext import without_tags
+
 ALLOWED_TAGS = {"p", "em", "strong", "ul", "ol", "li", "a", "code", "br", "blockquote"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
@@ -84,7 +86,9 @@ def rich_html(source: str) -> str:
     the length of `source` (its length is bounded by RichText.max_length).
 
     Cached: a text that falls back to another language is converted once for all pages.
+    HTML tags are removed first (`without_tags`): they are never rendered.
     """
+    source = without_tags(source)
     if not _MARKDOWN_SYNTAX.search(source):
         return f"<p>{html.escape(source.strip(), quote=False)}</p>"
     converted = _converter().render(source)

@@ -1,0 +1,72 @@
+"""Raw HTML pasted into rich text: a warning naming the line and the Markdown to write
+instead, and pages that show the text without the tags (never `&lt;br&gt;`)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from site_builder.format.richtext import raw_html, without_tags
+
+PASTED = (
+    "  en: |\n"
+    "    Many Montreuil residents come from the Yélimané circle.<br>See\n"
+    '    <a href="https://example.org/yelimane">the circle\'s page</a>.<br/>Thanks.\n'
+    "  ar: |\n"
+    "    يأتي كثير من سكان مونتروي من دائرة يليماني.<br>شكرا\n"
+)
+
+
+def _paste(data: Path) -> list[str]:
+    path = data / "fr/montreuil.yml"
+    text = path.read_text("utf-8")
+    start = text.index("  en: |\n    Many Montreuil")
+    end = text.index("partner_countries:")
+    path.write_text(text[:start] + PASTED + text[end:], "utf-8")
+    return path.read_text("utf-8").splitlines()
+
+
+def test_raw_html_is_a_warning_naming_the_line_and_the_markdown_to_write(roadmaps, run) -> None:
+    data = roadmaps()
+    lines = _paste(data)
+    br = next(n for n, line in enumerate(lines, 1) if "circle.<br>" in line)
+    link = br + 1
+    arabic = next(n for n, line in enumerate(lines, 1) if "يليماني.<br>" in line)
+    result = run("validate", "--roadmaps", data)
+    assert result.code == 0, result.err
+    err = result.err
+    assert re.search(
+        rf"montreuil\.yml:{br}:\d+: warning: summary\.en: HTML <br> \(2 times\) is never "
+        r"shown: this text is Markdown",
+        err,
+    ), err
+    assert "hint: leave a blank line between paragraphs" in err
+    assert re.search(rf'montreuil\.yml:{link}:5: warning: summary\.en: HTML <a href="', err)
+    assert "hint: write a Markdown link: [the circle's page](https://example.org/yelimane)" in err
+    assert re.search(rf"montreuil\.yml:{arabic}:\d+: warning: summary\.ar: HTML <br>", err)
+    assert run("validate", "--strict", "--roadmaps", data).code == 1
+
+
+def test_pages_show_rich_text_without_the_tags(roadmaps, run, tmp_path: Path) -> None:
+    data = roadmaps()
+    _paste(data)
+    site = tmp_path / "site"
+    assert run("build", "--quiet", "--roadmaps", data, "--site-dir", site).code == 0
+    for language in ("en", "ar"):
+        html = (site / language / "fr/montreuil/index.html").read_text("utf-8")
+        assert "&lt;br" not in html and "&lt;a href" not in html and "&lt;/a" not in html
+    english = (site / "en/fr/montreuil/index.html").read_text("utf-8")
+    assert "Yélimané circle.\nSee\nthe circle's page.\nThanks.</p>" in english
+    arabic = (site / "ar/fr/montreuil/index.html").read_text("utf-8")
+    assert "يليماني.\nشكرا</p>" in arabic
+
+
+def test_markdown_autolinks_and_comparisons_are_not_tags() -> None:
+    text = "Fewer than 5 < 10 projects; see <https://example.org> or write <a@example.org>."
+    assert raw_html(text) == []
+    assert without_tags(text) == text
+
+
+def test_a_paragraph_tag_keeps_the_words_apart() -> None:
+    assert without_tags("<p>One.</p><p>Two.</p>") == "\nOne.\n\nTwo.\n"
+    assert [t.name for t in raw_html("<p>One.</p><p>Two.</p><!-- note -->")] == ["p", "!--"]

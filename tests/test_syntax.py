@@ -1,0 +1,70 @@
+"""The syntax-mistake corpus: each real mistake is reported on the line the author must
+change, in plain words, with the hint that is right for it and the parser's words after."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.mistakes import LYON, syntax_cases, validate_files
+
+CASES = syntax_cases()
+
+
+def test_corpus_has_at_least_25_mistakes() -> None:
+    assert len(CASES) >= 25
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_syntax_mistake_names_the_line_and_the_right_hint(case, tmp_path: Path) -> None:
+    problems = validate_files({"fr/lyon.yml": case.text}, tmp_path)
+    assert len(problems) == 1, [p.format() for p in problems]
+    problem = problems[0]
+    assert problem.path == "roadmaps/fr/lyon.yml"
+    assert problem.message.startswith("YAML syntax error: ")
+    assert "(the YAML parser says: " in problem.message
+    assert (problem.line, problem.hint) == (case.line, case.hint)
+    assert problem.source_line == case.text.splitlines()[case.line - 1]
+
+
+def test_key_indented_too_far_is_not_told_to_quote() -> None:
+    case = next(c for c in CASES if c.name == "key-indented-too-far")
+    assert "quotes" not in case.hint
+    assert case.hint == "indent `name:` by 4 spaces, like `id:` on line 16"
+
+
+def test_missing_colon_is_reported_on_its_own_line() -> None:
+    case = next(c for c in CASES if c.name == "missing-colon")
+    assert case.text.splitlines()[case.line - 1] == "    status in-progress"
+
+
+def test_every_duplicate_key_of_a_file_is_reported_in_one_run(tmp_path: Path) -> None:
+    text = LYON
+    text = text.replace("kind: municipality\n", "kind: municipality\nname: Lyon 2\n", 1)
+    text = text.replace("    kind: agency\n", "    kind: agency\n    kind: network\n", 1)
+    text = text.replace("    start: 2005\n", "    start: 2005\n    start: 2006\n", 1)
+    problems = validate_files({"fr/lyon.yml": text}, tmp_path)
+    lines = text.splitlines()
+
+    def at(line: str) -> int:
+        return lines.index(line) + 1
+
+    found = [(p.line, p.message, p.hint) for p in problems]
+    assert found == [
+        (
+            at("name: Lyon 2"),
+            "duplicate key 'name'",
+            "'name' is already set on line 1; keep one of them",
+        ),
+        (
+            at("    kind: network"),
+            "duplicate key 'kind'",
+            f"'kind' is already set on line {at('    kind: agency')}; keep one of them",
+        ),
+        (
+            at("    start: 2006"),
+            "duplicate key 'start'",
+            f"'start' is already set on line {at('    start: 2005')}; keep one of them",
+        ),
+    ]

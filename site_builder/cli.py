@@ -111,17 +111,21 @@ def _internal_error(exc: Exception, debug: bool) -> None:
 def _signals_stop() -> Iterator[None]:
     """While a command runs, SIGTERM, SIGINT and SIGHUP raise Stopped, so that every
     `finally` and `with` on the way out runs (workers stopped, lock released, work folders
-    removed). Further signals are ignored while that cleanup runs."""
+    removed). Further signals are ignored while that cleanup runs; signals ignored when
+    the command starts stay ignored."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def stop(signum: int, frame: object) -> None:
-        for other in STOP_SIGNALS:
+        for other in wanted:
             signal.signal(other, signal.SIG_IGN)
         raise Stopped(signum)
 
-    saved = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
+    # A signal ignored from the start stays ignored: `nohup` ignores SIGHUP, a shell
+    # ignores SIGINT for commands started in the background.
+    wanted = [s for s in STOP_SIGNALS if signal.getsignal(s) is not signal.SIG_IGN]
+    saved = {signum: signal.signal(signum, stop) for signum in wanted}
     try:
         yield
     finally:

@@ -104,7 +104,7 @@ def _internal_error(exc: Exception, debug: bool) -> None:
     )
     if debug:
         details = exc.details if isinstance(exc, InternalError) else traceback.format_exc()
-        print(details, file=sys.stderr)
+        print("\n".join(printable(line) for line in details.splitlines()), file=sys.stderr)
 
 
 @contextlib.contextmanager
@@ -369,7 +369,7 @@ def _serve(args: argparse.Namespace) -> int:
         )
         print(f"preview built in {preview.rebuild():.1f} s", file=sys.stderr)
         write_root_files(preview.dataset, root / "site")
-        print(f"serving on http://{host}:{port}/ (Ctrl+C to stop)", file=sys.stderr)
+        print(f"serving on http://{printable(host)}:{port}/ (Ctrl+C to stop)", file=sys.stderr)
         engine.serve_folder(
             root / "site",
             preview.rebuild_and_report,

@@ -103,24 +103,28 @@ def _internal_error(exc: Exception, debug: bool) -> None:
     )
     if debug:
         details = exc.details if isinstance(exc, InternalError) else traceback.format_exc()
-        print(details, file=sys.stderr)
+        print("\n".join(printable(line) for line in details.splitlines()), file=sys.stderr)
 
 
 @contextlib.contextmanager
 def _signals_stop() -> Iterator[None]:
     """While a command runs, SIGTERM, SIGINT and SIGHUP raise Stopped, so that every
     `finally` and `with` on the way out runs (workers stopped, lock released, work folders
-    removed). Further signals are ignored while that cleanup runs."""
+    removed). Further signals are ignored while that cleanup runs; signals ignored when
+    the command starts stay ignored."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def stop(signum: int, frame: object) -> None:
-        for other in STOP_SIGNALS:
+        for other in wanted:
             signal.signal(other, signal.SIG_IGN)
         raise Stopped(signum)
 
-    saved = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
+    # A signal ignored from the start stays ignored: `nohup` ignores SIGHUP, a shell
+    # ignores SIGINT for commands started in the background.
+    wanted = [s for s in STOP_SIGNALS if signal.getsignal(s) is not signal.SIG_IGN]
+    saved = {signum: signal.signal(signum, stop) for signum in wanted}
     try:
         yield
     finally:
@@ -367,7 +371,11 @@ def _serve(args: argparse.Namespace) -> int:
             project, root / "site", root / "projects", strict=args.strict, on_problems=report
         )
         preview.rebuild_and_report()
-        print(f"serving on http://{host}:{port}/ (Ctrl+C to stop)", file=sys.stderr, flush=True)
+        print(
+            f"serving on http://{printable(host)}:{port}/ (Ctrl+C to stop)",
+            file=sys.stderr,
+            flush=True,
+        )
         engine.serve_folder(
             root / "site",
             preview.rebuild_and_report,

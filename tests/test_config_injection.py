@@ -174,6 +174,12 @@ def test_no_handler_runs_in_a_browser(injected: Path) -> None:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         dialogs: list[str] = []
         try:
+            context = browser.new_context(java_script_enabled=True)
+            page = context.new_page()
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.goto(f"{url}/", wait_until="networkidle")  # the language chooser
+            assert page.evaluate("window.pwned") is None and dialogs == []
+            context.close()
             for lang in LANGUAGES:
                 for path in ("", "ml/", "about/", "404.html"):
                     context = browser.new_context()
@@ -190,3 +196,17 @@ def test_no_handler_runs_in_a_browser(injected: Path) -> None:
                     context.close()
         finally:
             browser.close()
+
+
+def test_root_page_and_feeds_keep_the_title_as_text(injected: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    root = parse(injected / "index.html")
+    assert not {"autofocus", "onfocus", "onerror", "onmouseover"} & {
+        name for _, name, _ in root.attributes
+    }
+    assert "img" not in root.tags and f"en {PAYLOAD}" in root.title
+    for lang in LANGUAGES:
+        feed = ET.parse(injected / lang / "feed.xml").getroot()  # well-formed XML
+        title = feed.find("{http://www.w3.org/2005/Atom}title")
+        assert title is not None and f"{lang} {PAYLOAD}" in (title.text or "")

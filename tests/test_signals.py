@@ -136,3 +136,25 @@ def test_serve_removes_its_temporary_folder(tmp_path: Path, signum: int) -> None
     err = "".join(lines) + server.stderr.read()  # type: ignore[union-attr]
     assert "Traceback" not in err
     assert list(temp.iterdir()) == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc")
+def test_a_build_under_nohup_survives_a_hangup(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build = subprocess.Popen(
+        [sys.executable, "-m", "site_builder", "build", "--quiet", "--jobs", "2"]
+        + ["--roadmaps", str(CONTRACT), "--site-dir", str(site)],
+        cwd=PROJECT_ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN),  # as nohup does
+    )
+    deadline = time.monotonic() + 120
+    while len(children(build.pid)) < 2:
+        assert build.poll() is None and time.monotonic() < deadline, "no workers"
+        time.sleep(0.05)
+    build.send_signal(signal.SIGHUP)
+    for worker in children(build.pid):
+        os.kill(worker, signal.SIGHUP)  # a hangup reaches the whole process group
+    assert build.wait(timeout=300) == 0, build.stderr.read()  # type: ignore[union-attr]
+    assert (site / "ar" / "ml" / "index.html").is_file()

@@ -48,7 +48,7 @@ def test_site_folder_inside_the_roadmaps(run, project: Path) -> None:
 
 def test_site_folder_holding_the_roadmaps_is_the_project_root(run, project: Path) -> None:
     err = refused(run, project, "--roadmaps", project / "roadmaps", "--site-dir", project)
-    assert f"it is {project}" in err
+    assert f"it is the project folder {project}" in err
 
 
 def test_site_folder_is_the_current_folder(

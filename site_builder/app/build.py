@@ -257,7 +257,7 @@ def _run(context: SiteContext, jobs: list[LanguageJob], workers: int) -> Iterato
     finally:
         for process, _ in running.values():
             if process.is_alive():
-                process.terminate()
+                process.kill()  # it writes only into folders that are removed
             process.join()
 
 
@@ -265,10 +265,12 @@ def _worker(context: SiteContext, job: LanguageJob, send: Connection, parent: in
     """A forked worker: build one language and send back its summary or its error.
 
     The parent alone decides when to stop: SIGINT (Ctrl+C reaches the whole process
-    group) is ignored, SIGTERM and SIGHUP kill at once, and so does the parent's death."""
+    group) is ignored, SIGTERM and SIGHUP kill at once (unless ignored from the start),
+    and so does the parent's death."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for signum in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, signal.SIG_DFL)
+        if signal.getsignal(signum) is not signal.SIG_IGN:  # `nohup` stays nohup
+            signal.signal(signum, signal.SIG_DFL)
     _die_with_parent(parent)
     try:
         outcome: object = build_language(context, job)[0]

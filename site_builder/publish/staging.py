@@ -79,16 +79,15 @@ def check_site_dir(target: Path, keep: Iterable[Path] = (), inputs: Iterable[Pat
     site = target.absolute()
     real = site.resolve()
     inputs = [p.absolute() for p in inputs]
-    homes = _homes()
-    guarded = {Path.cwd(), *homes, *(p.absolute() for p in keep), *inputs}
+    guarded = [(home, "a home folder") for home in _homes()]
+    guarded.append((Path.cwd(), "the current folder"))
+    guarded += [(p.absolute(), f"the project folder {p.absolute()}") for p in keep]
+    guarded += [(p, f"{p}, which the build reads") for p in inputs]
     if site.parent == site or real.parent == real:
         raise UnsafeSiteDir(f"refusing to use {target} as the site folder: it is the root folder")
-    for folder in sorted(guarded):
+    for folder, name in guarded:
         for candidate in {folder, folder.resolve()}:
             if _same_or_inside(candidate, site) or _same_or_inside(candidate, real):
-                name = "your home folder" if folder in homes else str(folder)
-                if folder == Path.cwd():
-                    name = "the current folder"
                 how = "is" if candidate in (site, real) else "holds"
                 raise UnsafeSiteDir(
                     f"refusing to use {target} as the site folder: each build replaces it "

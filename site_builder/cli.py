@@ -131,7 +131,7 @@ def _signals_stop() -> Iterator[None]:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m site_builder",
+        prog="diaspora-roadmaps",
         description="Build a multilingual website from YAML diaspora engagement roadmaps.",
     )
     parser.add_argument(
@@ -139,6 +139,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="show the traceback of an internal error (to report it)",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     build = commands.add_parser("build", help="validate the roadmaps and build the site")
@@ -369,7 +370,7 @@ def _serve(args: argparse.Namespace) -> int:
         engine.serve_folder(
             root / "site",
             preview.rebuild_and_report,
-            [project.roadmaps, project.docs, project.themes, project.base_config],
+            project.watched,
             host,
             port,
         )

@@ -127,11 +127,11 @@ def build_language(
     is None). With `only` and `previous`, pages outside `only` are kept from `previous`
     (see `Renderer.render`). Raises BuildFailed when the engine fails."""
     started = time.perf_counter()
-    rendered = Renderer(context, job.language, job.project.docs).render(only, previous)
+    rendered = Renderer(context, job.language, job.project.docs_layers).render(only, previous)
     config = engine.write_project(
         rendered,
-        job.project.base_config,
-        job.project.themes,
+        job.project.mkdocs_config(),
+        job.project.theme_layers,
         job.work / job.language,
         job.site_url,
         only_changed=job.incremental,

@@ -31,6 +31,7 @@ from site_builder.app import build as pipeline
 from site_builder.app import scaffold
 from site_builder.app.config import BuildOptions, Project
 from site_builder.app.preview import Preview
+from site_builder.app.repository import init_repository
 from site_builder.engine import mkdocs as engine
 from site_builder.errors import (
     EnvironmentFault,
@@ -213,6 +214,23 @@ def _parser() -> argparse.ArgumentParser:
         )
     new.set_defaults(handler=_new)
 
+    init = commands.add_parser(
+        "init", help="write a new site repository: site.yml, a roadmap, CI, editor settings"
+    )
+    init.add_argument("directory", type=Path, metavar="DIR", help="where to write it")
+    init.add_argument(
+        "--language",
+        action="append",
+        default=[],
+        metavar="LANG",
+        help="a language of the site, the first is the default (repeatable; default: en)",
+    )
+    init.add_argument(
+        "--country", default="ML", metavar="CC", help="the first roadmap's country (default: ML)"
+    )
+    init.add_argument("--role", default="origin", choices=typing.get_args(Role))
+    init.set_defaults(handler=_init)
+
     status = commands.add_parser(
         "i18n-status", help="show, per language, what is translated and what is missing"
     )
@@ -246,6 +264,7 @@ def _project(args: argparse.Namespace) -> Project:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    scaffold.write_schema(_project(args).schema)
     result = pipeline.validate(_project(args), strict=args.strict)
     report(result.problems, args.format)
     if result.dataset is None:
@@ -261,6 +280,7 @@ def _build(args: argparse.Namespace) -> int:
     site_url = args.site_url.rstrip("/") + "/" if args.site_url else None
     if site_url and not site_url.startswith(("https://", "http://")):
         raise SiteBuilderError(f"--site-url must start with https:// or http://: {args.site_url}")
+    scaffold.write_schema(_project(args).schema)
     options = BuildOptions(
         project=_project(args),
         site_dir=args.site_dir,
@@ -285,21 +305,40 @@ def _progress(line: str) -> None:
     print(printable(line), file=sys.stderr, flush=True)
 
 
+def _init(args: argparse.Namespace) -> int:
+    written = init_repository(
+        args.directory, args.language or ["en"], args.country, args.role, today().year
+    )
+    for path in written:
+        print(f"wrote {path}", file=sys.stderr)
+    print(
+        f"next: cd {args.directory}, fill in the TODO lines, then run `diaspora-roadmaps "
+        "validate` and `diaspora-roadmaps build`",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
 def _new(args: argparse.Namespace) -> int:
+    project = Project(roadmaps=args.roadmaps)
+    scaffold.write_schema(project.schema, create=True)
     site = None
     if args.roadmaps.is_dir():  # a new project has no roadmaps folder yet
-        report_ = pipeline.validate(Project(roadmaps=args.roadmaps))
+        report_ = pipeline.validate(project)
         site = report_.dataset.site if report_.dataset else None
     language = str(site.default_language or site.languages[0]) if site else "en"
     year = today().year
     if args.what == "country":
-        path = scaffold.new_country(args.roadmaps, args.code, args.role, language, year)
+        path = scaffold.new_country(
+            args.roadmaps, args.code, args.role, language, year, project.schema
+        )
     else:
         path = scaffold.new_authority(
-            args.roadmaps, args.code, args.slug, args.kind, language, year
+            args.roadmaps, args.code, args.slug, args.kind, language, year, project.schema
         )
     print(
-        f"wrote {printable(str(path))}: fill in the TODO lines, then run `make validate`",
+        f"wrote {printable(str(path))}: fill in the TODO lines, then run "
+        "`diaspora-roadmaps validate`",
         file=sys.stderr,
     )
     return EXIT_OK

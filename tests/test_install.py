@@ -136,3 +136,65 @@ def test_installed_tool_builds_a_folder_holding_only_roadmaps(
         "roadmaps",
         "site",
     }
+
+
+def _check_jsonschema(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_init_then_validate_then_build_from_the_installed_wheel(
+    installed: Installed, tmp_path: Path
+) -> None:
+    result = installed.run("init", "ministry", "--language", "fr", "--language", "ar", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    repo = tmp_path / "ministry"
+    for expected in (
+        "roadmaps/site.yml",
+        "roadmaps/ml/country.yml",
+        "README.md",
+        "requirements.txt",
+        ".github/workflows/site.yml",
+        ".github/dependabot.yml",
+        ".pre-commit-config.yaml",
+        ".vscode/settings.json",
+        "schema/roadmap.schema.json",
+    ):
+        assert (repo / expected).is_file(), expected
+    # Every file's modeline points to the schema written beside the data.
+    for path in (repo / "roadmaps").rglob("*.yml"):
+        first = path.read_text("utf-8").splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema=")
+        assert (
+            path.parent / first.split("=", 1)[1]
+        ).resolve() == repo / "schema/roadmap.schema.json"
+    settings = (repo / ".vscode/settings.json").read_text("utf-8")
+    assert '"./schema/roadmap.schema.json"' in settings
+    assert installed.run("validate", cwd=repo).returncode == 0
+    built = installed.run("build", "--quiet", "--site-url", "https://example.org/mfa/", cwd=repo)
+    assert built.returncode == 0, built.stderr
+    assert 'lang="ar"' in (repo / "site/ar/index.html").read_text("utf-8")
+    # What init wrote passes the validators the CI service and editors use.
+    checks = [
+        ("vendor.github-workflows", ".github/workflows/site.yml"),
+        ("vendor.dependabot", ".github/dependabot.yml"),
+    ]
+    for schema, path in checks:
+        check = _check_jsonschema("--builtin-schema", schema, repo / path)
+        assert check.returncode == 0, check.stdout + check.stderr
+    roadmaps = sorted((repo / "roadmaps").rglob("*.yml"))
+    check = _check_jsonschema("--schemafile", repo / "schema/roadmap.schema.json", *roadmaps)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_init_never_overwrites(installed: Installed, tmp_path: Path) -> None:
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo" / "README.md").write_text("ours\n", "utf-8")
+    result = installed.run("init", "repo", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "README.md" in result.stderr and "Traceback" not in result.stderr
+    assert [p.name for p in (tmp_path / "repo").iterdir()] == ["README.md"]

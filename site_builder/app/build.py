@@ -127,7 +127,9 @@ def build_language(
     is None). With `only` and `previous`, pages outside `only` are kept from `previous`
     (see `Renderer.render`). Raises BuildFailed when the engine fails."""
     started = time.perf_counter()
-    rendered = Renderer(context, job.language, job.project.docs_layers).render(only, previous)
+    rendered = Renderer(context, job.language, job.project.docs_layers, job.site_url).render(
+        only, previous
+    )
     config = engine.write_project(
         rendered,
         job.project.mkdocs_config(),
@@ -209,7 +211,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
                     progress(f"{done.language}: {done.pages} pages in {seconds:.1f} s")
         started = time.perf_counter()
         write_root_files(dataset, publisher.staging, options.site_url)
-        write_data(dataset, context.views, publisher.staging)
+        write_data(dataset, context.views, publisher.staging, options.site_url)
         result.timings["data"] = time.perf_counter() - started
         publisher.publish()
     return result

@@ -28,6 +28,7 @@ from site_builder.render.figures import FigureHelpers
 from site_builder.render.links import LinkHelpers, anchor, country_path, outcome_path, page_path
 from site_builder.render.markup import escape_text
 from site_builder.render.output import LanguageInfo, RenderedLanguage
+from site_builder.render.structured import dataset_json_ld
 from site_builder.views.across import TwinningEnd
 from site_builder.views.context import SiteContext
 from site_builder.views.open_data import DATA_FILE_DESCRIPTIONS, Column, csv_files
@@ -80,10 +81,18 @@ def _environment(language: str) -> Environment:
 class Renderer:
     """Renders every page of one language."""
 
-    def __init__(self, context: SiteContext, language: str, docs_layers: Sequence[Path] = ()):
+    def __init__(
+        self,
+        context: SiteContext,
+        language: str,
+        docs_layers: Sequence[Path] = (),
+        site_url: str | None = None,
+    ):
         """`docs_layers`: folders of hand-written pages (`<folder>/<lang>/<name>.md`), the
-        built-in one first; a later folder's file replaces an earlier one's."""
+        built-in one first; a later folder's file replaces an earlier one's. `site_url`
+        (`https://example.org/`), when known, makes the feed's links absolute."""
         self.context = context
+        self.site_url = site_url
         self.dataset = context.dataset
         self.language = language
         self.docs_layers = tuple(docs_layers)
@@ -96,7 +105,11 @@ class Renderer:
     def page(self, template: str, path: str, **context: object) -> str:
         helpers = Helpers(self.context, self.loc, path)
         text = self.env.get_template(template).render(
-            h=helpers, dataset=self.dataset, views=self.context.views, **context
+            h=helpers,
+            dataset=self.dataset,
+            views=self.context.views,
+            json_ld=lambda: dataset_json_ld(self.context, self.loc, self.site_url),
+            **context,
         )
         return re.sub(r"\n{3,}", "\n\n", text)
 
@@ -184,7 +197,7 @@ class Renderer:
             "status.md.j2", "translation-status.md", statuses=self.context.statuses
         )
         result.nav.append((loc.gettext("Translation status"), "translation-status.md"))
-        pages["feed.xml"] = atom_feed(self.context, loc)
+        pages["feed.xml"] = atom_feed(self.context, loc, self.site_url)
         result.strings = {
             "languages": loc.gettext("Languages"),
             "feed": loc.gettext("Updates of the roadmaps"),

@@ -179,3 +179,20 @@ def test_the_sitemap_schema_refuses_lastmod_after_alternates() -> None:
         b"<lastmod>2024-01-01</lastmod></url></urlset>"
     )
     assert not schema.validate(wrong)
+
+
+def test_catalog_template_keeps_its_header_and_source_locations() -> None:
+    from babel.messages.pofile import read_po
+
+    from site_builder import __version__
+    from site_builder.i18n.localise import LOCALES_DIR
+
+    with (LOCALES_DIR / "messages.pot").open("rb") as handle:
+        template = read_po(handle)
+    assert template.project == "diaspora-roadmaps"
+    assert template.version == __version__
+    messages = [m for m in template if m.id]
+    assert messages and all(m.locations for m in messages)
+    for message in messages:
+        for path, line in message.locations:
+            assert (PROJECT_ROOT / path).is_file() and line > 0, (path, line)

@@ -15,7 +15,9 @@ def test_guide_error_example_is_real_output(
     run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     guide = (PROJECT_ROOT / "site_builder/defaults/docs/en/contribute.md").read_text("utf-8")
-    block = re.search(r"```text\n\$ make validate[^\n]*\n(.*?)```", guide, re.DOTALL).group(1)
+    block = re.search(
+        r"```text\n\$ diaspora-roadmaps validate[^\n]*\n(.*?)```", guide, re.DOTALL
+    ).group(1)
     shutil.copytree(PROJECT_ROOT / "roadmaps", tmp_path / "roadmaps")
     edit(tmp_path / "roadmaps/ml/country.yml", "    kind: ministry", "    kind: ministery")
     monkeypatch.chdir(tmp_path)

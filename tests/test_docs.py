@@ -42,6 +42,6 @@ def test_readme_commands_match_the_command_line() -> None:
     from site_builder.cli import _parser
 
     readme = (PROJECT_ROOT / "README.md").read_text("utf-8")
-    documented = set(re.findall(r"python -m site_builder (\w[\w-]*)", readme))
+    documented = set(re.findall(r"^diaspora-roadmaps ([a-z][\w-]*)", readme, re.MULTILINE))
     commands = _parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
     assert documented == set(commands)

@@ -171,6 +171,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="languages built at once, each in its own process; 0: one per core",
     )
+    build.add_argument(
+        "--engine",
+        choices=["mkdocs", "properdocs"],
+        default="mkdocs",
+        help="what builds each language's pages (default: mkdocs; see docs/engines.md)",
+    )
     build.add_argument("--quiet", action="store_true", help="print only problems")
     build.set_defaults(handler=_build)
 
@@ -288,6 +294,7 @@ def _build(args: argparse.Namespace) -> int:
         languages=tuple(args.language),
         site_url=site_url,
         jobs=args.jobs if args.jobs > 0 else max(1, (os.cpu_count() or 1)),
+        engine=args.engine,
     )
     result = pipeline.build(options, progress=None if quiet else _progress)
     report(result.warnings)

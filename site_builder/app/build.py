@@ -28,6 +28,7 @@ from pathlib import Path
 
 from site_builder.app.config import BuildOptions, Project
 from site_builder.engine import mkdocs as engine
+from site_builder.engine import properdocs
 from site_builder.errors import (
     BuildFailed,
     EnvironmentFault,
@@ -63,6 +64,12 @@ class BuildResult:
 
 
 Progress = Callable[[str], None]
+
+ENGINES: dict[str, Callable[[Path, Path, str, bool], None]] = {
+    "mkdocs": engine.build_project,
+    properdocs.NAME: properdocs.build_project,
+}
+"""What builds a language's project: MkDocs in this process, or ProperDocs in its own."""
 
 
 def validate(project: Project, *, strict: bool = False, cache: ReadCache | None = None) -> Report:
@@ -106,6 +113,8 @@ class LanguageJob:
     incremental: bool = False
     """The preview: write only files whose text changed and let the engine rebuild only
     those pages (with `only` and `previous` given to `build_language`)."""
+    engine: str = "mkdocs"
+    """Which of ENGINES builds the project."""
 
 
 @dataclass(frozen=True)
@@ -141,7 +150,7 @@ def build_language(
     done_rendering = time.perf_counter()
     pages = 0
     if job.target is not None:
-        engine.build_project(config, job.target, job.url_path, dirty=job.incremental)
+        ENGINES[job.engine](config, job.target, job.url_path, job.incremental)
         pages = sum(1 for _ in job.target.rglob("index.html"))
     done = LanguageDone(
         job.language,
@@ -195,6 +204,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
                 publisher.staging / language,
                 options.site_url,
                 f"{options.base_path}{language}/",
+                engine=options.engine,
             )
             for language in languages
         ]

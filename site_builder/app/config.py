@@ -126,6 +126,9 @@ class BuildOptions:
     """Where the site is published (`https://example.org/roadmaps/`), when known: gives
     canonical links, absolute alternates and sitemaps."""
 
+    engine: str = "mkdocs"
+    """What builds each language's project: `mkdocs` or `properdocs` (see docs/engines.md)."""
+
     @property
     def base_path(self) -> str:
         """The URL path the site is served under (`/`, or `/roadmaps/`), for pages that can

@@ -269,7 +269,8 @@ def build_project(
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    mkdocs_log = logging.getLogger("mkdocs")
+    # "mkdocs", or "properdocs" where ProperDocs stands in for it (engine/properdocs.py).
+    mkdocs_log = logging.getLogger(build.__module__.split(".")[0])
     counter = _WarningCounter()
     mkdocs_log.addHandler(counter)
     previous_level = mkdocs_log.level

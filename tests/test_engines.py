@@ -1,0 +1,70 @@
+"""The engines after Material: the `render` output builds with Zensical too.
+
+ProperDocs (`build --engine properdocs`) runs the golden and contract-site tests; Zensical
+reads the same `mkdocs.yml` projects `render` writes, built here as a reuser would."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from site_builder.app import build as pipeline
+from site_builder.app.config import Project
+from tests.conftest import CONTRACT
+
+SCHEMAS = Path(__file__).parent / "schemas"
+
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("zensical") is None, reason="Zensical is not installed"
+)
+
+
+@pytest.fixture(scope="module")
+def zensical_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    project = Project(roadmaps=CONTRACT)
+    dataset, _ = pipeline.load_or_fail(project, strict=False)
+    context = pipeline.prepare(project, dataset)
+    out = tmp_path_factory.mktemp("zensical")
+    configs = pipeline.render_projects(
+        context, project, out, site_url="https://example.org/roadmaps/"
+    )
+    sites = {}
+    for language, config in configs.items():
+        result = subprocess.run(
+            [sys.executable, "-m", "zensical", "build", "--strict", "-f", str(config)],
+            cwd=config.parent,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        sites[language] = config.parent / "site"
+    return sites
+
+
+def test_zensical_builds_every_language_of_the_render_output(
+    zensical_sites: dict[str, Path],
+) -> None:
+    for language, site in zensical_sites.items():
+        home = (site / "index.html").read_text("utf-8")
+        assert f'<html lang="{language}"' in home
+        yelimane = (site / "ml" / "yelimane" / "index.html").read_text("utf-8")
+        assert "Yélimané" in yelimane or "يليماني" in yelimane
+        assert 'hreflang="fr" href="https://example.org/roadmaps/fr/ml/yelimane/"' in yelimane
+    arabic = (zensical_sites["ar"] / "ml" / "index.html").read_text("utf-8")
+    assert '<body dir="rtl"' in arabic
+
+
+def test_zensical_sitemaps_are_valid_against_the_sitemaps_org_schema(
+    zensical_sites: dict[str, Path],
+) -> None:
+    schema = etree.XMLSchema(etree.parse(str(SCHEMAS / "sitemap-with-xhtml.xsd")))
+    for site in zensical_sites.values():
+        sitemap = etree.parse(str(site / "sitemap.xml"))
+        assert schema.validate(sitemap), schema.error_log
+        assert len(sitemap.getroot()) > 10

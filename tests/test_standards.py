@@ -151,6 +151,21 @@ def test_feeds_parse_cleanly_with_absolute_links_and_summaries(
         assert entry.summary.strip(), entry.title
 
 
+@pytest.mark.parametrize("absolute", [True, False], ids=["site-url", "no-site-url"])
+def test_feeds_are_valid_against_the_atom_relax_ng_grammar(
+    published: Path, contract_site: Path, absolute: bool
+) -> None:
+    grammar = etree.RelaxNG(etree.parse(str(SCHEMAS / "atom.rng")))
+    site = published if absolute else contract_site
+    for language in ("en", "fr", "ar"):
+        assert grammar.validate(etree.parse(str(site / language / "feed.xml"))), grammar.error_log
+    no_id = etree.fromstring(
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>'
+        b"<updated>2008-01-01T00:00:00Z</updated></feed>"
+    )
+    assert not grammar.validate(no_id)
+
+
 def test_feed_marks_entries_in_another_language(published: Path) -> None:
     tree = etree.parse(str(published / "fr" / "feed.xml"))
     ns = {"a": "http://www.w3.org/2005/Atom"}

@@ -95,6 +95,41 @@ def test_the_wheel_holds_the_defaults_and_catalogs(installed: Installed) -> None
     assert "diaspora-roadmaps = site_builder.cli:main" in text
 
 
+def test_the_installed_dependencies_satisfy_the_wheel(installed: Installed) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(installed.bin / "python"), "check"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_sdist_holds_the_defaults(tmp_path: Path) -> None:
+    import tarfile
+
+    script = f"from setuptools import build_meta; print(build_meta.build_sdist({str(tmp_path)!r}))"
+    built = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    sdist = tmp_path / built.stdout.strip().splitlines()[-1]
+    with tarfile.open(sdist) as archive:
+        names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    for expected in (
+        "site_builder/defaults/mkdocs.yml",
+        "site_builder/defaults/themes/sitemap.xml",
+        "site_builder/defaults/docs/fr/about.md",
+        "site_builder/app/new_site/github-workflow.yml",
+        "site_builder/i18n/locales/messages.pot",
+    ):
+        assert expected in names, expected
+
+
 def test_console_script_and_module_give_the_version(installed: Installed, tmp_path: Path) -> None:
     from site_builder import __version__
 

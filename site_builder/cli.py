@@ -158,12 +158,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="LANG",
         help="build only this language (repeatable)",
     )
-    build.add_argument(
-        "--site-url",
-        metavar="URL",
-        help="where the site will be published, such as https://example.org/; "
-        "gives canonical links, absolute alternates and sitemaps",
-    )
+    _add_site_url(build)
     build.add_argument(
         "--jobs",
         type=int,
@@ -248,11 +243,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_inputs(render)
     render.add_argument("--out", type=Path, required=True, help="folder to write into")
+    _add_site_url(render)
     render.set_defaults(handler=_render)
     for sub in (*commands.choices.values(), country, authority):
         if sub is not new:  # also after the command: `build --debug`
             sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
     return parser
+
+
+def _add_site_url(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--site-url",
+        metavar="URL",
+        help="where the site will be published, such as https://example.org/; "
+        "gives canonical links, absolute alternates, feeds' links and sitemaps",
+    )
+
+
+def _site_url(args: argparse.Namespace) -> str | None:
+    """`--site-url` ending with `/`; raises SiteBuilderError unless http(s)."""
+    site_url = args.site_url.rstrip("/") + "/" if args.site_url else None
+    if site_url and not site_url.startswith(("https://", "http://")):
+        raise SiteBuilderError(f"--site-url must start with https:// or http://: {args.site_url}")
+    return site_url
 
 
 def _add_inputs(parser: argparse.ArgumentParser) -> None:
@@ -283,9 +296,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     quiet = args.quiet or not sys.stderr.isatty()
-    site_url = args.site_url.rstrip("/") + "/" if args.site_url else None
-    if site_url and not site_url.startswith(("https://", "http://")):
-        raise SiteBuilderError(f"--site-url must start with https:// or http://: {args.site_url}")
+    site_url = _site_url(args)
     scaffold.write_schema(_project(args).schema)
     options = BuildOptions(
         project=_project(args),
@@ -373,7 +384,7 @@ def _render(args: argparse.Namespace) -> int:
     dataset, warnings = pipeline.load_or_fail(_project(args), strict=args.strict)
     report(warnings)
     context = pipeline.prepare(_project(args), dataset)
-    configs = pipeline.render_projects(context, _project(args), args.out)
+    configs = pipeline.render_projects(context, _project(args), args.out, site_url=_site_url(args))
     for language, config in configs.items():
         print(f"{language}: {printable(str(config))}", file=sys.stderr)
     return EXIT_OK

@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from site_builder.app import build as pipeline
-from site_builder.app.config import Project
+from site_builder.cli import main
 from tests.conftest import CONTRACT
 
 SCHEMAS = Path(__file__).parent / "schemas"
@@ -26,13 +25,10 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def zensical_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    project = Project(roadmaps=CONTRACT)
-    dataset, _ = pipeline.load_or_fail(project, strict=False)
-    context = pipeline.prepare(project, dataset)
     out = tmp_path_factory.mktemp("zensical")
-    configs = pipeline.render_projects(
-        context, project, out, site_url="https://example.org/roadmaps/"
-    )
+    args = ["render", "--roadmaps", str(CONTRACT), "--out", str(out)]
+    assert main([*args, "--site-url", "https://example.org/roadmaps/"]) == 0
+    configs = {language: out / language / "mkdocs.yml" for language in ("en", "fr", "ar")}
     sites = {}
     for language, config in configs.items():
         result = subprocess.run(

@@ -29,9 +29,9 @@ from pathlib import Path
 from site_builder import __version__
 from site_builder.app import build as pipeline
 from site_builder.app import scaffold
-from site_builder.app.config import BuildOptions, Project
+from site_builder.app.config import BuildOptions, Project, site_url_of
 from site_builder.app.preview import Preview
-from site_builder.app.repository import init_repository
+from site_builder.app.repository import add_init_command, init_repository
 from site_builder.engine import mkdocs as engine
 from site_builder.errors import (
     EnvironmentFault,
@@ -166,12 +166,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="languages built at once, each in its own process; 0: one per core",
     )
-    build.add_argument(
-        "--engine",
-        choices=["mkdocs", "properdocs"],
-        default="mkdocs",
-        help="what builds each language's pages (default: mkdocs; see docs/engines.md)",
-    )
+    build.add_argument("--engine", choices=list(pipeline.ENGINES), default="mkdocs")
     build.add_argument("--quiet", action="store_true", help="print only problems")
     build.set_defaults(handler=_build)
 
@@ -215,22 +210,7 @@ def _parser() -> argparse.ArgumentParser:
         )
     new.set_defaults(handler=_new)
 
-    init = commands.add_parser(
-        "init", help="write a new site repository: site.yml, a roadmap, CI, editor settings"
-    )
-    init.add_argument("directory", type=Path, metavar="DIR", help="where to write it")
-    init.add_argument(
-        "--language",
-        action="append",
-        default=[],
-        metavar="LANG",
-        help="a language of the site, the first is the default (repeatable; default: en)",
-    )
-    init.add_argument(
-        "--country", default="ML", metavar="CC", help="the first roadmap's country (default: ML)"
-    )
-    init.add_argument("--role", default="origin", choices=typing.get_args(Role))
-    init.set_defaults(handler=_init)
+    add_init_command(commands, _init)
 
     status = commands.add_parser(
         "i18n-status", help="show, per language, what is translated and what is missing"
@@ -252,20 +232,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_site_url(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--site-url",
-        metavar="URL",
-        help="where the site will be published, such as https://example.org/; "
-        "gives canonical links, absolute alternates, feeds' links and sitemaps",
-    )
-
-
-def _site_url(args: argparse.Namespace) -> str | None:
-    """`--site-url` ending with `/`; raises SiteBuilderError unless http(s)."""
-    site_url = args.site_url.rstrip("/") + "/" if args.site_url else None
-    if site_url and not site_url.startswith(("https://", "http://")):
-        raise SiteBuilderError(f"--site-url must start with https:// or http://: {args.site_url}")
-    return site_url
+    help_ = "where the site will be published, such as https://example.org/ (for canonical "
+    parser.add_argument("--site-url", metavar="URL", help=help_ + "links, feeds, sitemaps)")
 
 
 def _add_inputs(parser: argparse.ArgumentParser) -> None:
@@ -283,7 +251,6 @@ def _project(args: argparse.Namespace) -> Project:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    scaffold.write_schema(_project(args).schema)
     result = pipeline.validate(_project(args), strict=args.strict)
     report(result.problems, args.format)
     if result.dataset is None:
@@ -296,14 +263,12 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     quiet = args.quiet or not sys.stderr.isatty()
-    site_url = _site_url(args)
-    scaffold.write_schema(_project(args).schema)
     options = BuildOptions(
         project=_project(args),
         site_dir=args.site_dir,
         strict=args.strict,
         languages=tuple(args.language),
-        site_url=site_url,
+        site_url=site_url_of(args.site_url),
         jobs=args.jobs if args.jobs > 0 else max(1, (os.cpu_count() or 1)),
         engine=args.engine,
     )
@@ -324,16 +289,10 @@ def _progress(line: str) -> None:
 
 
 def _init(args: argparse.Namespace) -> int:
-    written = init_repository(
-        args.directory, args.language or ["en"], args.country, args.role, today().year
-    )
-    for path in written:
-        print(f"wrote {path}", file=sys.stderr)
-    print(
-        f"next: cd {args.directory}, fill in the TODO lines, then run `diaspora-roadmaps "
-        "validate` and `diaspora-roadmaps build`",
-        file=sys.stderr,
-    )
+    languages = args.language or ["en"]
+    for path in init_repository(args.directory, languages, args.country, args.role, today().year):
+        print(f"wrote {printable(str(path))}", file=sys.stderr)
+    print("next: fill in the TODO lines, then `diaspora-roadmaps validate`", file=sys.stderr)
     return EXIT_OK
 
 
@@ -384,7 +343,9 @@ def _render(args: argparse.Namespace) -> int:
     dataset, warnings = pipeline.load_or_fail(_project(args), strict=args.strict)
     report(warnings)
     context = pipeline.prepare(_project(args), dataset)
-    configs = pipeline.render_projects(context, _project(args), args.out, site_url=_site_url(args))
+    configs = pipeline.render_projects(
+        context, _project(args), args.out, site_url=site_url_of(args.site_url)
+    )
     for language, config in configs.items():
         print(f"{language}: {printable(str(config))}", file=sys.stderr)
     return EXIT_OK

@@ -27,6 +27,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from site_builder.app.config import BuildOptions, Project
+from site_builder.app.scaffold import write_schema
 from site_builder.engine import mkdocs as engine
 from site_builder.engine import properdocs
 from site_builder.errors import (
@@ -74,12 +75,15 @@ ENGINES: dict[str, Callable[[Path, Path, str, bool], None]] = {
 
 def validate(project: Project, *, strict: bool = False, cache: ReadCache | None = None) -> Report:
     """Read and check the roadmaps; raises EnvironmentFault when there is no roadmaps
-    folder (run outside a project), a Report of the problems otherwise."""
+    folder (run outside a project), a Report of the problems otherwise. The project's
+    JSON Schema for editors (`schema/roadmap.schema.json`) is brought up to date when it
+    exists."""
     if not project.roadmaps.is_dir():
         raise EnvironmentFault(
             f"roadmaps folder not found: {project.roadmaps}; "
             "run from the project root or pass --roadmaps DIR"
         )
+    write_schema(project.schema)
     return load_dataset(project.roadmaps, strict=strict, cache=cache)
 
 

@@ -103,6 +103,16 @@ def merge_config(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+def site_url_of(value: str | None) -> str | None:
+    """A `--site-url` ending with `/` (None when not given); raises SiteBuilderError
+    unless it is http(s)."""
+    if value is None:
+        return None
+    if not value.startswith(("https://", "http://")):
+        raise SiteBuilderError(f"--site-url must start with https:// or http://: {value}")
+    return value.rstrip("/") + "/"
+
+
 @dataclass(frozen=True)
 class BuildOptions:
     """What one `build` does."""

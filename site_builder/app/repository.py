@@ -7,13 +7,16 @@ languages.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import typing
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from site_builder import __version__
 from site_builder.app import scaffold
 from site_builder.errors import SiteBuilderError
 from site_builder.format.codes import COUNTRIES
+from site_builder.format.model import Role
 from site_builder.format.values import Invalid, LanguageCode
 
 TEMPLATES = Path(__file__).parent / "new_site"
@@ -33,6 +36,22 @@ FILES = {
 """Template file name → path in the new repository."""
 
 SCHEMA = Path("schema/roadmap.schema.json")
+
+
+def add_init_command(commands: Any, handler: Callable[[Any], int]) -> None:
+    """The `init DIR` command's arguments, on the command line's subparsers."""
+    init = commands.add_parser("init", help="write a new site repository (data, CI, editors)")
+    init.add_argument("directory", type=Path, metavar="DIR", help="where to write it")
+    init.add_argument(
+        "--language",
+        action="append",
+        default=[],
+        metavar="LANG",
+        help="a language of the site, the first is the default (repeatable; default: en)",
+    )
+    init.add_argument("--country", default="ML", metavar="CC", help="the first roadmap's (ML)")
+    init.add_argument("--role", default="origin", choices=typing.get_args(Role))
+    init.set_defaults(handler=handler)
 
 
 def init_repository(

@@ -1,4 +1,5 @@
-"""The engines after Material: the `render` output builds with Zensical too.
+"""The engines after Material: ProperDocs fails as MkDocs does, and the `render` output
+builds with Zensical too.
 
 ProperDocs (`build --engine properdocs`) runs the golden and contract-site tests; Zensical
 reads the same `mkdocs.yml` projects `render` writes, built here as a reuser would."""
@@ -6,6 +7,7 @@ reads the same `mkdocs.yml` projects `render` writes, built here as a reuser wou
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,9 +20,35 @@ from tests.conftest import CONTRACT
 
 SCHEMAS = Path(__file__).parent / "schemas"
 
-pytestmark = pytest.mark.skipif(
+needs_zensical = pytest.mark.skipif(
     importlib.util.find_spec("zensical") is None, reason="Zensical is not installed"
 )
+
+
+def test_properdocs_reports_the_engines_warnings_and_changes_nothing(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "docs" / "fr").mkdir(parents=True)
+    (tmp_path / "docs" / "fr" / "broken.md").write_text("# Cassé\n\n[lien](nowhere.md)\n")
+    shutil.copytree(CONTRACT, tmp_path / "roadmaps")
+    monkeypatch.chdir(tmp_path)
+    result = run("build", "--engine", "properdocs", "--language", "fr")
+    assert result.code == 1
+    assert "nowhere.md" in result.err and "Traceback" not in result.err
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_missing_engine_is_one_line_with_the_install_command(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from site_builder.engine import properdocs
+
+    monkeypatch.setattr(properdocs, "available", lambda: False)
+    site = tmp_path / "site"
+    result = run("build", "--engine", "properdocs", "--roadmaps", CONTRACT, "--site-dir", site)
+    assert result.code == 1
+    assert "diaspora-roadmaps[properdocs]" in result.err and "Traceback" not in result.err
+    assert not site.exists()
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +71,7 @@ def zensical_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return sites
 
 
+@needs_zensical
 def test_zensical_builds_every_language_of_the_render_output(
     zensical_sites: dict[str, Path],
 ) -> None:
@@ -56,6 +85,7 @@ def test_zensical_builds_every_language_of_the_render_output(
     assert '<body dir="rtl"' in arabic
 
 
+@needs_zensical
 def test_zensical_sitemaps_are_valid_against_the_sitemaps_org_schema(
     zensical_sites: dict[str, Path],
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -113,10 +114,13 @@ def _schema_from(target: Path, schema: Path) -> str:
     return Path(os.path.relpath(schema.resolve(), target.parent.resolve())).as_posix()
 
 
+_schema_text = functools.cache(schema_text)  # 10 ms a time, and the same in a process
+
+
 def write_schema(path: Path, *, create: bool = False) -> bool:
     """Write the JSON Schema editors read at `path` (`schema/roadmap.schema.json`) when it
     is out of date, or missing and `create` is set; True when written. Raises OSError."""
-    text = schema_text()
+    text = _schema_text()
     if not path.is_file():
         if not create:
             return False

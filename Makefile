@@ -34,10 +34,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check site_builder tests benchmarks
 	$(BIN)/ruff format --check site_builder tests benchmarks
 
-# Extract interface strings into the template and merge them into every catalog.
+# Extract interface strings into the template and merge them into every catalog. The
+# template keeps its header and each string's source locations, which translation
+# platforms (Weblate, see docs/translation.md) show translators.
+VERSION = $(shell $(BIN)/python -c "import site_builder; print(site_builder.__version__)")
 catalogs: $(STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg -o site_builder/i18n/locales/messages.pot \
-		--no-location --sort-output --omit-header --project diaspora-roadmaps .
+		--sort-by-file --project diaspora-roadmaps --version $(VERSION) \
+		--copyright-holder "the diaspora-roadmaps authors" .
 	$(BIN)/pybabel -q update -i site_builder/i18n/locales/messages.pot -d site_builder/i18n/locales \
 		--width 100 --ignore-obsolete
 

@@ -17,7 +17,6 @@ import os
 import platform
 import shutil
 import signal
-import socket
 import sys
 import tempfile
 import threading
@@ -29,8 +28,10 @@ from pathlib import Path
 from site_builder import __version__
 from site_builder.app import build as pipeline
 from site_builder.app import scaffold
-from site_builder.app.config import BuildOptions, Project
+from site_builder.app.address import check_free, dev_address
+from site_builder.app.config import BuildOptions, Project, site_url_of
 from site_builder.app.preview import Preview
+from site_builder.app.repository import add_init_command, init_repository
 from site_builder.engine import mkdocs as engine
 from site_builder.errors import (
     EnvironmentFault,
@@ -134,7 +135,7 @@ def _signals_stop() -> Iterator[None]:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m site_builder",
+        prog="diaspora-roadmaps",
         description="Build a multilingual website from YAML diaspora engagement roadmaps.",
     )
     parser.add_argument(
@@ -142,6 +143,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="show the traceback of an internal error (to report it)",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     build = commands.add_parser("build", help="validate the roadmaps and build the site")
@@ -159,12 +161,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="LANG",
         help="build only this language (repeatable)",
     )
-    build.add_argument(
-        "--site-url",
-        metavar="URL",
-        help="where the site will be published, such as https://example.org/; "
-        "gives canonical links, absolute alternates and sitemaps",
-    )
+    _add_site_url(build)
     build.add_argument(
         "--jobs",
         type=int,
@@ -172,6 +169,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="languages built at once, each in its own process; 0: one per core",
     )
+    build.add_argument("--engine", choices=list(pipeline.ENGINES), default="mkdocs")
     build.add_argument("--quiet", action="store_true", help="print only problems")
     build.set_defaults(handler=_build)
 
@@ -215,6 +213,8 @@ def _parser() -> argparse.ArgumentParser:
         )
     new.set_defaults(handler=_new)
 
+    add_init_command(commands, _init)
+
     status = commands.add_parser(
         "i18n-status", help="show, per language, what is translated and what is missing"
     )
@@ -226,11 +226,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_inputs(render)
     render.add_argument("--out", type=Path, required=True, help="folder to write into")
+    _add_site_url(render)
     render.set_defaults(handler=_render)
     for sub in (*commands.choices.values(), country, authority):
         if sub is not new:  # also after the command: `build --debug`
             sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
     return parser
+
+
+def _add_site_url(parser: argparse.ArgumentParser) -> None:
+    help_ = "where the site will be published, such as https://example.org/ (for canonical "
+    parser.add_argument("--site-url", metavar="URL", help=help_ + "links, feeds, sitemaps)")
 
 
 def _add_inputs(parser: argparse.ArgumentParser) -> None:
@@ -260,16 +266,14 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     quiet = args.quiet or not sys.stderr.isatty()
-    site_url = args.site_url.rstrip("/") + "/" if args.site_url else None
-    if site_url and not site_url.startswith(("https://", "http://")):
-        raise SiteBuilderError(f"--site-url must start with https:// or http://: {args.site_url}")
     options = BuildOptions(
         project=_project(args),
         site_dir=args.site_dir,
         strict=args.strict,
         languages=tuple(args.language),
-        site_url=site_url,
+        site_url=site_url_of(args.site_url),
         jobs=args.jobs if args.jobs > 0 else max(1, (os.cpu_count() or 1)),
+        engine=args.engine,
     )
     result = pipeline.build(options, progress=None if quiet else _progress)
     report(result.warnings)
@@ -287,15 +291,27 @@ def _progress(line: str) -> None:
     print(printable(line), file=sys.stderr, flush=True)
 
 
+def _init(args: argparse.Namespace) -> int:
+    languages = args.language or ["en"]
+    for path in init_repository(args.directory, languages, args.country, args.role, today().year):
+        print(f"wrote {printable(str(path))}", file=sys.stderr)
+    print("next: fill in the TODO lines, then `diaspora-roadmaps validate`", file=sys.stderr)
+    return EXIT_OK
+
+
 def _new(args: argparse.Namespace) -> int:
+    project = Project(roadmaps=args.roadmaps)
+    scaffold.write_schema(project.schema, create=True)
     site = None
     if args.roadmaps.is_dir():  # a new project has no roadmaps folder yet
-        report_ = pipeline.validate(Project(roadmaps=args.roadmaps))
+        report_ = pipeline.validate(project)
         site = report_.dataset.site if report_.dataset else None
     language = str(site.default_language or site.languages[0]) if site else "en"
     year = today().year
     if args.what == "country":
-        path = scaffold.new_country(args.roadmaps, args.code, args.role, language, year)
+        path = scaffold.new_country(
+            args.roadmaps, args.code, args.role, language, year, project.schema
+        )
     else:
         roadmaps = report_.dataset.roadmaps if report_.dataset else {}
         path = scaffold.new_authority(
@@ -306,6 +322,7 @@ def _new(args: argparse.Namespace) -> int:
             language,
             year,
             tuple(r for r in roadmaps if "/" in r),
+            project.schema,
         )
     print(f"wrote {printable(str(path))}: {scaffold.next_step(path)}", file=sys.stderr)
     return EXIT_OK
@@ -333,37 +350,17 @@ def _render(args: argparse.Namespace) -> int:
     dataset, warnings = pipeline.load_or_fail(_project(args), strict=args.strict)
     report(warnings)
     context = pipeline.prepare(_project(args), dataset)
-    configs = pipeline.render_projects(context, _project(args), args.out)
+    configs = pipeline.render_projects(
+        context, _project(args), args.out, site_url=site_url_of(args.site_url)
+    )
     for language, config in configs.items():
         print(f"{language}: {printable(str(config))}", file=sys.stderr)
     return EXIT_OK
 
 
-def dev_address(value: str) -> tuple[str, int]:
-    """`HOST:PORT` as (host, port); raises EnvironmentFault without a port from 1 to 65535."""
-    host, _, port = value.rpartition(":")
-    if not host or not (port.isascii() and port.isdigit()) or not 0 < int(port) < 65536:
-        raise EnvironmentFault(
-            f"--dev-addr must be HOST:PORT with a port number from 1 to 65535, "
-            f"such as 127.0.0.1:8000: {value!r}"
-        )
-    return host, int(port)
-
-
-def _check_free(host: str, port: int) -> None:
-    """Fail before building the preview when the address cannot be served on."""
-    try:
-        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            probe.bind((host.strip("[]"), port))
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise EnvironmentFault(f"cannot serve on {host}:{port}: {reason}") from None
-
-
 def _serve(args: argparse.Namespace) -> int:
     host, port = dev_address(args.dev_addr)
-    _check_free(host, port)
+    check_free(host, port)
     project = _project(args)
     root = Path(tempfile.mkdtemp(prefix="site-builder-serve-"))
     try:
@@ -379,7 +376,7 @@ def _serve(args: argparse.Namespace) -> int:
         engine.serve_folder(
             root / "site",
             preview.rebuild_and_report,
-            [project.roadmaps, project.docs, project.themes, project.base_config],
+            project.watched,
             host,
             port,
             banner=preview.banner,

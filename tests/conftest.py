@@ -26,7 +26,7 @@ class Run:
 
 @pytest.fixture(autouse=True)
 def _project_root(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Commands run from the project root, where mkdocs.yml, docs/ and themes/ are."""
+    """Commands run from the project root, the example site project (roadmaps/)."""
     monkeypatch.chdir(PROJECT_ROOT)
 
 

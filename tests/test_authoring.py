@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -178,7 +179,7 @@ def test_recipes_are_valid_and_validate_with_annotations() -> None:
     github = yaml12(PROJECT_ROOT / "recipes/github-actions.yml")
     assert {"pull_request", "push"} <= set(github["on"])
     steps = [step.get("run", "") for step in github["jobs"]["validate"]["steps"]]
-    assert any("site_builder validate --format github" in run for run in steps)
+    assert any("diaspora-roadmaps validate --format github" in run for run in steps)
     assert github["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     assert any(
         step.get("uses", "").startswith("actions/deploy-pages@")
@@ -186,9 +187,73 @@ def test_recipes_are_valid_and_validate_with_annotations() -> None:
     )
     gitlab = yaml12(PROJECT_ROOT / "recipes/gitlab-ci.yml")
     assert gitlab["pages"]["artifacts"]["paths"] == ["public"]
-    assert "site_builder validate" in " ".join(gitlab["validate"]["script"])
+    assert "diaspora-roadmaps validate" in " ".join(gitlab["validate"]["script"])
     makefile = (PROJECT_ROOT / "Makefile").read_text("utf-8")
     assert re.search(r"^install:", makefile, re.MULTILINE) and "$(SITE_ARGS)" in makefile
+
+
+# The current major version of each action the recipes use (checked 2026-11).
+CURRENT_MAJORS = {
+    "actions/checkout": "v6",
+    "actions/setup-python": "v6",
+    "actions/configure-pages": "v6",
+    "actions/upload-pages-artifact": "v5",
+    "actions/deploy-pages": "v5",
+    "actions/upload-artifact": "v7",
+    "actions/download-artifact": "v7",
+}
+RECIPES = {
+    "recipes/github-actions.yml": "vendor.github-workflows",
+    "recipes/github-actions-matrix.yml": "vendor.github-workflows",
+    "recipes/gitlab-ci.yml": "vendor.gitlab-ci",
+    "recipes/dependabot.yml": "vendor.dependabot",
+}
+
+
+@pytest.mark.parametrize(("recipe", "schema"), RECIPES.items(), ids=list(RECIPES))
+def test_recipe_is_valid_for_its_ci_service(recipe: str, schema: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, recipe],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "recipe", ["recipes/github-actions.yml", "recipes/github-actions-matrix.yml"]
+)
+def test_github_recipes_use_current_actions_a_pip_cache_and_no_test_dependencies(
+    recipe: str,
+) -> None:
+    workflow = yaml12(PROJECT_ROOT / recipe)
+    for job in workflow["jobs"].values():
+        for step in job["steps"]:
+            if "uses" in step:
+                action, _, version = step["uses"].partition("@")
+                assert CURRENT_MAJORS[action] == version, step["uses"]
+            if step.get("uses", "").startswith("actions/setup-python@"):
+                assert step["with"]["cache"] == "pip"
+            run = step.get("run", "")
+            assert "[dev]" not in run and "make install" not in run, run
+            if "pip install" in run:
+                assert run.strip() == "python -m pip install -r requirements.txt"
+
+
+def test_recipes_are_what_init_writes() -> None:
+    from site_builder.app.repository import TEMPLATES
+
+    for recipe, template in [
+        ("recipes/github-actions.yml", "github-workflow.yml"),
+        ("recipes/dependabot.yml", "dependabot.yml"),
+    ]:
+        assert (PROJECT_ROOT / recipe).read_text("utf-8") == (TEMPLATES / template).read_text(
+            "utf-8"
+        ), recipe
+    dependabot = yaml12(PROJECT_ROOT / "recipes/dependabot.yml")
+    assert {u["package-ecosystem"] for u in dependabot["updates"]} == {"pip", "github-actions"}
 
 
 def test_pre_commit_hook_definition() -> None:
@@ -198,7 +263,9 @@ def test_pre_commit_hook_definition() -> None:
     assert {"id", "name", "entry", "language"} <= set(hook)
     assert hook["language"] == "python" and hook["pass_filenames"] is False
     assert re.match(hook["files"], "roadmaps/ml/kayes.yml")
-    assert hook["entry"].split()[:3] == ["python", "-m", "site_builder"]
+    assert hook["entry"].split()[:2] == ["diaspora-roadmaps", "validate"]
+    pyproject = (PROJECT_ROOT / "pyproject.toml").read_text("utf-8")
+    assert 'diaspora-roadmaps = "site_builder.cli:main"' in pyproject
 
 
 def test_matrix_recipe_builds_one_language_per_job_and_assembles() -> None:

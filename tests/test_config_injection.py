@@ -6,6 +6,7 @@ is shown as text, in text and in attributes, and runs nothing in a browser."""
 from __future__ import annotations
 
 import functools
+import json
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 import yaml
 from markupsafe import escape
 
-from site_builder.app.config import Project
+from site_builder.app.config import DEFAULTS, Project
 from site_builder.engine.mkdocs import for_theme, write_project
 from site_builder.render.output import LanguageInfo, RenderedLanguage
 from tests.browser import ARGS, CHROMIUM, require_chromium, serve
@@ -52,13 +53,13 @@ def injected(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     site_yml.write_text(text[:start] + fields + text[end:], "utf-8")
     docs = root / "docs"
-    shutil.copytree(PROJECT_ROOT / "docs", docs)
+    shutil.copytree(DEFAULTS / "docs", docs)
     for page in docs.glob("*/about.md"):
         # The first heading names the page in the navigation; hidden in a comment here, as
         # the body of a hand-written page is the maintainers' own HTML.
         hidden = f"<!--\n# {page.parent.name} {PAYLOAD}\n-->\n"
         page.write_text(hidden + page.read_text("utf-8"), "utf-8")
-    base = yaml.safe_load((PROJECT_ROOT / "mkdocs.yml").read_text("utf-8"))
+    base = yaml.safe_load((DEFAULTS / "mkdocs.yml").read_text("utf-8"))
     base.update(copyright=PAYLOAD, site_author=PAYLOAD, extra={"note": PAYLOAD})
     (root / "mkdocs.yml").write_text(yaml.safe_dump(base, allow_unicode=True), "utf-8")
     project = functools.partial(Project, docs=docs, base_config=root / "mkdocs.yml")
@@ -80,12 +81,15 @@ class _Page(HTMLParser):
         self.tags: list[str] = []
         self.title = ""
         self.scripts: list[str] = []
+        self.data_blocks: list[str] = []  # JSON-LD: data the browser never runs
         self._in: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
         self.attributes += [(tag, name, value or "") for name, value in attrs]
         self._in = tag if tag in ("title", "script") else None
+        if tag == "script" and ("type", "application/ld+json") in attrs:
+            self._in = "data"
 
     def handle_endtag(self, tag: str) -> None:
         self._in = None
@@ -95,6 +99,8 @@ class _Page(HTMLParser):
             self.title += data
         elif self._in == "script":
             self.scripts.append(data)
+        elif self._in == "data":
+            self.data_blocks.append(data)
 
 
 def parse(page: Path) -> _Page:
@@ -113,6 +119,8 @@ def test_configured_values_stay_text_in_every_page(injected: Path, lang: str) ->
         assert not {"autofocus", "onfocus", "onerror", "onmouseover"} & names, page
         assert "img" not in parsed.tags, page
         assert not any("pwned" in script for script in parsed.scripts), page
+        for block in parsed.data_blocks:  # the payload stays a JSON string
+            assert f"{lang} {PAYLOAD}" in json.loads(block)["name"], page
         # The title is the whole payload, as text.
         assert f"{lang} {PAYLOAD}" in parsed.title, (page, parsed.title)
         # And so are the attributes Material fills with the site's name, escaped once.
@@ -152,7 +160,8 @@ def test_every_string_of_the_engine_configuration_is_escaped(tmp_path: Path) -> 
         yaml.safe_dump({"site_name": "x", "copyright": PAYLOAD, "extra": {"a": [PAYLOAD]}}),
         "utf-8",
     )
-    config_file = write_project(rendered, base, PROJECT_ROOT / "themes", tmp_path / "out")
+    settings = yaml.safe_load(base.read_text("utf-8"))
+    config_file = write_project(rendered, settings, [DEFAULTS / "themes"], tmp_path / "out")
     from mkdocs.config import load_config
 
     config = load_config(str(config_file))

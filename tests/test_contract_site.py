@@ -15,6 +15,21 @@ from tests.conftest import CONTRACT, PROJECT_ROOT
 SHARED_CONTRACT = PROJECT_ROOT.parent / "shared" / "contract" / "roadmaps"
 
 
+@pytest.fixture(scope="module", params=["mkdocs", "properdocs"])
+def contract_site(
+    request: pytest.FixtureRequest, contract_site: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """Every test of this module runs on the site built by each engine (`--engine`)."""
+    if request.param == "mkdocs":
+        return contract_site
+    from site_builder.cli import main
+
+    site = tmp_path_factory.mktemp(request.param) / "site"
+    args = ["build", "--quiet", "--engine", request.param, "--roadmaps", str(CONTRACT)]
+    assert main([*args, "--site-dir", str(site)]) == 0
+    return site
+
+
 def page(site: Path, url: str) -> str:
     return (site / url.strip("/") / "index.html").read_text("utf-8")
 

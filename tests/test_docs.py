@@ -14,8 +14,10 @@ from tests.conftest import PROJECT_ROOT, edit
 def test_guide_error_example_is_real_output(
     run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    guide = (PROJECT_ROOT / "docs/en/contribute.md").read_text("utf-8")
-    block = re.search(r"```text\n\$ make validate[^\n]*\n(.*?)```", guide, re.DOTALL).group(1)
+    guide = (PROJECT_ROOT / "site_builder/defaults/docs/en/contribute.md").read_text("utf-8")
+    block = re.search(
+        r"```text\n\$ diaspora-roadmaps validate[^\n]*\n(.*?)```", guide, re.DOTALL
+    ).group(1)
     shutil.copytree(PROJECT_ROOT / "roadmaps", tmp_path / "roadmaps")
     edit(tmp_path / "roadmaps/ml/country.yml", "    kind: ministry", "    kind: ministery")
     monkeypatch.chdir(tmp_path)
@@ -40,7 +42,7 @@ def test_readme_commands_match_the_command_line() -> None:
     from site_builder.cli import _parser
 
     readme = (PROJECT_ROOT / "README.md").read_text("utf-8")
-    documented = set(re.findall(r"python -m site_builder (\w[\w-]*)", readme))
+    documented = set(re.findall(r"^diaspora-roadmaps ([a-z][\w-]*)", readme, re.MULTILINE))
     commands = _parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
     assert documented == set(commands)
 
@@ -48,7 +50,7 @@ def test_readme_commands_match_the_command_line() -> None:
 def test_guide_messages_section_is_generated_from_the_corpus() -> None:
     from tests.mistakes import END, EXAMPLES, START, guide_section, syntax_cases
 
-    guide = (PROJECT_ROOT / "docs/en/contribute.md").read_text("utf-8")
+    guide = (PROJECT_ROOT / "site_builder/defaults/docs/en/contribute.md").read_text("utf-8")
     assert START in guide and END in guide
     written = START + guide.split(START, 1)[1].split(END, 1)[0] + END
     assert written == guide_section(), "run `make guide`"

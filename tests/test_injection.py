@@ -67,7 +67,8 @@ class _Scan(HTMLParser):
             src = values.get("src")
             if src is not None and "assets/javascripts/" not in src:
                 self.found.append(f"script[src={src}]")
-            self.in_script = src is None
+            # A JSON-LD block is data, never run; test_json_ld_keeps_payloads_as_data.
+            self.in_script = src is None and values.get("type") != "application/ld+json"
         for name, value in values.items():
             if name.startswith("on"):
                 self.found.append(f"{tag}[{name}]")
@@ -101,6 +102,19 @@ def test_no_page_contains_active_content_from_data(hostile_site: Path) -> None:
             # The language chooser: its redirect and its own few lines of CSS.
             scan.found = [f for f in scan.found if f not in ("meta", "style")]
         assert scan.found == [], (page, scan.found)
+
+
+def test_json_ld_keeps_payloads_as_data(hostile_site: Path) -> None:
+    import json
+
+    for language in ("en", "ar"):
+        html = (hostile_site / language / "data" / "index.html").read_text("utf-8")
+        start = html.index('<script type="application/ld+json">')
+        block = html[start:].split(">", 1)[1].split("</script>", 1)[0]
+        assert "<" not in block  # no way out of the script element
+        dataset = json.loads(block)
+        assert dataset["@type"] == "Dataset"
+        assert html.count("<script") == html.count("</script>")
 
 
 def test_payloads_are_shown_as_text(hostile_site: Path) -> None:

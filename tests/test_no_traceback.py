@@ -115,9 +115,16 @@ def test_outside_a_project(
 def test_roadmaps_given_but_no_project_files(
     run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(tmp_path)  # no mkdocs.yml, docs/ or themes/ here
+    """A folder without mkdocs.yml, docs/ or themes/ builds with the built-in ones
+    (issue 15: a data-only repository); an unreadable mkdocs.yml there is one line."""
+    monkeypatch.chdir(tmp_path)
     result = run("build", "--quiet", "--roadmaps", CONTRACT, "--site-dir", "site")
-    one_line_fault(result, "mkdocs.yml")
+    assert result.code == 0 and "Traceback" not in result.err
+    assert (tmp_path / "site" / "en" / "about" / "index.html").is_file()
+    (tmp_path / "mkdocs.yml").write_text("theme: [unclosed\n", "utf-8")
+    result = run("build", "--quiet", "--roadmaps", CONTRACT, "--site-dir", "site")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "mkdocs.yml: not valid YAML" in result.err
 
 
 def test_new_over_a_dangling_link(run, roadmaps, tmp_path: Path) -> None:

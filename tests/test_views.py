@@ -260,7 +260,9 @@ def test_schema_is_published_and_validates_the_contract(contract_site: Path) -> 
 
 
 def test_roadmap_pages_print_without_navigation() -> None:
-    css = (PROJECT_ROOT / "themes/assets/stylesheets/diaspora.css").read_text("utf-8")
+    css = (PROJECT_ROOT / "site_builder/defaults/themes/assets/stylesheets/diaspora.css").read_text(
+        "utf-8"
+    )
     block = css.split("@media print", 1)[1]
     assert ".md-sidebar" in block and ".md-header" in block and "attr(href)" in block
 

@@ -27,7 +27,9 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from site_builder.app.config import BuildOptions, Project
+from site_builder.app.scaffold import write_schema
 from site_builder.engine import mkdocs as engine
+from site_builder.engine import properdocs
 from site_builder.errors import (
     BuildFailed,
     EnvironmentFault,
@@ -64,15 +66,24 @@ class BuildResult:
 
 Progress = Callable[[str], None]
 
+ENGINES: dict[str, Callable[[Path, Path, str, bool], None]] = {
+    "mkdocs": engine.build_project,
+    properdocs.NAME: properdocs.build_project,
+}
+"""What builds a language's project: MkDocs in this process, or ProperDocs in its own."""
+
 
 def validate(project: Project, *, strict: bool = False, cache: ReadCache | None = None) -> Report:
     """Read and check the roadmaps; raises EnvironmentFault when there is no roadmaps
-    folder (run outside a project), a Report of the problems otherwise."""
+    folder (run outside a project), a Report of the problems otherwise. The project's
+    JSON Schema for editors (`schema/roadmap.schema.json`) is brought up to date when it
+    exists."""
     if not project.roadmaps.is_dir():
         raise EnvironmentFault(
             f"roadmaps folder not found: {project.roadmaps}; "
             "run from the project root or pass --roadmaps DIR"
         )
+    write_schema(project.schema)
     return load_dataset(project.roadmaps, strict=strict, cache=cache)
 
 
@@ -106,6 +117,8 @@ class LanguageJob:
     incremental: bool = False
     """The preview: write only files whose text changed and let the engine rebuild only
     those pages (with `only` and `previous` given to `build_language`)."""
+    engine: str = "mkdocs"
+    """Which of ENGINES builds the project."""
 
 
 @dataclass(frozen=True)
@@ -127,11 +140,13 @@ def build_language(
     is None). With `only` and `previous`, pages outside `only` are kept from `previous`
     (see `Renderer.render`). Raises BuildFailed when the engine fails."""
     started = time.perf_counter()
-    rendered = Renderer(context, job.language, job.project.docs).render(only, previous)
+    rendered = Renderer(context, job.language, job.project.docs_layers, job.site_url).render(
+        only, previous
+    )
     config = engine.write_project(
         rendered,
-        job.project.base_config,
-        job.project.themes,
+        job.project.mkdocs_config(),
+        job.project.theme_layers,
         job.work / job.language,
         job.site_url,
         only_changed=job.incremental,
@@ -139,7 +154,7 @@ def build_language(
     done_rendering = time.perf_counter()
     pages = 0
     if job.target is not None:
-        engine.build_project(config, job.target, job.url_path, dirty=job.incremental)
+        ENGINES[job.engine](config, job.target, job.url_path, job.incremental)
         pages = sum(1 for _ in job.target.rglob("index.html"))
     done = LanguageDone(
         job.language,
@@ -193,6 +208,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
                 publisher.staging / language,
                 options.site_url,
                 f"{options.base_path}{language}/",
+                engine=options.engine,
             )
             for language in languages
         ]
@@ -209,7 +225,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
                     progress(f"{done.language}: {done.pages} pages in {seconds:.1f} s")
         started = time.perf_counter()
         write_root_files(dataset, publisher.staging, options.site_url)
-        write_data(dataset, context.views, publisher.staging)
+        write_data(dataset, context.views, publisher.staging, options.site_url)
         result.timings["data"] = time.perf_counter() - started
         publisher.publish()
     return result

@@ -1,10 +1,30 @@
-"""Where a project keeps its parts, and the options of a build."""
+"""Where a project keeps its parts, and the options of a build.
+
+A project is a folder (by default the working directory) holding `roadmaps/`; everything
+else is optional, as the tool ships defaults (`site_builder/defaults/`): the base MkDocs
+configuration, the hand-written pages and the theme overrides. What the project holds is
+laid over them (see `docs/data-repositories.md`):
+
+- `mkdocs.yml` is merged into the built-in one: mappings key by key, at every depth; any
+  other value (a list, a string, a number) replaces the built-in value; `null` removes it.
+- `docs/<lang>/<name>.md` replaces the built-in page of the same path, or adds a page; an
+  empty file removes the page of that name from every language.
+- `themes/<path>` replaces the built-in theme file of the same path, or adds one.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
+
+import yaml
+
+from site_builder.errors import SiteBuilderError
+
+DEFAULTS = Path(__file__).resolve().parent.parent / "defaults"
+"""The built-in defaults shipped inside the package: `mkdocs.yml`, `docs/`, `themes/`."""
 
 
 @dataclass(frozen=True)
@@ -15,13 +35,82 @@ class Project:
     """The YAML data: `site.yml` and one folder per country."""
 
     docs: Path = Path("docs")
-    """Hand-written pages, one folder per language (`docs/en/about.md`)."""
+    """Hand-written pages, one folder per language (`docs/en/about.md`), laid over the
+    built-in ones."""
 
     themes: Path = Path("themes")
-    """Theme overrides, copied into every language's project as its `custom_dir`."""
+    """Theme overrides, laid over the built-in ones and copied into every language's
+    project as its `custom_dir`."""
 
     base_config: Path = Path("mkdocs.yml")
-    """The base MkDocs configuration every language's configuration starts from."""
+    """MkDocs settings merged into the built-in base configuration."""
+
+    schema: Path = Path("schema/roadmap.schema.json")
+    """The JSON Schema editors read (the modeline of files written by `new` points to it);
+    kept up to date by `init`, `new`, `validate` and `build` when it exists."""
+
+    defaults: Path = DEFAULTS
+    """The built-in layer under the project's own files."""
+
+    @property
+    def docs_layers(self) -> tuple[Path, ...]:
+        """Folders of hand-written pages, built-in first; a later one wins per file."""
+        return (self.defaults / "docs", self.docs)
+
+    @property
+    def theme_layers(self) -> tuple[Path, ...]:
+        """Folders of theme overrides, built-in first; a later one wins per file."""
+        return (self.defaults / "themes", self.themes)
+
+    @property
+    def watched(self) -> list[Path]:
+        """What the live preview watches for changes."""
+        return [self.roadmaps, self.docs, self.themes, self.base_config]
+
+    def mkdocs_config(self) -> dict[str, Any]:
+        """The built-in `mkdocs.yml` with the project's merged into it (see the module).
+
+        Raises SiteBuilderError when the project's file is not a YAML mapping."""
+        base = _read_mapping(self.defaults / "mkdocs.yml")
+        if self.base_config.is_file():
+            return merge_config(base, _read_mapping(self.base_config))
+        return base
+
+
+def _read_mapping(path: Path) -> dict[str, Any]:
+    try:
+        value = yaml.safe_load(path.read_text("utf-8"))
+    except yaml.YAMLError as exc:
+        raise SiteBuilderError(f"{path}: not valid YAML: {exc}") from None
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise SiteBuilderError(f"{path}: must be a mapping of MkDocs settings")
+    return value
+
+
+def merge_config(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """`over` laid on `base`: mappings merged at every depth, anything else replaced,
+    `None` removes the key. Neither argument is changed."""
+    merged = dict(base)
+    for key, value in over.items():
+        if value is None:
+            merged.pop(key, None)
+        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge_config(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def site_url_of(value: str | None) -> str | None:
+    """A `--site-url` ending with `/` (None when not given); raises SiteBuilderError
+    unless it is http(s)."""
+    if value is None:
+        return None
+    if not value.startswith(("https://", "http://")):
+        raise SiteBuilderError(f"--site-url must start with https:// or http://: {value}")
+    return value.rstrip("/") + "/"
 
 
 @dataclass(frozen=True)
@@ -46,6 +135,9 @@ class BuildOptions:
     site_url: str | None = None
     """Where the site is published (`https://example.org/roadmaps/`), when known: gives
     canonical links, absolute alternates and sitemaps."""
+
+    engine: str = "mkdocs"
+    """What builds each language's project: `mkdocs` or `properdocs` (see docs/engines.md)."""
 
     @property
     def base_path(self) -> str:

@@ -134,7 +134,7 @@ class Preview:
         Raises InvalidData (the preview keeps its last good build) or BuildFailed."""
         started = time.perf_counter()
         dataset, _ = load_or_fail(self.project, strict=self.strict, cache=self.cache)
-        stamp = _tree_stamp([self.project.docs, self.project.themes, self.project.base_config])
+        stamp = _tree_stamp(self.project.watched[1:])
         full = (
             stamp != self.stamp
             or self.dataset is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -9,12 +10,13 @@ from pathlib import Path
 from site_builder.errors import EnvironmentFault, SiteBuilderError
 from site_builder.format.codes import COUNTRIES
 from site_builder.format.model import Id
+from site_builder.format.reference import schema_text
 
 SCHEMA = Path("schema/roadmap.schema.json")
 
 _COMMON_OPTIONAL = """\
 # Everything below is optional: remove the `# ` in front of the lines you need.
-# The field reference (docs/en/reference.md) lists every field; `make validate` checks.
+# The site's field reference lists every field; `diaspora-roadmaps validate` checks.
 #
 # summary:
 #   {lang}: |
@@ -54,7 +56,7 @@ _COMMON_OPTIONAL = """\
 COUNTRY = (
     """\
 # yaml-language-server: $schema={schema}
-# The national roadmap of {code}. Written with `python -m site_builder new country`.
+# The national roadmap of {code}. Written with `diaspora-roadmaps new country`.
 country: {code}
 role: {role}
 title:
@@ -69,7 +71,7 @@ title:
 AUTHORITY = (
     """\
 # yaml-language-server: $schema={schema}
-# The roadmap of a local authority. Written with `python -m site_builder new authority`.
+# The roadmap of a local authority. Written with `diaspora-roadmaps new authority`.
 name: {name}
 country: {code}
 kind: {kind}
@@ -107,15 +109,38 @@ def _write(target: Path, text: str) -> Path:
     return target
 
 
-def _schema_from(target: Path) -> str:
-    return os.path.relpath(SCHEMA.resolve(), target.parent.resolve())
+def _schema_from(target: Path, schema: Path) -> str:
+    """The modeline's schema: a relative path, with `/` on every system."""
+    return Path(os.path.relpath(schema.resolve(), target.parent.resolve())).as_posix()
 
 
-def new_country(roadmaps: Path, code: str, role: str, language: str, year: int) -> Path:
+_schema_text = functools.cache(schema_text)  # 10 ms a time, and the same in a process
+
+
+def write_schema(path: Path, *, create: bool = False) -> bool:
+    """Write the JSON Schema editors read at `path` (`schema/roadmap.schema.json`) when it
+    is out of date, or missing and `create` is set; True when written. Raises OSError."""
+    text = _schema_text()
+    if not path.is_file():
+        if not create:
+            return False
+    elif path.read_text("utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, "utf-8")
+    return True
+
+
+def new_country(
+    roadmaps: Path, code: str, role: str, language: str, year: int, schema: Path = SCHEMA
+) -> Path:
+    """Write `roadmaps/<cc>/country.yml`, whose modeline points to `schema`; return its path.
+
+    Raises SiteBuilderError for an unknown country or a file that exists."""
     code = _check_country(code)
     target = roadmaps / code.lower() / "country.yml"
     text = COUNTRY.format(
-        schema=_schema_from(target), code=code, role=role, lang=language, year=year
+        schema=_schema_from(target, schema), code=code, role=role, lang=language, year=year
     )
     return _write(target, text)
 
@@ -128,10 +153,14 @@ def new_authority(
     language: str,
     year: int,
     authorities: tuple[str, ...] = (),
+    schema: Path = SCHEMA,
 ) -> Path:
-    """Write `roadmaps/<cc>/<slug>.yml`. Its commented twinning example names a roadmap of
-    `authorities` (the site's local authorities), preferably abroad, never one from
-    elsewhere; with none, a partner without a roadmap here."""
+    """Write `roadmaps/<cc>/<slug>.yml`, whose modeline points to `schema`; return its path.
+    Its commented twinning example names a roadmap of `authorities` (the site's local
+    authorities), preferably abroad, never one from elsewhere; with none, a partner
+    without a roadmap here.
+
+    Raises SiteBuilderError for an unknown country, a bad slug or a file that exists."""
     code = _check_country(code)
     if not re.fullmatch(Id.pattern, slug) or slug == "country":
         raise SiteBuilderError(
@@ -149,7 +178,7 @@ def new_authority(
         else "{name: Dubai, country: AE}   # a partner without a roadmap on this site"
     )
     text = AUTHORITY.format(
-        schema=_schema_from(target),
+        schema=_schema_from(target, schema),
         name=name,
         code=code,
         kind=kind,

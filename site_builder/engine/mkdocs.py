@@ -13,7 +13,7 @@ import logging
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -80,14 +80,18 @@ def _material_dir() -> Path:
 
 def write_project(
     rendered: RenderedLanguage,
-    base_config: Path,
-    themes_dir: Path,
+    base_config: dict[str, Any],
+    theme_layers: Sequence[Path],
     out: Path,
     site_url: str | None = None,
     only_changed: bool = False,
 ) -> Path:
     """Write one language's MkDocs project into `out`; return its `mkdocs.yml`.
 
+    `base_config` holds the MkDocs settings every language starts from; `theme_layers`
+    are folders of theme overrides copied into `out/overrides/` in order, so that a
+    later folder's file replaces an earlier one's of the same path (missing ones are
+    skipped).
     `site_url` is where the whole site is published (`https://example.org/roadmaps/`),
     when known: it gives canonical links, absolute alternates and sitemaps. With
     `only_changed` (the live preview), files whose text is the same are left untouched,
@@ -97,8 +101,10 @@ def write_project(
     for relative, text in rendered.pages.items():
         _write(docs / relative, text, only_changed)
     overrides = out / "overrides"
-    if themes_dir.is_dir() and not (only_changed and overrides.is_dir()):
-        shutil.copytree(themes_dir, overrides, dirs_exist_ok=True)
+    if not (only_changed and overrides.is_dir()):
+        for layer in theme_layers:
+            if layer.is_dir():
+                shutil.copytree(layer, overrides, dirs_exist_ok=True)
     _write_language_partial(rendered, overrides)
     config_file = out / "mkdocs.yml"
     config = _config_for(rendered, base_config, site_url)
@@ -118,9 +124,8 @@ def _write(target: Path, text: str, only_changed: bool) -> None:
 
 
 def _config_for(
-    rendered: RenderedLanguage, base_config: Path, site_url: str | None
+    rendered: RenderedLanguage, base: dict[str, Any], site_url: str | None
 ) -> dict[str, Any]:
-    base = yaml.safe_load(base_config.read_text("utf-8")) or {}
     theme = dict(base.get("theme") or {})
     theme.update(
         {
@@ -264,7 +269,8 @@ def build_project(
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    mkdocs_log = logging.getLogger("mkdocs")
+    # "mkdocs", or "properdocs" where ProperDocs stands in for it (engine/properdocs.py).
+    mkdocs_log = logging.getLogger(build.__module__.split(".")[0])
     counter = _WarningCounter()
     mkdocs_log.addHandler(counter)
     previous_level = mkdocs_log.level

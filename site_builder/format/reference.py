@@ -1,7 +1,8 @@
 """The field reference page, generated from `model` like the JSON Schema.
 
-`python -m site_builder.format.reference` rewrites `schema/roadmap.schema.json` and
-`docs/en/reference.md`; a test fails when either differs from what the model says.
+`python -m site_builder.format.reference` rewrites `schema/roadmap.schema.json` and the
+built-in page `site_builder/defaults/docs/en/reference.md`; a test fails when either
+differs from what the model says.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ from site_builder.format.model import (
 from site_builder.format.schema import json_schema
 
 SCHEMA_FILE = Path("schema/roadmap.schema.json")
-REFERENCE_FILE = Path("docs/en/reference.md")
+REFERENCE_FILE = (
+    Path(__file__).resolve().parent.parent / "defaults" / "docs" / "en" / "reference.md"
+)
 
 
 def _type_name(annotation: Any, parts: list[type]) -> str:

@@ -24,8 +24,6 @@ from site_builder.format.model import (
     Text,
 )
 
-SCHEMA_ID = "https://diaspora-roadmaps.example.org/schema/roadmap.schema.json"
-
 
 def _text(cls: type[Text], languages: list[str] | None) -> dict[str, Any]:
     doc = " ".join((cls.__doc__ or "").split())
@@ -123,18 +121,28 @@ class _Builder:
         return result
 
 
-def json_schema(languages: list[str] | None = None) -> dict[str, Any]:
+def json_schema(languages: list[str] | None = None, schema_id: str | None = None) -> dict[str, Any]:
     """One schema for every file: site settings, a country roadmap or a local authority's.
 
-    With `languages`, keys of texts are limited to them, as the builder checks.
+    With `languages`, keys of texts are limited to them, as the builder checks. `schema_id`
+    is the schema's real address (`https://example.org/data/roadmap.schema.json`), given
+    only when known: a schema without `$id` is better than one with a made-up address.
     """
     builder = _Builder(languages)
     choices = [builder.schema(cls) for cls in (CountryRoadmap, AuthorityRoadmap, Site)]
+    identity = {"$id": schema_id} if schema_id else {}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": SCHEMA_ID,
+        **identity,
         "title": "Diaspora engagement roadmap",
-        "description": "site.yml, <cc>/country.yml or <cc>/<slug>.yml in a roadmaps folder.",
+        "description": (
+            "site.yml, <cc>/country.yml or <cc>/<slug>.yml in a roadmaps folder. In a "
+            "published site's data/ folder, each roadmaps/<id>.json wraps one roadmap as "
+            '{"id", "file", "type": "country" or "local-authority", "data"}, where "data" '
+            "follows this schema; roadmaps.json holds "
+            '{"site": site settings, "outcomes": the outcome framework, "roadmaps": a list '
+            "of those wrappers}."
+        ),
         "oneOf": choices,
         "$defs": dict(sorted(builder.defs.items())),
     }

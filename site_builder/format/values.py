@@ -194,7 +194,9 @@ class Email(Code):
     """One e-mail address."""
 
     title = "e-mail address"
-    pattern = r"[^\s@<>,;:\"]+@[^\s@<>,;:\"]+\.[^\s@<>,;:\"]+"
+    # No `\"`: an escaped quote is not a valid ECMA-262 (Unicode) regex, which JSON
+    # Schema validators in JavaScript use.
+    pattern = r'[^\s@<>,;:"]+@[^\s@<>,;:"]+\.[^\s@<>,;:"]+'
     examples = ("roadmap@example.org",)
 
 

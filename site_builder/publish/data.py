@@ -15,7 +15,13 @@ from site_builder.format.model import Dataset
 from site_builder.format.schema import json_schema
 from site_builder.render.links import data_path
 from site_builder.views.across import Views
-from site_builder.views.open_data import Column, csv_files, normalise, roadmap_record
+from site_builder.views.open_data import (
+    Column,
+    csv_files,
+    data_package,
+    normalise,
+    roadmap_record,
+)
 
 # What spreadsheets read as the start of a formula (OWASP, "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -43,8 +49,11 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=False, allow_nan=False) + "\n"
 
 
-def write_data(dataset: Dataset, views: Views, site: Path) -> None:
-    """Write `data/` under the site: JSON for every roadmap, CSV tables and the schema."""
+def write_data(dataset: Dataset, views: Views, site: Path, site_url: str | None = None) -> None:
+    """Write `data/` under the site: JSON for every roadmap, CSV tables, their
+    Frictionless `datapackage.json` and the JSON Schema.
+
+    `site_url` (`https://example.org/`), when known, gives the schema its `$id`."""
     data = site / "data"
     (data / "roadmaps").mkdir(parents=True, exist_ok=True)
     roadmaps = sorted(dataset.roadmaps.values(), key=lambda r: r.id)
@@ -61,4 +70,10 @@ def write_data(dataset: Dataset, views: Views, site: Path) -> None:
     for name, (columns, rows) in csv_files(dataset, views).items():
         # With a byte-order mark, spreadsheets open the file as UTF-8 (Arabic included).
         (data / name).write_text(_csv(columns, rows), "utf-8-sig")
-    (data / "roadmap.schema.json").write_text(_json(json_schema(list(dataset.languages))), "utf-8")
+    title = dataset.site.title
+    name = title.get(dataset.default_language) or next(iter(title.values()))
+    package = data_package(dataset, views, name, site_url)
+    (data / "datapackage.json").write_text(_json(package), "utf-8")
+    schema_id = f"{site_url}data/roadmap.schema.json" if site_url else None
+    schema = json_schema(list(dataset.languages), schema_id)
+    (data / "roadmap.schema.json").write_text(_json(schema), "utf-8")

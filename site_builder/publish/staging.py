@@ -16,13 +16,14 @@ import contextlib
 import ctypes
 import ctypes.util
 import errno
-import fcntl
 import os
 import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
+
+from filelock import FileLock, Timeout
 
 from site_builder.errors import SiteBusy, UnsafeSiteDir
 
@@ -129,21 +130,21 @@ class Publisher:
         self.staging = self.target  # set on entry
         self.work = self.target  # set on entry
         self.keep, self.inputs = tuple(keep), tuple(inputs)
-        self._lock_fd: int | None = None
+        self._lock: FileLock | None = None
         self._published = False
 
     def __enter__(self) -> Publisher:
         check_site_dir(self.target, self.keep, self.inputs)
         self.parent.mkdir(parents=True, exist_ok=True)
-        self._lock_fd = os.open(self.parent / f"{self.prefix}lock", os.O_RDWR | os.O_CREAT, 0o644)
+        # filelock: flock on POSIX, msvcrt on Windows; importing needs neither.
+        lock = FileLock(self.parent / f"{self.prefix}lock", mode=0o644)
         try:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(self._lock_fd)
-            self._lock_fd = None
+            lock.acquire(timeout=0)
+        except Timeout:
             raise SiteBusy(
                 f"another build is writing {self.target}; try again when it ends"
             ) from None
+        self._lock = lock
         try:
             self._remove_leftovers()
             self.staging = Path(tempfile.mkdtemp(prefix=f"{self.prefix}build-", dir=self.parent))
@@ -184,8 +185,7 @@ class Publisher:
         for scratch in (self.staging, self.work):
             if scratch != self.target:
                 shutil.rmtree(scratch, ignore_errors=True)
-        if self._lock_fd is not None:
+        if self._lock is not None:
             with contextlib.suppress(OSError):
-                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
-            os.close(self._lock_fd)
-            self._lock_fd = None
+                self._lock.release()
+            self._lock = None

@@ -8,6 +8,7 @@ from `ml/yelimane.md`. Every value from the data passes through `markup`.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from site_builder.render.figures import FigureHelpers
 from site_builder.render.links import LinkHelpers, anchor, country_path, outcome_path, page_path
 from site_builder.render.markup import escape_text
 from site_builder.render.output import LanguageInfo, RenderedLanguage
+from site_builder.render.structured import dataset_json_ld
 from site_builder.views.across import TwinningEnd
 from site_builder.views.context import SiteContext
 from site_builder.views.open_data import DATA_FILE_DESCRIPTIONS, Column, csv_files
@@ -79,11 +81,21 @@ def _environment(language: str) -> Environment:
 class Renderer:
     """Renders every page of one language."""
 
-    def __init__(self, context: SiteContext, language: str, docs_dir: Path | None):
+    def __init__(
+        self,
+        context: SiteContext,
+        language: str,
+        docs_layers: Sequence[Path] = (),
+        site_url: str | None = None,
+    ):
+        """`docs_layers`: folders of hand-written pages (`<folder>/<lang>/<name>.md`), the
+        built-in one first; a later folder's file replaces an earlier one's. `site_url`
+        (`https://example.org/`), when known, makes the feed's links absolute."""
         self.context = context
+        self.site_url = site_url
         self.dataset = context.dataset
         self.language = language
-        self.docs_dir = docs_dir
+        self.docs_layers = tuple(docs_layers)
         self.loc = Localiser(language, self.dataset.default_language, self.dataset.languages)
 
     @property
@@ -93,7 +105,11 @@ class Renderer:
     def page(self, template: str, path: str, **context: object) -> str:
         helpers = Helpers(self.context, self.loc, path)
         text = self.env.get_template(template).render(
-            h=helpers, dataset=self.dataset, views=self.context.views, **context
+            h=helpers,
+            dataset=self.dataset,
+            views=self.context.views,
+            json_ld=lambda: dataset_json_ld(self.context, self.loc, self.site_url),
+            **context,
         )
         return re.sub(r"\n{3,}", "\n\n", text)
 
@@ -181,7 +197,7 @@ class Renderer:
             "status.md.j2", "translation-status.md", statuses=self.context.statuses
         )
         result.nav.append((loc.gettext("Translation status"), "translation-status.md"))
-        pages["feed.xml"] = atom_feed(self.context, loc)
+        pages["feed.xml"] = atom_feed(self.context, loc, self.site_url)
         result.strings = {
             "languages": loc.gettext("Languages"),
             "feed": loc.gettext("Updates of the roadmaps"),
@@ -203,27 +219,21 @@ class Renderer:
 
     def _hand_written_pages(self) -> list[tuple[str, str, str]]:
         """Pages from `docs/<lang>/`, falling back to the default language with a notice."""
-        if self.docs_dir is None or not self.docs_dir.is_dir():
-            return []
+        files = hand_written_files(self.docs_layers, self.dataset.languages)
         default = self.dataset.default_language
-        names: set[str] = set()
-        for language in self.dataset.languages:
-            folder = self.docs_dir / language
-            if folder.is_dir():
-                names.update(p.name for p in folder.glob("*.md") if p.name != "index.md")
         pages = []
-        for name in sorted(names):
+        for name in sorted({name for _, name in files}):
             chosen = next(
                 (
                     lang
                     for lang in [self.language, default, *self.dataset.languages]
-                    if (self.docs_dir / lang / name).is_file()
+                    if (lang, name) in files
                 ),
                 None,
             )
             if chosen is None:
                 continue
-            text = (self.docs_dir / chosen / name).read_text("utf-8")
+            text = files[chosen, name].read_text("utf-8")
             title_match = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
             title = title_match.group(1).strip() if title_match else name[:-3]
             if chosen != self.language:
@@ -241,8 +251,32 @@ class Renderer:
         return pages
 
 
-def render_language(context: SiteContext, language: str, docs_dir: Path | None) -> RenderedLanguage:
-    return Renderer(context, language, docs_dir).render()
+def hand_written_files(
+    layers: Sequence[Path], languages: Sequence[str]
+) -> dict[tuple[str, str], Path]:
+    """The hand-written page files by (language, file name), `layers` laid one over the
+    other: a later layer's file replaces an earlier one's of the same path, and an empty
+    file removes that page name from every language. `index.md` is never taken."""
+    files: dict[tuple[str, str], Path] = {}
+    removed: set[str] = set()
+    for layer in layers:
+        for language in languages:
+            folder = layer / language
+            if not folder.is_dir():
+                continue
+            for path in folder.glob("*.md"):
+                if path.name == "index.md":
+                    continue
+                if not path.read_text("utf-8").strip():
+                    removed.add(path.name)
+                files[language, path.name] = path
+    return {key: path for key, path in files.items() if key[1] not in removed}
+
+
+def render_language(
+    context: SiteContext, language: str, docs_layers: Sequence[Path] = ()
+) -> RenderedLanguage:
+    return Renderer(context, language, docs_layers).render()
 
 
 # Pages that look across all roadmaps: (source, template, title as a message id). The

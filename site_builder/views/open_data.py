@@ -56,11 +56,32 @@ def roadmap_record(roadmap: RoadmapFile) -> dict[str, Any]:
     }
 
 
+DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+"""A date at the precision written: YYYY, YYYY-MM or YYYY-MM-DD (Table Schema has no
+type for all three)."""
+
+YES_NO = {"trueValues": ["yes"], "falseValues": ["no"]}
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
     description: str  # a message id of the interface catalogs
     value: Callable[[Any], object]
+    kind: str = "string"
+    """The Frictionless Table Schema type: string, number, integer, boolean."""
+    pattern: str | None = None
+    """A Table Schema `pattern` constraint on the written text."""
+
+    def table_field(self) -> dict[str, Any]:
+        """This column as a Frictionless Table Schema field (descriptions in English)."""
+        field: dict[str, Any] = {"name": self.name, "type": self.kind}
+        field["description"] = self.description
+        if self.kind == "boolean":
+            field.update(YES_NO)
+        if self.pattern:
+            field["constraints"] = {"pattern": self.pattern}
+        return field
 
 
 def _text(text: Text | None, language: str) -> str:
@@ -117,12 +138,19 @@ def commitment_columns(languages: tuple[str, ...]) -> list[Column]:
             "start",
             N_("Start date, at the precision written (YYYY, YYYY-MM or YYYY-MM-DD)."),
             lambda e: _date(c(e).start),
+            pattern=DATE_PATTERN,
         ),
-        Column("end", N_("End date, at the precision written."), lambda e: _date(c(e).end)),
+        Column(
+            "end",
+            N_("End date, at the precision written."),
+            lambda e: _date(c(e).end),
+            pattern=DATE_PATTERN,
+        ),
         Column(
             "amount",
             N_("Amount of funding."),
             lambda e: _number(c(e).funding.amount) if c(e).funding else "",
+            kind="number",
         ),
         Column(
             "currency",
@@ -133,17 +161,25 @@ def commitment_columns(languages: tuple[str, ...]) -> list[Column]:
             "matching_ratio",
             N_("Public money per unit raised by the diaspora."),
             lambda e: _number(c(e).funding.matching_ratio) if c(e).funding else "",
+            kind="number",
         ),
         Column(
             "gender",
             N_("yes when the commitment says how women take part and benefit."),
             lambda e: "yes" if c(e).gender else "no",
+            kind="boolean",
         ),
-        Column("assessments", N_("Number of assessments."), lambda e: len(c(e).assessments)),
+        Column(
+            "assessments",
+            N_("Number of assessments."),
+            lambda e: len(c(e).assessments),
+            kind="integer",
+        ),
         Column(
             "latest_assessment",
             N_("Date of the latest assessment."),
             lambda e: _date(e.latest.date) if e.latest else "",
+            pattern=DATE_PATTERN,
         ),
         Column(
             "latest_assessed_by",
@@ -185,8 +221,13 @@ def twinning_columns(languages: tuple[str, ...]) -> list[Column]:
             lambda link: link.link.kind,
         ),
         Column("status", N_("active, dormant or ended."), lambda link: link.link.status),
-        Column("since", N_("Start date."), lambda link: _date(link.link.since)),
-        Column("until", N_("End date."), lambda link: _date(link.link.until)),
+        Column(
+            "since",
+            N_("Start date."),
+            lambda link: _date(link.link.since),
+            pattern=DATE_PATTERN,
+        ),
+        Column("until", N_("End date."), lambda link: _date(link.link.until), pattern=DATE_PATTERN),
         Column(
             "diaspora",
             N_("Country of the diaspora that links the two places."),
@@ -196,6 +237,7 @@ def twinning_columns(languages: tuple[str, ...]) -> list[Column]:
             "one_sided",
             N_("yes when only one end's roadmap lists the link."),
             lambda link: "yes" if link.one_sided else "no",
+            kind="boolean",
         ),
     ]
 
@@ -224,17 +266,23 @@ def dialogue_columns(languages: tuple[str, ...]) -> list[Column]:
             N_("forum, council, consultation, platform, network, online or other."),
             lambda d: d.model.format or "",
         ),
-        Column("since", N_("Start date."), lambda d: _date(d.model.since)),
+        Column("since", N_("Start date."), lambda d: _date(d.model.since), pattern=DATE_PATTERN),
         Column(
             "participants",
             N_("Ids of participants, separated by spaces."),
             lambda d: " ".join(d.model.participants),
         ),
-        Column("meetings", N_("Number of meetings recorded."), lambda d: len(d.model.meetings)),
+        Column(
+            "meetings",
+            N_("Number of meetings recorded."),
+            lambda d: len(d.model.meetings),
+            kind="integer",
+        ),
         Column(
             "latest_meeting",
             N_("Date of the latest meeting."),
             lambda d: _date(d.latest_meeting.date) if d.latest_meeting else "",
+            pattern=DATE_PATTERN,
         ),
     ]
 
@@ -249,6 +297,51 @@ def csv_files(dataset: Dataset, views: Views) -> dict[str, tuple[list[Column], l
         "twinning.csv": (twinning_columns(languages), rows_links),
         "dialogue.csv": (dialogue_columns(languages), rows_dialogue),
     }
+
+
+PRIMARY_KEYS = {
+    "commitments.csv": ["roadmap", "commitment"],
+    "dialogue.csv": ["roadmap", "dialogue"],
+}
+
+
+def data_package(
+    dataset: Dataset, views: Views, title: str, site_url: str | None = None
+) -> dict[str, Any]:
+    """The Frictionless Data Package descriptor (`data/datapackage.json`) of the CSV
+    files, with a Table Schema for each, from the same columns the files are written
+    with. `site_url`, when known, gives the package its `homepage`."""
+    resources = []
+    for name, (columns, _) in csv_files(dataset, views).items():
+        schema: dict[str, Any] = {"fields": [column.table_field() for column in columns]}
+        if name in PRIMARY_KEYS:
+            schema["primaryKey"] = PRIMARY_KEYS[name]
+        resources.append(
+            {
+                "name": name.removesuffix(".csv"),
+                "path": name,
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "description": DATA_FILE_DESCRIPTIONS[name],
+                "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True},
+                "schema": schema,
+            }
+        )
+    package: dict[str, Any] = {
+        "profile": "tabular-data-package",
+        "name": "diaspora-roadmaps",
+        "title": title,
+        "description": "Roadmaps for working with diasporas on development, as tables. "
+        "roadmaps.json and roadmaps/<id>.json beside this file hold every field "
+        "(see roadmap.schema.json).",
+        "languages": list(dataset.languages),
+        "resources": resources,
+    }
+    if site_url:
+        package["homepage"] = site_url
+    return package
 
 
 DATA_FILE_DESCRIPTIONS = {

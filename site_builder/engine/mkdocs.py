@@ -4,6 +4,14 @@ It turns a rendered language into a plain MkDocs project (`mkdocs.yml`, `docs/`,
 `overrides/`) that `mkdocs build -f <dir>/mkdocs.yml` can build by itself, builds such
 projects, and runs the live-reload preview. Another engine that reads `mkdocs.yml` could
 replace this module without touching the rest of the builder.
+
+Language marks: the render stage hands over titles, navigation entries and the site name
+as HTML already marked with `lang`, `dir` and `translate="no"` (`render.text.mark`), as
+Markup; the theme overrides in `themes/` print them as they are and put the language of
+plain text on the element that holds it (`<title>`, meta description); `engine.marks`
+keeps the marks of headings in the table of contents. As pages are written, `dir` is
+copied from `<body>` to `<html>` (Material writes it on `<body>` only, outside any block a
+theme can override).
 """
 
 from __future__ import annotations
@@ -141,6 +149,16 @@ def _config_for(
                     "tag:yaml.org,2002:python/object/apply:pymdownx.slugs.slugify",
                     {"kwds": {"case": "lower"}},
                 ),
+                "permalink_title": rendered.strings.get("permalink", "Permanent link"),
+            }
+        }
+    )
+    # Keeps the language marks of headings in the table of contents.
+    extensions.append(
+        {
+            "site_builder.engine.marks": {
+                "language": rendered.language,
+                "direction": rendered.direction,
             }
         }
     )
@@ -151,6 +169,12 @@ def _config_for(
     extra["strings"] = rendered.strings
     extra["default_language"] = rendered.default_language
     extra["site_root"] = site_url or ""
+    # The marked site name for the page (HTML from the render stage), and the language of
+    # the plain one (see themes/main.html for where each goes).
+    extra["site_name_html"] = Markup(rendered.site_name_html) or escape(rendered.site_name)
+    extra["site_name_lang"] = rendered.site_name_lang or rendered.language
+    extra["site_description_lang"] = rendered.site_description_lang or rendered.language
+    extra["directions"] = {lang.code: lang.direction for lang in rendered.languages}
     # `true` rather than a list: Material then shows the switcher (our partial, linking each
     # page to itself in every language) without adding links that its script follows to
     # download every language's sitemap.
@@ -299,9 +323,25 @@ _INDENT = re.compile(r"\n[ \t]+|\n\s*\n")
 
 def trim_html(html: str) -> str:
     """The theme's indentation and blank lines removed (about a sixth of a page); text
-    inside <pre> is left as it is. A function of the page alone."""
+    inside <pre> is left as it is; the direction on `<html>` too. A function of the page
+    alone."""
     parts = _PRE.split(html)
-    return "".join(part if part.startswith("<pre") else _INDENT.sub("\n", part) for part in parts)
+    trimmed = "".join(
+        part if part.startswith("<pre") else _INDENT.sub("\n", part) for part in parts
+    )
+    return _html_direction(trimmed)
+
+
+_BODY_DIR = re.compile(r'<body dir="(ltr|rtl)"')
+
+
+def _html_direction(page: str) -> str:
+    """Material writes the direction on `<body>` only; the document element needs it too,
+    for `<title>`, the head's meta tags and checkers that read the root."""
+    found = _BODY_DIR.search(page)
+    if not found or re.search(r"<html [^>]*\bdir=", page[:500]):
+        return page
+    return re.sub(r"<html( lang=\"[^\"]*\")?", rf'\g<0> dir="{found.group(1)}"', page, count=1)
 
 
 def _trim_plugin() -> Any:

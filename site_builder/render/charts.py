@@ -31,8 +31,39 @@ def _svg(
 
 
 @dataclass(frozen=True)
+class Words:
+    """Words drawn in a chart, with their marks (see render.text.mark): `language` and
+    `direction` when they are not the page's, with `note` ("not translated yet") drawn
+    after them; `name` for a proper name, not to be translated."""
+
+    text: str
+    language: str | None = None
+    direction: str | None = None
+    note: str = ""
+    name: bool = False
+
+
+def _label(label: str | Words, limit: int) -> tuple[str, str]:
+    """The attributes, `>` and content of a `<text>` holding `label` cut to `limit`
+    characters; and the text as drawn, to measure it."""
+    words = label if isinstance(label, Words) else Words(label)
+    short = _short(words.text, limit)
+    classes = "dr-chart-label notranslate" if words.name else "dr-chart-label"
+    marks = ""
+    if words.language:
+        marks = f' lang="{escape(words.language)}" direction="{escape(words.direction or "ltr")}"'
+    if not words.note:
+        return f'class="{classes}"{marks}>{escape(short)}', short
+    content = (
+        f"<tspan{marks}>{escape(short)}</tspan> "
+        f'<tspan class="dr-untranslated">{escape(words.note)}</tspan>'
+    )
+    return f'class="{classes}">{content}', f"{short} {words.note}"
+
+
+@dataclass(frozen=True)
 class Bar:
-    label: str
+    label: str | Words
     value: float
     shown: str  # the value as the reader's locale writes it
     style: str = ""  # a CSS class that adds a pattern, never the only cue
@@ -47,9 +78,9 @@ def bar_chart(bars: list[Bar], title: str, description: str) -> Markup:
     for i, bar in enumerate(bars):
         y = 5 + i * row
         width = round(bar_width * bar.value / top, 1)
+        label, _ = _label(bar.label, 32)
         body.append(
-            f'<text class="dr-chart-label" x="{label_width - 8}" y="{y + 18}" '
-            f'text-anchor="end">{escape(_short(bar.label, 32))}</text>'
+            f'<text x="{label_width - 8}" y="{y + 18}" text-anchor="end" {label}</text>'
             f'<rect class="dr-bar {escape(bar.style)}" x="{label_width}" y="{y + 4}" '
             f'width="{width}" height="{row - 10}"/>'
             f'<text class="dr-chart-value" x="{label_width + width + 6}" y="{y + 18}">'
@@ -60,7 +91,7 @@ def bar_chart(bars: list[Bar], title: str, description: str) -> Markup:
 
 @dataclass(frozen=True)
 class Span:
-    label: str
+    label: str | Words
     start: float  # fractional years
     end: float | None  # None: open-ended
     period: str  # the dates as the reader's locale writes them, at their precision
@@ -92,10 +123,10 @@ def timeline(spans: list[Span], title: str, description: str) -> Markup:
         end = span.end if span.end is not None else last
         bar = max(3.0, (end - span.start) * scale)
         open_class = " dr-open" if span.end is None else ""
-        label_x = min(x1, width - margin - 7.5 * len(_short(span.label)))
+        label, drawn = _label(span.label, 60)
+        label_x = min(x1, width - margin - 7.5 * len(drawn))
         body.append(
-            f'<text class="dr-chart-label" x="{max(margin, label_x):.1f}" y="{y + 15}">'
-            f"{escape(_short(span.label))}</text>"
+            f'<text x="{max(margin, label_x):.1f}" y="{y + 15}" {label}</text>'
             f'<rect class="dr-bar {escape(span.style)}{open_class}" x="{x1:.1f}" y="{y + 21}" '
             f'width="{bar:.1f}" height="12"><title>{escape(span.period)}</title></rect>'
             f'<text class="dr-chart-value" x="{min(x1 + bar + 6, width - margin):.1f}" '
@@ -112,7 +143,7 @@ def _short(label: str, limit: int = 60) -> str:
 @dataclass(frozen=True)
 class Node:
     key: str
-    label: str
+    label: str | Words
     external: bool = False
 
 
@@ -140,7 +171,7 @@ def network(
         shape = "dr-node dr-external" if node.external else "dr-node"
         body.append(
             f'<circle class="{shape}" cx="{x:.1f}" cy="{y:.1f}" r="6"/>'
-            f'<text class="dr-chart-label" x="{x + dx:.1f}" y="{y + 4:.1f}" '
-            f'text-anchor="{anchor}">{escape(_short(node.label, 28))}</text>'
+            f'<text x="{x + dx:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}" '
+            f"{_label(node.label, 28)[0]}</text>"
         )
     return _svg(size, size, title, description, body, "dr-network")

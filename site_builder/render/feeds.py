@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 import xml.etree.ElementTree as ET
+from typing import NamedTuple
 
 from site_builder.format.model import Date
 from site_builder.i18n.labels import LABELS
@@ -22,64 +23,92 @@ def _url(roadmap_id: str) -> str:
     return f"{roadmap_id}/"
 
 
+class _Entry(NamedTuple):
+    day: Date
+    key: str
+    title: str
+    link: str
+    summary: str = ""
+    title_lang: str = ""  # the language each is wholly written in (Localiser.speaking)
+    summary_lang: str = ""
+
+
 def atom_feed(context: SiteContext, loc: Localiser) -> str:
+    """The feed of one language. Feed readers show titles and summaries as plain text, so
+    each is written wholly in one language, named by `xml:lang` on the entry (and on the
+    summary when it differs): the page's, or the one its text fell back to."""
     dataset = context.dataset
-    entries: list[tuple[Date, str, str, str, str]] = []  # (date, key, title, link, summary)
+    entries: list[_Entry] = []
     for roadmap in dataset.roadmaps.values():
         data = roadmap.data
-        name = loc.passage(data.title).value if data.title else loc.passage(data.name).value
+        name = data.title or data.name
         changed = context.changes.get(roadmap.file_name) or data.updated or data.published
         if changed:
+            speaking = loc.speaking(name)
+            title = speaking.gettext("Roadmap updated: {title}").format(
+                title=speaking.passage(name).value
+            )
             entries.append(
-                (
-                    changed,
-                    f"{roadmap.id}/roadmap",
-                    loc.gettext("Roadmap updated: {title}").format(title=name),
-                    _url(roadmap.id),
-                    "",
+                _Entry(
+                    changed, f"{roadmap.id}/roadmap", title, _url(roadmap.id), "", speaking.language
                 )
             )
         for commitment in data.commitments:
             for assessment in commitment.assessments:
-                title = loc.gettext("{commitment}: assessed on {date}").format(
-                    commitment=loc.passage(commitment.title).value, date=loc.date(assessment.date)
+                speaking = loc.speaking(commitment.title)
+                title = speaking.gettext("{commitment}: assessed on {date}").format(
+                    commitment=speaking.passage(commitment.title).value,
+                    date=speaking.date(assessment.date),
                 )
-                summary = loc.gettext(LABELS["completion"][assessment.completion])
+                about = loc.speaking(assessment.results)
+                summary = about.gettext(LABELS["completion"][assessment.completion])
                 if assessment.results:
-                    summary += " — " + loc.passage(assessment.results).value
+                    summary += " — " + about.passage(assessment.results).value
                 entries.append(
-                    (
+                    _Entry(
                         assessment.date,
                         f"{roadmap.id}/{commitment.id}/{assessment.date}",
                         title,
                         f"{_url(roadmap.id)}#assessments-{commitment.id}",
                         summary,
+                        speaking.language,
+                        about.language,
                     )
                 )
-    entries.sort(key=lambda e: (e[0].latest(), e[1]), reverse=True)
+    entries.sort(key=lambda e: (e.day.latest(), e.key), reverse=True)
     entries = entries[:MAX_ENTRIES]
 
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": loc.language})
-    site_title = loc.passage(dataset.site.title).value
-    ET.SubElement(feed, f"{{{ATOM}}}title").text = site_title
+    site = loc.speaking(dataset.site.title)
+    site_title = site.passage(dataset.site.title).value
+    title_element = ET.SubElement(feed, f"{{{ATOM}}}title")
+    title_element.text = site_title
+    if site.language != loc.language:
+        title_element.set("xml:lang", site.language)
     ET.SubElement(feed, f"{{{ATOM}}}subtitle").text = loc.gettext("Updates of the roadmaps")
     ET.SubElement(feed, f"{{{ATOM}}}id").text = _id(loc.language, "feed")
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = (
-        _when(entries[0][0]) if entries else ("2007-07-10T00:00:00Z")
+        _when(entries[0].day) if entries else ("2007-07-10T00:00:00Z")
     )
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "href": "./"})
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": "feed.xml"})
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
-    ET.SubElement(author, f"{{{ATOM}}}name").text = site_title
-    for day, key, title, link, summary in entries:
-        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        ET.SubElement(entry, f"{{{ATOM}}}title").text = title
-        ET.SubElement(entry, f"{{{ATOM}}}id").text = _id(loc.language, key)
-        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _when(day)
-        ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": link})
-        if summary:
-            ET.SubElement(entry, f"{{{ATOM}}}summary").text = summary
+    author_name = ET.SubElement(author, f"{{{ATOM}}}name")
+    author_name.text = site_title
+    if site.language != loc.language:
+        author_name.set("xml:lang", site.language)
+    for item in entries:
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry", {"xml:lang": item.title_lang})
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = item.title
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = _id(loc.language, item.key)
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _when(item.day)
+        ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": item.link})
+        if item.summary:
+            summary = ET.SubElement(entry, f"{{{ATOM}}}summary")
+            summary.text = item.summary
+            if item.summary_lang != item.title_lang:
+                summary.set("xml:lang", item.summary_lang)
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 

@@ -7,8 +7,9 @@ from datetime import date
 
 from markupsafe import Markup
 
-from site_builder.format.model import RoadmapBody
+from site_builder.format.model import AuthorityRoadmap, RoadmapBody, Text
 from site_builder.i18n.labels import LABELS
+from site_builder.i18n.localise import direction
 from site_builder.render import charts
 from site_builder.render.text import TextHelpers
 
@@ -25,10 +26,26 @@ def _figure(svg: Markup) -> Markup:
 class FigureHelpers(TextHelpers):
     """Charts of the page's roadmap or of all roadmaps."""
 
+    def words(self, text: Text) -> charts.Words:
+        """A Text for a chart, with the marks `render.text.mark` gives it in a page."""
+        passage = self.loc.passage(text)
+        if passage.neutral:
+            return charts.Words(passage.value, name=True)
+        if not passage.fallback:
+            return charts.Words(passage.value)
+        language = passage.language
+        return charts.Words(passage.value, language, direction(language), self.note)
+
+    def name_words(self, roadmap_id: str) -> charts.Words:
+        roadmap = self.dataset.roadmaps.get(roadmap_id)
+        if roadmap is not None and isinstance(roadmap.data, AuthorityRoadmap):
+            return self.words(roadmap.data.name)
+        return charts.Words(self.name_of(roadmap_id))
+
     def timeline(self, data: RoadmapBody) -> Markup:
         spans = [
             charts.Span(
-                self.plain(c.title),
+                self.words(c.title),
                 _years(c.start.earliest()),
                 _years(c.end.latest()) if c.end else None,
                 self.loc.date(c.start) + (f" – {self.loc.date(c.end)}" if c.end else " –"),
@@ -83,13 +100,14 @@ class FigureHelpers(TextHelpers):
         nodes: dict[str, charts.Node] = {}
         edges = []
         for i, link in enumerate(self.views.links):
-            nodes.setdefault(link.first, charts.Node(link.first, self.name_of(link.first)))
+            nodes.setdefault(link.first, charts.Node(link.first, self.name_words(link.first)))
             if link.second:
                 other = link.second
-                nodes.setdefault(other, charts.Node(other, self.name_of(other)))
+                nodes.setdefault(other, charts.Node(other, self.name_words(other)))
             else:
                 other = f"external-{i}"
-                nodes[other] = charts.Node(other, self.plain(link.external.name), external=True)
+                name = self.words(link.external.name)
+                nodes[other] = charts.Node(other, name, external=True)
             edges.append((link.first, other, self._(LABELS["twinning_kind"][link.link.kind])))
         if not nodes:
             return Markup("")

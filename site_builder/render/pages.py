@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from html import escape
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -21,12 +22,13 @@ from site_builder.format.model import (
     RoadmapFile,
 )
 from site_builder.i18n.labels import LABELS
-from site_builder.i18n.localise import Localiser, direction, own_name, translations
+from site_builder.i18n.localise import Localiser, Passage, direction, own_name, translations
 from site_builder.render.feeds import atom_feed
 from site_builder.render.figures import FigureHelpers
 from site_builder.render.links import LinkHelpers, anchor, country_path, outcome_path, page_path
 from site_builder.render.markup import escape_text
 from site_builder.render.output import LanguageInfo, RenderedLanguage
+from site_builder.render.text import Title, interface, mark
 from site_builder.views.across import TwinningEnd
 from site_builder.views.context import SiteContext
 from site_builder.views.open_data import DATA_FILE_DESCRIPTIONS, Column, csv_files
@@ -69,7 +71,18 @@ def _environment(language: str) -> Environment:
         comment_start_string="{##",
         comment_end_string="##}",
     )
-    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    catalog = translations(language)
+    loc = Localiser(language, language, (language,))
+
+    def gettext(message: str) -> Markup:
+        return interface(loc, message, catalog.gettext(message))
+
+    def ngettext(singular: str, plural: str, count: int) -> Markup:
+        text = catalog.ngettext(singular, plural, count)
+        known = language.startswith("en") or text not in (singular, plural)
+        return interface(loc, f"{singular} {plural}", text, known)
+
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["anchor"] = anchor
     env.globals["LABELS"] = LABELS
     env.globals["DATA_FILE_DESCRIPTIONS"] = DATA_FILE_DESCRIPTIONS
@@ -114,12 +127,20 @@ class Renderer:
 
         loc, dataset = self.loc, self.dataset
         site = dataset.site
+        note = loc.gettext("(not translated yet)")
         result = RenderedLanguage(
             language=self.language,
             default_language=dataset.default_language,
             direction=loc.direction,
-            site_name=loc.passage(site.title).value,
-            site_description=loc.passage(site.description).value if site.description else None,
+            site_name=loc.speaking(site.title).passage(site.title).value,
+            site_name_lang=loc.speaking(site.title).language,
+            site_name_html=str(mark(loc.passage(site.title), self.language, note, markdown=False)),
+            site_description=(
+                loc.speaking(site.description).passage(site.description).value
+                if site.description
+                else None
+            ),
+            site_description_lang=loc.speaking(site.description).language,
             languages=[
                 LanguageInfo(code, own_name(code), direction(code)) for code in dataset.languages
             ],
@@ -152,7 +173,7 @@ class Renderer:
                     if keep(authority.id, apath)
                     else self.page("authority.md.j2", apath, roadmap=authority, data=authority.data)
                 )
-        result.nav.append((loc.gettext("Home"), "index.md"))
+        result.nav.append((self._nav(loc.gettext("Home")), "index.md"))
         for outcome in dataset.outcomes:
             chunks = self.context.views.outcome_pages(outcome.id)
             for number, entries in enumerate(chunks, start=1):
@@ -173,20 +194,37 @@ class Renderer:
                 pages[name] = previous.pages[name]  # type: ignore[union-attr]
             else:
                 pages[name] = self.page(template, name)
-            result.nav.append((loc.gettext(title), name))
+            result.nav.append((self._nav(loc.gettext(title)), name))
         for name, title, text in self._hand_written_pages():
             pages[name] = text
-            result.nav.append((title, name))
+            result.nav.append((title.html, name))
         pages["translation-status.md"] = self.page(
             "status.md.j2", "translation-status.md", statuses=self.context.statuses
         )
-        result.nav.append((loc.gettext("Translation status"), "translation-status.md"))
+        result.nav.append((self._nav(loc.gettext("Translation status")), "translation-status.md"))
         pages["feed.xml"] = atom_feed(self.context, loc)
         result.strings = {
             "languages": loc.gettext("Languages"),
             "feed": loc.gettext("Updates of the roadmaps"),
+            "permalink": loc.gettext("Permanent link"),
+            "not_found": loc.gettext("Page not found"),
+            "not_found_text": loc.gettext(
+                "There is no page at this address. The home page lists every roadmap."
+            ),
+            "home": loc.gettext("Home"),
         }
+        made_with = loc.gettext("Made with {engine}")
+        engine = '<a href="https://squidfunk.github.io/mkdocs-material/" rel="noopener"'
+        result.strings["made_with"] = Markup(
+            interface(loc, "Made with {engine}", made_with).format(
+                engine=Markup(engine + ' translate="no">Material for MkDocs</a>')
+            )
+        )
         return result
+
+    def _nav(self, title: str) -> Markup:
+        """A navigation entry from an interface string, as HTML."""
+        return Markup(escape(title))
 
     def _countries(self) -> list[dict[str, object]]:
         entries = []
@@ -201,7 +239,7 @@ class Renderer:
             )
         return sorted(entries, key=lambda e: self.loc.sort_key(str(e["name"])))
 
-    def _hand_written_pages(self) -> list[tuple[str, str, str]]:
+    def _hand_written_pages(self) -> list[tuple[str, Title, str]]:
         """Pages from `docs/<lang>/`, falling back to the default language with a notice."""
         if self.docs_dir is None or not self.docs_dir.is_dir():
             return []
@@ -225,15 +263,24 @@ class Renderer:
                 continue
             text = (self.docs_dir / chosen / name).read_text("utf-8")
             title_match = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
-            title = title_match.group(1).strip() if title_match else name[:-3]
+            words = title_match.group(1).strip() if title_match else name[:-3]
+            passage = Passage(words, chosen, chosen != self.language)
+            note = self.loc.gettext("(not translated yet)")
+            title = Title(mark(passage, self.language, note, markdown=False), words, chosen)
             if chosen != self.language:
-                note = escape_text(
+                # An HTML block: its text is not Markdown, so it is escaped for HTML only.
+                notice = escape(
                     self.loc.gettext(
                         "This page is not translated yet: it is shown in {language}."
-                    ).format(language=self.loc.language_name(chosen))
+                    ).format(language=self.loc.language_name(chosen)),
+                    quote=False,
                 )
+                front = ""
+                if not text.startswith("---\n"):
+                    helpers = Helpers(self.context, self.loc, name)
+                    front = f"---\ntitle: {helpers.meta(title)}\n---\n"
                 text = (
-                    f'<p class="dr-untranslated">{note}</p>\n\n'
+                    f'{front}<p class="dr-untranslated">{notice}</p>\n\n'
                     f'<div lang="{chosen}" dir="{direction(chosen)}" markdown="1">\n\n'
                     f"{text}\n\n</div>\n"
                 )

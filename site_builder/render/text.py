@@ -1,20 +1,34 @@
 """Template helpers for words: a data value as safe Markdown in the page's language.
 
-Plain texts are escaped; a passage that fell back to another language carries its `lang`,
-`dir` and the "not translated yet" mark; rich text is sanitised (`markup`). Names,
-dates, numbers, money and lists are formatted by CLDR through the Localiser.
+Plain texts are escaped; rich text is sanitised (`markup`). Names, dates, numbers, money
+and lists are formatted by CLDR through the Localiser, and the punctuation that joins
+them (`, ` or `، `, `; ` or `؛ `, parentheses) comes from CLDR and the catalogs.
+
+Every passage is marked by one function, `mark`, wherever it lands (body, headings, the
+titles and navigation entries handed to the engine, charts):
+- a passage that fell back to another language: `<span lang dir>` and the "not translated
+  yet" mark after it;
+- a text in the page's language: `<bdi dir>`, isolated, so that a title ending in `?` or a
+  name holding U+202E cannot reorder the text around it;
+- a proper name written the same in every language, or a code: `translate="no"`.
+Interface strings get the same treatment (`interface`): a string the catalog lacks is
+marked as English, and words a translator kept in another script (`JSON`, `UTF-8`) as codes.
+Where markup cannot go (`<title>`, meta tags, feeds, SVG `<title>`), `Title` and
+`Localiser.speaking` write the whole text in one language and say which.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import re
+from dataclasses import dataclass
 from functools import cached_property
 
 from babel.numbers import format_percent
 from markupsafe import Markup
 
-from site_builder.format.framework import GROUP_TITLES
+from site_builder.format.framework import GROUP_TITLES, N_
 from site_builder.format.model import (
     AuthorityRoadmap,
     Date,
@@ -25,9 +39,77 @@ from site_builder.format.model import (
     Text,
 )
 from site_builder.i18n.labels import LABELS
-from site_builder.i18n.localise import Localiser, direction, own_name
+from site_builder.i18n.localise import Localiser, Passage, direction, own_name
+from site_builder.i18n.scripts import foreign_runs
 from site_builder.render.markup import escape_attribute, escape_text, rich_html
 from site_builder.views.context import SiteContext
+
+
+def _escape_html(value: object) -> Markup:
+    return Markup(html.escape(" ".join(str(value).split()), quote=False))
+
+
+def mark(passage: Passage, page_language: str, note: str, markdown: bool = True) -> Markup:
+    """A passage isolated and marked with its language (see the module docstring).
+
+    `note` is the page language's "not translated yet"; `markdown` escapes the words for a
+    Markdown page, else for HTML (navigation entries, titles handed to the engine).
+    """
+    words = escape_text(passage.value) if markdown else _escape_html(passage.value)
+    if passage.neutral:
+        return Markup('<bdi translate="no">{}</bdi>').format(words)
+    if not passage.fallback:
+        return Markup('<bdi dir="{}">{}</bdi>').format(direction(page_language), words)
+    return Markup(
+        '<span lang="{}" dir="{}">{}</span> <span class="dr-untranslated">{}</span>'
+    ).format(
+        escape_attribute(passage.language),
+        direction(passage.language),
+        words,
+        _escape_html(note) if not markdown else escape_text(note),
+    )
+
+
+AUTHORITY_TITLE = N_("{name}: diaspora engagement roadmap")
+_PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w*\}")
+
+
+def codes(text: str, language: str, source: str | None = None) -> Markup:
+    """`text` in `language`, HTML-escaped, with each run in another script marked as a
+    code (`translate="no"`); with `source`, only runs that `source` also holds."""
+    pieces, last = [], 0
+    placeholders = [m.span() for m in _PLACEHOLDER.finditer(text)]
+    for start, end in foreign_runs(text, language):
+        run = text[start:end]
+        if source is not None and run not in source:
+            continue
+        if any(a <= start < b for a, b in placeholders):
+            continue
+        pieces.append(html.escape(text[last:start], quote=False))
+        pieces.append(f'<span translate="no">{html.escape(run, quote=False)}</span>')
+        last = end
+    pieces.append(html.escape(text[last:], quote=False))
+    return Markup("".join(pieces))
+
+
+def interface(loc: Localiser, message: str, translated: str, known: bool | None = None) -> Markup:
+    """An interface string as HTML: English marked as such when the catalog lacks it
+    (`known` tells, else the catalog is asked), and kept codes marked as codes."""
+    if not (loc.translated(message) if known is None else known):
+        return Markup('<span lang="en" dir="ltr">{}</span>').format(translated)
+    return codes(translated, loc.language, source=message)
+
+
+@dataclass(frozen=True)
+class Title:
+    """A page title: `html` marked for the page, `plain` wholly in `language`."""
+
+    html: Markup
+    plain: str
+    language: str
+
+    def __html__(self) -> str:
+        return str(self.html)
 
 
 class TextHelpers:
@@ -43,21 +125,15 @@ class TextHelpers:
     def _(self, message: str) -> str:
         return self.loc.gettext(message)
 
-    def t(self, text: Text | None) -> Markup:
-        """A plain Text inline, marked with its language when it fell back."""
+    def t(self, text: Text | None, markdown: bool = True) -> Markup:
+        """A plain Text inline, isolated and marked (see `mark`)."""
         if not text:
             return Markup("")
-        passage = self.loc.passage(text)
-        if not passage.fallback:
-            return escape_text(passage.value)
-        return Markup(
-            '<span lang="{}" dir="{}">{}</span> <span class="dr-untranslated">{}</span>'
-        ).format(
-            escape_attribute(passage.language),
-            direction(passage.language),
-            escape_text(passage.value),
-            escape_text(self._("(not translated yet)")),
-        )
+        return mark(self.loc.passage(text), self.loc.language, self.note, markdown)
+
+    @cached_property
+    def note(self) -> str:
+        return self._("(not translated yet)")
 
     def rich(self, text: RichText | None) -> Markup:
         """A RichText as a raw HTML block, on its own lines."""
@@ -83,9 +159,35 @@ class TextHelpers:
         """The words of a Text in the page's language, unescaped (for titles in config)."""
         return self.loc.passage(text).value if text else ""
 
-    def meta(self, title: str) -> Markup:
-        """A page title for front matter: the engine's theme prints it without escaping."""
-        return Markup(json.dumps(html.escape(title, quote=False), ensure_ascii=False))
+    def title(self, value: Title | Text | str) -> Title:
+        """A page title from a Title, a Text or an interface string."""
+        if isinstance(value, Title):
+            return value
+        if isinstance(value, Markup):
+            return Title(value, value.striptags(), self.loc.language)
+        if isinstance(value, str):
+            return Title(_escape_html(value), value, self.loc.language)
+        speaking = self.loc.speaking(value)
+        return Title(
+            self.t(value, markdown=False), speaking.passage(value).value, speaking.language
+        )
+
+    def meta(self, value: Title | Text | str) -> Markup:
+        """The front matter keys of a page title, after `title: `: `title` (plain, escaped:
+        the theme prints it as it is), and when needed `title_lang`, `title_dir` (the
+        language of the plain title) and `title_html` (the marked title for the header)."""
+        title = self.title(value)
+
+        def quoted(text: str) -> str:
+            return json.dumps(text, ensure_ascii=False)
+
+        lines = [quoted(html.escape(title.plain, quote=False))]
+        if title.language != self.loc.language:
+            lines += [f"title_lang: {quoted(title.language)}"]
+            lines += [f"title_dir: {quoted(direction(title.language))}"]
+        if str(title.html) != html.escape(title.plain, quote=False):
+            lines += [f"title_html: {quoted(str(title.html))}"]
+        return Markup("\n".join(lines))
 
     def percent(self, share: float) -> Markup:
         return escape_text(format_percent(share, locale=self.loc.locale))
@@ -95,7 +197,12 @@ class TextHelpers:
 
     def label(self, kind: str, value: object) -> Markup:
         key = str(value).lower() if isinstance(value, bool) else str(value)
-        return escape_text(self._(LABELS[kind][key]))
+        message = LABELS[kind][key]
+        return interface(self.loc, message, self._(message))
+
+    def code(self, value: object) -> Markup:
+        """A code shown as it is (a currency, a sector keyword): not to be translated."""
+        return Markup('<bdi translate="no">{}</bdi>').format(escape_text(value))
 
     def date(self, value: Date | None) -> Markup:
         return escape_text(self.loc.date(value)) if value else Markup("")
@@ -118,13 +225,35 @@ class TextHelpers:
         middle = self.loc.locale.list_patterns["standard"]["middle"]
         return Markup(html.escape(middle.replace("{0}", "").replace("{1}", ""), quote=False))
 
+    @cached_property
+    def semicolon(self) -> Markup:
+        """The separator of lists whose items hold commas (`; ` or Arabic `؛ `)."""
+        pattern = self._("{first}; {second}")
+        return _escape_html(pattern.format(first="", second="")) + Markup(" ")
+
+    def paren(self, inner: object) -> Markup:
+        """`inner` in parentheses as the page's language writes them."""
+        pattern = _escape_html(self._("({text})"))
+        return pattern.format(text=inner if isinstance(inner, Markup) else escape_text(inner))
+
+    @cached_property
+    def pair_separator(self) -> Markup:
+        """What separates a place from the country it is in (`, ` or Arabic `، `)."""
+        pattern = self._("{first}, {second}")
+        return _escape_html(pattern.format(first="", second="")) + Markup(" ")
+
+    def pair(self, first: object, second: object) -> Markup:
+        """A place and the country it is in (`Lille, France`), as the page language
+        writes them (not a list: Arabic lists join with `و`, this with `، `)."""
+        return Markup("{}{}{}").format(first, self.pair_separator, second)
+
     def countries(self, codes: tuple[str, ...]) -> Markup:
         return self.comma.join(self.country(c) for c in codes)
 
     def money(self, funding: Funding) -> Markup:
         parts = []
         if funding.amount is not None:
-            parts.append(escape_text(self.loc.money(funding.amount, funding.currency)))
+            parts.append(self.money_amount(funding.amount, funding.currency))
         if funding.matching_ratio is not None:
             parts.append(
                 escape_text(
@@ -133,17 +262,17 @@ class TextHelpers:
                     )
                 )
             )
-        return Markup("; ").join(parts)
+        return self.semicolon.join(parts)
 
     def money_amount(self, amount: float, currency: str | None) -> Markup:
-        return escape_text(self.loc.money(amount, currency))
+        return codes(self.loc.money(amount, currency), self.loc.language)
 
     def share(self, part: int, whole: int) -> Markup:
         if not whole:
             return escape_text("–")
-        return escape_text(
-            f"{format_percent(part / whole, locale=self.loc.locale)} "
-            f"({self.loc.number(part)}/{self.loc.number(whole)})"
+        return Markup("{} {}").format(
+            escape_text(format_percent(part / whole, locale=self.loc.locale)),
+            self.paren(f"{self.loc.number(part)}/{self.loc.number(whole)}"),
         )
 
     def number(self, value: float) -> Markup:
@@ -166,7 +295,7 @@ class TextHelpers:
         for body in (*roadmap.data.institutions, *roadmap.data.organisations):
             if body.id == body_id:
                 return self.t(body.name)
-        return escape_text(body_id)
+        return self.code(body_id)
 
     def outcome(self, outcome_id: str) -> Markup:
         for outcome in self.dataset.outcomes:
@@ -176,13 +305,14 @@ class TextHelpers:
 
     def outcome_title(self, outcome: Outcome) -> Markup:
         if self.dataset.default_outcomes:
-            return escape_text(self._(self.plain(outcome.title)))
+            message = self.plain(outcome.title)
+            return interface(self.loc, message, self._(message))
         return self.t(outcome.title)
 
-    def plain_outcome_title(self, outcome: Outcome) -> str:
+    def plain_outcome_title(self, outcome: Outcome) -> Title | str:
         if self.dataset.default_outcomes:
-            return self._(self.plain(outcome.title))
-        return self.plain(outcome.title)
+            return self.title(self.outcome_title(outcome))
+        return self.title(outcome.title)
 
     def outcome_description(self, outcome: Outcome) -> Markup:
         if not outcome.description:
@@ -200,7 +330,21 @@ class TextHelpers:
             else escape_text(group)
         )
 
-    def authority_title(self, data: AuthorityRoadmap) -> str:
+    def authority_title(self, data: AuthorityRoadmap) -> Title:
+        """The title of a local authority's page; without one, made from its name."""
         if data.title:
-            return self.plain(data.title)
-        return self._("{name}: diaspora engagement roadmap").format(name=self.plain(data.name))
+            return self.title(data.title)
+        pattern = AUTHORITY_TITLE
+        speaking = self.loc.speaking(data.name)
+        return Title(
+            _escape_html(self._(pattern)).format(name=self.t(data.name, markdown=False)),
+            speaking.gettext(pattern).format(name=speaking.passage(data.name).value),
+            speaking.language,
+        )
+
+    def authority_heading(self, data: AuthorityRoadmap) -> Markup:
+        """The same title, marked for the page's Markdown."""
+        if data.title:
+            return self.t(data.title)
+        pattern = AUTHORITY_TITLE
+        return _escape_html(self._(pattern)).format(name=self.t(data.name))

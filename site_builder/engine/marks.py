@@ -1,0 +1,109 @@
+"""Keeps the language marks of headings in the table of contents.
+
+The render stage marks every passage in another language with `lang` and `dir`, isolates
+inserted names with `<bdi>`, and marks names and codes with `translate="no"`
+(`render.text.mark`). Python-Markdown's `toc` extension copies a heading into the table
+of contents as plain text, which would drop those marks. This extension, run after `toc`,
+gives each entry the heading's HTML with only the marks kept (`span`, `bdi` and `code`
+with `lang`, `dir`, `class`, `translate`; links and everything else reduced to their
+text), and wraps the entries of headings inside an element with `lang` (a page shown in
+its default language) in that language. The theme prints these titles as HTML
+(`themes/partials/toc-item.html`).
+
+Used from each language's `mkdocs.yml` as the Markdown extension `site_builder.engine.marks`.
+"""
+
+from __future__ import annotations
+
+import html
+import xml.etree.ElementTree as ET
+from typing import Any
+
+import nh3
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+_KEPT = {"span", "bdi", "code"}
+_ATTRIBUTES = {tag: {"lang", "dir", "class", "translate"} for tag in _KEPT}
+
+
+def marked_title(inner_html: str) -> str:
+    """A heading's inner HTML reduced to its text and language marks."""
+    return nh3.clean(inner_html, tags=_KEPT, attributes=_ATTRIBUTES, link_rel=None).strip()
+
+
+class _MarkedToc(Treeprocessor):
+    def __init__(self, md: Markdown, language: str, direction: str):
+        super().__init__(md)
+        self.language, self.direction = language, direction
+
+    def run(self, root: ET.Element) -> None:
+        languages = _heading_languages(root)
+        if self.language:
+            self._mark_permalinks(root, languages)
+        tokens: list[dict[str, Any]] = getattr(self.md, "toc_tokens", [])
+        for token in _flatten(tokens):
+            title = marked_title(token.get("html") or token["name"])
+            language = languages.get(token["id"])
+            if language:
+                lang, direction = language
+                title = (
+                    f'<span lang="{html.escape(lang)}" dir="{html.escape(direction)}">'
+                    f"{title}</span>"
+                )
+            token["name"] = title
+
+    def _mark_permalinks(self, root: ET.Element, languages: dict[str, tuple[str, str]]) -> None:
+        """A heading's permalink says "Permanent link" in the page's language, also in a
+        heading of a passage in another language."""
+        for heading in root.iter():
+            language = languages.get(heading.get("id", ""))
+            if not language or language[0] == self.language:
+                continue
+            for link in heading.iter("a"):
+                if "headerlink" in (link.get("class") or "").split():
+                    link.set("lang", self.language)
+                    link.set("dir", self.direction)
+
+
+def _flatten(tokens: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    flat = []
+    for token in tokens:
+        flat.append(token)
+        flat += _flatten(token.get("children", []))
+    return flat
+
+
+def _heading_languages(root: ET.Element) -> dict[str, tuple[str, str]]:
+    """The `lang` and `dir` of the element each heading (by id) lies in, when it has one."""
+    found: dict[str, tuple[str, str]] = {}
+
+    def walk(element: ET.Element, language: tuple[str, str] | None) -> None:
+        if element.get("lang"):
+            language = (element.get("lang", ""), element.get("dir", "auto"))
+        if element.tag in {"h1", "h2", "h3", "h4", "h5", "h6"} and language and element.get("id"):
+            found[element.get("id", "")] = language
+        for child in element:
+            walk(child, language)
+
+    walk(root, None)
+    return found
+
+
+class MarkedTocExtension(Extension):
+    def __init__(self, **kwargs: Any):
+        self.config = {
+            "language": ["", "the page's language"],
+            "direction": ["ltr", "the page's direction"],
+        }
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+        # After `toc` (priority 5), which sets `md.toc_tokens` and adds the permalinks.
+        processor = _MarkedToc(md, self.getConfig("language"), self.getConfig("direction"))
+        md.treeprocessors.register(processor, "marked_toc", 4)
+
+
+def makeExtension(**kwargs: Any) -> MarkedTocExtension:  # noqa: N802
+    return MarkedTocExtension(**kwargs)

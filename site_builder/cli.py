@@ -314,7 +314,8 @@ def _new(args: argparse.Namespace) -> int:
 def _i18n_status(args: argparse.Namespace) -> int:
     dataset, warnings = pipeline.load_or_fail(_project(args), strict=args.strict)
     report(warnings)
-    statuses = translation_status(dataset)
+    project = _project(args)
+    statuses = translation_status(dataset, project.docs, engine.theme_string_counts)
     print(f"{'language':<10} {'interface':>10} {'data':>16}")
     for status in statuses:
         print(
@@ -326,6 +327,11 @@ def _i18n_status(args: argparse.Namespace) -> int:
             print(f"\nmissing in {status.language} ({len(status.missing)}):")
             for missing in status.missing:
                 print(printable(f"{missing.path}:{missing.line}: {missing.field}"))
+        if status.missing_documents:
+            pages = ", ".join(
+                f"{project.docs}/{status.language}/{name}" for name in status.missing_documents
+            )
+            print(f"\npages missing in {status.language}: {printable(pages)}")
     return EXIT_OK
 
 

@@ -87,7 +87,9 @@ def load_or_fail(
 
 def prepare(project: Project, dataset: Dataset) -> SiteContext:
     """Everything computed once for all languages: views, translation status, history."""
-    return SiteContext.of(dataset, last_changes(project.roadmaps))
+    return SiteContext.of(
+        dataset, last_changes(project.roadmaps), project.docs, engine.theme_string_counts
+    )
 
 
 @dataclass(frozen=True)

@@ -236,6 +236,25 @@ def _extension_name(entry: Any) -> str:
     return next(iter(entry)) if isinstance(entry, dict) else str(entry)
 
 
+_THEME_KEY = re.compile(r'"([\w.]+)":')
+
+
+def theme_string_counts(language: str) -> tuple[int, int]:
+    """How many interface strings the theme shows, and how many it has in `language`
+    (for a language it lacks, the builder gives it the English ones)."""
+
+    def keys(code: str) -> set[str]:
+        partial = _material_dir() / "partials" / "languages" / f"{code}.html"
+        if not partial.is_file():
+            return set()
+        return set(_THEME_KEY.findall(partial.read_text("utf-8"))) - {"language", "direction"}
+
+    english = keys("en")
+    if language.split("-")[0] == "en":
+        return len(english), len(english)
+    return len(english), len(english & keys(language))
+
+
 def _write_language_partial(rendered: RenderedLanguage, overrides: Path) -> None:
     """Material ships interface strings for 69 languages; give the others English ones."""
     language = rendered.language

@@ -49,6 +49,11 @@ def _escape_html(value: object) -> Markup:
     return Markup(html.escape(" ".join(str(value).split()), quote=False))
 
 
+def _separator(pattern: str) -> Markup:
+    """What a `{first}…{second}` pattern puts between its items (`, `, ` ; `, `، `)."""
+    return Markup(html.escape(pattern.format(first="", second=""), quote=False))
+
+
 def mark(passage: Passage, page_language: str, note: str, markdown: bool = True) -> Markup:
     """A passage isolated and marked with its language (see the module docstring).
 
@@ -228,8 +233,7 @@ class TextHelpers:
     @cached_property
     def semicolon(self) -> Markup:
         """The separator of lists whose items hold commas (`; ` or Arabic `؛ `)."""
-        pattern = self._("{first}; {second}")
-        return _escape_html(pattern.format(first="", second="")) + Markup(" ")
+        return _separator(self._("{first}; {second}"))
 
     def paren(self, inner: object) -> Markup:
         """`inner` in parentheses as the page's language writes them."""
@@ -239,8 +243,7 @@ class TextHelpers:
     @cached_property
     def pair_separator(self) -> Markup:
         """What separates a place from the country it is in (`, ` or Arabic `، `)."""
-        pattern = self._("{first}, {second}")
-        return _escape_html(pattern.format(first="", second="")) + Markup(" ")
+        return _separator(self._("{first}, {second}"))
 
     def pair(self, first: object, second: object) -> Markup:
         """A place and the country it is in (`Lille, France`), as the page language

@@ -8,6 +8,7 @@ language's; the other tests name the cases of issue 14 one by one.
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -148,34 +149,102 @@ def _build(roadmaps: Path, site: Path) -> Path:
     return site
 
 
-def test_every_inserted_name_and_title_is_isolated(roadmaps, tmp_path: Path) -> None:
-    folder = roadmaps()
+@pytest.fixture(scope="module")
+def isolation_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The contract with a left-to-right title ending in `?` (shown in right-to-left pages),
+    a right-to-left name (shown in left-to-right pages) and a name holding U+202E."""
+    root = tmp_path_factory.mktemp("isolation")
+    folder = root / "roadmaps"
+    shutil.copytree(CONTRACT, folder)
     montreuil = folder / "fr" / "montreuil.yml"
-    # A left-to-right title ending in punctuation, shown in a right-to-left page.
     edit(
         montreuil,
         "      en: Water points in six villages of the Yélimané circle\n"
         "      fr: Points d'eau dans six villages du cercle de Yélimané\n",
         "      en: Who maintains the water points?\n",
     )
-    # A right-to-left name in left-to-right pages, and a name holding U+202E.
     edit(montreuil, "name: Montreuil\n", "name: مونتروي\n")
+    edit(montreuil, "      name: Cottbus\n", '      name: "Cott\\u202Ebus"\n')
     edit(
         montreuil,
         "      en: Association of Yélimané residents in Montreuil\n",
         '      en: "Residents \\u202Eof Yélimané"\n',
     )
-    site = _build(folder, tmp_path / "site")
-    arabic = page(site, "ar/fr/montreuil")
+    return _build(folder, root / "site")
+
+
+def test_every_inserted_name_and_title_is_isolated(isolation_site: Path) -> None:
+    arabic = page(isolation_site, "ar/fr/montreuil")
     toc = arabic.split('id="__toc_label_commitment-water-points">', 1)[1].split("</a>", 1)[0]
     assert '<span lang="en" dir="ltr">Who maintains the water points?</span>' in toc
-    english = page(site, "en/fr/montreuil")
+    english = page(isolation_site, "en/fr/montreuil")
     assert '<bdi translate="no">مونتروي</bdi>' in english
     assert '<bdi dir="ltr">Residents \u202eof Yélimané</bdi>' in english
-    # Every inserted text of the article sits in an isolating element.
-    body = article(english)
-    assert "\u202e" not in re.sub(r"<bdi[^>]*>[^<]*</bdi>", "", body)
-    assert not check_site(site)
+    # No U+202E outside an isolating element (`<bdi>`, any element with `dir`, or a chart's
+    # `<text>`, laid out on its own).
+    isolated = re.compile(
+        r"<bdi[^>]*>[^<]*</bdi>|<span [^>]*\bdir=[^>]*>[^<]*</span>|<text\b[^>]*>.*?</text>"
+    )
+    for path in isolation_site.rglob("*.html"):
+        html = path.read_text("utf-8")
+        body = article(html) if "<article" in html else ""
+        assert "\u202e" not in isolated.sub("", body), path
+    assert not check_site(isolation_site)
+
+
+# The position of each character of `needle` inside the element `selector`: [left, right].
+_CHARACTER_BOXES = """([selector, needle]) => {
+  const element = document.querySelector(selector);
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  const nodes = [];
+  let text = "";
+  while (walker.nextNode()) {
+    nodes.push([walker.currentNode, text.length]);
+    text += walker.currentNode.data;
+  }
+  const at = text.indexOf(needle);
+  if (at < 0) return null;
+  return Array.from(needle, (_, k) => {
+    for (const [node, start] of nodes) {
+      if (at + k >= start && at + k < start + node.data.length) {
+        const range = document.createRange();
+        range.setStart(node, at + k - start);
+        range.setEnd(node, at + k - start + 1);
+        const box = range.getBoundingClientRect();
+        return [box.left, box.right];
+      }
+    }
+  });
+}"""
+
+
+def test_isolated_texts_keep_their_order_in_a_browser(isolation_site: Path) -> None:
+    from tests.browser import ARGS, CHROMIUM, require_chromium, serve
+
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with serve(isolation_site) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            tab = browser.new_page(viewport={"width": 1400, "height": 900})
+            # A name holding U+202E does not reverse the text after it.
+            tab.goto(f"{url}/en/fr/montreuil/")
+            boxes = tab.evaluate(_CHARACTER_BOXES, ["article", ", Germany"])
+            assert boxes and boxes[0][0] < boxes[2][0] < boxes[-1][0], boxes
+            # In the right-to-left table of contents, the `?` stays at the end of its
+            # left-to-right title: on the right of "Who".
+            tab.goto(f"{url}/ar/fr/montreuil/")
+            selector = "#__toc_label_commitment-water-points"
+            boxes = tab.evaluate(_CHARACTER_BOXES, [selector, "Who maintains the water points?"])
+            assert boxes, "the title is not in the table of contents"
+            assert boxes[-1][0] >= boxes[-2][1] - 0.5, boxes  # right of the final "s"
+            # A right-to-left name in a left-to-right list: its separator follows it.
+            tab.goto(f"{url}/en/twinning/")
+            boxes = tab.evaluate(_CHARACTER_BOXES, ["table", "مونتروي, France"])
+            assert boxes and boxes[7][0] >= max(box[1] for box in boxes[:7]) - 0.5, boxes
+        finally:
+            browser.close()
 
 
 def test_an_untranslated_interface_string_is_marked_as_english(roadmaps, tmp_path: Path) -> None:

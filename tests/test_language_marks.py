@@ -293,3 +293,27 @@ def test_translation_status_counts_every_interface_string(contract_site: Path) -
         .split("</tr>", 1)[0]
     )
     assert "docs/ar/contribute.md" in html and "docs/ar/reference.md" in html
+
+
+def test_a_page_description_names_its_language_when_it_fell_back(tmp_path: Path) -> None:
+    """Front matter for a page's meta description: plain, escaped, with its language."""
+    import yaml
+
+    from site_builder.format.model import Text
+    from site_builder.i18n.localise import Localiser
+    from site_builder.load.validate import load_dataset
+    from site_builder.render.titles import TitleHelpers
+    from site_builder.views.context import SiteContext
+
+    dataset = load_dataset(CONTRACT).dataset
+    assert dataset is not None
+    loc = Localiser("ar", "en", dataset.languages)
+    helpers = TitleHelpers(SiteContext.of(dataset), loc, "x")
+    summary = Text({"en": 'Water "and" <health>', "fr": "Eau"})
+    front = yaml.safe_load("description: " + str(helpers.description(summary)))
+    assert front == {
+        "description": "Water &quot;and&quot; &lt;health&gt;",
+        "description_lang": "en",
+    }
+    own = yaml.safe_load("description: " + str(helpers.description(Text({"ar": "ماء"}))))
+    assert own == {"description": "ماء"}

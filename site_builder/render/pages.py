@@ -28,15 +28,16 @@ from site_builder.render.figures import FigureHelpers
 from site_builder.render.links import LinkHelpers, anchor, country_path, outcome_path, page_path
 from site_builder.render.markup import escape_text
 from site_builder.render.output import LanguageInfo, RenderedLanguage
-from site_builder.render.text import Title, interface, mark
+from site_builder.render.text import interface, mark
+from site_builder.render.titles import Title, TitleHelpers
 from site_builder.views.across import TwinningEnd
 from site_builder.views.context import SiteContext
 from site_builder.views.open_data import DATA_FILE_DESCRIPTIONS, Column, csv_files
 
 
-class Helpers(LinkHelpers, FigureHelpers):
+class Helpers(LinkHelpers, FigureHelpers, TitleHelpers):
     """What templates call: words (`TextHelpers`), links (`LinkHelpers`), figures
-    (`FigureHelpers`), and lookups of the build's views."""
+    (`FigureHelpers`), titles (`TitleHelpers`), and lookups of the build's views."""
 
     def twinning(self, roadmap_id: str) -> list[TwinningEnd]:
         return self.views.twinning_ends.get(roadmap_id, [])

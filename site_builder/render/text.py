@@ -13,16 +13,14 @@ titles and navigation entries handed to the engine, charts):
 - a proper name written the same in every language, or a code: `translate="no"`.
 Interface strings get the same treatment (`interface`): a string the catalog lacks is
 marked as English, and words a translator kept in another script (`JSON`, `UTF-8`) as codes.
-Where markup cannot go (`<title>`, meta tags, feeds, SVG `<title>`), `Title` and
+Where markup cannot go (`<title>`, meta tags, feeds, SVG `<title>`), `titles.Title` and
 `Localiser.speaking` write the whole text in one language and say which.
 """
 
 from __future__ import annotations
 
 import html
-import json
 import re
-from dataclasses import dataclass
 from functools import cached_property
 
 from babel.numbers import format_percent
@@ -45,7 +43,8 @@ from site_builder.render.markup import escape_attribute, escape_text, rich_html
 from site_builder.views.context import SiteContext
 
 
-def _escape_html(value: object) -> Markup:
+def escape_words(value: object) -> Markup:
+    """A value escaped for HTML (not Markdown), its line breaks folded into spaces."""
     return Markup(html.escape(" ".join(str(value).split()), quote=False))
 
 
@@ -60,7 +59,7 @@ def mark(passage: Passage, page_language: str, note: str, markdown: bool = True)
     `note` is the page language's "not translated yet"; `markdown` escapes the words for a
     Markdown page, else for HTML (navigation entries, titles handed to the engine).
     """
-    words = escape_text(passage.value) if markdown else _escape_html(passage.value)
+    words = escape_text(passage.value) if markdown else escape_words(passage.value)
     if passage.neutral:
         return Markup('<bdi translate="no">{}</bdi>').format(words)
     if not passage.fallback:
@@ -71,7 +70,7 @@ def mark(passage: Passage, page_language: str, note: str, markdown: bool = True)
         escape_attribute(passage.language),
         direction(passage.language),
         words,
-        _escape_html(note) if not markdown else escape_text(note),
+        escape_words(note) if not markdown else escape_text(note),
     )
 
 
@@ -103,18 +102,6 @@ def interface(loc: Localiser, message: str, translated: str, known: bool | None 
     if not (loc.translated(message) if known is None else known):
         return Markup('<span lang="en" dir="ltr">{}</span>').format(translated)
     return codes(translated, loc.language, source=message)
-
-
-@dataclass(frozen=True)
-class Title:
-    """A page title: `html` marked for the page, `plain` wholly in `language`."""
-
-    html: Markup
-    plain: str
-    language: str
-
-    def __html__(self) -> str:
-        return str(self.html)
 
 
 class TextHelpers:
@@ -164,36 +151,6 @@ class TextHelpers:
         """The words of a Text in the page's language, unescaped (for titles in config)."""
         return self.loc.passage(text).value if text else ""
 
-    def title(self, value: Title | Text | str) -> Title:
-        """A page title from a Title, a Text or an interface string."""
-        if isinstance(value, Title):
-            return value
-        if isinstance(value, Markup):
-            return Title(value, value.striptags(), self.loc.language)
-        if isinstance(value, str):
-            return Title(_escape_html(value), value, self.loc.language)
-        speaking = self.loc.speaking(value)
-        return Title(
-            self.t(value, markdown=False), speaking.passage(value).value, speaking.language
-        )
-
-    def meta(self, value: Title | Text | str) -> Markup:
-        """The front matter keys of a page title, after `title: `: `title` (plain, escaped:
-        the theme prints it as it is), and when needed `title_lang`, `title_dir` (the
-        language of the plain title) and `title_html` (the marked title for the header)."""
-        title = self.title(value)
-
-        def quoted(text: str) -> str:
-            return json.dumps(text, ensure_ascii=False)
-
-        lines = [quoted(html.escape(title.plain, quote=False))]
-        if title.language != self.loc.language:
-            lines += [f"title_lang: {quoted(title.language)}"]
-            lines += [f"title_dir: {quoted(direction(title.language))}"]
-        if str(title.html) != html.escape(title.plain, quote=False):
-            lines += [f"title_html: {quoted(str(title.html))}"]
-        return Markup("\n".join(lines))
-
     def percent(self, share: float) -> Markup:
         return escape_text(format_percent(share, locale=self.loc.locale))
 
@@ -237,7 +194,7 @@ class TextHelpers:
 
     def paren(self, inner: object) -> Markup:
         """`inner` in parentheses as the page's language writes them."""
-        pattern = _escape_html(self._("({text})"))
+        pattern = escape_words(self._("({text})"))
         return pattern.format(text=inner if isinstance(inner, Markup) else escape_text(inner))
 
     @cached_property
@@ -312,11 +269,6 @@ class TextHelpers:
             return interface(self.loc, message, self._(message))
         return self.t(outcome.title)
 
-    def plain_outcome_title(self, outcome: Outcome) -> Title | str:
-        if self.dataset.default_outcomes:
-            return self.title(self.outcome_title(outcome))
-        return self.title(outcome.title)
-
     def outcome_description(self, outcome: Outcome) -> Markup:
         if not outcome.description:
             return Markup("")
@@ -332,22 +284,3 @@ class TextHelpers:
             if group in GROUP_TITLES
             else escape_text(group)
         )
-
-    def authority_title(self, data: AuthorityRoadmap) -> Title:
-        """The title of a local authority's page; without one, made from its name."""
-        if data.title:
-            return self.title(data.title)
-        pattern = AUTHORITY_TITLE
-        speaking = self.loc.speaking(data.name)
-        return Title(
-            _escape_html(self._(pattern)).format(name=self.t(data.name, markdown=False)),
-            speaking.gettext(pattern).format(name=speaking.passage(data.name).value),
-            speaking.language,
-        )
-
-    def authority_heading(self, data: AuthorityRoadmap) -> Markup:
-        """The same title, marked for the page's Markdown."""
-        if data.title:
-            return self.t(data.title)
-        pattern = AUTHORITY_TITLE
-        return _escape_html(self._(pattern)).format(name=self.t(data.name))

@@ -14,6 +14,7 @@ mark as a name (`names`): "Saint-Louis: خريطة طريق" in a `<title>`.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -79,8 +80,10 @@ PLAIN = {"title", "feed", "entry", "summary", "name", "subtitle"}  # elements wi
 
 
 def _without(text: str, names: frozenset[str]) -> str:
+    """`text` without the whole-word occurrences of `names`."""
     for name in sorted(names, key=len, reverse=True):
-        text = text.replace(name, " ")
+        if name in text:
+            text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", text)
     return text
 
 

@@ -317,3 +317,18 @@ def test_a_page_description_names_its_language_when_it_fell_back(tmp_path: Path)
     }
     own = yaml.safe_load("description: " + str(helpers.description(Text({"ar": "ماء"}))))
     assert own == {"description": "ماء"}
+
+
+def test_a_language_without_catalog_shows_english_interface_marked(
+    roadmaps, tmp_path: Path
+) -> None:
+    """Persian has no catalog here: every interface string the reader gets in English
+    (navigation, headings, notices, chart titles, the theme's strings) is marked."""
+    folder = roadmaps()
+    edit(folder / "site.yml", "languages: [en, fr, ar]", "languages: [en, fr, ar, fa]")
+    site = _build(folder, tmp_path / "site")
+    problems = check_site(site)
+    assert not problems, "\n".join(map(str, problems[:20]))
+    home = page(site, "fa")
+    assert '<span lang="en" dir="ltr">Open data</span>' in home  # a navigation entry
+    assert '<html lang="fa" dir="rtl"' in home

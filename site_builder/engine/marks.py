@@ -25,6 +25,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 _KEPT = {"span", "bdi", "code"}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _ATTRIBUTES = {tag: {"lang", "dir", "class", "translate"} for tag in _KEPT}
 
 
@@ -34,9 +35,11 @@ def marked_title(inner_html: str) -> str:
 
 
 class _MarkedToc(Treeprocessor):
-    def __init__(self, md: Markdown, language: str, direction: str):
+    def __init__(self, md: Markdown, language: str, direction: str, permalink_lang: str):
         super().__init__(md)
         self.language, self.direction = language, direction
+        # The language of the permalinks' "Permanent link": English when the catalog lacks it.
+        self.permalink_lang = permalink_lang or language
 
     def run(self, root: ET.Element) -> None:
         languages = _heading_languages(root)
@@ -55,16 +58,21 @@ class _MarkedToc(Treeprocessor):
             token["name"] = title
 
     def _mark_permalinks(self, root: ET.Element, languages: dict[str, tuple[str, str]]) -> None:
-        """A heading's permalink says "Permanent link" in the page's language, also in a
-        heading of a passage in another language."""
+        """A heading's permalink says "Permanent link" in `permalink_lang`, also in a
+        heading of a passage in another language: its `title` is marked when the language
+        around it is another one."""
+        wanted = self.permalink_lang
+        direction = self.direction if wanted == self.language else "ltr"
         for heading in root.iter():
-            language = languages.get(heading.get("id", ""))
-            if not language or language[0] == self.language:
+            if not heading.get("id") or heading.tag not in _HEADINGS:
+                continue
+            around = languages.get(heading.get("id", ""), (self.language, self.direction))[0]
+            if around == wanted:
                 continue
             for link in heading.iter("a"):
                 if "headerlink" in (link.get("class") or "").split():
-                    link.set("lang", self.language)
-                    link.set("dir", self.direction)
+                    link.set("lang", wanted)
+                    link.set("dir", direction)
 
 
 def _flatten(tokens: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -82,7 +90,7 @@ def _heading_languages(root: ET.Element) -> dict[str, tuple[str, str]]:
     def walk(element: ET.Element, language: tuple[str, str] | None) -> None:
         if element.get("lang"):
             language = (element.get("lang", ""), element.get("dir", "auto"))
-        if element.tag in {"h1", "h2", "h3", "h4", "h5", "h6"} and language and element.get("id"):
+        if element.tag in _HEADINGS and language and element.get("id"):
             found[element.get("id", "")] = language
         for child in element:
             walk(child, language)
@@ -96,12 +104,18 @@ class MarkedTocExtension(Extension):
         self.config = {
             "language": ["", "the page's language"],
             "direction": ["ltr", "the page's direction"],
+            "permalink_lang": ["", "the language of the permalinks' title"],
         }
         super().__init__(**kwargs)
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
         # After `toc` (priority 5), which sets `md.toc_tokens` and adds the permalinks.
-        processor = _MarkedToc(md, self.getConfig("language"), self.getConfig("direction"))
+        processor = _MarkedToc(
+            md,
+            self.getConfig("language"),
+            self.getConfig("direction"),
+            self.getConfig("permalink_lang"),
+        )
         md.treeprocessors.register(processor, "marked_toc", 4)
 
 

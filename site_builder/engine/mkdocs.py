@@ -154,19 +154,19 @@ def _config_for(
         }
     )
     # Keeps the language marks of headings in the table of contents.
-    extensions.append(
-        {
-            "site_builder.engine.marks": {
-                "language": rendered.language,
-                "direction": rendered.direction,
-            }
-        }
-    )
+    permalink_lang = rendered.strings_lang.get("permalink", rendered.language)
+    marks = {
+        "language": rendered.language,
+        "direction": rendered.direction,
+        "permalink_lang": permalink_lang,
+    }
+    extensions.append({"site_builder.engine.marks": marks})
     extra = dict(base.get("extra") or {})
     extra["languages"] = [
         {"code": lang.code, "name": lang.name, "dir": lang.direction} for lang in rendered.languages
     ]
     extra["strings"] = rendered.strings
+    extra["strings_lang"] = rendered.strings_lang
     extra["default_language"] = rendered.default_language
     extra["site_root"] = site_url or ""
     # The marked site name for the page (HTML from the render stage), and the language of

@@ -120,13 +120,23 @@ class Localiser:
             return True
         return self.catalog.gettext(message) != message or message in _identical(self.language)
 
-    def speaking(self, *texts: Text | None) -> Localiser:
-        """The Localiser of the language that plain text made of `texts` must be written in.
+    def knows_plural(self, singular: str) -> bool:
+        """Whether the catalog has the plural message `singular` in this language."""
+        if self.language.split("-")[0] == "en":
+            return True
+        return (singular, 0) in getattr(self.catalog, "_catalog", {})
+
+    def speaking(self, *texts: Text | None, messages: tuple[str, ...] = ()) -> Localiser:
+        """The Localiser of the language that plain text made of `texts` (and the interface
+        strings `messages`) must be written in.
 
         Plain text (a `<title>`, a feed entry, a chart label) cannot mark a passage with its
         language, so a sentence whose passages fell back is written wholly in the language
-        of the first one that did, its pattern included; otherwise in the page's language.
+        of the first one that did, its pattern included; a sentence whose pattern the
+        catalog lacks, wholly in English; otherwise in the page's language.
         """
+        if not all(self.translated(message) for message in messages):
+            return _localiser("en", self.default, tuple(self.order[2:]))
         for text in texts:
             if text:
                 passage = self.passage(text)

@@ -16,8 +16,15 @@ from markupsafe import Markup
 
 
 def _svg(
-    width: int, height: int, title: str, description: str, body: list[str], css_class: str
+    width: int,
+    height: int,
+    title: str | Words,
+    description: str | Words,
+    body: list[str],
+    css_class: str,
 ) -> Markup:
+    title, title_marks = _marked(title)
+    description, description_marks = _marked(description)
     # Ids from the content, so that a page is the same on every build.
     n = hashlib.sha1(f"{css_class}{title}{description}".encode()).hexdigest()[:10]
     return Markup(
@@ -25,8 +32,10 @@ def _svg(
         f'height="{height}" '
         f'role="img" aria-labelledby="chart-title-{n} chart-desc-{n}" '
         f'xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="chart-title-{n}">{escape(title)}</title>'
-        f'<desc id="chart-desc-{n}">{escape(description)}</desc>' + "".join(body) + "</svg>"
+        f'<title id="chart-title-{n}"{title_marks}>{escape(title)}</title>'
+        f'<desc id="chart-desc-{n}"{description_marks}>{escape(description)}</desc>'
+        + "".join(body)
+        + "</svg>"
     )
 
 
@@ -39,8 +48,16 @@ class Words:
     text: str
     language: str | None = None
     direction: str | None = None
-    note: str = ""
+    note: str | Words = ""
     name: bool = False
+
+
+def _marked(words: str | Words) -> tuple[str, str]:
+    """The text of `words` and the attributes that give its language, if not the page's."""
+    if isinstance(words, str) or not words.language:
+        return str(words if isinstance(words, str) else words.text), ""
+    marks = f' lang="{escape(words.language)}" direction="{escape(words.direction or "ltr")}"'
+    return words.text, marks
 
 
 def _label(label: str | Words, limit: int) -> tuple[str, str]:
@@ -54,11 +71,12 @@ def _label(label: str | Words, limit: int) -> tuple[str, str]:
         marks = f' lang="{escape(words.language)}" direction="{escape(words.direction or "ltr")}"'
     if not words.note:
         return f'class="{classes}"{marks}>{escape(short)}', short
+    note, note_marks = _marked(words.note)
     content = (
         f"<tspan{marks}>{escape(short)}</tspan> "
-        f'<tspan class="dr-untranslated">{escape(words.note)}</tspan>'
+        f'<tspan class="dr-untranslated"{note_marks}>{escape(note)}</tspan>'
     )
-    return f'class="{classes}">{content}', f"{short} {words.note}"
+    return f'class="{classes}">{content}', f"{short} {note}"
 
 
 @dataclass(frozen=True)
@@ -69,7 +87,7 @@ class Bar:
     style: str = ""  # a CSS class that adds a pattern, never the only cue
 
 
-def bar_chart(bars: list[Bar], title: str, description: str) -> Markup:
+def bar_chart(bars: list[Bar], title: str | Words, description: str | Words) -> Markup:
     """Horizontal bars, each with its label and figure written beside it."""
     row, label_width, bar_width = 28, 240, 360
     height = row * len(bars) + 10
@@ -98,7 +116,7 @@ class Span:
     style: str = ""
 
 
-def timeline(spans: list[Span], title: str, description: str) -> Markup:
+def timeline(spans: list[Span], title: str | Words, description: str | Words) -> Markup:
     """One row per span on a year axis: its label above, its dates beside the bar."""
     row, width, margin = 46, 720, 10
     axis_width = width - 2 * margin
@@ -148,7 +166,10 @@ class Node:
 
 
 def network(
-    nodes: list[Node], edges: list[tuple[str, str, str]], title: str, description: str
+    nodes: list[Node],
+    edges: list[tuple[str, str, str | Words]],
+    title: str | Words,
+    description: str | Words,
 ) -> Markup:
     """Places on a circle, a line for each link (its kind written as a tooltip title)."""
     size, radius = 640, 220
@@ -160,9 +181,10 @@ def network(
     body = []
     for a, b, kind in edges:
         (x1, y1), (x2, y2) = places[a], places[b]
+        text, marks = _marked(kind)
         body.append(
             f'<line class="dr-link" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" '
-            f'y2="{y2:.1f}"><title>{escape(kind)}</title></line>'
+            f'y2="{y2:.1f}"><title{marks}>{escape(text)}</title></line>'
         )
     for node in nodes:
         x, y = places[node.key]

@@ -6,12 +6,15 @@ import uuid
 import xml.etree.ElementTree as ET
 from typing import NamedTuple
 
+from site_builder.format.framework import N_
 from site_builder.format.model import Date
 from site_builder.i18n.labels import LABELS
 from site_builder.i18n.localise import Localiser
 from site_builder.views.context import SiteContext
 
 ATOM = "http://www.w3.org/2005/Atom"
+UPDATED = N_("Roadmap updated: {title}")
+ASSESSED = N_("{commitment}: assessed on {date}")
 MAX_ENTRIES = 100
 
 
@@ -44,10 +47,8 @@ def atom_feed(context: SiteContext, loc: Localiser) -> str:
         name = data.title or data.name
         changed = context.changes.get(roadmap.file_name) or data.updated or data.published
         if changed:
-            speaking = loc.speaking(name)
-            title = speaking.gettext("Roadmap updated: {title}").format(
-                title=speaking.passage(name).value
-            )
+            speaking = loc.speaking(name, messages=(UPDATED,))
+            title = speaking.gettext(UPDATED).format(title=speaking.passage(name).value)
             entries.append(
                 _Entry(
                     changed, f"{roadmap.id}/roadmap", title, _url(roadmap.id), "", speaking.language
@@ -55,13 +56,14 @@ def atom_feed(context: SiteContext, loc: Localiser) -> str:
             )
         for commitment in data.commitments:
             for assessment in commitment.assessments:
-                speaking = loc.speaking(commitment.title)
-                title = speaking.gettext("{commitment}: assessed on {date}").format(
+                speaking = loc.speaking(commitment.title, messages=(ASSESSED,))
+                title = speaking.gettext(ASSESSED).format(
                     commitment=speaking.passage(commitment.title).value,
                     date=speaking.date(assessment.date),
                 )
-                about = loc.speaking(assessment.results)
-                summary = about.gettext(LABELS["completion"][assessment.completion])
+                completion = LABELS["completion"][assessment.completion]
+                about = loc.speaking(assessment.results, messages=(completion,))
+                summary = about.gettext(completion)
                 if assessment.results:
                     summary += " — " + about.passage(assessment.results).value
                 entries.append(
@@ -86,7 +88,10 @@ def atom_feed(context: SiteContext, loc: Localiser) -> str:
     title_element.text = site_title
     if site.language != loc.language:
         title_element.set("xml:lang", site.language)
-    ET.SubElement(feed, f"{{{ATOM}}}subtitle").text = loc.gettext("Updates of the roadmaps")
+    subtitle = ET.SubElement(feed, f"{{{ATOM}}}subtitle")
+    subtitle.text = loc.gettext("Updates of the roadmaps")
+    if not loc.translated("Updates of the roadmaps"):
+        subtitle.set("xml:lang", "en")
     ET.SubElement(feed, f"{{{ATOM}}}id").text = _id(loc.language, "feed")
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = (
         _when(entries[0].day) if entries else ("2007-07-10T00:00:00Z")

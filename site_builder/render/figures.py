@@ -34,7 +34,14 @@ class FigureHelpers(TextHelpers):
         if not passage.fallback:
             return charts.Words(passage.value)
         language = passage.language
-        return charts.Words(passage.value, language, direction(language), self.note)
+        note = self.ui_words("(not translated yet)")
+        return charts.Words(passage.value, language, direction(language), note)
+
+    def ui_words(self, message: str) -> charts.Words:
+        """An interface string for a chart, marked as English when the catalog lacks it."""
+        if self.loc.translated(message):
+            return charts.Words(self._(message))
+        return charts.Words(message, "en", "ltr")
 
     def name_words(self, roadmap_id: str) -> charts.Words:
         roadmap = self.dataset.roadmaps.get(roadmap_id)
@@ -56,18 +63,19 @@ class FigureHelpers(TextHelpers):
         ]
         if not spans:
             return Markup("")
-        description = self._(
+        description = self.ui_words(
             "Each bar runs from a commitment's start to its end; the dates are "
             "written beside it and in the list of commitments below."
         )
-        return _figure(charts.timeline(spans, self._("Timeline of the commitments"), description))
+        title = self.ui_words("Timeline of the commitments")
+        return _figure(charts.timeline(spans, title, description))
 
     def status_chart(self) -> Markup:
         return self._count_chart(
             "status",
             self.views.status_counts(),
-            self._("Commitments by status"),
-            self._(
+            self.ui_words("Commitments by status"),
+            self.ui_words(
                 "The number of commitments in each status; the same figures are in the table below."
             ),
         )
@@ -76,18 +84,20 @@ class FigureHelpers(TextHelpers):
         return self._count_chart(
             "completion",
             self.views.completion_counts(),
-            self._("Latest assessment of each commitment"),
-            self._(
+            self.ui_words("Latest assessment of each commitment"),
+            self.ui_words(
                 "The number of commitments by the completion their latest assessment "
                 "found; the same figures are in the table below."
             ),
         )
 
-    def _count_chart(self, kind: str, counts: Counter[str], title: str, text: str) -> Markup:
+    def _count_chart(
+        self, kind: str, counts: Counter[str], title: charts.Words, text: charts.Words
+    ) -> Markup:
         """One bar per value of an enumeration, in the model's order, each with its word."""
         bars = [
             charts.Bar(
-                self._(LABELS[kind][key]),
+                self.ui_words(LABELS[kind][key]),
                 counts.get(key, 0),
                 self.loc.number(counts.get(key, 0)),
                 f"dr-{kind}-{key}",
@@ -108,16 +118,21 @@ class FigureHelpers(TextHelpers):
                 other = f"external-{i}"
                 name = self.words(link.external.name)
                 nodes[other] = charts.Node(other, name, external=True)
-            edges.append((link.first, other, self._(LABELS["twinning_kind"][link.link.kind])))
+            edges.append(
+                (link.first, other, self.ui_words(LABELS["twinning_kind"][link.link.kind]))
+            )
         if not nodes:
             return Markup("")
-        description = self.loc.ngettext(
+        count = len(edges)
+        text = self.loc.ngettext(
             "%(num)d link between the places listed in the table below.",
             "%(num)d links between the places listed in the table below.",
-            len(edges),
-        ) % {"num": len(edges)}
+            count,
+        ) % {"num": count}
+        known = self.loc.knows_plural("%(num)d link between the places listed in the table below.")
+        description = charts.Words(text) if known else charts.Words(text, "en", "ltr")
         return _figure(
             charts.network(
-                list(nodes.values()), edges, self._("Map of twinning links"), description
+                list(nodes.values()), edges, self.ui_words("Map of twinning links"), description
             )
         )

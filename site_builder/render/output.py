@@ -63,4 +63,5 @@ class RenderedLanguage:
     site_description_lang: str = ""
     pages: dict[str, str] = field(default_factory=Pages)
     nav: list[tuple[str, str]] = field(default_factory=list)  # (title as HTML, source path)
-    strings: dict[str, str] = field(default_factory=dict)
+    strings: dict[str, str] = field(default_factory=dict)  # words the theme prints
+    strings_lang: dict[str, str] = field(default_factory=dict)  # the language of each

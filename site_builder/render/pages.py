@@ -8,8 +8,7 @@ from `ml/yelimane.md`. Every value from the data passes through `markup`.
 from __future__ import annotations
 
 import re
-from functools import cache
-from html import escape
+from functools import cache, cached_property
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -128,7 +127,7 @@ class Renderer:
 
         loc, dataset = self.loc, self.dataset
         site = dataset.site
-        note = loc.gettext("(not translated yet)")
+        note = self.helpers.note
         result = RenderedLanguage(
             language=self.language,
             default_language=dataset.default_language,
@@ -174,7 +173,7 @@ class Renderer:
                     if keep(authority.id, apath)
                     else self.page("authority.md.j2", apath, roadmap=authority, data=authority.data)
                 )
-        result.nav.append((self._nav(loc.gettext("Home")), "index.md"))
+        result.nav.append((self.helpers.ui("Home", markdown=False), "index.md"))
         for outcome in dataset.outcomes:
             chunks = self.context.views.outcome_pages(outcome.id)
             for number, entries in enumerate(chunks, start=1):
@@ -195,37 +194,23 @@ class Renderer:
                 pages[name] = previous.pages[name]  # type: ignore[union-attr]
             else:
                 pages[name] = self.page(template, name)
-            result.nav.append((self._nav(loc.gettext(title)), name))
+            result.nav.append((self.helpers.ui(title, markdown=False), name))
         for name, title, text in self._hand_written_pages():
             pages[name] = text
             result.nav.append((title.html, name))
         pages["translation-status.md"] = self.page(
             "status.md.j2", "translation-status.md", statuses=self.context.statuses
         )
-        result.nav.append((self._nav(loc.gettext("Translation status")), "translation-status.md"))
+        status = self.helpers.ui("Translation status", markdown=False)
+        result.nav.append((status, "translation-status.md"))
         pages["feed.xml"] = atom_feed(self.context, loc)
-        result.strings = {
-            "languages": loc.gettext("Languages"),
-            "feed": loc.gettext("Updates of the roadmaps"),
-            "permalink": loc.gettext("Permanent link"),
-            "not_found": loc.gettext("Page not found"),
-            "not_found_text": loc.gettext(
-                "There is no page at this address. The home page lists every roadmap."
-            ),
-            "home": loc.gettext("Home"),
-        }
-        made_with = loc.gettext("Made with {engine}")
-        engine = '<a href="https://squidfunk.github.io/mkdocs-material/" rel="noopener"'
-        result.strings["made_with"] = Markup(
-            interface(loc, "Made with {engine}", made_with).format(
-                engine=Markup(engine + ' translate="no">Material for MkDocs</a>')
-            )
-        )
+        result.strings, result.strings_lang = _theme_strings(self.helpers)
         return result
 
-    def _nav(self, title: str) -> Markup:
-        """A navigation entry from an interface string, as HTML."""
-        return Markup(escape(title))
+    @cached_property
+    def helpers(self) -> Helpers:
+        """Helpers for what is not a page: navigation entries, names, notices."""
+        return Helpers(self.context, self.loc, "index.md")
 
     def _countries(self) -> list[dict[str, object]]:
         entries = []
@@ -266,15 +251,14 @@ class Renderer:
             title_match = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
             words = title_match.group(1).strip() if title_match else name[:-3]
             passage = Passage(words, chosen, chosen != self.language)
-            note = self.loc.gettext("(not translated yet)")
+            note = self.helpers.note
             title = Title(mark(passage, self.language, note, markdown=False), words, chosen)
             if chosen != self.language:
                 # An HTML block: its text is not Markdown, so it is escaped for HTML only.
-                notice = escape(
-                    self.loc.gettext(
-                        "This page is not translated yet: it is shown in {language}."
-                    ).format(language=self.loc.language_name(chosen)),
-                    quote=False,
+                message = N_("This page is not translated yet: it is shown in {language}.")
+                speaking = self.loc.speaking(messages=(message,))
+                notice = self.helpers.ui(
+                    message, markdown=False, language=speaking.language_name(chosen)
                 )
                 front = ""
                 if not text.startswith("---\n"):
@@ -287,6 +271,35 @@ class Renderer:
                 )
             pages.append((name, title, text))
         return pages
+
+
+def _theme_strings(helpers: Helpers) -> tuple[dict[str, str], dict[str, str]]:
+    """The strings the theme prints (in attributes and its own pages), and the language
+    of each: the page's, or English where the catalog lacks it."""
+    loc = helpers.loc
+    messages = {
+        "languages": N_("Languages"),
+        "feed": N_("Updates of the roadmaps"),
+        "permalink": N_("Permanent link"),
+        "not_found": N_("Page not found"),
+        "not_found_text": N_(
+            "There is no page at this address. The home page lists every roadmap."
+        ),
+        "home": N_("Home"),
+    }
+    strings = {key: loc.gettext(message) for key, message in messages.items()}
+    languages = {
+        key: loc.language if loc.translated(message) else "en" for key, message in messages.items()
+    }
+    engine = '<a href="https://squidfunk.github.io/mkdocs-material/" rel="noopener"'
+    strings["made_with"] = Markup(
+        helpers.ui(
+            "Made with {engine}",
+            markdown=False,
+            engine=Markup(engine + ' translate="no">Material for MkDocs</a>'),
+        )
+    )
+    return strings, languages
 
 
 def render_language(context: SiteContext, language: str, docs_dir: Path | None) -> RenderedLanguage:

@@ -53,11 +53,12 @@ def _separator(pattern: str) -> Markup:
     return Markup(html.escape(pattern.format(first="", second=""), quote=False))
 
 
-def mark(passage: Passage, page_language: str, note: str, markdown: bool = True) -> Markup:
+def mark(passage: Passage, page_language: str, note: str | Markup, markdown: bool = True) -> Markup:
     """A passage isolated and marked with its language (see the module docstring).
 
-    `note` is the page language's "not translated yet"; `markdown` escapes the words for a
-    Markdown page, else for HTML (navigation entries, titles handed to the engine).
+    `note` is the page language's "not translated yet" (as HTML when Markup); `markdown`
+    escapes the words for a Markdown page, else for HTML (navigation entries, titles
+    handed to the engine).
     """
     words = escape_text(passage.value) if markdown else escape_words(passage.value)
     if passage.neutral:
@@ -70,7 +71,7 @@ def mark(passage: Passage, page_language: str, note: str, markdown: bool = True)
         escape_attribute(passage.language),
         direction(passage.language),
         words,
-        escape_words(note) if not markdown else escape_text(note),
+        note if isinstance(note, Markup) else escape_words(note),
     )
 
 
@@ -100,8 +101,18 @@ def interface(loc: Localiser, message: str, translated: str, known: bool | None 
     """An interface string as HTML: English marked as such when the catalog lacks it
     (`known` tells, else the catalog is asked), and kept codes marked as codes."""
     if not (loc.translated(message) if known is None else known):
-        return Markup('<span lang="en" dir="ltr">{}</span>').format(translated)
+        return Markup(_ENGLISH + "{}</span>").format(translated)
     return codes(translated, loc.language, source=message)
+
+
+_ENGLISH = '<span lang="en" dir="ltr">'
+
+
+def interface_language(text: Markup) -> str | None:
+    """ "en" when `text` is an interface string that `interface` marked as English."""
+    if text.startswith(_ENGLISH) and text.endswith("</span>") and text.count("<span") == 1:
+        return "en"
+    return None
 
 
 class TextHelpers:
@@ -117,6 +128,15 @@ class TextHelpers:
     def _(self, message: str) -> str:
         return self.loc.gettext(message)
 
+    def ui(self, message: str, markdown: bool = True, **values: object) -> Markup:
+        """An interface string as HTML (marked by `interface`), its `{placeholders}` filled
+        with `values`, escaped for Markdown (or with `markdown=False`, for an HTML block)
+        unless they are Markup."""
+        text = interface(self.loc, message, self._(message))
+        escape = escape_text if markdown else escape_words
+        filled = {k: v if isinstance(v, Markup) else escape(v) for k, v in values.items()}
+        return text.format(**filled) if values else text
+
     def t(self, text: Text | None, markdown: bool = True) -> Markup:
         """A plain Text inline, isolated and marked (see `mark`)."""
         if not text:
@@ -124,8 +144,8 @@ class TextHelpers:
         return mark(self.loc.passage(text), self.loc.language, self.note, markdown)
 
     @cached_property
-    def note(self) -> str:
-        return self._("(not translated yet)")
+    def note(self) -> Markup:
+        return self.ui("(not translated yet)")
 
     def rich(self, text: RichText | None) -> Markup:
         """A RichText as a raw HTML block, on its own lines."""
@@ -135,11 +155,9 @@ class TextHelpers:
         body = rich_html(passage.value)
         if not passage.fallback:
             return Markup('\n<div class="dr-rich">\n{}\n</div>\n').format(Markup(body))
-        note = escape_attribute(
-            self._("Not translated yet: shown in {language}.").format(
-                language=self.loc.language_name(passage.language)
-            )
-        )
+        message = N_("Not translated yet: shown in {language}.")
+        speaking = self.loc.speaking(messages=(message,))  # names the language in its words
+        note = self.ui(message, markdown=False, language=speaking.language_name(passage.language))
         return Markup(
             '\n<div class="dr-rich dr-fallback">\n<p class="dr-untranslated">{}</p>\n'
             '<div lang="{}" dir="{}">\n{}\n</div>\n</div>\n'
@@ -159,8 +177,7 @@ class TextHelpers:
 
     def label(self, kind: str, value: object) -> Markup:
         key = str(value).lower() if isinstance(value, bool) else str(value)
-        message = LABELS[kind][key]
-        return interface(self.loc, message, self._(message))
+        return self.ui(LABELS[kind][key])
 
     def code(self, value: object) -> Markup:
         """A code shown as it is (a currency, a sector keyword): not to be translated."""
@@ -173,9 +190,9 @@ class TextHelpers:
         if start and end:
             return escape_text(f"{self.loc.date(start)} – {self.loc.date(end)}")
         if start:
-            return escape_text(self._("from {date}").format(date=self.loc.date(start)))
+            return self.ui("from {date}", date=self.loc.date(start))
         if end:
-            return escape_text(self._("until {date}").format(date=self.loc.date(end)))
+            return self.ui("until {date}", date=self.loc.date(end))
         return Markup("")
 
     def country(self, code: str) -> Markup:
@@ -215,13 +232,8 @@ class TextHelpers:
         if funding.amount is not None:
             parts.append(self.money_amount(funding.amount, funding.currency))
         if funding.matching_ratio is not None:
-            parts.append(
-                escape_text(
-                    self._("matching ratio {ratio}").format(
-                        ratio=self.loc.number(funding.matching_ratio)
-                    )
-                )
-            )
+            ratio = self.loc.number(funding.matching_ratio)
+            parts.append(self.ui("matching ratio {ratio}", ratio=ratio))
         return self.semicolon.join(parts)
 
     def money_amount(self, amount: float, currency: str | None) -> Markup:
@@ -265,8 +277,7 @@ class TextHelpers:
 
     def outcome_title(self, outcome: Outcome) -> Markup:
         if self.dataset.default_outcomes:
-            message = self.plain(outcome.title)
-            return interface(self.loc, message, self._(message))
+            return self.ui(self.plain(outcome.title))
         return self.t(outcome.title)
 
     def outcome_description(self, outcome: Outcome) -> Markup:
@@ -274,13 +285,9 @@ class TextHelpers:
             return Markup("")
         if self.dataset.default_outcomes:
             return Markup('\n<div class="dr-rich">\n<p>{}</p>\n</div>\n').format(
-                self._(self.plain(outcome.description))
+                self.ui(self.plain(outcome.description), markdown=False)
             )
         return self.rich(outcome.description)
 
     def group_title(self, group: str) -> Markup:
-        return (
-            escape_text(self._(GROUP_TITLES[group]))
-            if group in GROUP_TITLES
-            else escape_text(group)
-        )
+        return self.ui(GROUP_TITLES[group]) if group in GROUP_TITLES else escape_text(group)

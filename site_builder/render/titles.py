@@ -11,7 +11,12 @@ from markupsafe import Markup
 
 from site_builder.format.model import AuthorityRoadmap, Outcome, Text
 from site_builder.i18n.localise import direction
-from site_builder.render.text import AUTHORITY_TITLE, TextHelpers, escape_words
+from site_builder.render.text import (
+    AUTHORITY_TITLE,
+    TextHelpers,
+    escape_words,
+    interface_language,
+)
 
 
 @dataclass(frozen=True)
@@ -33,8 +38,9 @@ class TitleHelpers(TextHelpers):
         """A page title from a Title, a Text or an interface string."""
         if isinstance(value, Title):
             return value
-        if isinstance(value, Markup):
-            return Title(value, value.striptags(), self.loc.language)
+        if isinstance(value, Markup):  # an interface string (`text.interface`)
+            language = interface_language(value) or self.loc.language
+            return Title(value, value.striptags(), language)
         if isinstance(value, str):
             return Title(escape_words(value), value, self.loc.language)
         speaking = self.loc.speaking(value)
@@ -82,11 +88,10 @@ class TitleHelpers(TextHelpers):
         """The title of a local authority's page; without one, made from its name."""
         if data.title:
             return self.title(data.title)
-        pattern = AUTHORITY_TITLE
-        speaking = self.loc.speaking(data.name)
+        speaking = self.loc.speaking(data.name, messages=(AUTHORITY_TITLE,))
         return Title(
-            escape_words(self._(pattern)).format(name=self.t(data.name, markdown=False)),
-            speaking.gettext(pattern).format(name=speaking.passage(data.name).value),
+            self.ui(AUTHORITY_TITLE, markdown=False, name=self.t(data.name, markdown=False)),
+            speaking.gettext(AUTHORITY_TITLE).format(name=speaking.passage(data.name).value),
             speaking.language,
         )
 
@@ -94,5 +99,4 @@ class TitleHelpers(TextHelpers):
         """The same title, marked for the page's Markdown."""
         if data.title:
             return self.t(data.title)
-        pattern = AUTHORITY_TITLE
-        return escape_words(self._(pattern)).format(name=self.t(data.name))
+        return self.ui(AUTHORITY_TITLE, name=self.t(data.name))

@@ -37,7 +37,7 @@ lint: $(STAMP)
 # Extract interface strings into the template and merge them into every catalog.
 catalogs: $(STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg -o site_builder/i18n/locales/messages.pot \
-		--keyword ui --keyword ui_words --no-location --sort-output --omit-header --project diaspora-roadmaps .
+		--no-location --sort-output --omit-header --project diaspora-roadmaps .
 	$(BIN)/pybabel -q update -i site_builder/i18n/locales/messages.pot -d site_builder/i18n/locales \
 		--width 100 --ignore-obsolete --no-fuzzy-matching
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from markupsafe import Markup
 
+from site_builder.format.framework import N_
 from site_builder.format.model import AuthorityRoadmap, RoadmapBody, Text
 from site_builder.i18n.labels import LABELS
 from site_builder.i18n.localise import direction
@@ -34,7 +35,7 @@ class FigureHelpers(TextHelpers):
         if not passage.fallback:
             return charts.Words(passage.value)
         language = passage.language
-        note = self.ui_words("(not translated yet)")
+        note = self.ui_words(N_("(not translated yet)"))
         return charts.Words(passage.value, language, direction(language), note)
 
     def ui_words(self, message: str) -> charts.Words:
@@ -64,19 +65,24 @@ class FigureHelpers(TextHelpers):
         if not spans:
             return Markup("")
         description = self.ui_words(
-            "Each bar runs from a commitment's start to its end; the dates are "
-            "written beside it and in the list of commitments below."
+            N_(
+                "Each bar runs from a commitment's start to its end; the dates are "
+                "written beside it and in the list of commitments below."
+            )
         )
-        title = self.ui_words("Timeline of the commitments")
+        title = self.ui_words(N_("Timeline of the commitments"))
         return _figure(charts.timeline(spans, title, description))
 
     def status_chart(self) -> Markup:
         return self._count_chart(
             "status",
             self.views.status_counts(),
-            self.ui_words("Commitments by status"),
+            self.ui_words(N_("Commitments by status")),
             self.ui_words(
-                "The number of commitments in each status; the same figures are in the table below."
+                N_(
+                    "The number of commitments in each status; the same figures are in the "
+                    "table below."
+                )
             ),
         )
 
@@ -84,10 +90,12 @@ class FigureHelpers(TextHelpers):
         return self._count_chart(
             "completion",
             self.views.completion_counts(),
-            self.ui_words("Latest assessment of each commitment"),
+            self.ui_words(N_("Latest assessment of each commitment")),
             self.ui_words(
-                "The number of commitments by the completion their latest assessment "
-                "found; the same figures are in the table below."
+                N_(
+                    "The number of commitments by the completion their latest assessment "
+                    "found; the same figures are in the table below."
+                )
             ),
         )
 
@@ -133,6 +141,6 @@ class FigureHelpers(TextHelpers):
         description = charts.Words(text) if known else charts.Words(text, "en", "ltr")
         return _figure(
             charts.network(
-                list(nodes.values()), edges, self.ui_words("Map of twinning links"), description
+                list(nodes.values()), edges, self.ui_words(N_("Map of twinning links")), description
             )
         )

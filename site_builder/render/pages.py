@@ -173,7 +173,7 @@ class Renderer:
                     if keep(authority.id, apath)
                     else self.page("authority.md.j2", apath, roadmap=authority, data=authority.data)
                 )
-        result.nav.append((self.helpers.ui("Home", markdown=False), "index.md"))
+        result.nav.append((self.helpers.ui(N_("Home"), markdown=False), "index.md"))
         for outcome in dataset.outcomes:
             chunks = self.context.views.outcome_pages(outcome.id)
             for number, entries in enumerate(chunks, start=1):
@@ -201,7 +201,7 @@ class Renderer:
         pages["translation-status.md"] = self.page(
             "status.md.j2", "translation-status.md", statuses=self.context.statuses
         )
-        status = self.helpers.ui("Translation status", markdown=False)
+        status = self.helpers.ui(N_("Translation status"), markdown=False)
         result.nav.append((status, "translation-status.md"))
         pages["feed.xml"] = atom_feed(self.context, loc)
         result.strings, result.strings_lang = _theme_strings(self.helpers)
@@ -294,7 +294,7 @@ def _theme_strings(helpers: Helpers) -> tuple[dict[str, str], dict[str, str]]:
     engine = '<a href="https://squidfunk.github.io/mkdocs-material/" rel="noopener"'
     strings["made_with"] = Markup(
         helpers.ui(
-            "Made with {engine}",
+            N_("Made with {engine}"),
             markdown=False,
             engine=Markup(engine + ' translate="no">Material for MkDocs</a>'),
         )

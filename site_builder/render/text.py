@@ -145,7 +145,7 @@ class TextHelpers:
 
     @cached_property
     def note(self) -> Markup:
-        return self.ui("(not translated yet)")
+        return self.ui(N_("(not translated yet)"))
 
     def rich(self, text: RichText | None) -> Markup:
         """A RichText as a raw HTML block, on its own lines."""
@@ -190,9 +190,9 @@ class TextHelpers:
         if start and end:
             return escape_text(f"{self.loc.date(start)} – {self.loc.date(end)}")
         if start:
-            return self.ui("from {date}", date=self.loc.date(start))
+            return self.ui(N_("from {date}"), date=self.loc.date(start))
         if end:
-            return self.ui("until {date}", date=self.loc.date(end))
+            return self.ui(N_("until {date}"), date=self.loc.date(end))
         return Markup("")
 
     def country(self, code: str) -> Markup:
@@ -233,7 +233,7 @@ class TextHelpers:
             parts.append(self.money_amount(funding.amount, funding.currency))
         if funding.matching_ratio is not None:
             ratio = self.loc.number(funding.matching_ratio)
-            parts.append(self.ui("matching ratio {ratio}", ratio=ratio))
+            parts.append(self.ui(N_("matching ratio {ratio}"), ratio=ratio))
         return self.semicolon.join(parts)
 
     def money_amount(self, amount: float, currency: str | None) -> Markup:

@@ -32,6 +32,7 @@ from site_builder.app import scaffold
 from site_builder.app.config import BuildOptions, Project
 from site_builder.app.preview import Preview
 from site_builder.engine import mkdocs as engine
+from site_builder.engine.marks import theme_string_counts
 from site_builder.errors import (
     EnvironmentFault,
     InternalError,
@@ -315,7 +316,7 @@ def _i18n_status(args: argparse.Namespace) -> int:
     dataset, warnings = pipeline.load_or_fail(_project(args), strict=args.strict)
     report(warnings)
     project = _project(args)
-    statuses = translation_status(dataset, project.docs, engine.theme_string_counts)
+    statuses = translation_status(dataset, project.docs, theme_string_counts)
     print(f"{'language':<10} {'interface':>10} {'data':>16}")
     for status in statuses:
         print(

@@ -266,7 +266,7 @@ def test_an_untranslated_interface_string_is_marked_as_english(roadmaps, tmp_pat
 def test_translation_status_counts_every_interface_string(contract_site: Path) -> None:
     """Navigation entries, the footer, the theme's strings and hand-written pages count:
     with "How to contribute" and "Field reference" in English, Arabic is not at 100 %."""
-    from site_builder.engine.mkdocs import theme_string_counts
+    from site_builder.engine.marks import theme_string_counts
     from site_builder.views.translation import translation_status
 
     total, translated = theme_string_counts("ar")

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from site_builder.app.config import BuildOptions, Project
 from site_builder.engine import mkdocs as engine
+from site_builder.engine.marks import theme_string_counts
 from site_builder.errors import (
     BuildFailed,
     EnvironmentFault,
@@ -88,7 +89,7 @@ def load_or_fail(
 def prepare(project: Project, dataset: Dataset) -> SiteContext:
     """Everything computed once for all languages: views, translation status, history."""
     return SiteContext.of(
-        dataset, last_changes(project.roadmaps), project.docs, engine.theme_string_counts
+        dataset, last_changes(project.roadmaps), project.docs, theme_string_counts
     )
 
 

@@ -11,12 +11,17 @@ its default language) in that language. The theme prints these titles as HTML
 (`themes/partials/toc-item.html`).
 
 Used from each language's `mkdocs.yml` as the Markdown extension `site_builder.engine.marks`.
+Also here: `html_direction`, which copies Material's `dir` from `<body>` to `<html>` as
+pages are written, and `theme_string_counts`, how many of the theme's own strings a
+language has (for the translation status).
 """
 
 from __future__ import annotations
 
 import html
+import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import Any
 
 import nh3
@@ -121,3 +126,40 @@ class MarkedTocExtension(Extension):
 
 def makeExtension(**kwargs: Any) -> MarkedTocExtension:  # noqa: N802
     return MarkedTocExtension(**kwargs)
+
+
+_BODY_DIR = re.compile(r'<body dir="(ltr|rtl)"')
+
+
+def html_direction(page: str) -> str:
+    """Material writes the direction on `<body>` only; the document element needs it too,
+    for `<title>`, the head's meta tags and checkers that read the root."""
+    found = _BODY_DIR.search(page)
+    if not found or re.search(r"<html [^>]*\bdir=", page[:500]):
+        return page
+    return re.sub(r"<html( lang=\"[^\"]*\")?", rf'\g<0> dir="{found.group(1)}"', page, count=1)
+
+
+_THEME_KEY = re.compile(r'"([\w.]+)":')
+
+
+def theme_string_counts(language: str) -> tuple[int, int]:
+    """How many interface strings the theme shows, and how many it has in `language`
+    (for a language it lacks, the builder gives it the English ones)."""
+
+    def keys(code: str) -> set[str]:
+        partial = _material_templates() / "partials" / "languages" / f"{code}.html"
+        if not partial.is_file():
+            return set()
+        return set(_THEME_KEY.findall(partial.read_text("utf-8"))) - {"language", "direction"}
+
+    english = keys("en")
+    if language.split("-")[0] == "en":
+        return len(english), len(english)
+    return len(english), len(english & keys(language))
+
+
+def _material_templates() -> Path:
+    import material
+
+    return Path(material.__file__).parent / "templates"

@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 from markupsafe import Markup, escape
 
+from site_builder.engine.marks import html_direction
 from site_builder.errors import BuildFailed, EnvironmentFault
 from site_builder.render.output import RenderedLanguage
 
@@ -236,25 +237,6 @@ def _extension_name(entry: Any) -> str:
     return next(iter(entry)) if isinstance(entry, dict) else str(entry)
 
 
-_THEME_KEY = re.compile(r'"([\w.]+)":')
-
-
-def theme_string_counts(language: str) -> tuple[int, int]:
-    """How many interface strings the theme shows, and how many it has in `language`
-    (for a language it lacks, the builder gives it the English ones)."""
-
-    def keys(code: str) -> set[str]:
-        partial = _material_dir() / "partials" / "languages" / f"{code}.html"
-        if not partial.is_file():
-            return set()
-        return set(_THEME_KEY.findall(partial.read_text("utf-8"))) - {"language", "direction"}
-
-    english = keys("en")
-    if language.split("-")[0] == "en":
-        return len(english), len(english)
-    return len(english), len(english & keys(language))
-
-
 def _write_language_partial(rendered: RenderedLanguage, overrides: Path) -> None:
     """Material ships interface strings for 69 languages; give the others English ones."""
     language = rendered.language
@@ -348,19 +330,7 @@ def trim_html(html: str) -> str:
     trimmed = "".join(
         part if part.startswith("<pre") else _INDENT.sub("\n", part) for part in parts
     )
-    return _html_direction(trimmed)
-
-
-_BODY_DIR = re.compile(r'<body dir="(ltr|rtl)"')
-
-
-def _html_direction(page: str) -> str:
-    """Material writes the direction on `<body>` only; the document element needs it too,
-    for `<title>`, the head's meta tags and checkers that read the root."""
-    found = _BODY_DIR.search(page)
-    if not found or re.search(r"<html [^>]*\bdir=", page[:500]):
-        return page
-    return re.sub(r"<html( lang=\"[^\"]*\")?", rf'\g<0> dir="{found.group(1)}"', page, count=1)
+    return html_direction(trimmed)
 
 
 def _trim_plugin() -> Any:

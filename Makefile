@@ -43,7 +43,7 @@ catalogs: $(STAMP)
 		--sort-by-file --project diaspora-roadmaps --version $(VERSION) \
 		--copyright-holder "the diaspora-roadmaps authors" .
 	$(BIN)/pybabel -q update -i site_builder/i18n/locales/messages.pot -d site_builder/i18n/locales \
-		--width 100 --ignore-obsolete
+		--width 100 --ignore-obsolete --no-fuzzy-matching
 
 # Property-based builds of valid roadmaps (tests/test_valid_builds.py), FUZZ_EXAMPLES per
 # mode instead of the few of `make test`; prints how many sites were built.

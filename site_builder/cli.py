@@ -32,7 +32,8 @@ from site_builder.app.address import check_free, dev_address
 from site_builder.app.config import BuildOptions, Project, site_url_of
 from site_builder.app.preview import Preview
 from site_builder.app.repository import add_init_command, init_repository
-from site_builder.engine import mkdocs as engine
+from site_builder.engine.marks import theme_string_counts
+from site_builder.engine.serve import serve_folder
 from site_builder.errors import (
     EnvironmentFault,
     InternalError,
@@ -331,7 +332,8 @@ def _new(args: argparse.Namespace) -> int:
 def _i18n_status(args: argparse.Namespace) -> int:
     dataset, warnings = pipeline.load_or_fail(_project(args), strict=args.strict)
     report(warnings)
-    statuses = translation_status(dataset)
+    project = _project(args)
+    statuses = translation_status(dataset, project.docs, theme_string_counts)
     print(f"{'language':<10} {'interface':>10} {'data':>16}")
     for status in statuses:
         print(
@@ -343,6 +345,11 @@ def _i18n_status(args: argparse.Namespace) -> int:
             print(f"\nmissing in {status.language} ({len(status.missing)}):")
             for missing in status.missing:
                 print(printable(f"{missing.path}:{missing.line}: {missing.field}"))
+        if status.missing_documents:
+            pages = ", ".join(
+                f"{project.docs}/{status.language}/{name}" for name in status.missing_documents
+            )
+            print(f"\npages missing in {status.language}: {printable(pages)}")
     return EXIT_OK
 
 
@@ -373,7 +380,7 @@ def _serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
             flush=True,
         )
-        engine.serve_folder(
+        serve_folder(
             root / "site",
             preview.rebuild_and_report,
             project.watched,

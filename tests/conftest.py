@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +57,12 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text("utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def without_isolation(html: str) -> str:
+    """A page without the `<bdi>` elements that isolate inserted names and texts, for tests
+    that look at what surrounds them."""
+    return re.sub(r"</?bdi\b[^>]*>", "", html)
 
 
 def tree_digest(root: Path) -> dict[str, str]:

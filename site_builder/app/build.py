@@ -30,6 +30,7 @@ from site_builder.app.config import BuildOptions, Project
 from site_builder.app.scaffold import write_schema
 from site_builder.engine import mkdocs as engine
 from site_builder.engine import properdocs
+from site_builder.engine.marks import theme_string_counts
 from site_builder.errors import (
     BuildFailed,
     EnvironmentFault,
@@ -98,7 +99,9 @@ def load_or_fail(
 
 def prepare(project: Project, dataset: Dataset) -> SiteContext:
     """Everything computed once for all languages: views, translation status, history."""
-    return SiteContext.of(dataset, last_changes(project.roadmaps))
+    return SiteContext.of(
+        dataset, last_changes(project.roadmaps), project.docs, theme_string_counts
+    )
 
 
 @dataclass(frozen=True)

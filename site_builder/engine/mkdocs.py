@@ -4,6 +4,14 @@ It turns a rendered language into a plain MkDocs project (`mkdocs.yml`, `docs/`,
 `overrides/`) that `mkdocs build -f <dir>/mkdocs.yml` can build by itself, builds such
 projects, and runs the live-reload preview. Another engine that reads `mkdocs.yml` could
 replace this module without touching the rest of the builder.
+
+Language marks: the render stage hands over titles, navigation entries and the site name
+as HTML already marked with `lang`, `dir` and `translate="no"` (`render.text.mark`), as
+Markup; the theme overrides in `themes/` print them as they are and put the language of
+plain text on the element that holds it (`<title>`, meta description); `engine.marks`
+keeps the marks of headings in the table of contents. As pages are written, `dir` is
+copied from `<body>` to `<html>` (Material writes it on `<body>` only, outside any block a
+theme can override).
 """
 
 from __future__ import annotations
@@ -13,13 +21,14 @@ import logging
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 from markupsafe import Markup, escape
 
+from site_builder.engine.marks import html_direction
 from site_builder.errors import BuildFailed, EnvironmentFault
 from site_builder.render.output import RenderedLanguage
 
@@ -146,16 +155,32 @@ def _config_for(
                     "tag:yaml.org,2002:python/object/apply:pymdownx.slugs.slugify",
                     {"kwds": {"case": "lower"}},
                 ),
+                "permalink_title": rendered.strings.get("permalink", "Permanent link"),
             }
         }
     )
+    # Keeps the language marks of headings in the table of contents.
+    permalink_lang = rendered.strings_lang.get("permalink", rendered.language)
+    marks = {
+        "language": rendered.language,
+        "direction": rendered.direction,
+        "permalink_lang": permalink_lang,
+    }
+    extensions.append({"site_builder.engine.marks": marks})
     extra = dict(base.get("extra") or {})
     extra["languages"] = [
         {"code": lang.code, "name": lang.name, "dir": lang.direction} for lang in rendered.languages
     ]
     extra["strings"] = rendered.strings
+    extra["strings_lang"] = rendered.strings_lang
     extra["default_language"] = rendered.default_language
     extra["site_root"] = site_url or ""
+    # The marked site name for the page (HTML from the render stage), and the language of
+    # the plain one (see themes/main.html for where each goes).
+    extra["site_name_html"] = Markup(rendered.site_name_html) or escape(rendered.site_name)
+    extra["site_name_lang"] = rendered.site_name_lang or rendered.language
+    extra["site_description_lang"] = rendered.site_description_lang or rendered.language
+    extra["directions"] = {lang.code: lang.direction for lang in rendered.languages}
     # `true` rather than a list: Material then shows the switcher (our partial, linking each
     # page to itself in every language) without adding links that its script follows to
     # download every language's sitemap.
@@ -305,9 +330,13 @@ _INDENT = re.compile(r"\n[ \t]+|\n\s*\n")
 
 def trim_html(html: str) -> str:
     """The theme's indentation and blank lines removed (about a sixth of a page); text
-    inside <pre> is left as it is. A function of the page alone."""
+    inside <pre> is left as it is; the direction on `<html>` too. A function of the page
+    alone."""
     parts = _PRE.split(html)
-    return "".join(part if part.startswith("<pre") else _INDENT.sub("\n", part) for part in parts)
+    trimmed = "".join(
+        part if part.startswith("<pre") else _INDENT.sub("\n", part) for part in parts
+    )
+    return html_direction(trimmed)
 
 
 def _trim_plugin() -> Any:
@@ -339,39 +368,3 @@ def _anchor_404(page: Path, url_path: str) -> None:
         rf'("(?:base|search)": ")/(?!/)(?!{already})', lambda m: m.group(1) + url_path, fixed
     )
     page.write_text(fixed, "utf-8")
-
-
-def serve_folder(
-    root: Path,
-    rebuild: Callable[[], None],
-    watched: list[Path],
-    host: str,
-    port: int,
-    banner: Callable[[], str] | None = None,
-) -> None:
-    """Serve `root` with live reload; `rebuild` runs when a watched path changes.
-
-    `banner` gives HTML put at the top of every page served (the preview's problems), or
-    "" for none; pages reload after every rebuild, so it appears and goes with them."""
-    from mkdocs.livereload import LiveReloadServer
-
-    class _Server(LiveReloadServer):
-        def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
-            content = super()._inject_js_into_html(content, epoch)
-            shown = banner() if banner else ""
-            if not shown:
-                return content
-            body = re.search(rb"<body[^>]*>", content)
-            at = body.end() if body else 0
-            return content[:at] + shown.encode("utf-8") + content[at:]
-
-    server = _Server(builder=rebuild, host=host, port=port, root=str(root))
-    for path in watched:
-        if path.exists():
-            server.watch(str(path))
-    try:
-        server.serve()  # blocks, rebuilding on changes, until interrupted
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.shutdown()

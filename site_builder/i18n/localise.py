@@ -67,6 +67,25 @@ class Passage:
     value: str
     language: str
     fallback: bool
+    neutral: bool = False  # a proper name written the same in every language
+
+
+@cache
+def _identical(language: str) -> frozenset[str]:
+    """Messages whose translation is the same as the English (such as "Wikidata")."""
+    po = LOCALES_DIR / language.split("-")[0] / "LC_MESSAGES" / "messages.po"
+    if not po.is_file():
+        return frozenset()
+    with po.open("rb") as handle:
+        catalog = read_po(handle)
+    return frozenset(
+        str(m.id) for m in catalog if m.id and isinstance(m.id, str) and m.string == m.id
+    )
+
+
+@cache
+def _localiser(language: str, default: str, languages: tuple[str, ...]) -> Localiser:
+    return Localiser(language, default, languages)
 
 
 class Localiser:
@@ -88,12 +107,42 @@ class Localiser:
 
     def passage(self, text: Text) -> Passage:
         if isinstance(text, Name) and text.neutral:
-            return Passage(next(iter(text.values())), self.language, False)
+            return Passage(next(iter(text.values())), self.language, False, neutral=True)
         for language in self.order:
             if language in text:
                 return Passage(text[language], language, language != self.language)
         language, value = next(iter(text.items()))
         return Passage(value, language, True)
+
+    def translated(self, message: str) -> bool:
+        """Whether the catalog has `message` in this language (English needs none)."""
+        if self.language.split("-")[0] == "en":
+            return True
+        return self.catalog.gettext(message) != message or message in _identical(self.language)
+
+    def knows_plural(self, singular: str) -> bool:
+        """Whether the catalog has the plural message `singular` in this language."""
+        if self.language.split("-")[0] == "en":
+            return True
+        return (singular, 0) in getattr(self.catalog, "_catalog", {})
+
+    def speaking(self, *texts: Text | None, messages: tuple[str, ...] = ()) -> Localiser:
+        """The Localiser of the language that plain text made of `texts` (and the interface
+        strings `messages`) must be written in.
+
+        Plain text (a `<title>`, a feed entry, a chart label) cannot mark a passage with its
+        language, so a sentence whose passages fell back is written wholly in the language
+        of the first one that did, its pattern included; a sentence whose pattern the
+        catalog lacks, wholly in English; otherwise in the page's language.
+        """
+        if not all(self.translated(message) for message in messages):
+            return _localiser("en", self.default, tuple(self.order[2:]))
+        for text in texts:
+            if text:
+                passage = self.passage(text)
+                if passage.fallback:
+                    return _localiser(passage.language, self.default, tuple(self.order[2:]))
+        return self
 
     def country(self, code: str) -> str:
         return self.locale.territories.get(code, code)

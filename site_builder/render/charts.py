@@ -16,8 +16,15 @@ from markupsafe import Markup
 
 
 def _svg(
-    width: int, height: int, title: str, description: str, body: list[str], css_class: str
+    width: int,
+    height: int,
+    title: str | Words,
+    description: str | Words,
+    body: list[str],
+    css_class: str,
 ) -> Markup:
+    title, title_marks = _marked(title)
+    description, description_marks = _marked(description)
     # Ids from the content, so that a page is the same on every build.
     n = hashlib.sha1(f"{css_class}{title}{description}".encode()).hexdigest()[:10]
     return Markup(
@@ -25,20 +32,62 @@ def _svg(
         f'height="{height}" '
         f'role="img" aria-labelledby="chart-title-{n} chart-desc-{n}" '
         f'xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="chart-title-{n}">{escape(title)}</title>'
-        f'<desc id="chart-desc-{n}">{escape(description)}</desc>' + "".join(body) + "</svg>"
+        f'<title id="chart-title-{n}"{title_marks}>{escape(title)}</title>'
+        f'<desc id="chart-desc-{n}"{description_marks}>{escape(description)}</desc>'
+        + "".join(body)
+        + "</svg>"
     )
 
 
 @dataclass(frozen=True)
+class Words:
+    """Words drawn in a chart, with their marks (see render.text.mark): `language` and
+    `direction` when they are not the page's, with `note` ("not translated yet") drawn
+    after them; `name` for a proper name, not to be translated."""
+
+    text: str
+    language: str | None = None
+    direction: str | None = None
+    note: str | Words = ""
+    name: bool = False
+
+
+def _marked(words: str | Words) -> tuple[str, str]:
+    """The text of `words` and the attributes that give its language, if not the page's."""
+    if isinstance(words, str) or not words.language:
+        return str(words if isinstance(words, str) else words.text), ""
+    marks = f' lang="{escape(words.language)}" direction="{escape(words.direction or "ltr")}"'
+    return words.text, marks
+
+
+def _label(label: str | Words, limit: int) -> tuple[str, str]:
+    """The attributes, `>` and content of a `<text>` holding `label` cut to `limit`
+    characters; and the text as drawn, to measure it."""
+    words = label if isinstance(label, Words) else Words(label)
+    short = _short(words.text, limit)
+    classes = "dr-chart-label notranslate" if words.name else "dr-chart-label"
+    marks = ""
+    if words.language:
+        marks = f' lang="{escape(words.language)}" direction="{escape(words.direction or "ltr")}"'
+    if not words.note:
+        return f'class="{classes}"{marks}>{escape(short)}', short
+    note, note_marks = _marked(words.note)
+    content = (
+        f"<tspan{marks}>{escape(short)}</tspan> "
+        f'<tspan class="dr-untranslated"{note_marks}>{escape(note)}</tspan>'
+    )
+    return f'class="{classes}">{content}', f"{short} {note}"
+
+
+@dataclass(frozen=True)
 class Bar:
-    label: str
+    label: str | Words
     value: float
     shown: str  # the value as the reader's locale writes it
     style: str = ""  # a CSS class that adds a pattern, never the only cue
 
 
-def bar_chart(bars: list[Bar], title: str, description: str) -> Markup:
+def bar_chart(bars: list[Bar], title: str | Words, description: str | Words) -> Markup:
     """Horizontal bars, each with its label and figure written beside it."""
     row, label_width, bar_width = 28, 240, 360
     height = row * len(bars) + 10
@@ -47,9 +96,9 @@ def bar_chart(bars: list[Bar], title: str, description: str) -> Markup:
     for i, bar in enumerate(bars):
         y = 5 + i * row
         width = round(bar_width * bar.value / top, 1)
+        label, _ = _label(bar.label, 32)
         body.append(
-            f'<text class="dr-chart-label" x="{label_width - 8}" y="{y + 18}" '
-            f'text-anchor="end">{escape(_short(bar.label, 32))}</text>'
+            f'<text x="{label_width - 8}" y="{y + 18}" text-anchor="end" {label}</text>'
             f'<rect class="dr-bar {escape(bar.style)}" x="{label_width}" y="{y + 4}" '
             f'width="{width}" height="{row - 10}"/>'
             f'<text class="dr-chart-value" x="{label_width + width + 6}" y="{y + 18}">'
@@ -60,14 +109,14 @@ def bar_chart(bars: list[Bar], title: str, description: str) -> Markup:
 
 @dataclass(frozen=True)
 class Span:
-    label: str
+    label: str | Words
     start: float  # fractional years
     end: float | None  # None: open-ended
     period: str  # the dates as the reader's locale writes them, at their precision
     style: str = ""
 
 
-def timeline(spans: list[Span], title: str, description: str) -> Markup:
+def timeline(spans: list[Span], title: str | Words, description: str | Words) -> Markup:
     """One row per span on a year axis: its label above, its dates beside the bar."""
     row, width, margin = 46, 720, 10
     axis_width = width - 2 * margin
@@ -92,10 +141,10 @@ def timeline(spans: list[Span], title: str, description: str) -> Markup:
         end = span.end if span.end is not None else last
         bar = max(3.0, (end - span.start) * scale)
         open_class = " dr-open" if span.end is None else ""
-        label_x = min(x1, width - margin - 7.5 * len(_short(span.label)))
+        label, drawn = _label(span.label, 60)
+        label_x = min(x1, width - margin - 7.5 * len(drawn))
         body.append(
-            f'<text class="dr-chart-label" x="{max(margin, label_x):.1f}" y="{y + 15}">'
-            f"{escape(_short(span.label))}</text>"
+            f'<text x="{max(margin, label_x):.1f}" y="{y + 15}" {label}</text>'
             f'<rect class="dr-bar {escape(span.style)}{open_class}" x="{x1:.1f}" y="{y + 21}" '
             f'width="{bar:.1f}" height="12"><title>{escape(span.period)}</title></rect>'
             f'<text class="dr-chart-value" x="{min(x1 + bar + 6, width - margin):.1f}" '
@@ -112,12 +161,15 @@ def _short(label: str, limit: int = 60) -> str:
 @dataclass(frozen=True)
 class Node:
     key: str
-    label: str
+    label: str | Words
     external: bool = False
 
 
 def network(
-    nodes: list[Node], edges: list[tuple[str, str, str]], title: str, description: str
+    nodes: list[Node],
+    edges: list[tuple[str, str, str | Words]],
+    title: str | Words,
+    description: str | Words,
 ) -> Markup:
     """Places on a circle, a line for each link (its kind written as a tooltip title)."""
     size, radius = 640, 220
@@ -129,9 +181,10 @@ def network(
     body = []
     for a, b, kind in edges:
         (x1, y1), (x2, y2) = places[a], places[b]
+        text, marks = _marked(kind)
         body.append(
             f'<line class="dr-link" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" '
-            f'y2="{y2:.1f}"><title>{escape(kind)}</title></line>'
+            f'y2="{y2:.1f}"><title{marks}>{escape(text)}</title></line>'
         )
     for node in nodes:
         x, y = places[node.key]
@@ -140,7 +193,7 @@ def network(
         shape = "dr-node dr-external" if node.external else "dr-node"
         body.append(
             f'<circle class="{shape}" cx="{x:.1f}" cy="{y:.1f}" r="6"/>'
-            f'<text class="dr-chart-label" x="{x + dx:.1f}" y="{y + 4:.1f}" '
-            f'text-anchor="{anchor}">{escape(_short(node.label, 28))}</text>'
+            f'<text x="{x + dx:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}" '
+            f"{_label(node.label, 28)[0]}</text>"
         )
     return _svg(size, size, title, description, body, "dr-network")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import html
 import uuid
 import xml.etree.ElementTree as ET
+from typing import NamedTuple
 
 import nh3
 
+from site_builder.format.framework import N_
 from site_builder.format.model import Date
 from site_builder.i18n.labels import LABELS
 from site_builder.i18n.localise import Localiser
@@ -15,14 +17,14 @@ from site_builder.render.markup import rich_html
 from site_builder.views.context import SiteContext
 
 ATOM = "http://www.w3.org/2005/Atom"
+UPDATED = N_("Roadmap updated: {title}")
+ASSESSED = N_("{commitment}: assessed on {date}")
 MAX_ENTRIES = 100
+SUMMARY_LENGTH = 300  # characters of a roadmap's summary an entry quotes
 
 
 def _when(day: Date) -> str:
     return f"{day.earliest().isoformat()}T00:00:00Z"
-
-
-SUMMARY_LENGTH = 300  # characters of a roadmap's summary an entry quotes
 
 
 def _url(roadmap_id: str) -> str:
@@ -39,62 +41,87 @@ def _first_paragraph(text: str) -> str:
     return paragraph[: SUMMARY_LENGTH - 1].rsplit(" ", 1)[0] + "…"
 
 
+class _Entry(NamedTuple):
+    day: Date
+    key: str
+    title: str
+    link: str
+    summary: str
+    title_lang: str  # the language each is wholly written in (Localiser.speaking)
+    summary_lang: str
+
+
 def atom_feed(context: SiteContext, loc: Localiser, site_url: str | None = None) -> str:
     """The language's Atom feed (RFC 4287), at most MAX_ENTRIES entries, newest first.
 
     With `site_url` (`https://example.org/`), its own and its entries' links are absolute
-    (`https://example.org/fr/ml/`), as feed readers resolve relative links unreliably. Each
-    entry has a summary; one written in another language than the feed's (a fallback)
-    says so with `xml:lang`."""
+    (`https://example.org/fr/ml/`), as feed readers resolve relative links unreliably.
+    Feed readers show titles and summaries as plain text, so each is written wholly in one
+    language, named by `xml:lang` on the entry (and on the summary when it differs): the
+    page's, or the one its text fell back to. Every entry has a summary."""
     dataset = context.dataset
     base = f"{site_url}{loc.language}/" if site_url else ""
-    # (date, key, title, link, summary, language of the summary)
-    entries: list[tuple[Date, str, str, str, str, str]] = []
+    entries: list[_Entry] = []
     for roadmap in dataset.roadmaps.values():
         data = roadmap.data
-        name = loc.passage(data.title).value if data.title else loc.passage(data.name).value
+        name = data.title or data.name
         changed = context.changes.get(roadmap.file_name) or data.updated or data.published
         if changed:
+            speaking = loc.speaking(name, messages=(UPDATED,))
+            title = speaking.gettext(UPDATED).format(title=speaking.passage(name).value)
             about = loc.passage(data.summary or data.title or data.name)
             entries.append(
-                (
+                _Entry(
                     changed,
                     f"{roadmap.id}/roadmap",
-                    loc.gettext("Roadmap updated: {title}").format(title=name),
+                    title,
                     base + _url(roadmap.id),
                     _first_paragraph(about.value),
+                    speaking.language,
                     about.language,
                 )
             )
         for commitment in data.commitments:
             for assessment in commitment.assessments:
-                title = loc.gettext("{commitment}: assessed on {date}").format(
-                    commitment=loc.passage(commitment.title).value, date=loc.date(assessment.date)
+                speaking = loc.speaking(commitment.title, messages=(ASSESSED,))
+                title = speaking.gettext(ASSESSED).format(
+                    commitment=speaking.passage(commitment.title).value,
+                    date=speaking.date(assessment.date),
                 )
-                summary = loc.gettext(LABELS["completion"][assessment.completion])
+                completion = LABELS["completion"][assessment.completion]
+                about = loc.speaking(assessment.results, messages=(completion,))
+                summary = about.gettext(completion)
                 if assessment.results:
-                    summary += " — " + loc.passage(assessment.results).value
+                    summary += " — " + about.passage(assessment.results).value
                 entries.append(
-                    (
+                    _Entry(
                         assessment.date,
                         f"{roadmap.id}/{commitment.id}/{assessment.date}",
                         title,
                         f"{base}{_url(roadmap.id)}#assessments-{commitment.id}",
                         summary,
-                        loc.language,
+                        speaking.language,
+                        about.language,
                     )
                 )
-    entries.sort(key=lambda e: (e[0].latest(), e[1]), reverse=True)
+    entries.sort(key=lambda e: (e.day.latest(), e.key), reverse=True)
     entries = entries[:MAX_ENTRIES]
 
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": loc.language})
-    site_title = loc.passage(dataset.site.title).value
-    ET.SubElement(feed, f"{{{ATOM}}}title").text = site_title
-    ET.SubElement(feed, f"{{{ATOM}}}subtitle").text = loc.gettext("Updates of the roadmaps")
+    site = loc.speaking(dataset.site.title)
+    site_title = site.passage(dataset.site.title).value
+    title_element = ET.SubElement(feed, f"{{{ATOM}}}title")
+    title_element.text = site_title
+    if site.language != loc.language:
+        title_element.set("xml:lang", site.language)
+    subtitle = ET.SubElement(feed, f"{{{ATOM}}}subtitle")
+    subtitle.text = loc.gettext("Updates of the roadmaps")
+    if not loc.translated("Updates of the roadmaps"):
+        subtitle.set("xml:lang", "en")
     ET.SubElement(feed, f"{{{ATOM}}}id").text = _id(loc.language, "feed")
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = (
-        _when(entries[0][0]) if entries else ("2007-07-10T00:00:00Z")
+        _when(entries[0].day) if entries else ("2007-07-10T00:00:00Z")
     )
     ET.SubElement(
         feed, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html", "href": base or "./"}
@@ -105,15 +132,20 @@ def atom_feed(context: SiteContext, loc: Localiser, site_url: str | None = None)
         {"rel": "self", "type": "application/atom+xml", "href": f"{base}feed.xml"},
     )
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
-    ET.SubElement(author, f"{{{ATOM}}}name").text = site_title
-    for day, key, title, link, summary, language in entries:
-        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        ET.SubElement(entry, f"{{{ATOM}}}title").text = title
-        ET.SubElement(entry, f"{{{ATOM}}}id").text = _id(loc.language, key)
-        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _when(day)
-        ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": link})
-        other = {"xml:lang": language} if language != loc.language else {}
-        ET.SubElement(entry, f"{{{ATOM}}}summary", other).text = summary
+    author_name = ET.SubElement(author, f"{{{ATOM}}}name")
+    author_name.text = site_title
+    if site.language != loc.language:
+        author_name.set("xml:lang", site.language)
+    for item in entries:
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry", {"xml:lang": item.title_lang})
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = item.title
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = _id(loc.language, item.key)
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _when(item.day)
+        ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": item.link})
+        summary = ET.SubElement(entry, f"{{{ATOM}}}summary")
+        summary.text = item.summary
+        if item.summary_lang != item.title_lang:
+            summary.set("xml:lang", item.summary_lang)
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 

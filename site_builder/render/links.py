@@ -108,11 +108,13 @@ class LinkHelpers(TextHelpers):
             text = label
         else:
             text = escape_text(label if label is not None else url)
+        address = label is None or label == url.removeprefix("mailto:")
         if href is None:
-            return text
-        isolate = (
-            Markup(' dir="ltr"') if label is None or label == url.removeprefix("mailto:") else ""
-        )
+            return (
+                Markup('<bdi dir="ltr" translate="no">{}</bdi>').format(text) if address else text
+            )
+        # An address is a code: isolated, left to right, not to be translated.
+        isolate = Markup(' dir="ltr" translate="no"') if address else ""
         return Markup('<a href="{}"{}>{}</a>').format(escape_attribute(href), isolate, text)
 
     def body_ref(self, roadmap: RoadmapFile, body_id: str) -> Markup:

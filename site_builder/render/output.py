@@ -55,9 +55,13 @@ class RenderedLanguage:
     language: str
     default_language: str
     direction: str
-    site_name: str
-    site_description: str | None
+    site_name: str  # plain, wholly in site_name_lang
+    site_description: str | None  # plain, wholly in site_description_lang
     languages: list[LanguageInfo]
+    site_name_lang: str = ""
+    site_name_html: str = ""  # marked for the page's language (see render.text.mark)
+    site_description_lang: str = ""
     pages: dict[str, str] = field(default_factory=Pages)
-    nav: list[tuple[str, str]] = field(default_factory=list)
-    strings: dict[str, str] = field(default_factory=dict)
+    nav: list[tuple[str, str]] = field(default_factory=list)  # (title as HTML, source path)
+    strings: dict[str, str] = field(default_factory=dict)  # words the theme prints
+    strings_lang: dict[str, str] = field(default_factory=dict)  # the language of each

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -22,21 +22,23 @@ from site_builder.format.model import (
     RoadmapFile,
 )
 from site_builder.i18n.labels import LABELS
-from site_builder.i18n.localise import Localiser, direction, own_name, translations
+from site_builder.i18n.localise import Localiser, Passage, direction, own_name, translations
 from site_builder.render.feeds import atom_feed
 from site_builder.render.figures import FigureHelpers
 from site_builder.render.links import LinkHelpers, anchor, country_path, outcome_path, page_path
 from site_builder.render.markup import escape_text
 from site_builder.render.output import LanguageInfo, RenderedLanguage
 from site_builder.render.structured import dataset_json_ld
+from site_builder.render.text import interface, mark
+from site_builder.render.titles import Title, TitleHelpers
 from site_builder.views.across import TwinningEnd
 from site_builder.views.context import SiteContext
 from site_builder.views.open_data import DATA_FILE_DESCRIPTIONS, Column, csv_files
 
 
-class Helpers(LinkHelpers, FigureHelpers):
+class Helpers(LinkHelpers, FigureHelpers, TitleHelpers):
     """What templates call: words (`TextHelpers`), links (`LinkHelpers`), figures
-    (`FigureHelpers`), and lookups of the build's views."""
+    (`FigureHelpers`), titles (`TitleHelpers`), and lookups of the build's views."""
 
     def twinning(self, roadmap_id: str) -> list[TwinningEnd]:
         return self.views.twinning_ends.get(roadmap_id, [])
@@ -71,7 +73,18 @@ def _environment(language: str) -> Environment:
         comment_start_string="{##",
         comment_end_string="##}",
     )
-    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    catalog = translations(language)
+    loc = Localiser(language, language, (language,))
+
+    def gettext(message: str) -> Markup:
+        return interface(loc, message, catalog.gettext(message))
+
+    def ngettext(singular: str, plural: str, count: int) -> Markup:
+        text = catalog.ngettext(singular, plural, count)
+        known = language.startswith("en") or text not in (singular, plural)
+        return interface(loc, f"{singular} {plural}", text, known)
+
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["anchor"] = anchor
     env.globals["LABELS"] = LABELS
     env.globals["DATA_FILE_DESCRIPTIONS"] = DATA_FILE_DESCRIPTIONS
@@ -130,12 +143,20 @@ class Renderer:
 
         loc, dataset = self.loc, self.dataset
         site = dataset.site
+        note = self.helpers.note
         result = RenderedLanguage(
             language=self.language,
             default_language=dataset.default_language,
             direction=loc.direction,
-            site_name=loc.passage(site.title).value,
-            site_description=loc.passage(site.description).value if site.description else None,
+            site_name=loc.speaking(site.title).passage(site.title).value,
+            site_name_lang=loc.speaking(site.title).language,
+            site_name_html=str(mark(loc.passage(site.title), self.language, note, markdown=False)),
+            site_description=(
+                loc.speaking(site.description).passage(site.description).value
+                if site.description
+                else None
+            ),
+            site_description_lang=loc.speaking(site.description).language,
             languages=[
                 LanguageInfo(code, own_name(code), direction(code)) for code in dataset.languages
             ],
@@ -168,7 +189,7 @@ class Renderer:
                     if keep(authority.id, apath)
                     else self.page("authority.md.j2", apath, roadmap=authority, data=authority.data)
                 )
-        result.nav.append((loc.gettext("Home"), "index.md"))
+        result.nav.append((self.helpers.ui(N_("Home"), markdown=False), "index.md"))
         for outcome in dataset.outcomes:
             chunks = self.context.views.outcome_pages(outcome.id)
             for number, entries in enumerate(chunks, start=1):
@@ -189,20 +210,23 @@ class Renderer:
                 pages[name] = previous.pages[name]  # type: ignore[union-attr]
             else:
                 pages[name] = self.page(template, name)
-            result.nav.append((loc.gettext(title), name))
+            result.nav.append((self.helpers.ui(title, markdown=False), name))
         for name, title, text in self._hand_written_pages():
             pages[name] = text
-            result.nav.append((title, name))
+            result.nav.append((title.html, name))
         pages["translation-status.md"] = self.page(
             "status.md.j2", "translation-status.md", statuses=self.context.statuses
         )
-        result.nav.append((loc.gettext("Translation status"), "translation-status.md"))
+        status = self.helpers.ui(N_("Translation status"), markdown=False)
+        result.nav.append((status, "translation-status.md"))
         pages["feed.xml"] = atom_feed(self.context, loc, self.site_url)
-        result.strings = {
-            "languages": loc.gettext("Languages"),
-            "feed": loc.gettext("Updates of the roadmaps"),
-        }
+        result.strings, result.strings_lang = _theme_strings(self.helpers)
         return result
+
+    @cached_property
+    def helpers(self) -> Helpers:
+        """Helpers for what is not a page: navigation entries, names, notices."""
+        return Helpers(self.context, self.loc, "index.md")
 
     def _countries(self) -> list[dict[str, object]]:
         entries = []
@@ -217,7 +241,7 @@ class Renderer:
             )
         return sorted(entries, key=lambda e: self.loc.sort_key(str(e["name"])))
 
-    def _hand_written_pages(self) -> list[tuple[str, str, str]]:
+    def _hand_written_pages(self) -> list[tuple[str, Title, str]]:
         """Pages from `docs/<lang>/`, falling back to the default language with a notice."""
         files = hand_written_files(self.docs_layers, self.dataset.languages)
         default = self.dataset.default_language
@@ -235,20 +259,57 @@ class Renderer:
                 continue
             text = files[chosen, name].read_text("utf-8")
             title_match = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
-            title = title_match.group(1).strip() if title_match else name[:-3]
+            words = title_match.group(1).strip() if title_match else name[:-3]
+            passage = Passage(words, chosen, chosen != self.language)
+            note = self.helpers.note
+            title = Title(mark(passage, self.language, note, markdown=False), words, chosen)
             if chosen != self.language:
-                note = escape_text(
-                    self.loc.gettext(
-                        "This page is not translated yet: it is shown in {language}."
-                    ).format(language=self.loc.language_name(chosen))
+                # An HTML block: its text is not Markdown, so it is escaped for HTML only.
+                message = N_("This page is not translated yet: it is shown in {language}.")
+                speaking = self.loc.speaking(messages=(message,))
+                notice = self.helpers.ui(
+                    message, markdown=False, language=speaking.language_name(chosen)
                 )
+                front = ""
+                if not text.startswith("---\n"):
+                    helpers = Helpers(self.context, self.loc, name)
+                    front = f"---\ntitle: {helpers.meta(title)}\n---\n"
                 text = (
-                    f'<p class="dr-untranslated">{note}</p>\n\n'
+                    f'{front}<p class="dr-untranslated">{notice}</p>\n\n'
                     f'<div lang="{chosen}" dir="{direction(chosen)}" markdown="1">\n\n'
                     f"{text}\n\n</div>\n"
                 )
             pages.append((name, title, text))
         return pages
+
+
+def _theme_strings(helpers: Helpers) -> tuple[dict[str, str], dict[str, str]]:
+    """The strings the theme prints (in attributes and its own pages), and the language
+    of each: the page's, or English where the catalog lacks it."""
+    loc = helpers.loc
+    messages = {
+        "languages": N_("Languages"),
+        "feed": N_("Updates of the roadmaps"),
+        "permalink": N_("Permanent link"),
+        "not_found": N_("Page not found"),
+        "not_found_text": N_(
+            "There is no page at this address. The home page lists every roadmap."
+        ),
+        "home": N_("Home"),
+    }
+    strings = {key: loc.gettext(message) for key, message in messages.items()}
+    languages = {
+        key: loc.language if loc.translated(message) else "en" for key, message in messages.items()
+    }
+    engine = '<a href="https://squidfunk.github.io/mkdocs-material/" rel="noopener"'
+    strings["made_with"] = Markup(
+        helpers.ui(
+            N_("Made with {engine}"),
+            markdown=False,
+            engine=Markup(engine + ' translate="no">Material for MkDocs</a>'),
+        )
+    )
+    return strings, languages
 
 
 def hand_written_files(

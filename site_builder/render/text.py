@@ -1,20 +1,32 @@
 """Template helpers for words: a data value as safe Markdown in the page's language.
 
-Plain texts are escaped; a passage that fell back to another language carries its `lang`,
-`dir` and the "not translated yet" mark; rich text is sanitised (`markup`). Names,
-dates, numbers, money and lists are formatted by CLDR through the Localiser.
+Plain texts are escaped; rich text is sanitised (`markup`). Names, dates, numbers, money
+and lists are formatted by CLDR through the Localiser, and the punctuation that joins
+them (`, ` or `، `, `; ` or `؛ `, parentheses) comes from CLDR and the catalogs.
+
+Every passage is marked by one function, `mark`, wherever it lands (body, headings, the
+titles and navigation entries handed to the engine, charts):
+- a passage that fell back to another language: `<span lang dir>` and the "not translated
+  yet" mark after it;
+- a text in the page's language: `<bdi dir>`, isolated, so that a title ending in `?` or a
+  name holding U+202E cannot reorder the text around it;
+- a proper name written the same in every language, or a code: `translate="no"`.
+Interface strings get the same treatment (`interface`): a string the catalog lacks is
+marked as English, and words a translator kept in another script (`JSON`, `UTF-8`) as codes.
+Where markup cannot go (`<title>`, meta tags, feeds, SVG `<title>`), `titles.Title` and
+`Localiser.speaking` write the whole text in one language and say which.
 """
 
 from __future__ import annotations
 
 import html
-import json
+import re
 from functools import cached_property
 
 from babel.numbers import format_percent
 from markupsafe import Markup
 
-from site_builder.format.framework import GROUP_TITLES
+from site_builder.format.framework import GROUP_TITLES, N_
 from site_builder.format.model import (
     AuthorityRoadmap,
     Date,
@@ -25,9 +37,82 @@ from site_builder.format.model import (
     Text,
 )
 from site_builder.i18n.labels import LABELS
-from site_builder.i18n.localise import Localiser, direction, own_name
+from site_builder.i18n.localise import Localiser, Passage, direction, own_name
+from site_builder.i18n.scripts import foreign_runs
 from site_builder.render.markup import escape_attribute, escape_text, rich_html
 from site_builder.views.context import SiteContext
+
+
+def escape_words(value: object) -> Markup:
+    """A value escaped for HTML (not Markdown), its line breaks folded into spaces."""
+    return Markup(html.escape(" ".join(str(value).split()), quote=False))
+
+
+def _separator(pattern: str) -> Markup:
+    """What a `{first}…{second}` pattern puts between its items (`, `, ` ; `, `، `)."""
+    return Markup(html.escape(pattern.format(first="", second=""), quote=False))
+
+
+def mark(passage: Passage, page_language: str, note: str | Markup, markdown: bool = True) -> Markup:
+    """A passage isolated and marked with its language (see the module docstring).
+
+    `note` is the page language's "not translated yet" (as HTML when Markup); `markdown`
+    escapes the words for a Markdown page, else for HTML (navigation entries, titles
+    handed to the engine).
+    """
+    words = escape_text(passage.value) if markdown else escape_words(passage.value)
+    if passage.neutral:
+        return Markup('<bdi translate="no">{}</bdi>').format(words)
+    if not passage.fallback:
+        return Markup('<bdi dir="{}">{}</bdi>').format(direction(page_language), words)
+    return Markup(
+        '<span lang="{}" dir="{}">{}</span> <span class="dr-untranslated">{}</span>'
+    ).format(
+        escape_attribute(passage.language),
+        direction(passage.language),
+        words,
+        note if isinstance(note, Markup) else escape_words(note),
+    )
+
+
+AUTHORITY_TITLE = N_("{name}: diaspora engagement roadmap")
+_PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w*\}")
+
+
+def codes(text: str, language: str, source: str | None = None) -> Markup:
+    """`text` in `language`, HTML-escaped, with each run in another script marked as a
+    code (`translate="no"`); with `source`, only runs that `source` also holds."""
+    pieces, last = [], 0
+    placeholders = [m.span() for m in _PLACEHOLDER.finditer(text)]
+    for start, end in foreign_runs(text, language):
+        run = text[start:end]
+        if source is not None and run not in source:
+            continue
+        if any(a <= start < b for a, b in placeholders):
+            continue
+        pieces.append(html.escape(text[last:start], quote=False))
+        pieces.append(f'<span translate="no">{html.escape(run, quote=False)}</span>')
+        last = end
+    pieces.append(html.escape(text[last:], quote=False))
+    return Markup("".join(pieces))
+
+
+def interface(loc: Localiser, message: str, translated: str, known: bool | None = None) -> Markup:
+    """An interface string as HTML: English marked as such when the catalog lacks it
+    (`known` tells, else the catalog is asked), and kept codes marked as codes."""
+    if not (loc.translated(message) if known is None else known):
+        return Markup(_ENGLISH + "{}</span>").format(translated)
+    return codes(translated, loc.language, source=message)
+
+
+_ENGLISH = '<span lang="en" dir="ltr">'
+
+
+def interface_language(text: Markup) -> str | None:
+    """ "en" when `text` is an interface string that `interface` marked as English."""
+    if text.startswith(_ENGLISH) and text.endswith("</span>") and text.count("<span") == 1:
+        return "en"
+    return None
 
 
 class TextHelpers:
@@ -43,21 +128,24 @@ class TextHelpers:
     def _(self, message: str) -> str:
         return self.loc.gettext(message)
 
-    def t(self, text: Text | None) -> Markup:
-        """A plain Text inline, marked with its language when it fell back."""
+    def ui(self, message: str, markdown: bool = True, **values: object) -> Markup:
+        """An interface string as HTML (marked by `interface`), its `{placeholders}` filled
+        with `values`, escaped for Markdown (or with `markdown=False`, for an HTML block)
+        unless they are Markup."""
+        text = interface(self.loc, message, self._(message))
+        escape = escape_text if markdown else escape_words
+        filled = {k: v if isinstance(v, Markup) else escape(v) for k, v in values.items()}
+        return text.format(**filled) if values else text
+
+    def t(self, text: Text | None, markdown: bool = True) -> Markup:
+        """A plain Text inline, isolated and marked (see `mark`)."""
         if not text:
             return Markup("")
-        passage = self.loc.passage(text)
-        if not passage.fallback:
-            return escape_text(passage.value)
-        return Markup(
-            '<span lang="{}" dir="{}">{}</span> <span class="dr-untranslated">{}</span>'
-        ).format(
-            escape_attribute(passage.language),
-            direction(passage.language),
-            escape_text(passage.value),
-            escape_text(self._("(not translated yet)")),
-        )
+        return mark(self.loc.passage(text), self.loc.language, self.note, markdown)
+
+    @cached_property
+    def note(self) -> Markup:
+        return self.ui(N_("(not translated yet)"))
 
     def rich(self, text: RichText | None) -> Markup:
         """A RichText as a raw HTML block, on its own lines."""
@@ -67,11 +155,9 @@ class TextHelpers:
         body = rich_html(passage.value)
         if not passage.fallback:
             return Markup('\n<div class="dr-rich">\n{}\n</div>\n').format(Markup(body))
-        note = escape_attribute(
-            self._("Not translated yet: shown in {language}.").format(
-                language=self.loc.language_name(passage.language)
-            )
-        )
+        message = N_("Not translated yet: shown in {language}.")
+        speaking = self.loc.speaking(messages=(message,))  # names the language in its words
+        note = self.ui(message, markdown=False, language=speaking.language_name(passage.language))
         return Markup(
             '\n<div class="dr-rich dr-fallback">\n<p class="dr-untranslated">{}</p>\n'
             '<div lang="{}" dir="{}">\n{}\n</div>\n</div>\n'
@@ -83,10 +169,6 @@ class TextHelpers:
         """The words of a Text in the page's language, unescaped (for titles in config)."""
         return self.loc.passage(text).value if text else ""
 
-    def meta(self, title: str) -> Markup:
-        """A page title for front matter: the engine's theme prints it without escaping."""
-        return Markup(json.dumps(html.escape(title, quote=False), ensure_ascii=False))
-
     def percent(self, share: float) -> Markup:
         return escape_text(format_percent(share, locale=self.loc.locale))
 
@@ -95,7 +177,11 @@ class TextHelpers:
 
     def label(self, kind: str, value: object) -> Markup:
         key = str(value).lower() if isinstance(value, bool) else str(value)
-        return escape_text(self._(LABELS[kind][key]))
+        return self.ui(LABELS[kind][key])
+
+    def code(self, value: object) -> Markup:
+        """A code shown as it is (a currency, a sector keyword): not to be translated."""
+        return Markup('<bdi translate="no">{}</bdi>').format(escape_text(value))
 
     def date(self, value: Date | None) -> Markup:
         return escape_text(self.loc.date(value)) if value else Markup("")
@@ -104,9 +190,9 @@ class TextHelpers:
         if start and end:
             return escape_text(f"{self.loc.date(start)} – {self.loc.date(end)}")
         if start:
-            return escape_text(self._("from {date}").format(date=self.loc.date(start)))
+            return self.ui(N_("from {date}"), date=self.loc.date(start))
         if end:
-            return escape_text(self._("until {date}").format(date=self.loc.date(end)))
+            return self.ui(N_("until {date}"), date=self.loc.date(end))
         return Markup("")
 
     def country(self, code: str) -> Markup:
@@ -118,32 +204,47 @@ class TextHelpers:
         middle = self.loc.locale.list_patterns["standard"]["middle"]
         return Markup(html.escape(middle.replace("{0}", "").replace("{1}", ""), quote=False))
 
+    @cached_property
+    def semicolon(self) -> Markup:
+        """The separator of lists whose items hold commas (`; ` or Arabic `؛ `)."""
+        return _separator(self._("{first}; {second}"))
+
+    def paren(self, inner: object) -> Markup:
+        """`inner` in parentheses as the page's language writes them."""
+        pattern = escape_words(self._("({text})"))
+        return pattern.format(text=inner if isinstance(inner, Markup) else escape_text(inner))
+
+    @cached_property
+    def pair_separator(self) -> Markup:
+        """What separates a place from the country it is in (`, ` or Arabic `، `)."""
+        return _separator(self._("{first}, {second}"))
+
+    def pair(self, first: object, second: object) -> Markup:
+        """A place and the country it is in (`Lille, France`), as the page language
+        writes them (not a list: Arabic lists join with `و`, this with `، `)."""
+        return Markup("{}{}{}").format(first, self.pair_separator, second)
+
     def countries(self, codes: tuple[str, ...]) -> Markup:
         return self.comma.join(self.country(c) for c in codes)
 
     def money(self, funding: Funding) -> Markup:
         parts = []
         if funding.amount is not None:
-            parts.append(escape_text(self.loc.money(funding.amount, funding.currency)))
+            parts.append(self.money_amount(funding.amount, funding.currency))
         if funding.matching_ratio is not None:
-            parts.append(
-                escape_text(
-                    self._("matching ratio {ratio}").format(
-                        ratio=self.loc.number(funding.matching_ratio)
-                    )
-                )
-            )
-        return Markup("; ").join(parts)
+            ratio = self.loc.number(funding.matching_ratio)
+            parts.append(self.ui(N_("matching ratio {ratio}"), ratio=ratio))
+        return self.semicolon.join(parts)
 
     def money_amount(self, amount: float, currency: str | None) -> Markup:
-        return escape_text(self.loc.money(amount, currency))
+        return codes(self.loc.money(amount, currency), self.loc.language)
 
     def share(self, part: int, whole: int) -> Markup:
         if not whole:
             return escape_text("–")
-        return escape_text(
-            f"{format_percent(part / whole, locale=self.loc.locale)} "
-            f"({self.loc.number(part)}/{self.loc.number(whole)})"
+        return Markup("{} {}").format(
+            escape_text(format_percent(part / whole, locale=self.loc.locale)),
+            self.paren(f"{self.loc.number(part)}/{self.loc.number(whole)}"),
         )
 
     def number(self, value: float) -> Markup:
@@ -166,7 +267,7 @@ class TextHelpers:
         for body in (*roadmap.data.institutions, *roadmap.data.organisations):
             if body.id == body_id:
                 return self.t(body.name)
-        return escape_text(body_id)
+        return self.code(body_id)
 
     def outcome(self, outcome_id: str) -> Markup:
         for outcome in self.dataset.outcomes:
@@ -176,31 +277,17 @@ class TextHelpers:
 
     def outcome_title(self, outcome: Outcome) -> Markup:
         if self.dataset.default_outcomes:
-            return escape_text(self._(self.plain(outcome.title)))
+            return self.ui(self.plain(outcome.title))
         return self.t(outcome.title)
-
-    def plain_outcome_title(self, outcome: Outcome) -> str:
-        if self.dataset.default_outcomes:
-            return self._(self.plain(outcome.title))
-        return self.plain(outcome.title)
 
     def outcome_description(self, outcome: Outcome) -> Markup:
         if not outcome.description:
             return Markup("")
         if self.dataset.default_outcomes:
             return Markup('\n<div class="dr-rich">\n<p>{}</p>\n</div>\n').format(
-                self._(self.plain(outcome.description))
+                self.ui(self.plain(outcome.description), markdown=False)
             )
         return self.rich(outcome.description)
 
     def group_title(self, group: str) -> Markup:
-        return (
-            escape_text(self._(GROUP_TITLES[group]))
-            if group in GROUP_TITLES
-            else escape_text(group)
-        )
-
-    def authority_title(self, data: AuthorityRoadmap) -> str:
-        if data.title:
-            return self.plain(data.title)
-        return self._("{name}: diaspora engagement roadmap").format(name=self.plain(data.name))
+        return self.ui(GROUP_TITLES[group]) if group in GROUP_TITLES else escape_text(group)

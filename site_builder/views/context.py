@@ -3,7 +3,9 @@ every language (and inherited by forked workers)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from site_builder.format.model import Dataset, Date
 from site_builder.views.across import Views
@@ -20,5 +22,13 @@ class SiteContext:
     statuses: list[LanguageStatus] = field(default_factory=list)
 
     @classmethod
-    def of(cls, dataset: Dataset, changes: dict[str, Date] | None = None) -> SiteContext:
-        return cls(dataset, Views(dataset), changes or {}, translation_status(dataset))
+    def of(
+        cls,
+        dataset: Dataset,
+        changes: dict[str, Date] | None = None,
+        docs_dir: Path | None = None,
+        theme: Callable[[str], tuple[int, int]] | None = None,
+    ) -> SiteContext:
+        """`docs_dir` and `theme` as `translation_status` takes them."""
+        statuses = translation_status(dataset, docs_dir, theme)
+        return cls(dataset, Views(dataset), changes or {}, statuses)

@@ -1,9 +1,17 @@
-"""Translation status: how much of the interface and of the data each language has."""
+"""Translation status: how much of the interface and of the data each language has.
+
+The interface is every string the reader sees that is not roadmap data: the builder's
+catalog (headings, labels, navigation entries, the footer), the engine theme's own
+strings (`theme`, counted by the engine) and the hand-written document pages, each
+counted by its paragraphs, translated when the page exists in that language.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 from babel.messages.pofile import read_po
 
@@ -28,6 +36,7 @@ class LanguageStatus:
     data_total: int
     data_translated: int
     missing: list[MissingText] = field(default_factory=list)
+    missing_documents: list[str] = field(default_factory=list)  # such as `contribute.md`
 
     @property
     def interface_share(self) -> float:
@@ -54,7 +63,31 @@ def _interface_counts(language: str) -> tuple[int, int]:
     return total, translated
 
 
-def translation_status(dataset: Dataset) -> list[LanguageStatus]:
+def _paragraphs(page: Path) -> int:
+    return sum(1 for block in page.read_text("utf-8").split("\n\n") if block.strip())
+
+
+def _documents(docs_dir: Path | None, languages: tuple[str, ...]) -> dict[str, int]:
+    """Each hand-written page (`about.md`) with its number of paragraphs, counted in the
+    first language that has it."""
+    if docs_dir is None or not docs_dir.is_dir():
+        return {}
+    sizes: dict[str, int] = {}
+    for language in languages:
+        for page in sorted((docs_dir / language).glob("*.md")):
+            if page.name != "index.md":
+                sizes.setdefault(page.name, _paragraphs(page))
+    return sizes
+
+
+def translation_status(
+    dataset: Dataset,
+    docs_dir: Path | None = None,
+    theme: Callable[[str], tuple[int, int]] | None = None,
+) -> list[LanguageStatus]:
+    """The status of each language of the dataset. `docs_dir` holds the hand-written pages
+    (`<docs_dir>/<lang>/*.md`); `theme(language)` gives the engine theme's (total,
+    translated) strings."""
     sources: list[tuple[str, str, dict[str, Position], object]] = [
         (dataset.site_path, "site.yml", dataset.site_positions, dataset.site)
     ]
@@ -62,9 +95,20 @@ def translation_status(dataset: Dataset) -> list[LanguageStatus]:
         (r.path, r.file_name, r.positions, r.data)
         for r in sorted(dataset.roadmaps.values(), key=lambda r: r.path)
     ]
+    documents = _documents(docs_dir, (dataset.default_language, *dataset.languages))
     result = []
     for language in dataset.languages:
         status = LanguageStatus(language, *_interface_counts(language), 0, 0)
+        if theme is not None:
+            total, translated = theme(language)
+            status.interface_total += total
+            status.interface_translated += translated
+        for name, size in documents.items():
+            status.interface_total += size
+            if docs_dir is not None and (docs_dir / language / name).is_file():
+                status.interface_translated += size
+            else:
+                status.missing_documents.append(name)
         for path, file_name, positions, data in sources:
             found: list[MissingText] = []
             for field_path, text in texts(data):

@@ -1,0 +1,102 @@
+"""Template helpers for page titles: the marked title for the page and the engine's
+header, and the plain one, wholly in one language, for `<title>` and meta tags."""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from site_builder.format.model import AuthorityRoadmap, Outcome, Text
+from site_builder.i18n.localise import direction
+from site_builder.render.text import (
+    AUTHORITY_TITLE,
+    TextHelpers,
+    escape_words,
+    interface_language,
+)
+
+
+@dataclass(frozen=True)
+class Title:
+    """A page title: `html` marked for the page, `plain` wholly in `language`."""
+
+    html: Markup
+    plain: str
+    language: str
+
+    def __html__(self) -> str:
+        return str(self.html)
+
+
+class TitleHelpers(TextHelpers):
+    """Titles and descriptions of pages, for their front matter and headings."""
+
+    def title(self, value: Title | Text | str) -> Title:
+        """A page title from a Title, a Text or an interface string."""
+        if isinstance(value, Title):
+            return value
+        if isinstance(value, Markup):  # an interface string (`text.interface`)
+            language = interface_language(value) or self.loc.language
+            return Title(value, value.striptags(), language)
+        if isinstance(value, str):
+            return Title(escape_words(value), value, self.loc.language)
+        speaking = self.loc.speaking(value)
+        return Title(
+            self.t(value, markdown=False), speaking.passage(value).value, speaking.language
+        )
+
+    def meta(self, value: Title | Text | str) -> Markup:
+        """The front matter keys of a page title, after `title: `: `title` (plain, escaped:
+        the theme prints it as it is), and when needed `title_lang`, `title_dir` (the
+        language of the plain title) and `title_html` (the marked title for the header)."""
+        title = self.title(value)
+
+        def quoted(text: str) -> str:
+            return json.dumps(text, ensure_ascii=False)
+
+        lines = [quoted(html.escape(title.plain, quote=False))]
+        if title.language != self.loc.language:
+            lines += [f"title_lang: {quoted(title.language)}"]
+            lines += [f"title_dir: {quoted(direction(title.language))}"]
+        if str(title.html) != html.escape(title.plain, quote=False):
+            lines += [f"title_html: {quoted(str(title.html))}"]
+        return Markup("\n".join(lines))
+
+    def description(self, value: Text | str) -> Markup:
+        """The front matter keys of a page's meta description, after `description: `: the
+        plain text (escaped for the attribute the theme prints it in) wholly in one
+        language, and `description_lang` when that is not the page's."""
+        if isinstance(value, str):
+            plain, language = value, self.loc.language
+        else:
+            speaking = self.loc.speaking(value)
+            plain, language = speaking.passage(value).value, speaking.language
+        text = json.dumps(html.escape(" ".join(plain.split()), quote=True), ensure_ascii=False)
+        if language == self.loc.language:
+            return Markup(text)
+        return Markup(f"{text}\ndescription_lang: {json.dumps(language)}")
+
+    def plain_outcome_title(self, outcome: Outcome) -> Title | str:
+        if self.dataset.default_outcomes:
+            return self.title(self.outcome_title(outcome))
+        return self.title(outcome.title)
+
+    def authority_title(self, data: AuthorityRoadmap) -> Title:
+        """The title of a local authority's page; without one, made from its name."""
+        if data.title:
+            return self.title(data.title)
+        speaking = self.loc.speaking(data.name, messages=(AUTHORITY_TITLE,))
+        return Title(
+            self.ui(AUTHORITY_TITLE, markdown=False, name=self.t(data.name, markdown=False)),
+            speaking.gettext(AUTHORITY_TITLE).format(name=speaking.passage(data.name).value),
+            speaking.language,
+        )
+
+    def authority_heading(self, data: AuthorityRoadmap) -> Markup:
+        """The same title, marked for the page's Markdown."""
+        if data.title:
+            return self.t(data.title)
+        return self.ui(AUTHORITY_TITLE, name=self.t(data.name))

@@ -60,4 +60,5 @@ class RenderedLanguage:
     languages: list[LanguageInfo]
     pages: dict[str, str] = field(default_factory=Pages)
     nav: list[tuple[str, str]] = field(default_factory=list)
+    unlisted: list[str] = field(default_factory=list)  # pages left out of the navigation
     strings: dict[str, str] = field(default_factory=dict)

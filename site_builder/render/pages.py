@@ -181,10 +181,13 @@ class Renderer:
             "status.md.j2", "translation-status.md", statuses=self.context.statuses
         )
         result.nav.append((loc.gettext("Translation status"), "translation-status.md"))
+        pages[SEARCH_PAGE] = self.page("search.md.j2", SEARCH_PAGE)
+        result.unlisted.append(SEARCH_PAGE)
         pages["feed.xml"] = atom_feed(self.context, loc)
         result.strings = {
             "languages": loc.gettext("Languages"),
             "feed": loc.gettext("Updates of the roadmaps"),
+            "search_more": loc.gettext("More results"),
         }
         return result
 
@@ -244,6 +247,10 @@ class Renderer:
 def render_language(context: SiteContext, language: str, docs_dir: Path | None) -> RenderedLanguage:
     return Renderer(context, language, docs_dir).render()
 
+
+# Where the search box sends its query (`?q=`) when the page cannot search by itself:
+# the page says how to browse without JavaScript.
+SEARCH_PAGE = "search.md"
 
 # Pages that look across all roadmaps: (source, template, title as a message id). The
 # live preview renders one again when a change touches the fields VIEW_FIELDS names.

@@ -107,6 +107,8 @@ class LanguageJob:
     incremental: bool = False
     """The preview: write only files whose text changed and let the engine rebuild only
     those pages (with `only` and `previous` given to `build_language`)."""
+    search: bool = True
+    """Index the built pages for search; the preview does it in a background thread."""
 
 
 @dataclass(frozen=True)
@@ -126,10 +128,9 @@ def build_language(
     previous: RenderedLanguage | None = None,
 ) -> tuple[LanguageDone, RenderedLanguage]:
     """Render one language, write its engine project, build it and index it for search
-    (unless `job.target` is None; the preview indexes in the background, see
-    `preview.BackgroundIndex`). With `only` and `previous`, pages outside `only` are kept
-    from `previous` (see `Renderer.render`). Raises BuildFailed when the engine or the
-    indexer fails."""
+    (unless `job.target` is None, or `job.search` is false). With `only` and `previous`,
+    pages outside `only` are kept from `previous` (see `Renderer.render`). Raises
+    BuildFailed when the engine or the indexer fails."""
     started = time.perf_counter()
     rendered = Renderer(context, job.language, job.project.docs).render(only, previous)
     config = engine.write_project(
@@ -146,7 +147,7 @@ def build_language(
     if job.target is not None:
         engine.build_project(config, job.target, job.url_path, dirty=job.incremental)
         done_building = time.perf_counter()
-        if not job.incremental:
+        if job.search:
             search_seconds = pagefind.index_language(job.target).seconds
         pages = sum(1 for _ in job.target.rglob("index.html"))
     done = LanguageDone(

@@ -109,6 +109,7 @@ export async function attach(form) {
     list.replaceChildren();
     meta.textContent = count(results.length);
     await show(ticket);
+    if (ticket === current) form.dataset.shown = input.value; // the query listed (for tests)
   }
 
   input.addEventListener("input", run);

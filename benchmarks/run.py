@@ -124,9 +124,11 @@ def measured(mode: str, source: Path, site: Path, jobs: int = 1) -> dict:
         [sys.executable, __file__, "--worker", mode, str(source), str(site), str(jobs)],
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
         cwd=ROOT,
     )
+    if out.returncode != 0:
+        raise SystemExit(f"the {mode} build failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

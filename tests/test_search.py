@@ -373,3 +373,18 @@ def test_an_indexer_failure_fails_the_build(
     with pytest.raises(BuildFailed, match="search indexer failed for en"):
         pagefind.index_language(folder)
     assert (folder / "pagefind" / "pagefind.js").is_file()  # the old index is left whole
+
+
+def test_materials_search_plugin_is_left_out(tmp_path: Path) -> None:
+    from site_builder.app.build import load_or_fail, render_projects
+    from site_builder.app.config import Project
+    from site_builder.views.context import SiteContext
+
+    base = tmp_path / "mkdocs.yml"
+    base.write_text("site_name: x\nplugins:\n  - search:\n      lang: fr\n  - material/search\n")
+    project = Project(roadmaps=CONTRACT, base_config=base, docs=tmp_path / "no-docs")
+    dataset, _ = load_or_fail(project, strict=False)
+    configs = render_projects(SiteContext.of(dataset, {}), project, tmp_path / "out", ("en",))
+    text = configs["en"].read_text("utf-8")
+    assert "plugins: []" in text  # MkDocs would add its search plugin if the key were absent
+    assert "/search.md" in text  # the search page is reachable, not in the navigation

@@ -57,6 +57,7 @@ def _worker(argv: list[str]) -> None:
 
         preview = Preview(Project(roadmaps=roadmaps), site, site.parent / "preview-projects")
         first = preview.rebuild()
+        preview.search.wait()  # the reader edits once the preview is up, search included
         edited = sorted(roadmaps.glob("*/town-1.yml"))[len(list(roadmaps.glob("*/"))) // 2]
         text = edited.read_text("utf-8")
         edited.write_text(text.replace("title:\n  en: ", "title:\n  en: Edited ", 1), "utf-8")

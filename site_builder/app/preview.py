@@ -125,6 +125,15 @@ class BackgroundIndex:
                 self._thread = threading.Thread(target=self._run, daemon=True)
                 self._thread.start()
 
+    def stop(self) -> None:
+        """Drop the folders still asked for and wait for the run in progress to end (the
+        preview's folder is removed next)."""
+        with self._lock:
+            self._pending.clear()
+            thread = self._thread
+        if thread is not None:
+            thread.join()
+
     def wait(self, timeout: float | None = None) -> bool:
         """Block until every folder asked for is indexed; False if `timeout` (seconds)
         passed first."""

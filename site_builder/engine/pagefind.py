@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,22 +85,26 @@ def index_language(site_dir: Path) -> IndexStats:
     """Index the built pages of one language folder (`site/fr/`) into `site/fr/pagefind/`.
 
     Returns the number of pages indexed and the seconds it took. Raises BuildFailed when
-    the indexer fails. An index already there is replaced.
+    the indexer fails; the index already there is then left as it was, and replaced
+    otherwise. Scratch files stay inside `site_dir` (`.pagefind-*`) and are removed.
     """
     started = time.perf_counter()
     output = site_dir / FOLDER
-    with tempfile.TemporaryDirectory(prefix="site-builder-search-") as tmp:
-        copy = Path(tmp)
+    copy = site_dir / f".{FOLDER}-pages"  # the folded copy of the pages
+    staged = site_dir / f".{FOLDER}-new"  # the new index, until it replaces the old one
+    for scratch in (copy, staged):
+        shutil.rmtree(scratch, ignore_errors=True)
+    try:
         pages = 0
         for page in site_dir.rglob("*.html"):
             relative = page.relative_to(site_dir)
-            if relative.as_posix() in _SKIPPED or relative.parts[0] == FOLDER:
+            first = relative.parts[0]
+            if relative.as_posix() in _SKIPPED or first == FOLDER or first.startswith("."):
                 continue
             target = copy / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(fold(page.read_text("utf-8")), "utf-8")
             pages += 1
-        staged = site_dir / f".{FOLDER}-new"  # beside the index it replaces
         command = [
             str(_executable()),
             "--site",
@@ -114,18 +117,18 @@ def index_language(site_dir: Path) -> IndexStats:
             ".headerlink",
             "--silent",
         ]
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, check=False)
-            if done.returncode != 0:
-                message = (done.stderr or done.stdout).strip().splitlines()
-                raise BuildFailed(
-                    f"the search indexer failed for {site_dir.name}: "
-                    + (message[-1] if message else f"exit status {done.returncode}")
-                )
-            for name in _UNUSED:
-                (staged / name).unlink(missing_ok=True)
-            shutil.rmtree(output, ignore_errors=True)
-            staged.rename(output)
-        finally:
-            shutil.rmtree(staged, ignore_errors=True)
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            message = (done.stderr or done.stdout).strip().splitlines()
+            raise BuildFailed(
+                f"the search indexer failed for {site_dir.name}: "
+                + (message[-1] if message else f"exit status {done.returncode}")
+            )
+        for name in _UNUSED:
+            (staged / name).unlink(missing_ok=True)
+        shutil.rmtree(output, ignore_errors=True)
+        staged.rename(output)
+    finally:
+        for scratch in (copy, staged):
+            shutil.rmtree(scratch, ignore_errors=True)
     return IndexStats(pages, time.perf_counter() - started)

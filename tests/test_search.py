@@ -246,15 +246,32 @@ def test_results_are_accessible_and_in_the_page_direction(
 def test_without_javascript_the_search_page_says_how_to_browse(browser, site: str) -> None:
     context, page, _ = open_page(browser, f"{site}/fr/ml/", javascript=False)
     try:
-        assert not page.is_visible(".md-search__input")  # Material hides the box
-        page.click("#dr-search-link")
+        page.fill(".md-search__input", "développement")
+        page.press(".md-search__input", "Enter")
         page.wait_for_load_state()
-        assert page.url == f"{site}/fr/search/"
+        assert page.url.startswith(f"{site}/fr/search/?q=")
         assert page.is_visible(".dr-search-nojs")
         assert "JavaScript" in page.inner_text(".dr-search-nojs")
         page.click("article >> text=Jumelages")
         page.wait_for_load_state()
         assert page.url == f"{site}/fr/twinning/"
+    finally:
+        context.close()
+
+
+def test_without_javascript_the_box_opens_on_a_phone_too(browser, site: str) -> None:
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, has_touch=True, java_script_enabled=False
+    )
+    page = context.new_page()
+    try:
+        page.goto(f"{site}/ar/ml/")
+        page.tap('label.md-header__button[for="__search"]')  # a checkbox: no script needed
+        page.fill(".md-search__input", "ابناء")
+        page.press(".md-search__input", "Enter")
+        page.wait_for_load_state()
+        assert page.url.startswith(f"{site}/ar/search/?q=")
+        assert page.is_visible(".dr-search-nojs")
     finally:
         context.close()
 

@@ -370,10 +370,10 @@ def _serve(args: argparse.Namespace) -> int:
     check_free(host, port)
     project = _project(args)
     root = Path(tempfile.mkdtemp(prefix="site-builder-serve-"))
+    preview = Preview(
+        project, root / "site", root / "projects", strict=args.strict, on_problems=report
+    )
     try:
-        preview = Preview(
-            project, root / "site", root / "projects", strict=args.strict, on_problems=report
-        )
         preview.rebuild_and_report()
         print(
             f"serving on http://{printable(host)}:{port}/ (Ctrl+C to stop)",
@@ -391,5 +391,6 @@ def _serve(args: argparse.Namespace) -> int:
     except Stopped:  # Ctrl+C or a signal: the normal way to end a preview
         pass
     finally:
+        preview.search.stop()  # the search indexer writes into `root`
         shutil.rmtree(root, ignore_errors=True)
     return EXIT_OK

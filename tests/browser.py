@@ -10,6 +10,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import axe_playwright_python
 import pytest
@@ -69,3 +70,33 @@ def axe_violations(page, rules: list[str] = WCAG) -> list[dict]:  # noqa: ANN001
         }
         for v in result["violations"]
     ]
+
+
+class Recorder:
+    """Every request, console error, page error and dialog of a page."""
+
+    def __init__(self, page, origin: str):  # noqa: ANN001
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
+        self.origin = origin
+
+    def foreign(self) -> list[str]:
+        return [
+            u for u in self.requests if not u.startswith(self.origin) and not u.startswith("data:")
+        ]
+
+
+def open_page(browser, url: str, *, javascript: bool = True, wait_until: str = "networkidle"):  # noqa: ANN001
+    context = browser.new_context(
+        java_script_enabled=javascript, viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
+    recorder = Recorder(page, origin)
+    page.goto(url, wait_until=wait_until)
+    return context, page, recorder

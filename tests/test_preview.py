@@ -16,6 +16,7 @@ from tests.conftest import edit, tree_digest
 def preview(roadmaps, tmp_path: Path) -> Preview:
     shown = Preview(Project(roadmaps=roadmaps()), tmp_path / "site", tmp_path / "projects")
     shown.rebuild()
+    assert shown.search.wait(60)  # the search index, written in the background
     return shown
 
 

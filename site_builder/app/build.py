@@ -2,11 +2,11 @@
 
 Everything is gathered and checked before anything is written. Each language then goes
 through one unit of work, `build_language` (render, write the engine's project, build
-it), which `build`, `build --language`, `render` (without the engine's build) and the
-live preview all call, with options. Languages are built one after another or in forked
-worker processes; the build in progress is passed to them as an argument (inherited by
-fork, never pickled), never kept in a module global. A staging folder replaces the site
-only when every language has succeeded.
+it, index it for search), which `build`, `build --language`, `render` (without the
+engine's build) and the live preview all call, with options. Languages are built one
+after another or in forked worker processes; the build in progress is passed to them as
+an argument (inherited by fork, never pickled), never kept in a module global. A staging
+folder replaces the site only when every language has succeeded.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from pathlib import Path
 from site_builder.app.config import BuildOptions, Project
 from site_builder.app.scaffold import write_schema
 from site_builder.engine import mkdocs as engine
-from site_builder.engine import properdocs
+from site_builder.engine import pagefind, properdocs
 from site_builder.engine.marks import theme_string_counts
 from site_builder.errors import (
     BuildFailed,
@@ -122,6 +122,8 @@ class LanguageJob:
     those pages (with `only` and `previous` given to `build_language`)."""
     engine: str = "mkdocs"
     """Which of ENGINES builds the project."""
+    search: bool = True
+    """Index the built pages for search; the preview does it in a background thread."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,7 @@ class LanguageDone:
     render_seconds: float
     engine_seconds: float
     config: Path
+    search_seconds: float = 0.0
 
 
 def build_language(
@@ -139,9 +142,10 @@ def build_language(
     only: set[str] | None = None,
     previous: RenderedLanguage | None = None,
 ) -> tuple[LanguageDone, RenderedLanguage]:
-    """Render one language, write its engine project and build it (unless `job.target`
-    is None). With `only` and `previous`, pages outside `only` are kept from `previous`
-    (see `Renderer.render`). Raises BuildFailed when the engine fails."""
+    """Render one language, write its engine project, build it and index it for search
+    (unless `job.target` is None, or `job.search` is false). With `only` and `previous`,
+    pages outside `only` are kept from `previous` (see `Renderer.render`). Raises
+    BuildFailed when the engine or the indexer fails."""
     started = time.perf_counter()
     rendered = Renderer(context, job.language, job.project.docs_layers, job.site_url).render(
         only, previous
@@ -155,16 +159,21 @@ def build_language(
         only_changed=job.incremental,
     )
     done_rendering = time.perf_counter()
-    pages = 0
+    pages, search_seconds = 0, 0.0
+    done_building = done_rendering
     if job.target is not None:
         ENGINES[job.engine](config, job.target, job.url_path, job.incremental)
+        done_building = time.perf_counter()
+        if job.search:
+            search_seconds = pagefind.index_language(job.target).seconds
         pages = sum(1 for _ in job.target.rglob("index.html"))
     done = LanguageDone(
         job.language,
         pages,
         done_rendering - started,
-        time.perf_counter() - done_rendering,
+        done_building - done_rendering,
         config,
+        search_seconds,
     )
     return done, rendered
 
@@ -220,9 +229,12 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         with contextlib.closing(_run(context, jobs, options.jobs)) as results:
             for done in results:
                 result.pages[done.language] = done.pages
-                result.seconds[done.language] = done.render_seconds + done.engine_seconds
+                result.seconds[done.language] = (
+                    done.render_seconds + done.engine_seconds + done.search_seconds
+                )
                 result.timings[f"render:{done.language}"] = done.render_seconds
                 result.timings[f"engine:{done.language}"] = done.engine_seconds
+                result.timings[f"search:{done.language}"] = done.search_seconds
                 if progress:
                     seconds = result.seconds[done.language]
                     progress(f"{done.language}: {done.pages} pages in {seconds:.1f} s")

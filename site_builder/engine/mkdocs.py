@@ -186,7 +186,7 @@ def _config_for(
     # download every language's sitemap.
     extra["alternate"] = len(rendered.languages) > 1
     config = dict(base)
-    config["plugins"] = _plugins_for(rendered, base.get("plugins") or ["search"])
+    config["plugins"] = _plugins_for(base.get("plugins") or [])
     config.update(
         {
             "site_name": rendered.site_name,
@@ -199,6 +199,10 @@ def _config_for(
             "nav": [{for_theme(title): path} for title, path in rendered.nav],
         }
     )
+    if rendered.unlisted:
+        patterns = [str(base.get("not_in_nav") or "").strip()]
+        patterns += [f"/{path}" for path in rendered.unlisted]
+        config["not_in_nav"] = "\n".join(p for p in patterns if p) + "\n"
     if rendered.site_description:
         config["site_description"] = rendered.site_description
     for key in ("repo_url", "repo_name", "edit_uri", "site_url"):
@@ -214,28 +218,10 @@ def _config_for(
     return config
 
 
-def _plugins_for(rendered: RenderedLanguage, plugins: list[Any]) -> list[Any]:
-    """The base plugins, with the search index stemmed for the page's language (and for
-    the default language, whose text fills untranslated passages) where lunr has one."""
-    stemmers = [
-        code
-        for code in dict.fromkeys([rendered.language, rendered.default_language])
-        if _lunr_supports(code)
-    ] or ["en"]
-    result = []
-    for plugin in plugins:
-        if _extension_name(plugin) == "search":
-            options = dict(plugin["search"]) if isinstance(plugin, dict) else {}
-            options["lang"] = stemmers
-            plugin = {"search": options}
-        result.append(plugin)
-    return result
-
-
-def _lunr_supports(language: str) -> bool:
-    code = language.split("-")[0]
-    lunr = _material_dir() / "assets" / "javascripts" / "lunr" / "min" / f"lunr.{code}.min.js"
-    return code == "en" or lunr.is_file()
+def _plugins_for(plugins: list[Any]) -> list[Any]:
+    """The base plugins without Material's search: its lunr index loads whole on every
+    first view. Search is Pagefind's, indexed after the build (`engine.pagefind`)."""
+    return [p for p in plugins if _extension_name(p) not in ("search", "material/search")]
 
 
 def _extension_name(entry: Any) -> str:
@@ -362,7 +348,9 @@ def _anchor_404(page: Path, url_path: str) -> None:
     html = page.read_text("utf-8")
     # Links already under `url_path` (MkDocs writes them so when site_url is set) stay.
     already = re.escape(url_path.lstrip("/"))
-    fixed = re.sub(rf'((?:href|src)=")/(?!/)(?!{already})', lambda m: m.group(1) + url_path, html)
+    fixed = re.sub(
+        rf'((?:href|src|action)=")/(?!/)(?!{already})', lambda m: m.group(1) + url_path, html
+    )
     # The theme's script settings too: where the site starts and where search lives.
     fixed = re.sub(
         rf'("(?:base|search)": ")/(?!/)(?!{already})', lambda m: m.group(1) + url_path, fixed

@@ -65,3 +65,4 @@ class RenderedLanguage:
     nav: list[tuple[str, str]] = field(default_factory=list)  # (title as HTML, source path)
     strings: dict[str, str] = field(default_factory=dict)  # words the theme prints
     strings_lang: dict[str, str] = field(default_factory=dict)  # the language of each
+    unlisted: list[str] = field(default_factory=list)  # pages left out of the navigation

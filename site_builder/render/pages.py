@@ -219,6 +219,8 @@ class Renderer:
         )
         status = self.helpers.ui(N_("Translation status"), markdown=False)
         result.nav.append((status, "translation-status.md"))
+        pages[SEARCH_PAGE] = self.page("search.md.j2", SEARCH_PAGE)
+        result.unlisted.append(SEARCH_PAGE)
         pages["feed.xml"] = atom_feed(self.context, loc, self.site_url)
         result.strings, result.strings_lang = _theme_strings(self.helpers)
         return result
@@ -296,6 +298,7 @@ def _theme_strings(helpers: Helpers) -> tuple[dict[str, str], dict[str, str]]:
             "There is no page at this address. The home page lists every roadmap."
         ),
         "home": N_("Home"),
+        "search_more": N_("More results"),
     }
     strings = {key: loc.gettext(message) for key, message in messages.items()}
     languages = {
@@ -339,6 +342,10 @@ def render_language(
 ) -> RenderedLanguage:
     return Renderer(context, language, docs_layers).render()
 
+
+# Where the search box sends its query (`?q=`) when the page cannot search by itself:
+# the page says how to browse without JavaScript.
+SEARCH_PAGE = "search.md"
 
 # Pages that look across all roadmaps: (source, template, title as a message id). The
 # live preview renders one again when a change touches the fields VIEW_FIELDS names.

@@ -13,7 +13,6 @@ import yaml
 
 from site_builder.format.values import PATH_NAME_LENGTH, path_name
 from site_builder.render.output import PageCollision, Pages, page_url
-from tests.conftest import PROJECT_ROOT
 
 CONTRACT_OUTCOMES = ["bilateral-sectors", "codevelopment", "monitoring"]
 
@@ -156,9 +155,7 @@ def test_a_hand_written_page_named_like_a_generated_one_is_reported(
     (project / "docs" / "en").mkdir(parents=True)
     (project / "docs" / "en" / "twinning.md").write_text("# Mine\n", "utf-8")
     folder = roadmaps()
-    shutil.copy(PROJECT_ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    shutil.copytree(PROJECT_ROOT / "themes", project / "themes")
-    monkeypatch.chdir(project)
+    monkeypatch.chdir(project)  # built-in mkdocs.yml and themes (issue 15)
     result = run("build", "--quiet", "--roadmaps", folder, "--site-dir", tmp_path / "site")
     assert result.code == 1
     assert "twinning.md" in result.err and "both be published" in result.err

@@ -98,17 +98,17 @@ class Renderer:
         self,
         context: SiteContext,
         language: str,
-        docs_layers: Sequence[Path] = (),
+        docs_layers: Sequence[Path] | None = (),
         site_url: str | None = None,
     ):
         """`docs_layers`: folders of hand-written pages (`<folder>/<lang>/<name>.md`), the
-        built-in one first; a later folder's file replaces an earlier one's. `site_url`
+        built-in one first (None: none); a later folder's file replaces an earlier one's. `site_url`
         (`https://example.org/`), when known, makes the feed's links absolute."""
         self.context = context
         self.site_url = site_url
         self.dataset = context.dataset
         self.language = language
-        self.docs_layers = tuple(docs_layers)
+        self.docs_layers = tuple(docs_layers or ())
         self.loc = Localiser(language, self.dataset.default_language, self.dataset.languages)
 
     @property

@@ -69,7 +69,7 @@ def _related(views: Views | None, roadmap_id: str) -> set[str]:
     partners = {end.partner_id for end in views.twinning_ends.get(roadmap_id, []) if end.partner_id}
     countries = {data.country, *data.partner_countries}
     countries |= {
-        end.link.diaspora for end in views.twinning_ends.get(roadmap_id, []) if end.link.diaspora
+        end.entry.diaspora for end in views.twinning_ends.get(roadmap_id, []) if end.entry.diaspora
     }
     countries |= {roadmaps[p].country for p in partners if p in roadmaps}
     return partners | {code.lower() for code in countries}

@@ -127,7 +127,7 @@ class FigureHelpers(TextHelpers):
                 name = self.words(link.external.name)
                 nodes[other] = charts.Node(other, name, external=True)
             edges.append(
-                (link.first, other, self.ui_words(LABELS["twinning_kind"][link.link.kind]))
+                (link.first, other, self.ui_words(LABELS["twinning_kind"][link.entry.kind]))
             )
         if not nodes:
             return Markup("")

@@ -33,13 +33,13 @@ OUTCOME_PAGE_SIZE = 25
 class TwinningEnd:
     """One twinning link seen from one local authority's page.
 
-    `link` is the entry that describes it (this end's own, completed by the partner's), and
+    `entry` is the entry that describes it (this end's own, completed by the partner's), and
     `declared_here` / `declared_there` tell which files list it.
     """
 
     partner_id: str | None  # the partner's roadmap id, when it has one on this site
     external: ExternalPartner | None
-    link: TwinningLink
+    entry: TwinningLink
     declared_here: bool
     declared_there: bool
 
@@ -49,13 +49,13 @@ class TwinningEnd:
 
 
 @dataclass(frozen=True)
-class Link:
+class TwinningPair:
     """One twinning relationship, listed once: `first` declares it (or both ends do)."""
 
     first: str
     second: str | None  # None for a partner without a roadmap here
     external: ExternalPartner | None
-    link: TwinningLink
+    entry: TwinningLink
     one_sided: bool
 
 
@@ -85,7 +85,7 @@ class Coordination:
 
     countries: list[RoadmapFile] = field(default_factory=list)
     authorities: list[RoadmapFile] = field(default_factory=list)
-    links: list[Link] = field(default_factory=list)
+    links: list[TwinningPair] = field(default_factory=list)
     organisations: list[tuple[RoadmapFile, Organisation]] = field(default_factory=list)
     dialogue: list[DialogueEntry] = field(default_factory=list)
 
@@ -146,15 +146,16 @@ class Views:
         return ends
 
     @cached_property
-    def links(self) -> list[Link]:
+    def links(self) -> list[TwinningPair]:
         """Every relationship once, in a stable order."""
         result = []
         for roadmap_id in sorted(self.authorities):
             for end in self.twinning_ends.get(roadmap_id, []):
                 if end.external is not None:
-                    result.append(Link(roadmap_id, None, end.external, end.link, False))
+                    result.append(TwinningPair(roadmap_id, None, end.external, end.entry, False))
                 elif end.declared_here and (not end.declared_there or roadmap_id < end.partner_id):
-                    result.append(Link(roadmap_id, end.partner_id, None, end.link, end.one_sided))
+                    pair = TwinningPair(roadmap_id, end.partner_id, None, end.entry, end.one_sided)
+                    result.append(pair)
         return result
 
     @cached_property
@@ -244,7 +245,7 @@ class Views:
                 continue
             result.organisations += [(other, o) for o in data.organisations]
             result.dialogue += [DialogueEntry(other, m) for m in data.dialogue]
-        result.links = [link for link in self.links if link.link.diaspora == country]
+        result.links = [link for link in self.links if link.entry.diaspora == country]
         own = self.dataset.country_roadmap(country)
         if own is not None:
             result.organisations = [(own, o) for o in own.data.organisations] + result.organisations

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from site_builder.format.model import Dataset, Date
 from site_builder.views.across import Views
-from site_builder.views.translation import LanguageStatus, translation_status
+from site_builder.views.translation import TranslationStatus, translation_status
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class SiteContext:
     dataset: Dataset
     views: Views
     changes: dict[str, Date] = field(default_factory=dict)  # last change of each file
-    statuses: list[LanguageStatus] = field(default_factory=list)
+    statuses: list[TranslationStatus] = field(default_factory=list)
 
     @classmethod
     def of(

@@ -14,7 +14,7 @@ from typing import Any
 from site_builder.format.fields import model_fields
 from site_builder.format.framework import N_
 from site_builder.format.model import Dataset, Date, Name, RoadmapFile, Text
-from site_builder.views.across import CommitmentEntry, DialogueEntry, Link, Views
+from site_builder.views.across import CommitmentEntry, DialogueEntry, TwinningPair, Views
 
 
 def normalise(value: Any) -> Any:
@@ -218,20 +218,22 @@ def twinning_columns(languages: tuple[str, ...]) -> list[Column]:
         Column(
             "kind",
             N_("town-twinning, decentralised-cooperation or partnership."),
-            lambda link: link.link.kind,
+            lambda link: link.entry.kind,
         ),
-        Column("status", N_("active, dormant or ended."), lambda link: link.link.status),
+        Column("status", N_("active, dormant or ended."), lambda link: link.entry.status),
         Column(
             "since",
             N_("Start date."),
-            lambda link: _date(link.link.since),
+            lambda link: _date(link.entry.since),
             pattern=DATE_PATTERN,
         ),
-        Column("until", N_("End date."), lambda link: _date(link.link.until), pattern=DATE_PATTERN),
+        Column(
+            "until", N_("End date."), lambda link: _date(link.entry.until), pattern=DATE_PATTERN
+        ),
         Column(
             "diaspora",
             N_("Country of the diaspora that links the two places."),
-            lambda link: link.link.diaspora or "",
+            lambda link: link.entry.diaspora or "",
         ),
         Column(
             "one_sided",
@@ -290,7 +292,7 @@ def dialogue_columns(languages: tuple[str, ...]) -> list[Column]:
 def csv_files(dataset: Dataset, views: Views) -> dict[str, tuple[list[Column], list[Any]]]:
     languages = dataset.languages
     rows_commitments: list[CommitmentEntry] = views.commitments
-    rows_links: list[Link] = views.links
+    rows_links: list[TwinningPair] = views.links
     rows_dialogue: list[DialogueEntry] = views.dialogue
     return {
         "commitments.csv": (commitment_columns(languages), rows_commitments),

@@ -29,7 +29,7 @@ class MissingText:
 
 
 @dataclass
-class LanguageStatus:
+class TranslationStatus:
     language: str
     interface_total: int
     interface_translated: int
@@ -84,7 +84,7 @@ def translation_status(
     dataset: Dataset,
     docs_dir: Path | None = None,
     theme: Callable[[str], tuple[int, int]] | None = None,
-) -> list[LanguageStatus]:
+) -> list[TranslationStatus]:
     """The status of each language of the dataset. `docs_dir` holds the hand-written pages
     (`<docs_dir>/<lang>/*.md`); `theme(language)` gives the engine theme's (total,
     translated) strings."""
@@ -98,7 +98,7 @@ def translation_status(
     documents = _documents(docs_dir, (dataset.default_language, *dataset.languages))
     result = []
     for language in dataset.languages:
-        status = LanguageStatus(language, *_interface_counts(language), 0, 0)
+        status = TranslationStatus(language, *_interface_counts(language), 0, 0)
         if theme is not None:
             total, translated = theme(language)
             status.interface_total += total

@@ -369,6 +369,7 @@ def _serve(args: argparse.Namespace) -> int:
     host, port = dev_address(args.dev_addr)
     check_free(host, port)
     project = _project(args)
+    pipeline.require_roadmaps(project)
     root = Path(tempfile.mkdtemp(prefix="site-builder-serve-"))
     preview = Preview(
         project, root / "site", root / "projects", strict=args.strict, on_problems=report

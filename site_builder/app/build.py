@@ -74,16 +74,21 @@ ENGINES: dict[str, Callable[[Path, Path, str, bool], None]] = {
 """What builds a language's project: MkDocs in this process, or ProperDocs in its own."""
 
 
-def validate(project: Project, *, strict: bool = False, cache: ReadCache | None = None) -> Report:
-    """Read and check the roadmaps; raises EnvironmentFault when there is no roadmaps
-    folder (run outside a project), a Report of the problems otherwise. The project's
-    JSON Schema for editors (`schema/roadmap.schema.json`) is brought up to date when it
-    exists."""
+def require_roadmaps(project: Project) -> None:
+    """Raises EnvironmentFault when there is no roadmaps folder (run outside a project)."""
     if not project.roadmaps.is_dir():
         raise EnvironmentFault(
             f"roadmaps folder not found: {project.roadmaps}; "
             "run from the project root or pass --roadmaps DIR"
         )
+
+
+def validate(project: Project, *, strict: bool = False, cache: ReadCache | None = None) -> Report:
+    """Read and check the roadmaps; raises EnvironmentFault when there is no roadmaps
+    folder (run outside a project), a Report of the problems otherwise. The project's
+    JSON Schema for editors (`schema/roadmap.schema.json`) is brought up to date when it
+    exists."""
+    require_roadmaps(project)
     write_schema(project.schema)
     return load_dataset(project.roadmaps, strict=strict, cache=cache)
 

@@ -333,7 +333,7 @@ def _i18n_status(args: argparse.Namespace) -> int:
     dataset, warnings = pipeline.load_or_fail(_project(args), strict=args.strict)
     report(warnings)
     project = _project(args)
-    statuses = translation_status(dataset, project.docs, theme_string_counts)
+    statuses = translation_status(dataset, project.docs_layers, theme_string_counts)
     print(f"{'language':<10} {'interface':>10} {'data':>16}")
     for status in statuses:
         print(

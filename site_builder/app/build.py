@@ -105,7 +105,7 @@ def load_or_fail(
 def prepare(project: Project, dataset: Dataset) -> SiteContext:
     """Everything computed once for all languages: views, translation status, history."""
     return SiteContext.of(
-        dataset, last_changes(project.roadmaps), project.docs, theme_string_counts
+        dataset, last_changes(project.roadmaps), project.docs_layers, theme_string_counts
     )
 
 

@@ -3,7 +3,7 @@ every language (and inherited by forked workers)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +26,7 @@ class SiteContext:
         cls,
         dataset: Dataset,
         changes: dict[str, Date] | None = None,
-        docs_dir: Path | None = None,
+        docs_dir: Path | Sequence[Path] | None = None,
         theme: Callable[[str], tuple[int, int]] | None = None,
     ) -> SiteContext:
         """`docs_dir` and `theme` as `translation_status` takes them."""

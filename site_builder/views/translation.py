@@ -8,7 +8,7 @@ counted by its paragraphs, translated when the page exists in that language.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -67,27 +67,34 @@ def _paragraphs(page: Path) -> int:
     return sum(1 for block in page.read_text("utf-8").split("\n\n") if block.strip())
 
 
-def _documents(docs_dir: Path | None, languages: tuple[str, ...]) -> dict[str, int]:
+def _documents(docs_dirs: tuple[Path, ...], languages: tuple[str, ...]) -> dict[str, int]:
     """Each hand-written page (`about.md`) with its number of paragraphs, counted in the
-    first language that has it."""
-    if docs_dir is None or not docs_dir.is_dir():
-        return {}
+    first language that has it (in the last folder of `docs_dirs` that has it)."""
     sizes: dict[str, int] = {}
     for language in languages:
-        for page in sorted((docs_dir / language).glob("*.md")):
-            if page.name != "index.md":
-                sizes.setdefault(page.name, _paragraphs(page))
+        for docs_dir in reversed(docs_dirs):
+            for page in sorted((docs_dir / language).glob("*.md")):
+                if page.name != "index.md":
+                    sizes.setdefault(page.name, _paragraphs(page))
     return sizes
+
+
+def _layers(docs: Path | Sequence[Path] | None) -> tuple[Path, ...]:
+    if docs is None:
+        return ()
+    return (docs,) if isinstance(docs, Path) else tuple(docs)
 
 
 def translation_status(
     dataset: Dataset,
-    docs_dir: Path | None = None,
+    docs_dir: Path | Sequence[Path] | None = None,
     theme: Callable[[str], tuple[int, int]] | None = None,
 ) -> list[TranslationStatus]:
     """The status of each language of the dataset. `docs_dir` holds the hand-written pages
-    (`<docs_dir>/<lang>/*.md`); `theme(language)` gives the engine theme's (total,
+    (`<docs_dir>/<lang>/*.md`), or is a sequence of such folders laid one over the other
+    (the built-in pages first); `theme(language)` gives the engine theme's (total,
     translated) strings."""
+    layers = _layers(docs_dir)
     sources: list[tuple[str, str, dict[str, Position], object]] = [
         (dataset.site_path, "site.yml", dataset.site_positions, dataset.site)
     ]
@@ -95,7 +102,7 @@ def translation_status(
         (r.path, r.file_name, r.positions, r.data)
         for r in sorted(dataset.roadmaps.values(), key=lambda r: r.path)
     ]
-    documents = _documents(docs_dir, (dataset.default_language, *dataset.languages))
+    documents = _documents(layers, (dataset.default_language, *dataset.languages))
     result = []
     for language in dataset.languages:
         status = TranslationStatus(language, *_interface_counts(language), 0, 0)
@@ -105,7 +112,7 @@ def translation_status(
             status.interface_translated += translated
         for name, size in documents.items():
             status.interface_total += size
-            if docs_dir is not None and (docs_dir / language / name).is_file():
+            if any((layer / language / name).is_file() for layer in layers):
                 status.interface_translated += size
             else:
                 status.missing_documents.append(name)

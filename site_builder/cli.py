@@ -303,27 +303,17 @@ def _init(args: argparse.Namespace) -> int:
 def _new(args: argparse.Namespace) -> int:
     project = Project(roadmaps=args.roadmaps)
     scaffold.write_schema(project.schema, create=True)
-    site = None
+    dataset = None
     if args.roadmaps.is_dir():  # a new project has no roadmaps folder yet
-        report_ = pipeline.validate(project)
-        site = report_.dataset.site if report_.dataset else None
-    language = str(site.default_language or site.languages[0]) if site else "en"
-    year = today().year
+        dataset = pipeline.validate(project).dataset
+    language = str(dataset.default_language) if dataset else "en"
+    year, schema = today().year, project.schema
     if args.what == "country":
-        path = scaffold.new_country(
-            args.roadmaps, args.code, args.role, language, year, project.schema
-        )
+        path = scaffold.new_country(args.roadmaps, args.code, args.role, language, year, schema)
     else:
-        roadmaps = report_.dataset.roadmaps if report_.dataset else {}
+        authorities = tuple(r for r in (dataset.roadmaps if dataset else {}) if "/" in r)
         path = scaffold.new_authority(
-            args.roadmaps,
-            args.code,
-            args.slug,
-            args.kind,
-            language,
-            year,
-            tuple(r for r in roadmaps if "/" in r),
-            project.schema,
+            args.roadmaps, args.code, args.slug, args.kind, language, year, authorities, schema
         )
     print(f"wrote {printable(str(path))}: {scaffold.next_step(path)}", file=sys.stderr)
     return EXIT_OK

@@ -92,3 +92,22 @@ def test_new_in_a_data_repository_writes_the_schema_its_modeline_names(
     schema.unlink()
     assert run("validate").code == 0
     assert not schema.exists()
+
+
+@pytest.mark.parametrize(
+    "what",
+    [["country", "SN", "--role", "origin"], ["authority", "FR", "lille", "--kind", "municipality"]],
+    ids=["country", "authority"],
+)
+def test_new_in_an_empty_folder_starts_a_data_repository(
+    run, tmp_path: Path, monkeypatch, what: list[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("new", *what)
+    assert result.code == 0, result.err
+    assert "diaspora-roadmaps validate" in result.err and "make" not in result.err
+    written = next((tmp_path / "roadmaps").rglob("*.yml"))
+    first = written.read_text("utf-8").splitlines()[0]
+    assert (written.parent / first.split("=", 1)[1]).resolve() == (
+        tmp_path / "schema" / "roadmap.schema.json"
+    )

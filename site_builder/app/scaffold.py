@@ -195,7 +195,7 @@ def next_step(path: Path) -> str:
     lines marked TODO when it has any, else the optional fields to uncomment."""
     lines = path.read_text("utf-8").splitlines()
     todo = [n for n, line in enumerate(lines, 1) if "TODO" in line and not line.startswith("#")]
-    then = "then run `make validate`"
+    then = "then run `diaspora-roadmaps validate`"
     if todo:
         where = ", ".join(str(n) for n in todo)
         return f"write the text marked TODO (line {where}), {then}"

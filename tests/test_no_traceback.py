@@ -221,5 +221,9 @@ def test_site_folder_name_with_control_characters(run, tmp_path: Path) -> None:
 
 
 def test_no_file_is_left_in_the_project(tmp_path: Path) -> None:
-    """The tests above run from the project root: none of them wrote there."""
-    assert not any(PROJECT_ROOT.glob(".site.*"))
+    """The tests above run from the project root: none of them wrote there (a `make site`
+    before `make test` leaves its own lock beside `site/`, and nothing else)."""
+    left = {p.name for p in PROJECT_ROOT.glob(".site.*")}
+    if (PROJECT_ROOT / "site" / ".site-builder").is_file():
+        left.discard(".site.lock")
+    assert left == set()

@@ -29,7 +29,7 @@ from pathlib import Path
 from site_builder import __version__
 from site_builder.app import build as pipeline
 from site_builder.app import scaffold
-from site_builder.app.config import BuildOptions, Project
+from site_builder.app.config import BuildOptions, Project, cores
 from site_builder.app.preview import Preview
 from site_builder.engine import mkdocs as engine
 from site_builder.errors import (
@@ -168,9 +168,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--jobs",
         type=int,
-        default=1,
+        default=0,
         metavar="N",
-        help="languages built at once, each in its own process; 0: one per core",
+        help="languages built at once, each in its own process (default, 0: one per core)",
     )
     build.add_argument("--quiet", action="store_true", help="print only problems")
     build.set_defaults(handler=_build)
@@ -269,7 +269,7 @@ def _build(args: argparse.Namespace) -> int:
         strict=args.strict,
         languages=tuple(args.language),
         site_url=site_url,
-        jobs=args.jobs if args.jobs > 0 else max(1, (os.cpu_count() or 1)),
+        jobs=args.jobs if args.jobs > 0 else cores(),
     )
     result = pipeline.build(options, progress=None if quiet else _progress)
     report(result.warnings)

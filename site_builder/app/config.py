@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -40,8 +41,9 @@ class BuildOptions:
     languages: tuple[str, ...] = ()
     """Build only these languages (all when empty)."""
 
-    jobs: int = 1
-    """How many languages to build at once, each in its own process."""
+    jobs: int = field(default_factory=lambda: cores())
+    """How many languages to build at once, each in its own process (default: one per
+    core this process may run on)."""
 
     site_url: str | None = None
     """Where the site is published (`https://example.org/roadmaps/`), when known: gives
@@ -53,3 +55,11 @@ class BuildOptions:
         be shown at any URL, such as the 404 page."""
         path = urlsplit(self.site_url).path.strip("/") if self.site_url else ""
         return f"/{path}/" if path else "/"
+
+
+def cores() -> int:
+    """The number of cores this process may run on (at least 1)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)

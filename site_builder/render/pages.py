@@ -8,6 +8,7 @@ from `ml/yelimane.md`. Every value from the data passes through `markup`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -27,9 +28,10 @@ from site_builder.render.figures import FigureHelpers
 from site_builder.render.links import LinkHelpers, anchor, country_path, outcome_path, page_path
 from site_builder.render.markup import escape_text
 from site_builder.render.output import LanguageInfo, RenderedLanguage
-from site_builder.views.across import TwinningEnd
+from site_builder.views.across import COORDINATION_SHOWN, TwinningEnd, Views
 from site_builder.views.context import SiteContext
 from site_builder.views.open_data import DATA_FILE_DESCRIPTIONS, Column, csv_files
+from site_builder.views.paging import AUTHORITIES_ON_HOME, Page, pages_of
 
 
 class Helpers(LinkHelpers, FigureHelpers):
@@ -125,7 +127,8 @@ class Renderer:
             ],
         )
         pages = result.pages
-        pages["index.md"] = self.page("home.md.j2", "index.md", countries=self._countries())
+        for listing in pages_of("countries", self._countries(), first="index.md"):
+            pages[listing.path] = self.page("home.md.j2", listing.path, page=listing)
         for country in dataset.countries():
             path = country_path(country)
             roadmap = dataset.country_roadmap(country)
@@ -139,7 +142,9 @@ class Renderer:
                     roadmap=roadmap,
                     data=roadmap.data,
                     authorities=authorities,
-                    coordination=self.context.views.coordination(country),
+                    coordination=self.context.views.coordination(country).capped(
+                        COORDINATION_SHOWN
+                    ),
                 )
             else:
                 pages[path] = self.page(
@@ -169,10 +174,15 @@ class Renderer:
                         total=len(chunks),
                     )
         for name, template, title in VIEW_PAGES:
-            if keep(name, name):
-                pages[name] = previous.pages[name]  # type: ignore[union-attr]
-            else:
-                pages[name] = self.page(template, name)
+            listing = LISTINGS.get(name)
+            for page in listing(self.context.views) if listing else [None]:
+                path = page.path if page else name
+                if keep(name, path):
+                    pages[path] = previous.pages[path]  # type: ignore[union-attr]
+                elif page is None:
+                    pages[path] = self.page(template, path)
+                else:
+                    pages[path] = self.page(template, path, page=page)
             result.nav.append((loc.gettext(title), name))
         for name, title, text in self._hand_written_pages():
             pages[name] = text
@@ -189,14 +199,19 @@ class Renderer:
         return result
 
     def _countries(self) -> list[dict[str, object]]:
+        """The rows of the home page's country listing, in the language's order: each
+        country with its first AUTHORITIES_ON_HOME local authorities and how many more."""
         entries = []
         for country in self.dataset.countries():
+            authorities = self.dataset.authorities_of(country)
             entries.append(
                 {
                     "code": country,
                     "name": self.loc.country(country),
                     "roadmap": self.dataset.country_roadmap(country),
-                    "authorities": self.dataset.authorities_of(country),
+                    "authorities": authorities[:AUTHORITIES_ON_HOME],
+                    "more": max(0, len(authorities) - AUTHORITIES_ON_HOME),
+                    "path": country_path(country),
                 }
             )
         return sorted(entries, key=lambda e: self.loc.sort_key(str(e["name"])))
@@ -253,6 +268,11 @@ VIEW_PAGES = [
     ("outcomes.md", "outcomes.md.j2", N_("Outcomes")),
     ("data.md", "data.md.j2", N_("Open data")),
 ]
+# View pages that are listings, split into pages (views/paging.py); the others are one page.
+LISTINGS: dict[str, Callable[[Views], Sequence[Page]]] = {
+    "twinning.md": Views.twinning_pages,
+    "dialogue.md": Views.dialogue_pages,
+}
 VIEW_FIELDS = {
     "twinning.md": ("twinning", "name", "country"),
     "dialogue.md": ("dialogue", "institutions", "organisations", "name", "country"),

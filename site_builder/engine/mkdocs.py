@@ -167,6 +167,8 @@ def _config_for(
             "theme": theme,
             "markdown_extensions": extensions,
             "nav": [{for_theme(title): path} for title, path in rendered.nav],
+            # Pages marked `markdown: commonmark` are converted by markdown-it-py.
+            "hooks": [*base.get("hooks", []), str(Path(__file__).with_name("commonmark.py"))],
         }
     )
     if rendered.site_description:

@@ -97,7 +97,12 @@ class Renderer:
         text = self.env.get_template(template).render(
             h=helpers, dataset=self.dataset, views=self.context.views, **context
         )
-        return re.sub(r"\n{3,}", "\n\n", text)
+        text = re.sub(r"\n{3,}", "\n\n", text)
+        # Our templates write CommonMark (with tables, definition lists and heading ids):
+        # the engine may convert such pages with a CommonMark parser.
+        if text.startswith("---\n"):
+            text = "---\nmarkdown: commonmark\n" + text[4:]
+        return text
 
     def render(
         self, only: set[str] | None = None, previous: RenderedLanguage | None = None

@@ -68,4 +68,4 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/run.py --roadmaps $(N) --languages 3 --json benchmarks/results-$(N).json
 
 clean:
-	rm -rf site .site.* $(VENV) *.egg-info .pytest_cache .ruff_cache .hypothesis .fuzz-count
+	rm -rf site .site.* .site-cache $(VENV) *.egg-info .pytest_cache .ruff_cache .hypothesis .fuzz-count

@@ -172,6 +172,18 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="languages built at once, each in its own process (default, 0: one per core)",
     )
+    build.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="the build cache: unchanged pages are taken from it "
+        "(default: .<site folder name>-cache beside the site)",
+    )
+    build.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="build every page, without reading or writing the cache",
+    )
     build.add_argument("--quiet", action="store_true", help="print only problems")
     build.set_defaults(handler=_build)
 
@@ -270,6 +282,8 @@ def _build(args: argparse.Namespace) -> int:
         languages=tuple(args.language),
         site_url=site_url,
         jobs=args.jobs if args.jobs > 0 else cores(),
+        cache=not args.no_cache,
+        cache_dir=args.cache_dir,
     )
     result = pipeline.build(options, progress=None if quiet else _progress)
     report(result.warnings)

@@ -60,6 +60,7 @@ class BuildResult:
     seconds: dict[str, float] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # seconds, by stage
+    cached: dict[str, int] = field(default_factory=dict)  # pages taken from the cache
 
 
 Progress = Callable[[str], None]
@@ -103,6 +104,8 @@ class LanguageJob:
     site_url: str | None = None
     url_path: str = "/"
     """The URL path the language is served under (`/fr/`, `/roadmaps/fr/`)."""
+    cache_dir: Path | None = None
+    """The build cache of the whole site (engine/cache.py); None: no cache."""
     incremental: bool = False
     """The preview: write only files whose text changed and let the engine rebuild only
     those pages (with `only` and `previous` given to `build_language`)."""
@@ -115,6 +118,7 @@ class LanguageDone:
     render_seconds: float
     engine_seconds: float
     config: Path
+    cached: int = 0
 
 
 def build_language(
@@ -137,9 +141,10 @@ def build_language(
         only_changed=job.incremental,
     )
     done_rendering = time.perf_counter()
-    pages = 0
+    pages = cached = 0
     if job.target is not None:
-        engine.build_project(config, job.target, job.url_path, dirty=job.incremental)
+        cache = job.cache_dir / job.language if job.cache_dir else None
+        cached = engine.build_project(config, job.target, job.url_path, job.incremental, cache)
         pages = sum(1 for _ in job.target.rglob("index.html"))
     done = LanguageDone(
         job.language,
@@ -147,6 +152,7 @@ def build_language(
         done_rendering - started,
         time.perf_counter() - done_rendering,
         config,
+        cached,
     )
     return done, rendered
 
@@ -193,6 +199,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
                 publisher.staging / language,
                 options.site_url,
                 f"{options.base_path}{language}/",
+                options.cache_folder,
             )
             for language in languages
         ]
@@ -204,6 +211,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
                 result.seconds[done.language] = done.render_seconds + done.engine_seconds
                 result.timings[f"render:{done.language}"] = done.render_seconds
                 result.timings[f"engine:{done.language}"] = done.engine_seconds
+                result.cached[done.language] = done.cached
                 if progress:
                     seconds = result.seconds[done.language]
                     progress(f"{done.language}: {done.pages} pages in {seconds:.1f} s")

@@ -45,9 +45,22 @@ class BuildOptions:
     """How many languages to build at once, each in its own process (default: one per
     core this process may run on)."""
 
+    cache: bool = True
+    """Keep built pages in a cache and take unchanged pages from it (see `cache_folder`)."""
+
+    cache_dir: Path | None = None
+    """Where the cache is; by default beside the site (`.site-cache` for `site`)."""
+
     site_url: str | None = None
     """Where the site is published (`https://example.org/roadmaps/`), when known: gives
     canonical links, absolute alternates and sitemaps."""
+
+    @property
+    def cache_folder(self) -> Path | None:
+        """The build cache's folder, or None when the cache is off."""
+        if not self.cache:
+            return None
+        return self.cache_dir or self.site_dir.parent / f".{self.site_dir.name}-cache"
 
     @property
     def base_path(self) -> str:

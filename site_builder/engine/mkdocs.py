@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 from markupsafe import Markup, escape
 
+from site_builder.engine.cache import PageCache
 from site_builder.errors import BuildFailed, EnvironmentFault
 from site_builder.render.output import RenderedLanguage
 
@@ -156,7 +157,7 @@ def _config_for(
     # download every language's sitemap.
     extra["alternate"] = len(rendered.languages) > 1
     config = dict(base)
-    config["plugins"] = _plugins_for(rendered, base.get("plugins") or ["search"])
+    config["plugins"] = _plugins_for(rendered, base.get("plugins", ["search"]))
     config.update(
         {
             "site_name": rendered.site_name,
@@ -256,11 +257,19 @@ def reproducible(epoch: int) -> Iterator[None]:
 
 
 def build_project(
-    config_file: Path, site_dir: Path, url_path: str = "/", dirty: bool = False
-) -> None:
-    """Build one MkDocs project into `site_dir`, served at `url_path` (such as `/fr/`).
+    config_file: Path,
+    site_dir: Path,
+    url_path: str = "/",
+    dirty: bool = False,
+    cache_dir: Path | None = None,
+) -> int:
+    """Build one MkDocs project into `site_dir`, served at `url_path` (such as `/fr/`);
+    return how many pages came from the cache.
 
-    Any engine warning fails the build.
+    With `cache_dir`, pages whose key (engine/cache.py) is in the cache are copied from it
+    and the engine builds only the others; the pages it builds are added to the cache.
+    Pages are never taken from the cache while Material's search plugin runs, as its
+    index needs every page built. Any engine warning fails the build.
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -271,16 +280,26 @@ def build_project(
     mkdocs_log.addHandler(counter)
     previous_level = mkdocs_log.level
     mkdocs_log.setLevel(logging.WARNING)
+    restorer = None
     try:
         config = load_config(str(config_file), site_dir=str(site_dir))
         config.plugins["site_builder/trim"] = _trim_plugin()
-        config.plugins.on_startup(command="build", dirty=dirty)
+        if cache_dir is not None and not dirty and not any("search" in p for p in config.plugins):
+            restorer = _Restorer(PageCache(cache_dir, config_file.parent), config)
+            if restorer.restore():
+                # MkDocs' own strict mode counts its notice about dirty builds; ours
+                # (the counter above) fails the build on any other warning.
+                config["strict"] = False
+        partial = dirty or bool(restorer and restorer.hits)
+        config.plugins.on_startup(command="build", dirty=partial)
         try:
-            build(config, dirty=dirty)
+            build(config, dirty=partial)
         finally:
             config.plugins.on_shutdown()
         if counter.messages:
             raise MkDocsException("; ".join(counter.messages))
+        if restorer is not None:
+            restorer.store()
     except MkDocsException as exc:
         details = "; ".join(counter.messages) or str(exc)
         raise BuildFailed(f"the engine failed for {config_file.parent.name}: {details}") from None
@@ -293,6 +312,43 @@ def build_project(
         mkdocs_log.removeHandler(counter)
         mkdocs_log.setLevel(previous_level)
     _anchor_404(site_dir / "404.html", url_path)
+    return restorer.hits if restorer else 0
+
+
+class _Restorer:
+    """Puts cached pages where the engine writes them and makes their sources older than
+    them, so that a dirty build skips them."""
+
+    def __init__(self, cache: PageCache, config: Any):
+        self.cache = cache
+        self.docs, self.site = Path(config["docs_dir"]), Path(config["site_dir"])
+        self.hits = 0
+        self.misses: dict[Path, str] = {}
+
+    def _pages(self) -> Iterator[tuple[Path, Path]]:
+        for source in sorted(self.docs.rglob("*.md")):
+            relative = source.relative_to(self.docs).with_suffix("")
+            folder = relative.parent if relative.name in ("index", "README") else relative
+            yield source, self.site / folder / "index.html"
+
+    def restore(self) -> int:
+        for source, target in self._pages():
+            relative = source.relative_to(self.docs).as_posix()
+            key = self.cache.key(relative, source.read_bytes())
+            page = self.cache.get(key)
+            if page is None:
+                self.misses[target] = key
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(page)
+            os.utime(source, ns=(0, 0))
+            self.hits += 1
+        return self.hits
+
+    def store(self) -> None:
+        for target, key in self.misses.items():
+            if target.is_file():
+                self.cache.put(key, target.read_bytes())
 
 
 _PRE = re.compile(r"(<pre\b.*?</pre>)", re.DOTALL)

@@ -1,0 +1,95 @@
+"""The build cache: pages the engine built, kept by a key of everything that makes them.
+
+A page's key is a SHA-256 of the builder (its version and the digest of its own code and
+templates), the versions of the engine's packages, the date stamped into the build, the
+language's whole `mkdocs.yml` (navigation and settings included), the theme overrides,
+the page's path and its Markdown. Anything that could change the page changes the key, so
+a stale entry is never used: it is only never looked up again. Entries are files named
+by their key (`<cache>/<lang>/<key[:2]>/<key>.html`), written atomically, so that a CI job
+can keep the folder between runs and two builds can share it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import os
+import tempfile
+from functools import cache
+from pathlib import Path
+
+import site_builder
+
+_ENGINE_PACKAGES = (
+    "mkdocs",
+    "mkdocs-material",
+    "markdown",
+    "markdown-it-py",
+    "mdit-py-plugins",
+    "pymdown-extensions",
+    "jinja2",
+)
+
+
+@cache
+def builder_digest() -> str:
+    """The builder's version, the digest of its source files and the engine's versions."""
+    digest = hashlib.sha256(site_builder.__version__.encode())
+    package = Path(site_builder.__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".j2", ".po", ".html", ".css", ".js") and path.is_file():
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    for name in _ENGINE_PACKAGES:
+        try:
+            digest.update(f"{name}=={importlib.metadata.version(name)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"{name} missing".encode())
+    return digest.hexdigest()
+
+
+def folder_digest(folder: Path) -> str:
+    """A digest of every file under `folder` (names and contents)."""
+    digest = hashlib.sha256()
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class PageCache:
+    """Built pages of one language project, looked up by `key(source, text)`."""
+
+    def __init__(self, folder: Path, project: Path):
+        """`folder`: this language's cache folder; `project`: the language's MkDocs
+        project (its `mkdocs.yml` and `overrides/` enter every key)."""
+        self.folder = folder
+        base = hashlib.sha256(builder_digest().encode())
+        base.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode() + b"\0")
+        base.update((project / "mkdocs.yml").read_bytes())
+        base.update(folder_digest(project / "overrides").encode())
+        self._base = base
+
+    def key(self, source: str, text: bytes) -> str:
+        digest = self._base.copy()
+        digest.update(source.encode() + b"\0")
+        digest.update(text)
+        return digest.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.html"
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            return self._path(key).read_bytes()
+        except OSError:
+            return None
+
+    def put(self, key: str, page: bytes) -> None:
+        target = self._path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as handle:
+            handle.write(page)
+        os.replace(handle.name, target)

@@ -43,7 +43,7 @@ from site_builder.publish.data import write_data
 from site_builder.publish.root import write_root_files
 from site_builder.publish.staging import Publisher, check_site_dir
 from site_builder.render.output import RenderedLanguage
-from site_builder.render.pages import Renderer
+from site_builder.render.pages import Renderer, compile_templates
 from site_builder.views.context import SiteContext
 from site_builder.views.provenance import last_changes, last_commit_time
 
@@ -238,6 +238,8 @@ def _run(context: SiteContext, jobs: list[LanguageJob], workers: int) -> Iterato
         for job in jobs:
             yield build_language(context, job)[0]
         return
+    engine.preload()
+    compile_templates(jobs[0].language)
     fork = multiprocessing.get_context("fork")
     pending = list(jobs)
     running: dict[Connection, tuple[BaseProcess, LanguageJob]] = {}

@@ -15,8 +15,10 @@ import hashlib
 import importlib.metadata
 import os
 import tempfile
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import site_builder
 
@@ -93,3 +95,56 @@ class PageCache:
         with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as handle:
             handle.write(page)
         os.replace(handle.name, target)
+
+
+def compiled_templates_in(config: Any, folder: Path) -> None:
+    """The theme's templates compiled once and kept in `folder` (Jinja checks each entry
+    against the template's source), instead of compiled again by every build."""
+    import jinja2
+
+    folder.mkdir(parents=True, exist_ok=True)
+    theme, bytecode = config.theme, jinja2.FileSystemBytecodeCache(str(folder))
+    make_env = theme.get_env
+
+    def get_env() -> jinja2.Environment:
+        env = make_env()
+        env.bytecode_cache = bytecode
+        return env
+
+    theme.get_env = get_env
+
+
+class Restorer:
+    """Puts cached pages where the engine writes them and makes their sources older than
+    them, so that a dirty build skips them."""
+
+    def __init__(self, cache: PageCache, config: Any):
+        self.cache = cache
+        self.docs, self.site = Path(config["docs_dir"]), Path(config["site_dir"])
+        self.hits = 0
+        self.misses: dict[Path, str] = {}
+
+    def _pages(self) -> Iterator[tuple[Path, Path]]:
+        for source in sorted(self.docs.rglob("*.md")):
+            relative = source.relative_to(self.docs).with_suffix("")
+            folder = relative.parent if relative.name in ("index", "README") else relative
+            yield source, self.site / folder / "index.html"
+
+    def restore(self) -> int:
+        for source, target in self._pages():
+            relative = source.relative_to(self.docs).as_posix()
+            key = self.cache.key(relative, source.read_bytes())
+            page = self.cache.get(key)
+            if page is None:
+                self.misses[target] = key
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(page)
+            os.utime(source, ns=(0, 0))
+            self.hits += 1
+        return self.hits
+
+    def store(self) -> None:
+        for target, key in self.misses.items():
+            if target.is_file():
+                self.cache.put(key, target.read_bytes())

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 from markupsafe import Markup, escape
 
-from site_builder.engine.cache import PageCache
+from site_builder.engine.cache import PageCache, Restorer, builder_digest, compiled_templates_in
 from site_builder.errors import BuildFailed, EnvironmentFault
 from site_builder.render.output import RenderedLanguage
 
@@ -71,6 +71,17 @@ def for_theme(value: Any) -> Any:
     if isinstance(value, dict):
         return {for_theme(key): for_theme(item) for key, item in value.items()}
     return value
+
+
+def preload() -> None:
+    """Import the engine's modules now, so that processes forked afterwards share them
+    instead of each importing them again."""
+    import material.plugins.search.plugin  # noqa: F401
+    import mkdocs.commands.build  # noqa: F401
+    import mkdocs.config  # noqa: F401
+    import pymdownx.slugs  # noqa: F401
+
+    import site_builder.engine.commonmark  # noqa: F401
 
 
 def _material_dir() -> Path:
@@ -284,8 +295,10 @@ def build_project(
     try:
         config = load_config(str(config_file), site_dir=str(site_dir))
         config.plugins["site_builder/trim"] = _trim_plugin()
+        if cache_dir is not None:
+            compiled_templates_in(config, cache_dir.parent / "templates" / builder_digest()[:16])
         if cache_dir is not None and not dirty and not any("search" in p for p in config.plugins):
-            restorer = _Restorer(PageCache(cache_dir, config_file.parent), config)
+            restorer = Restorer(PageCache(cache_dir, config_file.parent), config)
             if restorer.restore():
                 # MkDocs' own strict mode counts its notice about dirty builds; ours
                 # (the counter above) fails the build on any other warning.
@@ -313,42 +326,6 @@ def build_project(
         mkdocs_log.setLevel(previous_level)
     _anchor_404(site_dir / "404.html", url_path)
     return restorer.hits if restorer else 0
-
-
-class _Restorer:
-    """Puts cached pages where the engine writes them and makes their sources older than
-    them, so that a dirty build skips them."""
-
-    def __init__(self, cache: PageCache, config: Any):
-        self.cache = cache
-        self.docs, self.site = Path(config["docs_dir"]), Path(config["site_dir"])
-        self.hits = 0
-        self.misses: dict[Path, str] = {}
-
-    def _pages(self) -> Iterator[tuple[Path, Path]]:
-        for source in sorted(self.docs.rglob("*.md")):
-            relative = source.relative_to(self.docs).with_suffix("")
-            folder = relative.parent if relative.name in ("index", "README") else relative
-            yield source, self.site / folder / "index.html"
-
-    def restore(self) -> int:
-        for source, target in self._pages():
-            relative = source.relative_to(self.docs).as_posix()
-            key = self.cache.key(relative, source.read_bytes())
-            page = self.cache.get(key)
-            if page is None:
-                self.misses[target] = key
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(page)
-            os.utime(source, ns=(0, 0))
-            self.hits += 1
-        return self.hits
-
-    def store(self) -> None:
-        for target, key in self.misses.items():
-            if target.is_file():
-                self.cache.put(key, target.read_bytes())
 
 
 _PRE = re.compile(r"(<pre\b.*?</pre>)", re.DOTALL)

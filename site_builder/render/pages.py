@@ -12,7 +12,8 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from site_builder.format.framework import N_
@@ -55,10 +56,38 @@ class Helpers(LinkHelpers, FigureHelpers):
         return self.context.changes.get(roadmap.file_name) or roadmap.data.updated
 
 
+class _SharedBytecode(BytecodeCache):
+    """Compiled templates kept in memory for the environments of every language: each
+    template is compiled once per build (before worker processes are forked), not once
+    per language. Jinja checks each entry against the template's source."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.entries:
+            bucket.bytecode_from_string(self.entries[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.entries[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE = _SharedBytecode()
+
+
+def compile_templates(language: str) -> None:
+    """Compile every template now (into the shared cache), so that processes forked
+    afterwards find them compiled."""
+    env = _environment(language)
+    for name in env.list_templates(extensions=["j2"]):
+        env.get_template(name)
+
+
 @cache
 def _environment(language: str) -> Environment:
     """The template environment of a language, compiled once per process."""
     env = Environment(
+        bytecode_cache=_BYTECODE,
         loader=PackageLoader("site_builder.render", "templates"),
         autoescape=True,
         finalize=lambda value: value if isinstance(value, Markup) else escape_text(value),

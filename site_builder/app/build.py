@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import gc
 import multiprocessing
 import os
 import signal
@@ -240,6 +241,10 @@ def _run(context: SiteContext, jobs: list[LanguageJob], workers: int) -> Iterato
         return
     engine.preload()
     compile_templates(jobs[0].language)
+    # Objects made so far are left out of the workers' garbage collection, which would
+    # otherwise write to every one of them and so copy the parent's memory into each.
+    gc.collect()
+    gc.freeze()
     fork = multiprocessing.get_context("fork")
     pending = list(jobs)
     running: dict[Connection, tuple[BaseProcess, LanguageJob]] = {}
@@ -269,6 +274,7 @@ def _run(context: SiteContext, jobs: list[LanguageJob], workers: int) -> Iterato
             if process.is_alive():
                 process.kill()  # it writes only into folders that are removed
             process.join()
+        gc.unfreeze()
 
 
 def _worker(context: SiteContext, job: LanguageJob, send: Connection, parent: int) -> None:

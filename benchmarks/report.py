@@ -66,8 +66,8 @@ TARGETS = [
     (
         "rebuild_ratio",
         "rebuild after one roadmap changed, warm cache, ≤ 25 % of a full build",
-        lambda r: r["rebuild_ratio"] <= 0.25,
-        lambda r: f"{r['rebuild_ratio']:.0%}",
+        lambda r: r.get("rebuild_ratio") is not None and r["rebuild_ratio"] <= 0.25,
+        lambda r: "–" if r.get("rebuild_ratio") is None else f"{r['rebuild_ratio']:.0%}",
     ),
     (
         "first_view_bytes",
@@ -117,7 +117,11 @@ ROWS = [
     ("peak memory, all processes (PSS)", lambda r: f"{r['peak_mb']:.0f} MB"),
     (
         "rebuild after one roadmap changed, warm cache",
-        lambda r: f"{r['rebuild_s']:.1f} s ({r['rebuild_ratio']:.0%})",
+        lambda r: (
+            "not measured"
+            if r.get("rebuild_s") is None
+            else f"{r['rebuild_s']:.1f} s ({r['rebuild_ratio']:.0%})"
+        ),
     ),
     ("heaviest pages (HTML)", lambda r: _largest(r["largest_pages"])),
     ("heaviest roadmap page (HTML)", lambda r: _largest(r["largest_roadmap_page"])),
@@ -248,7 +252,7 @@ ANALYSIS = """
 - **Page weight.** Listings continue on numbered pages of 40 entries (countries on the
   home page, dialogue models, twinning links with a map of each page's links) or 25
   (an outcome's commitments), each linking to a bounded window of pages; a country's
-  coordination lists show five entries each and count the others. A roadmap page's weight
+  coordination lists show ten entries each and count the others. A roadmap page's weight
   depends on what the roadmap says, not on the site: the synthetic roadmaps fill every
   field, so a country page in Arabic is the heaviest.
 - **First view and search.** Material's search loads the whole index of a language on the

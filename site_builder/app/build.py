@@ -107,6 +107,9 @@ class LanguageJob:
     """The URL path the language is served under (`/fr/`, `/roadmaps/fr/`)."""
     cache_dir: Path | None = None
     """The build cache of the whole site (engine/cache.py); None: no cache."""
+    keep_rendered: bool = False
+    """Return the rendered pages (the preview keeps them); otherwise they are let go once
+    the engine's project is written, before the engine builds it."""
     incremental: bool = False
     """The preview: write only files whose text changed and let the engine rebuild only
     those pages (with `only` and `previous` given to `build_language`)."""
@@ -141,6 +144,8 @@ def build_language(
         job.site_url,
         only_changed=job.incremental,
     )
+    if not job.keep_rendered:
+        rendered.pages.clear()
     done_rendering = time.perf_counter()
     pages = cached = 0
     if job.target is not None:
@@ -186,6 +191,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     result.timings["validate"] = time.perf_counter() - started
     started = time.perf_counter()
     context = prepare(project, dataset)
+    for roadmap in dataset.roadmaps.values():
+        roadmap.positions.clear()  # where each field is: for messages, all given above
     result.timings["prepare"] = time.perf_counter() - started
     epoch = source_date_epoch(project.roadmaps)
     with (

@@ -166,6 +166,7 @@ class Preview:
                     self.work,
                     self.site / language,
                     url_path=f"/{language}/",
+                    keep_rendered=True,
                     incremental=not full,
                 )
                 previous = None if full else self.rendered.get(language)

@@ -19,6 +19,7 @@ import html
 import logging
 import posixpath
 import re
+import zlib
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -27,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
+from mkdocs.plugins import event_priority
 from mkdocs.structure.toc import get_toc
 from pymdownx.slugs import slugify
 
@@ -157,6 +159,9 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 
 
 def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
+    """The converted page, kept compressed until the engine lays it out: MkDocs converts
+    every page before it lays out the first, and holding thousands of pages' HTML is most
+    of the memory a language's build takes."""
     converted: Converted | None = getattr(page, "commonmark", None)
     if converted is None:
         return content
@@ -164,4 +169,21 @@ def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
     page.toc = get_toc(converted.toc)
     page.present_anchor_ids = converted.anchors
     page.links_to_anchors = converted.links_to_anchors
-    return converted.html
+    page.commonmark_html = zlib.compress(converted.html.encode("utf-8"), 1)
+    return ""
+
+
+@event_priority(100)  # before other plugins (Material's search reads the content)
+def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
+    compressed = getattr(page, "commonmark_html", None)
+    if compressed is not None:
+        page.content = zlib.decompress(compressed).decode("utf-8")
+    return context
+
+
+@event_priority(-100)  # after other plugins
+def on_post_page(output: str, page: Any, config: Any) -> str:
+    """The page is written: its HTML is not needed any more (links were checked before)."""
+    if getattr(page, "commonmark_html", None) is not None:
+        page.content = ""
+    return output

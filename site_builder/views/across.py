@@ -30,7 +30,7 @@ from site_builder.views.paging import LISTING_PAGE_SIZE, Page, first_pages, grou
 OUTCOME_PAGE_SIZE = 25
 
 # Entries of each list of a country's coordination section shown on its page.
-COORDINATION_SHOWN = 5
+COORDINATION_SHOWN = 10
 
 
 @dataclass(frozen=True)

@@ -151,9 +151,12 @@ def growth(small: dict, large: dict) -> list[str]:
 def estimate(r: dict) -> list[str]:
     """An estimate, stated as one, of 10,000 roadmaps in 10 languages on a CI matrix (one
     machine like this one per language, `build --language LANG`), from the CPU time at
-    N = 2000 scaled linearly by 5 for the roadmaps, plus the validation every job repeats."""
-    per_language = (r["cpu_s"] - r["timings"].get("validate", 0.0)) / r["languages"]
-    validate = r["timings"].get("validate", 0.0)
+    N = 2000 scaled linearly by 5 for the roadmaps, plus the validation every job repeats.
+    The CPU time is shared between validation and the rest in proportion to their wall
+    times inside the build."""
+    walls = r["timings"]
+    validate = r["cpu_s"] * walls.get("validate", 0.0) / max(sum(walls.values()), 1e-9)
+    per_language = (r["cpu_s"] - validate) / r["languages"]
     job = 5 * (per_language + validate)
     one_machine = 5 * (10 * per_language / 2 + validate)
     return [

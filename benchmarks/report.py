@@ -246,8 +246,7 @@ ANALYSIS = """
 - **What makes it faster than before.** Languages are built on every core by default;
   generated pages skip Python-Markdown (the same HTML, golden trees unchanged); our
   templates are compiled once per build and shared by every language (before workers are
-  forked), the theme's are kept compiled in the build cache; the engine's modules are
-  imported once before forking.
+  forked); the engine's modules are imported once before forking.
 - **The build cache** copies pages whose key did not change and the engine builds only the
   others, but validation, views and the rendering of every page's Markdown still run on a
   rebuild (a page's Markdown depends on other roadmaps: names, twinning partners, views),

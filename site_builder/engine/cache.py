@@ -97,23 +97,6 @@ class PageCache:
         os.replace(handle.name, target)
 
 
-def compiled_templates_in(config: Any, folder: Path) -> None:
-    """The theme's templates compiled once and kept in `folder` (Jinja checks each entry
-    against the template's source), instead of compiled again by every build."""
-    import jinja2
-
-    folder.mkdir(parents=True, exist_ok=True)
-    theme, bytecode = config.theme, jinja2.FileSystemBytecodeCache(str(folder))
-    make_env = theme.get_env
-
-    def get_env() -> jinja2.Environment:
-        env = make_env()
-        env.bytecode_cache = bytecode
-        return env
-
-    theme.get_env = get_env
-
-
 class Restorer:
     """Puts cached pages where the engine writes them and makes their sources older than
     them, so that a dirty build skips them."""

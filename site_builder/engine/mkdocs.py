@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 from markupsafe import Markup, escape
 
-from site_builder.engine.cache import PageCache, Restorer, builder_digest, compiled_templates_in
+from site_builder.engine.cache import PageCache, Restorer
 from site_builder.errors import BuildFailed, EnvironmentFault
 from site_builder.render.output import RenderedLanguage
 
@@ -295,8 +295,6 @@ def build_project(
     try:
         config = load_config(str(config_file), site_dir=str(site_dir))
         config.plugins["site_builder/trim"] = _trim_plugin()
-        if cache_dir is not None:
-            compiled_templates_in(config, cache_dir.parent / "templates" / builder_digest()[:16])
         if cache_dir is not None and not dirty and not any("search" in p for p in config.plugins):
             restorer = Restorer(PageCache(cache_dir, config_file.parent), config)
             if restorer.restore():

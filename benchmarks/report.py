@@ -27,8 +27,12 @@ def _stages(timings: dict[str, float] | None) -> str:
     return ", ".join(f"{stage} {seconds:.1f}" for stage, seconds in totals.items()) + " s"
 
 
-def _no_search_ratio(r: dict) -> float:
-    return r["no_search_ratio"] if r.get("no_search_ratio") is not None else r["ratio_to_baseline"]
+def _no_search_ratio(r: dict) -> float | None:
+    """Without Material's search; our default build itself once the base configuration
+    has no search plugin (the benchmark then measures no separate build)."""
+    if r.get("no_search_ratio") is not None:
+        return r["no_search_ratio"]
+    return None if r.get("rebuild_s") is None else r["ratio_to_baseline"]
 
 
 # (key, name, met, value): the goals of issue 17 and those that came before.
@@ -42,8 +46,8 @@ TARGETS = [
     (
         "no_search_ratio",
         "the same without Material's search plugin (being replaced)",
-        lambda r: _no_search_ratio(r) <= (0.5 if r["roadmaps"] >= 2000 else 0.6),
-        lambda r: f"{_no_search_ratio(r):.2f}",
+        lambda r: (_no_search_ratio(r) or 99) <= (0.5 if r["roadmaps"] >= 2000 else 0.6),
+        lambda r: "not measured" if _no_search_ratio(r) is None else f"{_no_search_ratio(r):.2f}",
     ),
     (
         "peak_mb",
@@ -141,10 +145,11 @@ ROWS = [
 def growth(small: dict, large: dict) -> list[str]:
     wall = large["total_s"] / small["total_s"]
     cpu = large["cpu_s"] / small["cpu_s"]
-    verdict = "met" if wall <= 4.4 else "**not met**"
+    verdict = "met" if cpu <= 4.4 else "**not met**"
     return [
-        f"Growth: the default build at N = 2000 takes {wall:.2f} × its time at N = 500 "
-        f"(CPU: {cpu:.2f} ×) for 4 × the roadmaps; goal ≤ 4.4 ×: {verdict}."
+        f"Growth: the default build at N = 2000 takes {cpu:.2f} × the CPU time it takes at "
+        f"N = 500 for 4 × the roadmaps; goal ≤ 4.4 ×: {verdict}. (Wall time: {wall:.2f} ×, "
+        "but the two runs were made under different loads, so only the CPU times compare.)"
     ]
 
 
@@ -199,7 +204,7 @@ def main() -> int:
         at = TARGET_AT.get(key)
         cells = [
             value(r)
-            if at is not None and r["roadmaps"] not in at
+            if (at is not None and r["roadmaps"] not in at) or value(r) in ("–", "not measured")
             else f"{value(r)} {'met' if met(r) else '**not met**'}"
             for r in results
         ]
@@ -257,6 +262,13 @@ ANALYSIS = """
   coordination lists show ten entries each and count the others. A roadmap page's weight
   depends on what the roadmap says, not on the site: the synthetic roadmaps fill every
   field, so a country page in Arabic is the heaviest.
+- **Memory.** The build's process holds the roadmaps and the views (field positions are
+  dropped once messages are made); each of the workers (one per core) forks from it,
+  renders one language, lets the rendered Markdown go once the engine's project is
+  written, and keeps converted pages compressed until the engine lays them out. Material's
+  search plugin still keeps every page's text of its language in memory for its index,
+  and reading the shared roadmaps copies much of the parent's memory into each worker;
+  at N = 2000 the sum stays above the 600 MB goal.
 - **First view and search.** Material's search loads the whole index of a language on the
   first view of any page; replacing it with an index loaded in chunks when the visitor
   searches (Pagefind) is issue 14's work and will fill these rows.

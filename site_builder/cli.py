@@ -172,18 +172,9 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="languages built at once, each in its own process (default, 0: one per core)",
     )
-    build.add_argument(
-        "--cache-dir",
-        type=Path,
-        metavar="DIR",
-        help="the build cache: unchanged pages are taken from it "
-        "(default: .<site folder name>-cache beside the site)",
-    )
-    build.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="build every page, without reading or writing the cache",
-    )
+    cache_help = "the build cache, unchanged pages are copied from it (default: .site-cache)"
+    build.add_argument("--cache-dir", type=Path, metavar="DIR", help=cache_help)
+    build.add_argument("--no-cache", action="store_true", help="neither read nor write it")
     build.add_argument("--quiet", action="store_true", help="print only problems")
     build.set_defaults(handler=_build)
 

@@ -79,7 +79,6 @@ def preload() -> None:
     import material.plugins.search.plugin  # noqa: F401
     import mkdocs.commands.build  # noqa: F401
     import mkdocs.config  # noqa: F401
-    import pymdownx.slugs  # noqa: F401
 
     import site_builder.engine.commonmark  # noqa: F401
 
@@ -275,13 +274,8 @@ def build_project(
     cache_dir: Path | None = None,
 ) -> int:
     """Build one MkDocs project into `site_dir`, served at `url_path` (such as `/fr/`);
-    return how many pages came from the cache.
-
-    With `cache_dir`, pages whose key (engine/cache.py) is in the cache are copied from it
-    and the engine builds only the others; the pages it builds are added to the cache.
-    Pages are never taken from the cache while Material's search plugin runs, as its
-    index needs every page built. Any engine warning fails the build.
-    """
+    return how many pages were copied from `cache_dir` (engine/cache.py: never while
+    Material's search plugin runs, its index needs every page). Warnings fail the build."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException

@@ -34,9 +34,10 @@ def paginate(entries: Sequence[T], size: int = LISTING_PAGE_SIZE) -> list[list[T
 
 def listing_path(name: str, number: int) -> str:
     """The Markdown source of page `number` (from 1) of the listing `name`:
-    `dialogue.md`, then `dialogue/2.md`, `dialogue/3.md`... (served as `/dialogue/`,
-    `/dialogue/2/`: the pages after the first are in a folder, out of the navigation)."""
-    return f"{name}.md" if number == 1 else f"{name}/{number}.md"
+    `dialogue.md`, then `dialogue/page-2.md`... (served as `/dialogue/`,
+    `/dialogue/page-2/`: the pages after the first are in a folder, out of the navigation,
+    named like an outcome's further pages)."""
+    return f"{name}.md" if number == 1 else f"{name}/page-{number}.md"
 
 
 def page_window(number: int, total: int, around: int = 2) -> list[int | None]:

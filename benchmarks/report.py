@@ -57,7 +57,7 @@ TARGETS = [
     ),
     (
         "largest_page",
-        "every page ≤ 60 KB of HTML",
+        "every generated page ≤ 60 KB of HTML",
         lambda r: max(r["largest_pages"].values()) <= 60 * 1024,
         lambda r: f"{max(r['largest_pages'].values()) / 1024:.1f} KB",
     ),

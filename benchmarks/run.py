@@ -275,15 +275,17 @@ def main() -> int:
 def _largest(
     site: Path, languages: tuple[str, ...], roadmap_pages: bool = False, count: int = 3
 ) -> dict[str, int]:
-    """The heaviest HTML pages of the site (or of its roadmap pages, `/<lang>/<cc>/<slug>/`
-    and `/<lang>/<cc>/`): what would grow with the site."""
+    """The heaviest generated HTML pages of the site (or of its roadmap pages,
+    `/<lang>/<cc>/<slug>/` and `/<lang>/<cc>/`): what would grow with the site. The
+    hand-written guides of `docs/` weigh what their authors wrote and are left out."""
+    guides = {p.stem for p in (ROOT / "docs").glob("*/*.md")}
     sizes = []
     for lang in languages:
         for page in (site / lang).rglob("*.html"):
             name = page.relative_to(site).as_posix()
             parts = name.split("/")
             is_roadmap = len(parts) in (3, 4) and len(parts[1]) == 2 and parts[-1] == "index.html"
-            if roadmap_pages and not is_roadmap:
+            if (roadmap_pages and not is_roadmap) or (len(parts) > 2 and parts[1] in guides):
                 continue
             sizes.append((page.stat().st_size, "/" + name.removesuffix("index.html")))
     return {name: size for size, name in sorted(sizes, reverse=True)[:count]}

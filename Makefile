@@ -69,7 +69,7 @@ guide: $(STAMP)
 # Measure a synthetic site of N roadmaps in 3 languages (see docs/benchmarks.md).
 N ?= 500
 benchmark: $(STAMP)
-	$(BIN)/python benchmarks/run.py --roadmaps $(N) --languages 3 --json benchmarks/results-$(N).json
+	$(BIN)/python benchmarks/run.py --roadmaps $(N) --languages 3 --json benchmarks/results-$(N).json $(BENCHMARK_ARGS)
 
 clean:
-	rm -rf site .site.* $(VENV) *.egg-info .pytest_cache .ruff_cache .hypothesis .fuzz-count
+	rm -rf site .site.* .site-cache $(VENV) *.egg-info .pytest_cache .ruff_cache .hypothesis .fuzz-count

@@ -29,7 +29,7 @@ from site_builder import __version__
 from site_builder.app import build as pipeline
 from site_builder.app import scaffold
 from site_builder.app.address import check_free, dev_address
-from site_builder.app.config import BuildOptions, Project, site_url_of
+from site_builder.app.config import BuildOptions, Project, cores, site_url_of
 from site_builder.app.preview import Preview
 from site_builder.app.repository import add_init_command, init_repository
 from site_builder.engine.marks import theme_string_counts
@@ -166,11 +166,14 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--jobs",
         type=int,
-        default=1,
+        default=0,
         metavar="N",
-        help="languages built at once, each in its own process; 0: one per core",
+        help="languages built at once, each in its own process (default, 0: one per core)",
     )
     build.add_argument("--engine", choices=list(pipeline.ENGINES), default="mkdocs")
+    cache_help = "the build cache, unchanged pages are copied from it (default: .site-cache)"
+    build.add_argument("--cache-dir", type=Path, metavar="DIR", help=cache_help)
+    build.add_argument("--no-cache", action="store_true", help="neither read nor write it")
     build.add_argument("--quiet", action="store_true", help="print only problems")
     build.set_defaults(handler=_build)
 
@@ -273,8 +276,10 @@ def _build(args: argparse.Namespace) -> int:
         strict=args.strict,
         languages=tuple(args.language),
         site_url=site_url_of(args.site_url),
-        jobs=args.jobs if args.jobs > 0 else max(1, (os.cpu_count() or 1)),
+        jobs=args.jobs if args.jobs > 0 else cores(),
         engine=args.engine,
+        cache=not args.no_cache,
+        cache_dir=args.cache_dir,
     )
     result = pipeline.build(options, progress=None if quiet else _progress)
     report(result.warnings)

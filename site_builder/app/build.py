@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import gc
 import multiprocessing
 import os
 import signal
@@ -45,6 +46,7 @@ from site_builder.load.validate import ReadCache, Report, load_dataset
 from site_builder.publish.data import write_data
 from site_builder.publish.root import write_root_files
 from site_builder.publish.staging import Publisher, check_site_dir
+from site_builder.render.environment import compile_templates
 from site_builder.render.output import RenderedLanguage
 from site_builder.render.pages import Renderer
 from site_builder.views.context import SiteContext
@@ -63,11 +65,12 @@ class BuildResult:
     seconds: dict[str, float] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # seconds, by stage
+    cached: dict[str, int] = field(default_factory=dict)  # pages taken from the cache
 
 
 Progress = Callable[[str], None]
 
-ENGINES: dict[str, Callable[[Path, Path, str, bool], None]] = {
+ENGINES: dict[str, Callable[[Path, Path, str, bool, Path | None], int]] = {
     "mkdocs": engine.build_project,
     properdocs.NAME: properdocs.build_project,
 }
@@ -122,6 +125,11 @@ class LanguageJob:
     site_url: str | None = None
     url_path: str = "/"
     """The URL path the language is served under (`/fr/`, `/roadmaps/fr/`)."""
+    cache_dir: Path | None = None
+    """The build cache of the whole site (engine/cache.py); None: no cache."""
+    keep_rendered: bool = False
+    """Return the rendered pages (the preview keeps them); otherwise they are let go once
+    the engine's project is written, before the engine builds it."""
     incremental: bool = False
     """The preview: write only files whose text changed and let the engine rebuild only
     those pages (with `only` and `previous` given to `build_language`)."""
@@ -139,6 +147,7 @@ class LanguageDone:
     engine_seconds: float
     config: Path
     search_seconds: float = 0.0
+    cached: int = 0
 
 
 def build_language(
@@ -163,11 +172,14 @@ def build_language(
         job.site_url,
         only_changed=job.incremental,
     )
+    if not job.keep_rendered:
+        rendered.pages.clear()
     done_rendering = time.perf_counter()
-    pages, search_seconds = 0, 0.0
+    pages, cached, search_seconds = 0, 0, 0.0
     done_building = done_rendering
     if job.target is not None:
-        ENGINES[job.engine](config, job.target, job.url_path, job.incremental)
+        cache = job.cache_dir / job.language if job.cache_dir else None
+        cached = ENGINES[job.engine](config, job.target, job.url_path, job.incremental, cache)
         done_building = time.perf_counter()
         if job.search:
             search_seconds = pagefind.index_language(job.target).seconds
@@ -179,6 +191,7 @@ def build_language(
         done_building - done_rendering,
         config,
         search_seconds,
+        cached,
     )
     return done, rendered
 
@@ -211,6 +224,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     result.timings["validate"] = time.perf_counter() - started
     started = time.perf_counter()
     context = prepare(project, dataset)
+    for roadmap in dataset.roadmaps.values():
+        roadmap.positions.clear()  # where each field is: for messages, all given above
     result.timings["prepare"] = time.perf_counter() - started
     epoch = source_date_epoch(project.roadmaps)
     with (
@@ -225,6 +240,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
                 publisher.staging / language,
                 options.site_url,
                 f"{options.base_path}{language}/",
+                options.cache_folder,
                 engine=options.engine,
             )
             for language in languages
@@ -240,6 +256,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
                 result.timings[f"render:{done.language}"] = done.render_seconds
                 result.timings[f"engine:{done.language}"] = done.engine_seconds
                 result.timings[f"search:{done.language}"] = done.search_seconds
+                result.cached[done.language] = done.cached
                 if progress:
                     seconds = result.seconds[done.language]
                     progress(f"{done.language}: {done.pages} pages in {seconds:.1f} s")
@@ -266,6 +283,12 @@ def _run(context: SiteContext, jobs: list[LanguageJob], workers: int) -> Iterato
         for job in jobs:
             yield build_language(context, job)[0]
         return
+    engine.preload()
+    compile_templates(jobs[0].language)
+    # Objects made so far are left out of the workers' garbage collection, which would
+    # otherwise write to every one of them and so copy the parent's memory into each.
+    gc.collect()
+    gc.freeze()
     fork = multiprocessing.get_context("fork")
     pending = list(jobs)
     running: dict[Connection, tuple[BaseProcess, LanguageJob]] = {}
@@ -295,6 +318,7 @@ def _run(context: SiteContext, jobs: list[LanguageJob], workers: int) -> Iterato
             if process.is_alive():
                 process.kill()  # it writes only into folders that are removed
             process.join()
+        gc.unfreeze()
 
 
 def _worker(context: SiteContext, job: LanguageJob, send: Connection, parent: int) -> None:

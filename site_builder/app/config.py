@@ -14,6 +14,7 @@ laid over them (see `docs/data-repositories.md`):
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -129,8 +130,15 @@ class BuildOptions:
     languages: tuple[str, ...] = ()
     """Build only these languages (all when empty)."""
 
-    jobs: int = 1
-    """How many languages to build at once, each in its own process."""
+    jobs: int = field(default_factory=lambda: cores())
+    """How many languages to build at once, each in its own process (default: one per
+    core this process may run on)."""
+
+    cache: bool = True
+    """Keep built pages in a cache and take unchanged pages from it (see `cache_folder`)."""
+
+    cache_dir: Path | None = None
+    """Where the cache is; by default beside the site (`.site-cache` for `site`)."""
 
     site_url: str | None = None
     """Where the site is published (`https://example.org/roadmaps/`), when known: gives
@@ -140,8 +148,23 @@ class BuildOptions:
     """What builds each language's project: `mkdocs` or `properdocs` (see docs/engines.md)."""
 
     @property
+    def cache_folder(self) -> Path | None:
+        """The build cache's folder, or None when the cache is off."""
+        if not self.cache:
+            return None
+        return self.cache_dir or self.site_dir.parent / f".{self.site_dir.name}-cache"
+
+    @property
     def base_path(self) -> str:
         """The URL path the site is served under (`/`, or `/roadmaps/`), for pages that can
         be shown at any URL, such as the 404 page."""
         path = urlsplit(self.site_url).path.strip("/") if self.site_url else ""
         return f"/{path}/" if path else "/"
+
+
+def cores() -> int:
+    """The number of cores this process may run on (at least 1)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)

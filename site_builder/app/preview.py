@@ -224,6 +224,7 @@ class Preview:
                     self.work,
                     self.site / language,
                     url_path=f"/{language}/",
+                    keep_rendered=True,
                     incremental=not full,
                     search=False,  # in the background, once every language is built
                 )

@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 from markupsafe import Markup, escape
 
+from site_builder.engine.cache import PageCache, Restorer, cacheable
 from site_builder.engine.marks import html_direction
 from site_builder.errors import BuildFailed, EnvironmentFault
 from site_builder.render.output import RenderedLanguage
@@ -79,6 +80,15 @@ def for_theme(value: Any) -> Any:
     if isinstance(value, dict):
         return {for_theme(key): for_theme(item) for key, item in value.items()}
     return value
+
+
+def preload() -> None:
+    """Import the engine's modules now, so that processes forked afterwards share them
+    instead of each importing them again."""
+    import mkdocs.commands.build  # noqa: F401
+    import mkdocs.config  # noqa: F401
+
+    import site_builder.engine.commonmark  # noqa: F401
 
 
 def _material_dir() -> Path:
@@ -197,6 +207,8 @@ def _config_for(
             "theme": theme,
             "markdown_extensions": extensions,
             "nav": [{for_theme(title): path} for title, path in rendered.nav],
+            # Pages marked `markdown: commonmark` are converted by markdown-it-py.
+            "hooks": [*base.get("hooks", []), str(Path(__file__).with_name("commonmark.py"))],
         }
     )
     if rendered.unlisted:
@@ -270,12 +282,15 @@ def reproducible(epoch: int) -> Iterator[None]:
 
 
 def build_project(
-    config_file: Path, site_dir: Path, url_path: str = "/", dirty: bool = False
-) -> None:
-    """Build one MkDocs project into `site_dir`, served at `url_path` (such as `/fr/`).
-
-    Any engine warning fails the build.
-    """
+    config_file: Path,
+    site_dir: Path,
+    url_path: str = "/",
+    dirty: bool = False,
+    cache_dir: Path | None = None,
+) -> int:
+    """Build one MkDocs project into `site_dir`, served at `url_path` (such as `/fr/`);
+    return how many pages were copied from `cache_dir` (engine/cache.py; only when
+    `cacheable`). Warnings fail the build."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -286,16 +301,27 @@ def build_project(
     mkdocs_log.addHandler(counter)
     previous_level = mkdocs_log.level
     mkdocs_log.setLevel(logging.WARNING)
+    restorer = None
     try:
         config = load_config(str(config_file), site_dir=str(site_dir))
         config.plugins["site_builder/trim"] = _trim_plugin()
-        config.plugins.on_startup(command="build", dirty=dirty)
+        if cache_dir is not None and not dirty and cacheable(config):
+            engine_name = build.__module__.split(".")[0]
+            restorer = Restorer(PageCache(cache_dir, config_file.parent, engine_name), config)
+            if restorer.restore():
+                # MkDocs' own strict mode counts its notice about dirty builds; ours
+                # (the counter above) fails the build on any other warning.
+                config["strict"] = False
+        partial = dirty or bool(restorer and restorer.hits)
+        config.plugins.on_startup(command="build", dirty=partial)
         try:
-            build(config, dirty=dirty)
+            build(config, dirty=partial)
         finally:
             config.plugins.on_shutdown()
         if counter.messages:
             raise MkDocsException("; ".join(counter.messages))
+        if restorer is not None:
+            restorer.store()
     except MkDocsException as exc:
         details = "; ".join(counter.messages) or str(exc)
         raise BuildFailed(f"the engine failed for {config_file.parent.name}: {details}") from None
@@ -308,6 +334,7 @@ def build_project(
         mkdocs_log.removeHandler(counter)
         mkdocs_log.setLevel(previous_level)
     _anchor_404(site_dir / "404.html", url_path)
+    return restorer.hits if restorer else 0
 
 
 _PRE = re.compile(r"(<pre\b.*?</pre>)", re.DOTALL)

@@ -26,10 +26,15 @@ def available() -> bool:
 
 
 def build_project(
-    config_file: Path, site_dir: Path, url_path: str = "/", dirty: bool = False
-) -> None:
+    config_file: Path,
+    site_dir: Path,
+    url_path: str = "/",
+    dirty: bool = False,
+    cache_dir: Path | None = None,
+) -> int:
     """Build one project into `site_dir`, served at `url_path` (such as `/fr/`), with
-    ProperDocs, as `mkdocs.build_project` builds it with MkDocs.
+    ProperDocs, as `mkdocs.build_project` builds it with MkDocs; return how many pages
+    were copied from the build cache `cache_dir` (its keys name the engine).
 
     Raises SiteBuilderError when ProperDocs is not installed, BuildFailed when the build
     fails or warns (with the engine's messages)."""
@@ -40,25 +45,34 @@ def build_project(
     command = [sys.executable, "-m", __name__, str(config_file), str(site_dir), url_path]
     if dirty:
         command.append("--dirty")
+    if cache_dir is not None:
+        command += ["--cache-dir", str(cache_dir)]
     environment = {**os.environ, "DISABLE_MKDOCS_2_WARNING": "true"}
     result = subprocess.run(command, capture_output=True, text=True, env=environment)
     if result.returncode != 0:
         details = result.stderr.strip()[-4000:] or f"exit status {result.returncode}"
         raise BuildFailed(details if details.startswith("the engine") else f"ProperDocs: {details}")
+    lines = result.stdout.split()
+    return int(lines[-1]) if lines and lines[-1].isdigit() else 0
 
 
 def _main(argv: list[str]) -> int:
-    """The child process: CONFIG SITE_DIR URL_PATH [--dirty]; prints the error, if any."""
+    """The child process: CONFIG SITE_DIR URL_PATH [--dirty] [--cache-dir DIR]; prints
+    the number of pages taken from the cache, or the error."""
     import properdocs.replacement  # noqa: F401 - from here on, `mkdocs.*` is ProperDocs
 
     from site_builder.engine import mkdocs
 
     config_file, site_dir, url_path, *rest = argv
+    cache_dir = Path(rest[rest.index("--cache-dir") + 1]) if "--cache-dir" in rest else None
     try:
-        mkdocs.build_project(Path(config_file), Path(site_dir), url_path, "--dirty" in rest)
+        hits = mkdocs.build_project(
+            Path(config_file), Path(site_dir), url_path, "--dirty" in rest, cache_dir
+        )
     except SiteBuilderError as exc:
         print(exc, file=sys.stderr)
         return 1
+    print(hits)
     return 0
 
 

@@ -13,6 +13,7 @@ from site_builder.i18n.labels import LABELS
 from site_builder.i18n.localise import direction
 from site_builder.render import charts
 from site_builder.render.text import TextHelpers
+from site_builder.views.across import TwinningPair
 
 
 def _years(day: date) -> float:
@@ -114,10 +115,12 @@ class FigureHelpers(TextHelpers):
         ]
         return _figure(charts.bar_chart(bars, title, text))
 
-    def twinning_map(self) -> Markup:
+    def twinning_map(self, links: list[TwinningPair] | None = None) -> Markup:
+        """The network of `links` (by default every link of the site): one page of the
+        twinning directory draws the links of that page."""
         nodes: dict[str, charts.Node] = {}
         edges = []
-        for i, link in enumerate(self.views.links):
+        for i, link in enumerate(self.views.links if links is None else links):
             nodes.setdefault(link.first, charts.Node(link.first, self.name_words(link.first)))
             if link.second:
                 other = link.second

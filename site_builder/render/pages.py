@@ -8,32 +8,33 @@ from `ml/yelimane.md`. Every value from the data passes through `markup`.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from functools import cache, cached_property
+from collections.abc import Callable, Sequence
+from functools import cached_property
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 from markupsafe import Markup
 
 from site_builder.format.framework import N_
 from site_builder.format.model import (
+    Dataset,
     Date,
     Outcome,
     RoadmapFile,
 )
-from site_builder.i18n.labels import LABELS
-from site_builder.i18n.localise import Localiser, Passage, direction, own_name, translations
+from site_builder.i18n.localise import Localiser, Passage, direction, own_name
+from site_builder.render.environment import environment
 from site_builder.render.feeds import atom_feed
 from site_builder.render.figures import FigureHelpers
-from site_builder.render.links import LinkHelpers, anchor, country_path, outcome_path, page_path
-from site_builder.render.markup import escape_text
+from site_builder.render.links import LinkHelpers, country_path, outcome_path, page_path
 from site_builder.render.output import LanguageInfo, RenderedLanguage
 from site_builder.render.structured import dataset_json_ld
-from site_builder.render.text import interface, mark
+from site_builder.render.text import mark
 from site_builder.render.titles import Title, TitleHelpers
-from site_builder.views.across import TwinningEnd
+from site_builder.views.across import COORDINATION_SHOWN, TwinningEnd, Views
 from site_builder.views.context import SiteContext
-from site_builder.views.open_data import DATA_FILE_DESCRIPTIONS, Column, csv_files
+from site_builder.views.open_data import Column, csv_files
+from site_builder.views.paging import AUTHORITIES_ON_HOME, Page, pages_of
 
 
 class Helpers(LinkHelpers, FigureHelpers, TitleHelpers):
@@ -55,40 +56,6 @@ class Helpers(LinkHelpers, FigureHelpers, TitleHelpers):
 
     def last_change(self, roadmap: RoadmapFile) -> Date | None:
         return self.context.changes.get(roadmap.file_name) or roadmap.data.updated
-
-
-@cache
-def _environment(language: str) -> Environment:
-    """The template environment of a language, compiled once per process."""
-    env = Environment(
-        loader=PackageLoader("site_builder.render", "templates"),
-        autoescape=True,
-        finalize=lambda value: value if isinstance(value, Markup) else escape_text(value),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        extensions=["jinja2.ext.i18n"],
-        # `{#id}` is Markdown's heading id syntax, so Jinja comments are written `{## ##}`.
-        comment_start_string="{##",
-        comment_end_string="##}",
-    )
-    catalog = translations(language)
-    loc = Localiser(language, language, (language,))
-
-    def gettext(message: str) -> Markup:
-        return interface(loc, message, catalog.gettext(message))
-
-    def ngettext(singular: str, plural: str, count: int) -> Markup:
-        text = catalog.ngettext(singular, plural, count)
-        known = language.startswith("en") or text not in (singular, plural)
-        return interface(loc, f"{singular} {plural}", text, known)
-
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.globals["anchor"] = anchor
-    env.globals["LABELS"] = LABELS
-    env.globals["DATA_FILE_DESCRIPTIONS"] = DATA_FILE_DESCRIPTIONS
-    return env
 
 
 class Renderer:
@@ -113,7 +80,7 @@ class Renderer:
 
     @property
     def env(self) -> Environment:
-        return _environment(self.language)
+        return environment(self.language)
 
     def page(self, template: str, path: str, **context: object) -> str:
         helpers = Helpers(self.context, self.loc, path)
@@ -124,7 +91,7 @@ class Renderer:
             json_ld=lambda: dataset_json_ld(self.context, self.loc, self.site_url),
             **context,
         )
-        return re.sub(r"\n{3,}", "\n\n", text)
+        return _commonmark(re.sub(r"\n{3,}", "\n\n", text))
 
     def render(
         self, only: set[str] | None = None, previous: RenderedLanguage | None = None
@@ -162,7 +129,8 @@ class Renderer:
             ],
         )
         pages = result.pages
-        pages["index.md"] = self.page("home.md.j2", "index.md", countries=self._countries())
+        for listing in pages_of("countries", country_rows(dataset, loc), first="index.md"):
+            pages[listing.path] = self.page("home.md.j2", listing.path, page=listing)
         for country in dataset.countries():
             path = country_path(country)
             roadmap = dataset.country_roadmap(country)
@@ -176,7 +144,9 @@ class Renderer:
                     roadmap=roadmap,
                     data=roadmap.data,
                     authorities=authorities,
-                    coordination=self.context.views.coordination(country),
+                    coordination=self.context.views.coordination(country).capped(
+                        COORDINATION_SHOWN
+                    ),
                 )
             else:
                 pages[path] = self.page(
@@ -206,10 +176,15 @@ class Renderer:
                         total=len(chunks),
                     )
         for name, template, title in VIEW_PAGES:
-            if keep(name, name):
-                pages[name] = previous.pages[name]  # type: ignore[union-attr]
-            else:
-                pages[name] = self.page(template, name)
+            listing = LISTINGS.get(name)
+            for page in listing(self.context.views) if listing else [None]:
+                path = page.path if page else name
+                if keep(name, path):
+                    pages[path] = previous.pages[path]  # type: ignore[union-attr]
+                elif page is None:
+                    pages[path] = self.page(template, path)
+                else:
+                    pages[path] = self.page(template, path, page=page)
             result.nav.append((self.helpers.ui(title, markdown=False), name))
         for name, title, text in self._hand_written_pages():
             pages[name] = text
@@ -229,19 +204,6 @@ class Renderer:
     def helpers(self) -> Helpers:
         """Helpers for what is not a page: navigation entries, names, notices."""
         return Helpers(self.context, self.loc, "index.md")
-
-    def _countries(self) -> list[dict[str, object]]:
-        entries = []
-        for country in self.dataset.countries():
-            entries.append(
-                {
-                    "code": country,
-                    "name": self.loc.country(country),
-                    "roadmap": self.dataset.country_roadmap(country),
-                    "authorities": self.dataset.authorities_of(country),
-                }
-            )
-        return sorted(entries, key=lambda e: self.loc.sort_key(str(e["name"])))
 
     def _hand_written_pages(self) -> list[tuple[str, Title, str]]:
         """Pages from `docs/<lang>/`, falling back to the default language with a notice."""
@@ -283,6 +245,33 @@ class Renderer:
                 )
             pages.append((name, title, text))
         return pages
+
+
+def _commonmark(text: str) -> str:
+    """Our templates write CommonMark (with tables, definition lists and heading ids): the
+    page is marked so that the engine may convert it with a CommonMark parser."""
+    if text.startswith("---\n"):
+        return "---\nmarkdown: commonmark\n" + text[4:]
+    return text
+
+
+def country_rows(dataset: Dataset, loc: Localiser) -> list[dict[str, object]]:
+    """The rows of the home page's country listing, in the language's order: each country
+    with its first AUTHORITIES_ON_HOME local authorities and how many more."""
+    entries = []
+    for country in dataset.countries():
+        authorities = dataset.authorities_of(country)
+        entries.append(
+            {
+                "code": country,
+                "name": loc.country(country),
+                "roadmap": dataset.country_roadmap(country),
+                "authorities": authorities[:AUTHORITIES_ON_HOME],
+                "more": max(0, len(authorities) - AUTHORITIES_ON_HOME),
+                "path": country_path(country),
+            }
+        )
+    return sorted(entries, key=lambda e: loc.sort_key(str(e["name"])))
 
 
 def _theme_strings(helpers: Helpers) -> tuple[dict[str, str], dict[str, str]]:
@@ -355,6 +344,11 @@ VIEW_PAGES = [
     ("outcomes.md", "outcomes.md.j2", N_("Outcomes")),
     ("data.md", "data.md.j2", N_("Open data")),
 ]
+# View pages that are listings, split into pages (views/paging.py); the others are one page.
+LISTINGS: dict[str, Callable[[Views], Sequence[Page]]] = {
+    "twinning.md": Views.twinning_pages,
+    "dialogue.md": Views.dialogue_pages,
+}
 VIEW_FIELDS = {
     "twinning.md": ("twinning", "name", "country"),
     "dialogue.md": ("dialogue", "institutions", "organisations", "name", "country"),

@@ -24,9 +24,13 @@ from site_builder.format.model import (
     RoadmapFile,
     TwinningLink,
 )
+from site_builder.views.paging import LISTING_PAGE_SIZE, Page, first_pages, grouped, pages_of
 
 # Commitments shown on one outcome page: pages stay light however large the site grows.
 OUTCOME_PAGE_SIZE = 25
+
+# Entries of each list of a country's coordination section shown on its page.
+COORDINATION_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -89,8 +93,26 @@ class Coordination:
     organisations: list[tuple[RoadmapFile, Organisation]] = field(default_factory=list)
     dialogue: list[DialogueEntry] = field(default_factory=list)
 
+    more: dict[str, int] = field(default_factory=dict)
+    """How many entries of each list were left out by `capped`, by list name."""
+
     def __bool__(self) -> bool:
         return bool(self.countries or self.authorities or self.links or self.organisations)
+
+    def capped(self, shown: int) -> Coordination:
+        """The same, each list cut to its first `shown` entries, with how many were left
+        out in `more`: a country's page does not grow with the number of roadmaps that
+        work with its diaspora (the open data lists them all)."""
+        names = ("countries", "authorities", "links", "organisations", "dialogue")
+        lists = {name: getattr(self, name) for name in names}
+        return Coordination(
+            **{name: entries[:shown] for name, entries in lists.items()},
+            more={
+                name: len(entries) - shown
+                for name, entries in lists.items()
+                if len(entries) > shown
+            },
+        )
 
 
 @dataclass(frozen=True)
@@ -187,6 +209,26 @@ class Views:
                 groups.append((level, entries))
         return groups
 
+    def dialogue_pages(self) -> list[Page[DialogueEntry]]:
+        """Every dialogue model in the order of `dialogue_by_level`, in pages of
+        LISTING_PAGE_SIZE (the listing `dialogue`)."""
+        entries = [e for _, group in self.dialogue_by_level() for e in group]
+        return pages_of("dialogue", entries)
+
+    def dialogue_levels(self) -> dict[str | None, int]:
+        """Each level that has dialogue models, and the page of the listing where it starts."""
+        entries = [e for _, group in self.dialogue_by_level() for e in group]
+        return first_pages(entries, _level, LISTING_PAGE_SIZE)
+
+    @staticmethod
+    def by_level(page: Page[DialogueEntry]) -> list[tuple[str | None, list[DialogueEntry]]]:
+        """The entries of one page of the dialogue listing under their level."""
+        return grouped(page.entries, _level)
+
+    def twinning_pages(self) -> list[Page[TwinningPair]]:
+        """Every link once (`links`), in pages of LISTING_PAGE_SIZE (the listing `twinning`)."""
+        return pages_of("twinning", self.links)
+
     def _roadmaps(self) -> list[RoadmapFile]:
         return sorted(self.dataset.roadmaps.values(), key=lambda r: r.id)
 
@@ -274,6 +316,10 @@ class Views:
             len(organisations),
             sum(1 for o in organisations if o.women_led),
         )
+
+
+def _level(entry: DialogueEntry) -> str | None:
+    return entry.model.level
 
 
 def _completed(own: TwinningLink, other: TwinningLink) -> TwinningLink:

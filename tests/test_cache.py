@@ -1,0 +1,128 @@
+"""The build cache: on by default, keyed by content and the builder, never changing the output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from site_builder.app import build as pipeline
+from site_builder.app.config import BuildOptions, Project
+from site_builder.format.sample import write_sample
+from tests.conftest import edit, tree_digest
+
+
+def _project(tmp_path: Path, config: dict | None = None) -> Project:
+    """A small synthetic project, with the built-in defaults and `config` as its own
+    `mkdocs.yml` (none when None)."""
+    base = tmp_path / "mkdocs.yml"
+    if config is not None:
+        base.write_text(yaml.safe_dump(config), "utf-8")
+    roadmaps = write_sample(tmp_path / "roadmaps", 2, 2, ("en", "ar"))
+    return Project(
+        roadmaps=roadmaps, docs=tmp_path / "docs", themes=tmp_path / "themes", base_config=base
+    )
+
+
+def test_rebuild_from_a_warm_cache_after_an_edit_equals_a_full_build(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    cached = BuildOptions(project=project, site_dir=tmp_path / "site", jobs=1)
+    assert cached.cache_folder == tmp_path / ".site-cache"  # on by default, beside the site
+    first = pipeline.build(cached)
+    assert first.cached == {"en": 0, "ar": 0}
+    again = pipeline.build(cached)
+    assert again.cached == first.pages  # every page
+    edited = sorted(project.roadmaps.glob("*/town-1.yml"))[0]
+    edit(edited, "title:\n  en: ", "title:\n  en: Edited ")
+    rebuilt = pipeline.build(cached)
+    assert 0 < rebuilt.cached["en"] < again.cached["en"]
+    full = BuildOptions(project=project, site_dir=tmp_path / "full", jobs=1, cache=False)
+    pipeline.build(full)
+    assert not (tmp_path / ".full-cache").exists()
+    # Every file, the search index that Pagefind made after the engine included.
+    digests = tree_digest(tmp_path / "site")
+    assert any(name.startswith("en/pagefind/") for name in digests)
+    assert digests == tree_digest(tmp_path / "full")
+    page = tmp_path / "site" / "en" / edited.parent.name / "town-1" / "index.html"
+    assert "Edited " in page.read_text("utf-8")
+
+
+def test_a_cache_of_another_builder_or_configuration_is_not_used(tmp_path: Path) -> None:
+    from site_builder.engine import cache
+
+    project = _project(tmp_path, {})
+    options = BuildOptions(project=project, site_dir=tmp_path / "site", jobs=1)
+    pipeline.build(options)
+    digest = cache.builder_digest()
+    cache.builder_digest.cache_clear()
+    try:
+        original = cache.builder_digest
+
+        def other_builder() -> str:
+            return digest + "-changed"
+
+        cache.builder_digest = other_builder  # type: ignore[assignment]
+        assert pipeline.build(options).cached == {"en": 0, "ar": 0}
+    finally:
+        cache.builder_digest = original  # type: ignore[assignment]
+    config = yaml.safe_load(project.base_config.read_text("utf-8"))
+    config["extra_css"] = [*config.get("extra_css", []), "assets/stylesheets/diaspora.css"]
+    config["copyright"] = "Changed"
+    project.base_config.write_text(yaml.safe_dump(config), "utf-8")
+    assert pipeline.build(options).cached == {"en": 0, "ar": 0}
+
+
+def test_material_search_listed_is_left_out_and_the_cache_still_used(tmp_path: Path) -> None:
+    """Search is Pagefind's, made after the engine: Material's search plugin is not run
+    even when a project lists it, so the cache is used and no lunr index is written."""
+    project = _project(tmp_path, {"plugins": ["search"]})
+    options = BuildOptions(project=project, site_dir=tmp_path / "site", jobs=1)
+    first = pipeline.build(options)
+    assert pipeline.build(options).cached == first.pages
+    assert not list((tmp_path / "site").rglob("search_index.json"))
+    assert (tmp_path / "site" / "en" / "pagefind" / "pagefind.js").is_file()
+
+
+def test_a_project_with_its_own_hooks_builds_every_page(tmp_path: Path) -> None:
+    """A project's own hook (or plugin) can make a page out of anything, which no key can
+    tell: the cache is then not used, and a change the hook reads reaches the pages."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("First note", "utf-8")
+    hook = tmp_path / "hook.py"
+    hook.write_text(
+        "from pathlib import Path\n\n\n"
+        "def on_page_content(html, page, config, files):\n"
+        f"    return html + Path({str(notes)!r}).read_text()\n",
+        "utf-8",
+    )
+    project = _project(tmp_path, {"hooks": [str(hook)]})
+    options = BuildOptions(project=project, site_dir=tmp_path / "site", jobs=1)
+    pipeline.build(options)
+    notes.write_text("Second note", "utf-8")
+    assert pipeline.build(options).cached == {"en": 0, "ar": 0}
+    assert "Second note" in (tmp_path / "site" / "en" / "index.html").read_text("utf-8")
+
+
+def test_only_the_builders_own_hook_and_plugins_allow_the_cache(tmp_path: Path) -> None:
+    from site_builder.engine.cache import cacheable
+
+    ours = str(Path(cache_module_file()).with_name("commonmark.py"))
+
+    class Config(dict):
+        plugins: dict[str, object] = {}
+
+    def config(plugins: list[str], hooks: list[str], extensions: list[str]) -> Config:
+        result = Config(hooks={h: None for h in hooks}, markdown_extensions=extensions)
+        result.plugins = {p: None for p in plugins}
+        return result
+
+    assert cacheable(config([ours, "site_builder/trim"], [ours], ["toc", "tables"]))
+    assert not cacheable(config(["material/tags"], [], []))
+    assert not cacheable(config([str(tmp_path / "hook.py")], [str(tmp_path / "hook.py")], []))
+    assert not cacheable(config([], [], ["pymdownx.snippets"]))
+
+
+def cache_module_file() -> str:
+    from site_builder.engine import cache
+
+    return cache.__file__

@@ -1,0 +1,141 @@
+"""Listing pages split so that no page grows with the site (views/paging.py), and the
+built listings that use it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from site_builder.format.sample import write_sample
+from site_builder.load.validate import load_dataset
+from site_builder.views.across import Views
+from site_builder.views.paging import (
+    Page,
+    first_pages,
+    grouped,
+    listing_path,
+    page_window,
+    pages_of,
+    paginate,
+)
+from tests.conftest import PROJECT_ROOT
+
+
+def test_paginate_cuts_into_pages_of_the_size_and_keeps_one_empty_page() -> None:
+    assert paginate(list(range(7)), 3) == [[0, 1, 2], [3, 4, 5], [6]]
+    assert paginate([], 3) == [[]]
+    with pytest.raises(ValueError):
+        paginate([1], 0)
+
+
+def test_pages_after_the_first_are_in_a_folder_out_of_the_navigation() -> None:
+    assert [listing_path("dialogue", n) for n in (1, 2, 10)] == [
+        "dialogue.md",
+        "dialogue/page-2.md",
+        "dialogue/page-10.md",
+    ]
+    home = pages_of("countries", list(range(90)), 40, first="index.md")
+    assert [p.path for p in home] == ["index.md", "countries/page-2.md", "countries/page-3.md"]
+    assert home[2].path_of(1) == "index.md" and home[2].entries == list(range(80, 90))
+
+
+@pytest.mark.parametrize(
+    ("number", "total", "window"),
+    [
+        (1, 1, [1]),
+        (1, 3, [1, 2, 3]),
+        (1, 100, [1, 2, 3, None, 100]),
+        (50, 100, [1, None, 48, 49, 50, 51, 52, None, 100]),
+        (100, 100, [1, None, 98, 99, 100]),
+        (4, 7, [1, 2, 3, 4, 5, 6, 7]),
+    ],
+)
+def test_a_page_links_to_a_bounded_window_of_pages(number, total, window) -> None:
+    assert page_window(number, total) == window
+
+
+def test_the_window_does_not_grow_with_the_listing() -> None:
+    assert max(len(page_window(n, 10_000)) for n in range(1, 10_001)) == 9
+
+
+def test_grouped_keeps_runs_of_equal_keys_in_order() -> None:
+    entries = ["local-a", "local-b", "national-a", "regional-a", "regional-b"]
+    groups = grouped(entries, lambda e: e.split("-")[0])
+    assert groups == [
+        ("local", ["local-a", "local-b"]),
+        ("national", ["national-a"]),
+        ("regional", ["regional-a", "regional-b"]),
+    ]
+    assert first_pages(entries, lambda e: e.split("-")[0], 2) == {
+        "local": 1,
+        "national": 2,
+        "regional": 2,
+    }
+
+
+@pytest.fixture(scope="module")
+def views(tmp_path_factory: pytest.TempPathFactory) -> Views:
+    folder = write_sample(tmp_path_factory.mktemp("paging") / "roadmaps", 12, 9, ("en",))
+    dataset = load_dataset(folder).dataset
+    assert dataset is not None
+    return Views(dataset)
+
+
+def test_dialogue_listing_pages_hold_every_model_once_in_level_order(views: Views) -> None:
+    pages = views.dialogue_pages()
+    assert len(pages) > 1 and all(len(p.entries) <= 40 for p in pages)
+    flat = [e for p in pages for e in p.entries]
+    assert flat == [e for _, group in views.dialogue_by_level() for e in group]
+    levels = views.dialogue_levels()
+    for level, number in levels.items():
+        page: Page = pages[number - 1]
+        assert level in [lv for lv, _ in views.by_level(page)]
+        if number > 1:
+            assert level not in [lv for lv, _ in views.by_level(pages[number - 2])]
+
+
+def test_twinning_listing_pages_hold_every_link_once(views: Views) -> None:
+    pages = views.twinning_pages()
+    assert [link for p in pages for link in p.entries] == views.links
+    assert [p.path for p in pages][:2] == ["twinning.md", "twinning/page-2.md"]
+
+
+def test_coordination_lists_are_capped_and_counted(views: Views) -> None:
+    full = max(
+        (views.coordination(c) for c in views.dataset.countries()),
+        key=lambda c: len(c.organisations),
+    )
+    capped = full.capped(2)
+    assert len(capped.organisations) == 2
+    assert capped.more["organisations"] == len(full.organisations) - 2
+    assert full.capped(10_000).more == {}
+
+
+def test_built_listings_are_paged_and_linked(run, tmp_path: Path) -> None:
+    """At 180 roadmaps in 45 countries, the home page, dialogue models and twinning
+    directory continue on numbered pages that link to each other, in Arabic too."""
+    data = write_sample(tmp_path / "roadmaps", 45, 3, ("ar", "en"))
+    site = tmp_path / "site"
+    assert run("build", "--quiet", "--roadmaps", data, "--site-dir", site).code == 0
+    for language in ("ar", "en"):
+        for listing in ("dialogue", "twinning", "countries"):
+            second = site / language / listing / "page-2" / "index.html"
+            assert second.is_file(), second
+            html = second.read_text("utf-8")
+            first = "../../" if listing == "countries" else "../"
+            assert f'href="{first}"' in html, listing  # back to page 1
+        home = (site / language / "index.html").read_text("utf-8")
+        assert 'href="countries/page-2/"' in home
+        assert len(re.findall(r"<tr>", home)) == 1 + 40  # the header row and 40 countries
+    # Every generated page (hand-written guides such as /contribute/ are what they are).
+    guides = {
+        p.stem for p in (PROJECT_ROOT / "site_builder" / "defaults" / "docs" / "en").glob("*.md")
+    }
+    sizes = [
+        p.stat().st_size
+        for p in site.rglob("*.html")
+        if not set(p.relative_to(site).parts) & guides
+    ]
+    assert max(sizes) < 60 * 1024

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from site_builder.app import build as pipeline
@@ -24,9 +25,12 @@ def _project(tmp_path: Path, config: dict | None = None) -> Project:
     )
 
 
-def test_rebuild_from_a_warm_cache_after_an_edit_equals_a_full_build(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_rebuild_from_a_warm_cache_after_an_edit_equals_a_full_build(
+    tmp_path: Path, jobs: int
+) -> None:
     project = _project(tmp_path)
-    cached = BuildOptions(project=project, site_dir=tmp_path / "site", jobs=1)
+    cached = BuildOptions(project=project, site_dir=tmp_path / "site", jobs=jobs)
     assert cached.cache_folder == tmp_path / ".site-cache"  # on by default, beside the site
     first = pipeline.build(cached)
     assert first.cached == {"en": 0, "ar": 0}
@@ -126,3 +130,26 @@ def cache_module_file() -> str:
     from site_builder.engine import cache
 
     return cache.__file__
+
+
+def test_a_cache_filled_by_one_engine_is_not_used_by_the_other(tmp_path: Path) -> None:
+    """MkDocs and ProperDocs write different pages (their generator tag): the engine is
+    part of every key, and ProperDocs (in its own process) uses the cache as MkDocs does."""
+    pytest.importorskip("properdocs")
+    project = _project(tmp_path)
+    cache = tmp_path / "cache"
+
+    def build(engine: str, site: str) -> dict[str, int]:
+        options = BuildOptions(
+            project=project, site_dir=tmp_path / site, jobs=1, cache_dir=cache, engine=engine
+        )
+        return pipeline.build(options).cached
+
+    assert build("mkdocs", "site") == {"en": 0, "ar": 0}
+    assert build("properdocs", "other") == {"en": 0, "ar": 0}
+    again = build("properdocs", "other")
+    assert again["en"] > 0 and again["ar"] > 0
+    page = (tmp_path / "other" / "en" / "index.html").read_text("utf-8")
+    assert "properdocs" in page.lower()
+    assert build("mkdocs", "site") == again
+    assert "properdocs" not in (tmp_path / "site" / "en" / "index.html").read_text("utf-8")

@@ -284,7 +284,7 @@ def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
     return ""
 
 
-@event_priority(100)  # before other plugins (Material's search reads the content)
+@event_priority(100)  # before other plugins, which may read the content
 def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
     compressed = getattr(page, "commonmark_html", None)
     if compressed is not None:

@@ -371,11 +371,7 @@ def _serve(args: argparse.Namespace) -> int:
     )
     try:
         preview.rebuild_and_report()
-        print(
-            f"serving on http://{printable(host)}:{port}/ (Ctrl+C to stop)",
-            file=sys.stderr,
-            flush=True,
-        )
+        address = f"http://{printable(host)}:{port}/"
         serve_folder(
             root / "site",
             preview.rebuild_and_report,
@@ -383,6 +379,10 @@ def _serve(args: argparse.Namespace) -> int:
             host,
             port,
             banner=preview.banner,
+            # Once the server accepts connections, not before.
+            ready=lambda: print(
+                f"serving on {address} (Ctrl+C to stop)", file=sys.stderr, flush=True
+            ),
         )
     except Stopped:  # Ctrl+C or a signal: the normal way to end a preview
         pass

@@ -14,11 +14,13 @@ def serve_folder(
     host: str,
     port: int,
     banner: Callable[[], str] | None = None,
+    ready: Callable[[], None] | None = None,
 ) -> None:
     """Serve `root` with live reload; `rebuild` runs when a watched path changes.
 
     `banner` gives HTML put at the top of every page served (the preview's problems), or
-    "" for none; pages reload after every rebuild, so it appears and goes with them."""
+    "" for none; pages reload after every rebuild, so it appears and goes with them.
+    `ready` is called once the server listens (its socket is bound in the constructor)."""
     from mkdocs.livereload import LiveReloadServer
 
     class _Server(LiveReloadServer):
@@ -35,6 +37,8 @@ def serve_folder(
     for path in watched:
         if path.exists():
             server.watch(str(path))
+    if ready is not None:
+        ready()
     try:
         server.serve()  # blocks, rebuilding on changes, until interrupted
     except KeyboardInterrupt:

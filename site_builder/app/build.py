@@ -12,22 +12,21 @@ folder replaces the site only when every language has succeeded.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import gc
 import multiprocessing
 import os
 import signal
-import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from site_builder.app.config import BuildOptions, Project
+from site_builder.app.lifetime import die_with_parent
 from site_builder.app.scaffold import write_schema
 from site_builder.engine import mkdocs as engine
 from site_builder.engine import pagefind, properdocs
@@ -155,9 +154,11 @@ def build_language(
     job: LanguageJob,
     only: set[str] | None = None,
     previous: RenderedLanguage | None = None,
+    indexing: AbstractContextManager[object] | None = None,
 ) -> tuple[LanguageDone, RenderedLanguage]:
     """Render one language, write its engine project, build it and index it for search
-    (unless `job.target` is None, or `job.search` is false). With `only` and `previous`,
+    (unless `job.target` is None, or `job.search` is false), the indexer run inside
+    `indexing` (a lock shared by the workers). With `only` and `previous`,
     pages outside `only` are kept from `previous` (see `Renderer.render`). Raises
     BuildFailed when the engine or the indexer fails."""
     started = time.perf_counter()
@@ -182,7 +183,8 @@ def build_language(
         cached = ENGINES[job.engine](config, job.target, job.url_path, job.incremental, cache)
         done_building = time.perf_counter()
         if job.search:
-            search_seconds = pagefind.index_language(job.target).seconds
+            with indexing or contextlib.nullcontext():
+                search_seconds = pagefind.index_language(job.target).seconds
         pages = sum(1 for _ in job.target.rglob("index.html"))
     done = LanguageDone(
         job.language,
@@ -278,7 +280,7 @@ def _run(context: SiteContext, jobs: list[LanguageJob], workers: int) -> Iterato
     inherit `context` (fork passes arguments without pickling them). A worker that dies
     without answering fails the build; leaving early (an error, a signal turned into an
     exception by the command line) stops the workers still running. Workers also die
-    when this process dies, even by SIGKILL (see `_die_with_parent`)."""
+    when this process dies, even by SIGKILL (see `app.lifetime`)."""
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
             yield build_language(context, job)[0]
@@ -290,6 +292,9 @@ def _run(context: SiteContext, jobs: list[LanguageJob], workers: int) -> Iterato
     gc.collect()
     gc.freeze()
     fork = multiprocessing.get_context("fork")
+    # One search indexer at a time: each holds a whole language in memory and uses every
+    # core by itself, while the other workers go on building.
+    indexing = fork.Lock()
     pending = list(jobs)
     running: dict[Connection, tuple[BaseProcess, LanguageJob]] = {}
     try:
@@ -298,7 +303,7 @@ def _run(context: SiteContext, jobs: list[LanguageJob], workers: int) -> Iterato
                 job = pending.pop(0)
                 receive, send = fork.Pipe(duplex=False)
                 process = fork.Process(
-                    target=_worker, args=(context, job, send, os.getpid()), daemon=True
+                    target=_worker, args=(context, job, send, os.getpid(), indexing), daemon=True
                 )
                 process.start()
                 send.close()
@@ -321,7 +326,13 @@ def _run(context: SiteContext, jobs: list[LanguageJob], workers: int) -> Iterato
         gc.unfreeze()
 
 
-def _worker(context: SiteContext, job: LanguageJob, send: Connection, parent: int) -> None:
+def _worker(
+    context: SiteContext,
+    job: LanguageJob,
+    send: Connection,
+    parent: int,
+    indexing: AbstractContextManager[object],
+) -> None:
     """A forked worker: build one language and send back its summary or its error.
 
     The parent alone decides when to stop: SIGINT (Ctrl+C reaches the whole process
@@ -331,9 +342,9 @@ def _worker(context: SiteContext, job: LanguageJob, send: Connection, parent: in
     for signum in (signal.SIGTERM, signal.SIGHUP):
         if signal.getsignal(signum) is not signal.SIG_IGN:  # `nohup` stays nohup
             signal.signal(signum, signal.SIG_DFL)
-    _die_with_parent(parent)
+    die_with_parent(parent)
     try:
-        outcome: object = build_language(context, job)[0]
+        outcome: object = build_language(context, job, indexing=indexing)[0]
     except (SiteBuilderError, OSError) as exc:
         outcome = exc
     except Exception as exc:  # noqa: BLE001 - reported in the parent, which decides
@@ -342,29 +353,6 @@ def _worker(context: SiteContext, job: LanguageJob, send: Connection, parent: in
         )
     send.send(outcome)
     send.close()
-
-
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent(parent: int) -> None:
-    """Have the kernel kill this process when `parent` dies (Linux's PR_SET_PDEATHSIG);
-    elsewhere, a thread checks every half second. Exits at once if it already died."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
-    except (OSError, AttributeError):
-        armed = False
-    if os.getppid() != parent:
-        os._exit(1)
-    if not armed:
-
-        def watch() -> None:
-            while os.getppid() == parent:
-                time.sleep(0.5)
-            os._exit(1)
-
-        threading.Thread(target=watch, daemon=True).start()
 
 
 def _chosen_languages(dataset: Dataset, wanted: tuple[str, ...]) -> tuple[str, ...]:

@@ -152,8 +152,10 @@ def _headings(tokens: list[Token]) -> list[tuple[Token, Token, tuple[str, str] |
     off the text and set as id."""
     pairs = []
     languages = _Languages()
+    # Only HTML blocks that set a language can change it (most pages have none).
+    marked = any(t.type == "html_block" and "lang=" in t.content for t in tokens)
     for index, token in enumerate(tokens):
-        if token.type == "html_block":
+        if marked and token.type == "html_block":
             languages.feed(token.content)
         if token.type != "heading_open":
             continue

@@ -14,7 +14,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser import ARGS, CHROMIUM, axe_violations, require_chromium, serve
+from tests.browser import (
+    ARGS,
+    CHROMIUM,
+    axe_violations,
+    chart_text_problems,
+    require_chromium,
+    serve,
+)
 from tests.conftest import PROJECT_ROOT
 
 LANGUAGES = ["en", "fr", "ar"]
@@ -71,9 +78,9 @@ class Recorder:
         ]
 
 
-def open_page(browser, url: str, *, javascript: bool = True):  # noqa: ANN001
+def open_page(browser, url: str, *, javascript: bool = True, width: int = 1280):  # noqa: ANN001
     context = browser.new_context(
-        java_script_enabled=javascript, viewport={"width": 1280, "height": 900}
+        java_script_enabled=javascript, viewport={"width": width, "height": 900}
     )
     page = context.new_page()
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
@@ -150,6 +157,12 @@ def test_language_switcher_lands_on_the_same_page(browser, site: str) -> None:
         page.click('.md-select__link[hreflang="fr"]')
         page.wait_for_load_state("networkidle")
         assert page.url == f"{site}/fr/fr/montreuil/"
+        # The part of the page being read stays in view: anchors are the same everywhere.
+        page.goto(f"{site}/fr/fr/montreuil/#twinning-cottbus-de", wait_until="networkidle")
+        page.hover(".md-header__option .md-select")
+        page.click('.md-select__link[hreflang="ar"]')
+        page.wait_for_load_state("networkidle")
+        assert page.url == f"{site}/ar/fr/montreuil/#twinning-cottbus-de"
     finally:
         context.close()
 
@@ -190,9 +203,11 @@ def test_content_and_navigation_work_without_javascript(browser, site: str) -> N
         page.wait_for_load_state()
         assert page.url == f"{site}/en/ml/"
         assert page.is_visible("text=Matching fund for diaspora community projects")
-        assert page.is_visible("svg.dr-timeline")  # pictures are drawn at build time
+        assert page.is_visible("figure.dr-timeline .dr-span")  # charts are drawn at build time
+        # Long details fold without script: the latest assessment is open, and opens by click.
+        assert page.is_visible("details.dr-assessment[open] >> text=Results")
         page.goto(f"{site}/en/twinning/")
-        assert page.is_visible("svg.dr-network") and page.is_visible("text=Yélimané circle")
+        assert page.is_visible("text=Yélimané circle")
     finally:
         context.close()
 
@@ -218,6 +233,29 @@ def test_arabic_pages_are_mirrored_and_screenshots_are_saved(browser, site: str)
                 page.screenshot(path=str(ARTIFACTS / f"{lang}-{name}.png"))
             finally:
                 context.close()
+
+
+CHART_PAGES = ["", "ml/", "fr/", "fr/montreuil/", "twinning/", "outcomes/"]
+
+
+@pytest.mark.parametrize("width", [360, 1366])
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_chart_text_is_readable_unclipped_and_apart(
+    browser, site: str, lang: str, width: int
+) -> None:
+    """Every text of every figure, measured on screen: at least 12 px, inside its figure
+    and the screen, never over another text."""
+    measured, problems = 0, []
+    for url in CHART_PAGES:
+        context, page, _ = open_page(browser, f"{site}/{lang}/{url}", width=width)
+        try:
+            count, found = chart_text_problems(page)
+            measured += count
+            problems += [f"/{lang}/{url} {p}" for p in found]
+        finally:
+            context.close()
+    assert measured > 20
+    assert problems == [], "\n".join(problems)
 
 
 @pytest.fixture(scope="module")

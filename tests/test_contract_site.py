@@ -204,7 +204,7 @@ class _Links(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        if tag == "a" and values.get("class") == "md-select__link":
+        if tag == "a" and "md-select__link" in (values.get("class") or "").split():
             self.switcher.append((values["hreflang"] or "", values["href"] or ""))
 
 

@@ -7,13 +7,19 @@ checks them (anchors included); links out pass `safe_href`.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
+<<<<<<< HEAD
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+=======
+import re
+import unicodedata
+>>>>>>> d66843f (Roadmap pages open with the answer: counts by status and a captioned summary table of every commitment (status with a shape mark, latest assessment, timeframe, outcome), linking to id-made anchors; charts as HTML that mirror for right-to-left and keep the page's text size, with a browser test measuring chart text at 360 and 1366 px in en, fr, ar; anchors for twinning links and assessments made from ids; language switcher keeps #anchor; captions on every data table; Results and Lessons learned as headings, assessments folded in <details>)
 
 from markupsafe import Markup
 
-from site_builder.format.model import RoadmapFile
+from site_builder.format.model import ExternalPartner, RoadmapFile
 from site_builder.format.values import path_name
 from site_builder.render.markup import escape_attribute, escape_text, safe_href
 from site_builder.render.text import TextHelpers
@@ -88,6 +94,30 @@ def anchor(kind: str, item_id: str) -> Markup:
     return Markup(f"{kind}-{item_id}".replace("/", "-").replace("_", "-"))
 
 
+def slug(words: str) -> str:
+    """`words` as lower-case ASCII letters, digits and hyphens (`Cottbus` → `cottbus`,
+    `Yélimané` → `yelimane`); words with no such letter (Arabic, Chinese) give a short
+    digest of themselves, the same on every build."""
+    ascii_words = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode()
+    result = re.sub(r"[^a-z0-9]+", "-", ascii_words.lower()).strip("-")
+    return result or hashlib.sha1(words.encode()).hexdigest()[:8]
+
+
+def twinning_anchor(
+    partner_id: str | None, external: ExternalPartner | None, language: str
+) -> Markup:
+    """The id of a twinning link on an authority's page, made from the partner: its
+    roadmap id (`twinning-ml-yelimane`), or the name and country of a partner without a
+    roadmap, as written in `language` (the site's default) or else its first spelling
+    (`twinning-cottbus-de`), never from the link's position in the list."""
+    if partner_id is not None:
+        return anchor("twinning", partner_id)
+    if external is None:
+        raise ValueError("a twinning link has a partner id or an external partner")
+    name = external.name.get(language) or external.name[min(external.name)]
+    return anchor("twinning", f"{slug(name)}-{external.country.lower()}")
+
+
 class LinkHelpers(TextHelpers):
     """Links from the page being rendered (`self.current`) to other pages and out."""
 
@@ -138,6 +168,9 @@ class LinkHelpers(TextHelpers):
         relative = posixpath.relpath(target_path, posixpath.dirname(self.current) or ".")
         text = label if isinstance(label, Markup) else escape_text(label)
         return Markup("[{}]({}{})").format(text, Markup(relative), Markup(fragment))
+
+    def twinning_anchor(self, partner_id: str | None, external: ExternalPartner | None) -> Markup:
+        return twinning_anchor(partner_id, external, self.dataset.default_language)
 
     def page_of(self, roadmap: RoadmapFile) -> str:
         return page_path(roadmap.id)

@@ -24,17 +24,18 @@ from site_builder.i18n.labels import LABELS
 from site_builder.i18n.localise import Localiser, direction, own_name, translations
 from site_builder.render.feeds import atom_feed
 from site_builder.render.figures import FigureHelpers
-from site_builder.render.links import LinkHelpers, anchor, country_path, outcome_path, page_path
+from site_builder.render.links import anchor, country_path, outcome_path, page_path
 from site_builder.render.markup import escape_text
 from site_builder.render.output import LanguageInfo, RenderedLanguage
+from site_builder.render.overview import OverviewHelpers
 from site_builder.views.across import TwinningEnd
 from site_builder.views.context import SiteContext
 from site_builder.views.open_data import DATA_FILE_DESCRIPTIONS, Column, csv_files
 
 
-class Helpers(LinkHelpers, FigureHelpers):
-    """What templates call: words (`TextHelpers`), links (`LinkHelpers`), figures
-    (`FigureHelpers`), and lookups of the build's views."""
+class Helpers(OverviewHelpers, FigureHelpers):
+    """What templates call: words (`TextHelpers`), links (`LinkHelpers`), summaries
+    (`OverviewHelpers`), figures (`FigureHelpers`), and lookups of the build's views."""
 
     def twinning(self, roadmap_id: str) -> list[TwinningEnd]:
         return self.views.twinning_ends.get(roadmap_id, [])

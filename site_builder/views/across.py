@@ -24,6 +24,7 @@ from site_builder.format.model import (
     RoadmapFile,
     TwinningLink,
 )
+from site_builder.views.summary import latest_assessment
 
 # Commitments shown on one outcome page: pages stay light however large the site grows.
 OUTCOME_PAGE_SIZE = 25
@@ -66,7 +67,7 @@ class CommitmentEntry:
 
     @property
     def latest(self) -> Assessment | None:
-        return max(self.commitment.assessments, key=lambda a: a.date.latest(), default=None)
+        return latest_assessment(self.commitment)
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,14 @@ class Views:
                 elif end.declared_here and (not end.declared_there or roadmap_id < end.partner_id):
                     result.append(Link(roadmap_id, end.partner_id, None, end.link, end.one_sided))
         return result
+
+    def links_by_diaspora(self) -> list[tuple[str | None, list[Link]]]:
+        """Every link once, grouped by the diaspora that links its two places: groups in
+        the order of the country codes, links whose diaspora is not stated last."""
+        groups: dict[str | None, list[Link]] = defaultdict(list)
+        for link in self.links:
+            groups[link.link.diaspora].append(link)
+        return sorted(groups.items(), key=lambda item: (item[0] is None, item[0] or ""))
 
     @cached_property
     def commitments(self) -> list[CommitmentEntry]:

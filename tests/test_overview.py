@@ -1,0 +1,204 @@
+"""What pages open with: the summary of commitments on every roadmap page, status marks,
+stable anchors, captions; on the contract site and the example site, in English and Arabic."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import markdown
+import pytest
+
+from site_builder.format.model import Assessment, Commitment, Date, ExternalPartner, Name, Text
+from site_builder.i18n.labels import LABELS
+from site_builder.i18n.localise import translations
+from site_builder.load.validate import load_dataset
+from site_builder.render.links import slug, twinning_anchor
+from site_builder.render.overview import assessment_anchor, shorten_words
+from site_builder.views.summary import latest_assessment, recent_assessments, status_counts
+from tests.conftest import CONTRACT, PROJECT_ROOT, edit
+from tests.test_contract_site import page
+
+EXAMPLE = PROJECT_ROOT / "roadmaps"
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example roadmaps (roadmaps/) built once."""
+    import os
+
+    from site_builder.cli import main
+
+    site = tmp_path_factory.mktemp("example") / "site"
+    cwd = os.getcwd()
+    os.chdir(PROJECT_ROOT)
+    try:
+        assert main(["build", "--quiet", "--roadmaps", str(EXAMPLE), "--site-dir", str(site)]) == 0
+    finally:
+        os.chdir(cwd)
+    return site
+
+
+def summary_rows(html: str) -> list[str]:
+    """The body rows of the page's summary table of commitments."""
+    block = html.split('<div class="dr-summary">', 1)[1].split("</table>", 1)[0]
+    assert "<caption>" in block
+    return [r for r in re.findall(r"<tr>(.*?)</tr>", block, re.DOTALL) if "<th" not in r]
+
+
+def check_summaries(site: Path, roadmaps: Path, language: str) -> int:
+    """Every commitment of every roadmap is a row of its page's summary table, in the
+    order of the file, linked to its details, with its status in words and its mark."""
+    dataset = load_dataset(roadmaps).dataset
+    words = translations(language).gettext
+    checked = 0
+    for roadmap in dataset.roadmaps.values():
+        html = page(site, f"{language}/{roadmap.id}")
+        commitments = roadmap.data.commitments
+        if not commitments:
+            assert 'class="dr-summary"' not in html
+            continue
+        rows = summary_rows(html)
+        assert len(rows) == len(commitments), roadmap.id
+        for row, commitment in zip(rows, commitments, strict=True):
+            assert f'href="#commitment-{commitment.id}"' in row
+            assert f'id="commitment-{commitment.id}"' in html
+            label = words(LABELS["status"][commitment.status])
+            assert f'dr-status-{commitment.status}" aria-hidden="true"></span>{label}' in row
+            checked += 1
+        counts = html.split('<p class="dr-counts">', 1)[1].split("</p>", 1)[0]
+        for status, number in status_counts(commitments):
+            assert f"dr-status-{status}" in counts and str(number) in counts
+    return checked
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_contract_summary_table_lists_every_commitment_with_its_status(
+    contract_site: Path, language: str
+) -> None:
+    assert check_summaries(contract_site, CONTRACT, language) >= 5
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_example_summary_table_lists_every_commitment_with_its_status(
+    example_site: Path, language: str
+) -> None:
+    assert check_summaries(example_site, EXAMPLE, language) >= 10
+
+
+def test_summary_opens_the_page_before_the_details(contract_site: Path) -> None:
+    html = page(contract_site, "en/ml")
+    article = html.split("<article", 1)[1]
+    assert article.index('id="at-a-glance"') < article.index('id="recognition"')
+    assert article.index("dr-summary") < article.index('id="commitments"')
+    # The latest assessment links to itself further down, which opens (a details element).
+    row = summary_rows(html)[0]
+    target = re.search(r'href="#(assessment-[^"]+)"', row).group(1)
+    assert re.search(rf'<details class="dr-assessment" id="{target}" open', html)
+
+
+def test_results_and_lessons_are_headings(contract_site: Path) -> None:
+    html = page(contract_site, "en/ml")
+    assert re.search(r"<h5[^>]*>Results", html) and re.search(r"<h5[^>]*>Lessons learned", html)
+    assert "<p><em>Results</em></p>" not in html
+
+
+def test_every_data_table_has_a_caption(contract_site: Path) -> None:
+    for url in ("en/ml", "ar/fr/montreuil", "en/twinning", "en/outcomes"):
+        html = page(contract_site, url)
+        tables = re.findall(r"<table>(.{0,20})", html, re.DOTALL)
+        assert tables, url
+        assert all(t.lstrip().startswith("<caption>") for t in tables), (url, tables)
+
+
+def test_caption_extension_moves_the_marked_paragraph() -> None:
+    md = markdown.Markdown(extensions=["tables", "attr_list", "site_builder.engine.captions"])
+    html = md.convert("Where *they* stand\n{: .dr-caption }\n\n| a |\n| - |\n| 1 |\n\nAfter\n")
+    assert html.startswith("<table>\n<caption>Where <em>they</em> stand</caption>")
+    assert "<p>After</p>" in html  # other paragraphs stay
+    plain = md.convert("Just a paragraph\n\n| a |\n| - |\n| 1 |\n")
+    assert "<caption>" not in plain
+
+
+# --- Stable anchors ---------------------------------------------------------------------
+
+
+def test_adding_a_twinning_link_above_keeps_the_others_anchors(roadmaps, run, tmp_path) -> None:
+    data = roadmaps()
+    before = tmp_path / "before"
+    assert run("build", "--quiet", "--roadmaps", data, "--site-dir", before).code == 0
+    edit(
+        data / "fr/montreuil.yml",
+        "twinning:\n",
+        "twinning:\n  - partner:\n      name: Yaoundé\n      country: CM\n"
+        "    kind: partnership\n    status: active\n",
+    )
+    after = tmp_path / "after"
+    assert run("build", "--quiet", "--roadmaps", data, "--site-dir", after).code == 0
+    for site in (before, after):
+        html = page(site, "en/fr/montreuil")
+        assert 'id="twinning-cottbus-de"' in html and 'id="twinning-ml-yelimane"' in html
+    assert 'id="twinning-yaounde-cm"' in page(after, "en/fr/montreuil")
+    # Pages elsewhere link to that anchor.
+    assert 'href="../fr/montreuil/#twinning-cottbus-de"' in page(after, "en/twinning")
+
+
+def test_anchors_come_from_ids_and_names() -> None:
+    assert slug("Yélimané circle") == "yelimane-circle"
+    assert slug("الرباط") == slug("الرباط") and re.fullmatch(r"[0-9a-f]{8}", slug("الرباط"))
+    cottbus = ExternalPartner(name=Name({"en": "Cottbus"}), country="DE")
+    assert twinning_anchor(None, cottbus, "en") == "twinning-cottbus-de"
+    assert twinning_anchor("ml/yelimane", None, "en") == "twinning-ml-yelimane"
+    rabat = ExternalPartner(name=Name({"ar": "الرباط", "fr": "Rabat"}), country="MA")
+    assert twinning_anchor(None, rabat, "fr") == "twinning-rabat-ma"
+
+
+def test_assessment_anchors_are_unique_and_positional_only_on_ties() -> None:
+    first = Assessment(date=Date(2009, 6), by="joint", completion="limited")
+    second = Assessment(date=Date(2010), by="joint", completion="substantial")
+    twin = Assessment(date=Date(2010), by="joint", completion="complete")
+    commitment = Commitment(
+        id="fund", title=Text({"en": "Fund"}), outcome="x", status="planned",
+        assessments=(first, second, twin),
+    )  # fmt: skip
+    assert assessment_anchor(commitment, first) == "assessment-fund-2009-06-joint"
+    assert assessment_anchor(commitment, second) == "assessment-fund-2010-joint-1"
+    assert assessment_anchor(commitment, twin) == "assessment-fund-2010-joint-2"
+    assert latest_assessment(commitment) is twin  # the last written of the latest date
+
+
+def test_language_switcher_carries_the_anchor(contract_site: Path) -> None:
+    html = page(contract_site, "en/fr/montreuil")
+    assert "dr-keep-anchor" in html
+
+
+# --- View functions -------------------------------------------------------------------
+
+
+def _commitment(cid: str, status: str, *dates: Date) -> Commitment:
+    return Commitment(
+        id=cid, title=Text({"en": cid}), outcome="x", status=status,
+        assessments=tuple(Assessment(date=d, by="joint", completion="limited") for d in dates),
+    )  # fmt: skip
+
+
+def test_status_counts_follow_the_model_and_leave_out_zeros() -> None:
+    commitments = [_commitment("a", "completed"), _commitment("b", "planned")]
+    commitments.append(_commitment("c", "completed"))
+    assert status_counts(commitments) == [("planned", 1), ("completed", 2)]
+    assert status_counts([]) == []
+
+
+def test_recent_assessments_are_latest_first(contract_site: Path) -> None:
+    dataset = load_dataset(CONTRACT).dataset
+    recent = recent_assessments(dataset.roadmaps.values(), limit=3)
+    dates = [r.assessment.date.latest() for r in recent]
+    assert dates == sorted(dates, reverse=True) and len(recent) == 3
+
+
+def test_long_titles_are_cut_at_a_word() -> None:
+    long = "Strengthen " + "the capacity of diaspora associations " * 30
+    short = shorten_words(long, 60)
+    assert len(short) <= 60 and short.endswith("…") and long.startswith(short[:-1])
+    assert shorten_words("Short title", 60) == "Short title"
+    assert shorten_words("x" * 100, 10) == "x" * 9 + "…"

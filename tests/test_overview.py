@@ -202,3 +202,38 @@ def test_long_titles_are_cut_at_a_word() -> None:
     assert len(short) <= 60 and short.endswith("…") and long.startswith(short[:-1])
     assert shorten_words("Short title", 60) == "Short title"
     assert shorten_words("x" * 100, 10) == "x" * 9 + "…"
+
+
+# --- The home page as an overview -------------------------------------------------------
+
+
+def test_home_counts_commitments_by_status_and_links_each_figure_to_its_list(
+    contract_site: Path,
+) -> None:
+    html = page(contract_site, "en")
+    dataset = load_dataset(CONTRACT).dataset
+    counts = dict(status_counts(c for r in dataset.roadmaps.values() for c in r.data.commitments))
+    for status, number in counts.items():
+        # the figure links to the list behind it, which lists that many commitments
+        assert re.search(rf'<a href="status/{status}/">{number}</a>', html), status
+        listing = page(contract_site, f"en/status/{status}")
+        rows = [r for r in re.findall(r"<tr>(.*?)</tr>", listing, re.DOTALL) if "<th" not in r]
+        assert len(rows) == number, status
+    assert "No commitment is in this status." in page(contract_site, "en/status/withdrawn")
+    ar = page(contract_site, "ar")
+    assert "أحدث التقييمات" in ar and 'href="status/completed/"' in ar
+
+
+def test_home_lists_latest_assessments_and_updates(contract_site: Path) -> None:
+    html = page(contract_site, "en")
+    latest = html.split('id="assessments"', 1)[1].split("<h2", 1)[0]
+    assert '<a href="fr/montreuil/#assessment-water-points-2009-12-independent">' in latest
+    assert latest.index("December 2009") < latest.index("June 30, 2009")
+    updated = html.split('id="updated"', 1)[1].split("<h2", 1)[0]
+    assert updated.count("<li>") == 5
+    assert 'href="twinning/"' in html
+
+
+def test_home_title_does_not_repeat_the_site_name(contract_site: Path) -> None:
+    title = re.search(r"<title>(.*?)</title>", page(contract_site, "en")).group(1)
+    assert title == "Diaspora engagement roadmaps"

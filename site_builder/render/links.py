@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
-<<<<<<< HEAD
 from dataclasses import dataclass
 from urllib.parse import urlsplit
-=======
 import re
 import unicodedata
->>>>>>> d66843f (Roadmap pages open with the answer: counts by status and a captioned summary table of every commitment (status with a shape mark, latest assessment, timeframe, outcome), linking to id-made anchors; charts as HTML that mirror for right-to-left and keep the page's text size, with a browser test measuring chart text at 360 and 1366 px in en, fr, ar; anchors for twinning links and assessments made from ids; language switcher keeps #anchor; captions on every data table; Results and Lessons learned as headings, assessments folded in <details>)
 
 from markupsafe import Markup
 
@@ -83,6 +80,11 @@ def source_links(repository: str, file_name: str) -> SourceLinks:
 def _forge(project: str, branch: str, folder: list[str], file_name: str) -> SourceLinks:
     path = "/".join([*folder, file_name])
     return SourceLinks(f"{project}/edit/{branch}/{path}", f"{project}/commits/{branch}/{path}")
+
+
+def status_path(status: str, number: int = 1) -> str:
+    """The list of every commitment in one status; long lists continue on numbered pages."""
+    return f"status/{status}.md" if number == 1 else f"status/{status}-{number}.md"
 
 
 def country_path(country: str) -> str:
@@ -181,6 +183,9 @@ class LinkHelpers(TextHelpers):
 
     def outcome_page(self, outcome_id: str, number: int = 1) -> str:
         return outcome_path(outcome_id, number)
+
+    def status_page(self, status: str, number: int = 1) -> str:
+        return status_path(status, number)
 
     def source_links(self, roadmap: RoadmapFile) -> SourceLinks | None:
         """The roadmap's file in the site's repository: editor and history links."""

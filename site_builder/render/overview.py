@@ -6,6 +6,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from site_builder.format.model import Assessment, Commitment, RoadmapFile, Text
+from site_builder.i18n.labels import LABELS
 from site_builder.render.links import LinkHelpers, anchor
 from site_builder.render.marks import status_badge
 from site_builder.views.summary import StatusSummary, latest_assessment, roadmap_summary
@@ -43,6 +44,10 @@ class OverviewHelpers(LinkHelpers):
     def status(self, status: str) -> Markup:
         """The status's mark and its words."""
         return status_badge(status, self.label("status", status))
+
+    def plain_label(self, kind: str, key: str) -> str:
+        """An enumeration value's words, unescaped (for titles in front matter)."""
+        return self._(LABELS[kind][key])
 
     def summary(self, roadmap: RoadmapFile) -> StatusSummary:
         return roadmap_summary(roadmap)

@@ -24,13 +24,14 @@ from site_builder.i18n.labels import LABELS
 from site_builder.i18n.localise import Localiser, direction, own_name, translations
 from site_builder.render.feeds import atom_feed
 from site_builder.render.figures import FigureHelpers
-from site_builder.render.links import anchor, country_path, outcome_path, page_path
+from site_builder.render.links import anchor, country_path, outcome_path, page_path, status_path
 from site_builder.render.markup import escape_text
 from site_builder.render.output import LanguageInfo, RenderedLanguage
 from site_builder.render.overview import OverviewHelpers
 from site_builder.views.across import TwinningEnd
 from site_builder.views.context import SiteContext
 from site_builder.views.open_data import DATA_FILE_DESCRIPTIONS, Column, csv_files
+from site_builder.views.summary import STATUSES, recent_assessments, recently_updated
 
 
 class Helpers(OverviewHelpers, FigureHelpers):
@@ -126,7 +127,13 @@ class Renderer:
             ],
         )
         pages = result.pages
-        pages["index.md"] = self.page("home.md.j2", "index.md", countries=self._countries())
+        pages["index.md"] = self.page(
+            "home.md.j2",
+            "index.md",
+            countries=self._countries(),
+            recent=recent_assessments(dataset.roadmaps.values()),
+            updated=recently_updated(dataset.roadmaps.values(), self.context.changes),
+        )
         for country in dataset.countries():
             path = country_path(country)
             roadmap = dataset.country_roadmap(country)
@@ -169,6 +176,18 @@ class Renderer:
                         number=number,
                         total=len(chunks),
                     )
+        for status in STATUSES:  # lists behind the home page's figures, always rendered
+            chunks = self.context.views.status_pages(status)
+            for number, entries in enumerate(chunks, start=1):
+                path = status_path(status, number)
+                pages[path] = self.page(
+                    "status_list.md.j2",
+                    path,
+                    status=status,
+                    entries=entries,
+                    number=number,
+                    total=len(chunks),
+                )
         for name, template, title in VIEW_PAGES:
             if keep(name, name):
                 pages[name] = previous.pages[name]  # type: ignore[union-attr]

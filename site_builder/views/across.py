@@ -204,6 +204,13 @@ class Views:
         size = OUTCOME_PAGE_SIZE
         return [entries[i : i + size] for i in range(0, len(entries), size)] or [[]]
 
+    def status_pages(self, status: str) -> list[list[CommitmentEntry]]:
+        """The commitments in one status, across roadmaps (in the order of the roadmaps'
+        ids, then of their files), in pages of OUTCOME_PAGE_SIZE, at least one page."""
+        entries = [e for e in self.commitments if e.commitment.status == status]
+        size = OUTCOME_PAGE_SIZE
+        return [entries[i : i + size] for i in range(0, len(entries), size)] or [[]]
+
     def page_of_commitment(self, roadmap_id: str, commitment_id: str, outcome_id: str) -> int:
         for index, entry in enumerate(self.by_outcome.get(outcome_id, [])):
             if entry.roadmap.id == roadmap_id and entry.commitment.id == commitment_id:

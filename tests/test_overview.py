@@ -237,3 +237,28 @@ def test_home_lists_latest_assessments_and_updates(contract_site: Path) -> None:
 def test_home_title_does_not_repeat_the_site_name(contract_site: Path) -> None:
     title = re.search(r"<title>(.*?)</title>", page(contract_site, "en")).group(1)
     assert title == "Diaspora engagement roadmaps"
+
+
+# --- Screen readers, phones and shared links --------------------------------------------
+
+
+def test_every_roadmap_page_has_a_description_and_a_preview(contract_site: Path) -> None:
+    html = page(contract_site, "en/ml")
+    description = re.search(r'<meta name="description" content="([^"]*)">', html).group(1)
+    assert description.startswith("Mali connects with its diaspora through a national")
+    assert "<strong>" not in description and len(description) <= 200
+    assert f'<meta property="og:description" content="{description}">' in html
+    assert re.search(r'<meta property="og:title" content="Mali: engaging Malians', html)
+    assert '<meta property="og:locale" content="en">' in html
+    arabic = page(contract_site, "ar/fr/montreuil")
+    assert '<meta property="og:locale" content="ar">' in arabic
+    assert (contract_site / "robots.txt").read_text("utf-8").startswith("User-agent: *")
+
+
+def test_pages_outside_the_navigation_have_a_table_of_contents(contract_site: Path) -> None:
+    for url in ("en/ml", "ar/fr/montreuil", "fr/ml/yelimane"):
+        html = page(contract_site, url)
+        toc = html.split('<details class="dr-toc">', 1)[1].split("</details>", 1)[0]
+        assert toc.count("<li>") >= 4, url
+        assert html.index('class="dr-toc"') > html.index("</h1>")
+    assert '<a href="#at-a-glance">' in page(contract_site, "en/ml")

@@ -3,14 +3,20 @@ commitments, short titles for headings and tables."""
 
 from __future__ import annotations
 
+import html
+import json
+import re
+
 from markupsafe import Markup
 
-from site_builder.format.model import Assessment, Commitment, RoadmapFile, Text
+from site_builder.format.model import Assessment, Commitment, RichText, RoadmapFile, Text
 from site_builder.i18n.labels import LABELS
 from site_builder.render.links import LinkHelpers, anchor
 from site_builder.render.marks import status_badge
+from site_builder.render.markup import rich_html
 from site_builder.views.summary import StatusSummary, latest_assessment, roadmap_summary
 
+DESCRIPTION = 200  # characters of a page's meta description
 SHORT_TITLE = 90  # characters: longer titles are cut at a word in headings and tables
 
 
@@ -76,3 +82,12 @@ class OverviewHelpers(LinkHelpers):
                 self.date(assessment.date),
             ]
         )
+
+    def meta_description(self, text: RichText | None) -> Markup:
+        """A page's description for front matter (the theme prints it in an attribute
+        without escaping): the words of `text`, without markup, cut to DESCRIPTION."""
+        if not text:
+            return Markup('""')
+        words = html.unescape(re.sub(r"<[^>]+>", " ", rich_html(self.plain(text))))
+        short = shorten_words(words, DESCRIPTION)
+        return Markup(json.dumps(html.escape(short, quote=True), ensure_ascii=False))

@@ -212,25 +212,42 @@ def test_content_and_navigation_work_without_javascript(browser, site: str) -> N
         context.close()
 
 
-def test_arabic_pages_are_mirrored_and_screenshots_are_saved(browser, site: str) -> None:
+SCREENSHOTS = {
+    "home": "",
+    "country": "ml/",
+    "local-authority": "fr/montreuil/",
+    "twinning": "twinning/",
+    "outcome": "outcomes/codevelopment/",
+}
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_arabic_pages_are_mirrored_and_screenshots_are_saved(
+    browser, site: str, width: int
+) -> None:
+    """Screenshots of every main kind of page on a phone and a desktop, in English and
+    Arabic, in test-artifacts/screenshots/ (linked from the README)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for lang in ("en", "ar"):
-        for name, url in (("home", ""), ("country", "ml/"), ("local-authority", "fr/montreuil/")):
-            context, page, _ = open_page(browser, f"{site}/{lang}/{url}")
+        for name, url in SCREENSHOTS.items():
+            context, page, _ = open_page(browser, f"{site}/{lang}/{url}", width=width)
             try:
                 direction = page.evaluate("getComputedStyle(document.body).direction")
                 assert direction == ("rtl" if lang == "ar" else "ltr")
-                title = page.locator(".md-header__title").bounding_box()
-                search = page.locator(".md-search").bounding_box()
-                # Mirrored: the search box is on the left in Arabic, on the right in English.
-                assert (search["x"] < title["x"]) == (lang == "ar")
                 heading = page.locator("article h1").bounding_box()
                 article = page.locator("article").bounding_box()
                 right_aligned = (
                     heading["x"] + heading["width"] > article["x"] + article["width"] - 40
                 )
                 assert right_aligned or lang == "en"
-                page.screenshot(path=str(ARTIFACTS / f"{lang}-{name}.png"))
+                if width > 1000:
+                    title = page.locator(".md-header__title").bounding_box()
+                    search = page.locator(".md-search").bounding_box()
+                    # Mirrored: the search box is on the left in Arabic, on the right in English.
+                    assert (search["x"] < title["x"]) == (lang == "ar")
+                # Nothing wider than the screen: no sideways scrolling on a phone.
+                assert page.evaluate("document.documentElement.scrollWidth") <= width
+                page.screenshot(path=str(ARTIFACTS / f"{lang}-{name}-{width}.png"))
             finally:
                 context.close()
 

@@ -139,7 +139,7 @@ def test_every_field_is_shown_in_words(contract_site: Path) -> None:
         "Co-development",
         "January 2008 – December 2010",
         "€1,500,000",
-        "matching ratio 2",
+        "public funds double what the diaspora raised",
         "At least two in five funded projects",
         "Number of co-funded projects",
         "June 30, 2009",

@@ -262,3 +262,89 @@ def test_pages_outside_the_navigation_have_a_table_of_contents(contract_site: Pa
         assert toc.count("<li>") >= 4, url
         assert html.index('class="dr-toc"') > html.index("</h1>")
     assert '<a href="#at-a-glance">' in page(contract_site, "en/ml")
+
+
+# --- Words people read ------------------------------------------------------------------
+
+
+def test_money_and_ratios_read_as_words(contract_site: Path) -> None:
+    mali = page(contract_site, "en/ml")
+    assert "€1,500,000 — public funds double what the diaspora raised" in mali
+    assert "; matching ratio 2" not in mali
+    montreuil = page(contract_site, "fr/fr/montreuil")
+    assert "240\u202f000\xa0€ — les fonds publics triplent ce que la diaspora a réuni" in montreuil
+    assert "تضاعف الأموال العامة ما جمعته الجالية" in page(contract_site, "ar/ml")
+
+
+def test_currency_symbols_made_of_letters_are_spaced_as_cldr_says() -> None:
+    from site_builder.i18n.localise import Localiser
+
+    english = Localiser("en", "en", ("en",))
+    assert english.money(900000000, "XOF") == "F\u202fCFA\xa0900,000,000"
+    assert english.money(1500000, "EUR") == "€1,500,000"
+    assert Localiser("fr", "en", ("en", "fr")).money(12.5, "EUR") == "12,50\xa0€"
+
+
+def test_statistics_with_nothing_to_count_are_left_out(contract_site: Path) -> None:
+    # Montreuil states no commitment's gender, and its one organisation is not women-led.
+    html = page(contract_site, "en/fr/montreuil")
+    assert "0% (0/" not in html and "0 % (0/" not in html
+    assert "Commitments that say how women take part" not in html
+    assert "Diaspora organisations led by women" not in html
+    assert "Commitments that say how women take part" in page(contract_site, "en/ml")
+
+
+def test_custom_outcome_groups_show_their_titles(roadmaps, run, tmp_path) -> None:
+    data = roadmaps()
+    (data / "site.yml").write_text(
+        (data / "site.yml").read_text("utf-8")
+        + "outcomes:\n"
+        + "".join(
+            f"  - id: {o}\n    group: remittances\n    title: {o.title()}\n"
+            for o in ("codevelopment", "monitoring", "bilateral-sectors")
+        )
+        + "outcome_groups:\n  - id: remittances\n    title:\n      en: Money sent home\n"
+        + "      fr: Argent envoyé au pays\n",
+        "utf-8",
+    )
+    site = tmp_path / "site"
+    result = run("build", "--quiet", "--roadmaps", data, "--site-dir", site)
+    assert result.code == 0, result.err
+    assert "Money sent home" in page(site, "en/outcomes")
+    assert "Argent envoyé au pays" in page(site, "fr/outcomes")
+    assert ">remittances<" not in page(site, "en/outcomes")
+
+
+def test_long_titles_are_short_in_headings_and_whole_on_the_page(roadmaps, run, tmp_path):
+    data = roadmaps()
+    long = "Strengthen the capacity " + "of the associations of the diaspora " * 30
+    edit(data / "ml/country.yml", "Matching fund for diaspora community projects", long.strip())
+    site = tmp_path / "site"
+    assert run("build", "--quiet", "--roadmaps", data, "--site-dir", site).code == 0
+    html = page(site, "en/ml")
+    heading = re.search(r'<h3 id="commitment-matching-fund">(.*?)<a', html, re.DOTALL).group(1)
+    assert len(heading) <= 90 and heading.endswith("…")
+    assert f'<p class="dr-full-title">{long.strip()}</p>' in html
+    toc = html.split('<details class="dr-toc">', 1)[1].split("</details>", 1)[0]
+    assert long.strip() not in toc and heading in toc
+
+
+def test_twinning_ends_that_disagree_are_named_and_both_shown(roadmaps, run, tmp_path) -> None:
+    data = roadmaps()
+    edit(data / "ml/yelimane.yml", "kind: decentralised-cooperation", "kind: town-twinning")
+    edit(data / "ml/yelimane.yml", "since: 1985", "since: 1990")
+    result = run("validate", "--roadmaps", data)
+    lines = [line for line in (result.out + result.err).splitlines() if "montreuil.yml:" in line]
+    kind = next(line for line in lines if "twinning[0].kind" in line)
+    assert re.search(r"fr/montreuil\.yml:\d+:\d+: warning: twinning\[0\]\.kind:", kind)
+    assert re.search(r"ml/yelimane\.yml:15:\d+ says kind: town-twinning", kind)
+    assert any("says since: 1985" in line and "says since: 1990" in line for line in lines)
+    site = tmp_path / "site"
+    assert run("build", "--quiet", "--roadmaps", data, "--site-dir", site).code == 0
+    for url, mine, theirs in (
+        ("en/ml/yelimane", "Town twinning, from 1990", "Decentralised cooperation, from 1985"),
+        ("en/fr/montreuil", "Decentralised cooperation, from 1985", "Town twinning, from 1990"),
+    ):
+        html = page(site, url)
+        assert f"<li>This roadmap: {mine}</li>" in html, url
+        assert f"<li>The partner's roadmap: {theirs}</li>" in html, url

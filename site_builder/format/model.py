@@ -75,6 +75,14 @@ class Outcome:
 
 
 @dataclass(frozen=True, kw_only=True)
+class OutcomeGroup:
+    """The title of a group of custom outcomes, shown instead of its id."""
+
+    id: Id = spec("The group's id, as in the outcomes' `group`.", required=True)
+    title: Text = spec("The group's title.", required=True)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Site:
     """Site-wide settings, in `roadmaps/site.yml`."""
 
@@ -92,6 +100,9 @@ class Site:
         "for the edit and history links of every roadmap page."
     )
     outcomes: tuple[Outcome, ...] = many("Replaces the default outcome framework.")
+    outcome_groups: tuple[OutcomeGroup, ...] = many(
+        "Titles of the groups of custom outcomes; a group without one shows its id."
+    )
 
 
 # --- Parts of a roadmap ----------------------------------------------------------------------

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 
 from site_builder.errors import EnvironmentFault, Problem, Severity, shorten
 from site_builder.format.fields import texts
-from site_builder.format.model import Name, RichText, RoadmapFile
+from site_builder.format.model import Name, RichText, RoadmapFile, TwinningLink
 from site_builder.format.richtext import raw_html
 from site_builder.load.source import SourceFile
 
@@ -119,3 +119,45 @@ def _line_of(source: SourceFile, line: int, column: int, near: str) -> tuple[int
         if found >= 0:
             return number, found + 1
     return line, column
+
+
+TWINNING_FACTS = ("kind", "status", "since", "until", "diaspora")
+"""Fields of a twinning link that both ends state and that should agree."""
+
+
+def twinning_disagreements(one: TwinningLink, other: TwinningLink) -> list[str]:
+    """The fields of TWINNING_FACTS that both entries state, differently."""
+    return [
+        name
+        for name in TWINNING_FACTS
+        if getattr(one, name) is not None
+        and getattr(other, name) is not None
+        and getattr(one, name) != getattr(other, name)
+    ]
+
+
+def check_twinning_agreement(
+    roadmap: RoadmapFile, t: int, other: RoadmapFile, back: int, source: SourceFile
+) -> list[Problem]:
+    """One warning per fact the two ends of a link state differently, naming both lines."""
+    mine, theirs = roadmap.data.twinning[t], other.data.twinning[back]  # type: ignore[union-attr]
+    problems = []
+    for name in twinning_disagreements(mine, theirs):
+        line, column = other.position(f"twinning[{back}].{name}")
+        field_path = f"twinning[{t}].{name}"
+        at_line, at_column = roadmap.position(field_path)
+        problems.append(
+            Problem(
+                roadmap.path,
+                at_line,
+                at_column,
+                field_path,
+                f"says {name}: {getattr(mine, name)}, but {other.path}:{line}:{column} "
+                f"says {name}: {getattr(theirs, name)}",
+                "the two ends of a link should agree: correct one of them "
+                "(the site shows both versions until then)",
+                Severity.WARNING,
+                source.line(at_line),
+            )
+        )
+    return problems

@@ -9,7 +9,14 @@ import re
 
 from markupsafe import Markup
 
-from site_builder.format.model import Assessment, Commitment, RichText, RoadmapFile, Text
+from site_builder.format.model import (
+    Assessment,
+    Commitment,
+    RichText,
+    RoadmapFile,
+    Text,
+    TwinningLink,
+)
 from site_builder.i18n.labels import LABELS
 from site_builder.render.links import LinkHelpers, anchor
 from site_builder.render.marks import status_badge
@@ -91,3 +98,19 @@ class OverviewHelpers(LinkHelpers):
         words = html.unescape(re.sub(r"<[^>]+>", " ", rich_html(self.plain(text))))
         short = shorten_words(words, DESCRIPTION)
         return Markup(json.dumps(html.escape(short, quote=True), ensure_ascii=False))
+
+    def twinning_facts(self, link: TwinningLink, names: list[str]) -> Markup:
+        """What one end of a twinning link says about the facts `names` (such as kind
+        and since), in words: `Town twinning, from 1990`."""
+        words = []
+        for name in names:
+            value = getattr(link, name)
+            if name in ("kind", "status"):
+                words.append(self.label(f"twinning_{name}", value))
+            elif name == "since":
+                words.append(self.period(value, None))
+            elif name == "until":
+                words.append(self.period(None, value))
+            else:
+                words.append(self._("diaspora from {country}").format(country=self.country(value)))
+        return self.comma.join(words)

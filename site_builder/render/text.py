@@ -14,7 +14,7 @@ from functools import cached_property
 from babel.numbers import format_percent
 from markupsafe import Markup
 
-from site_builder.format.framework import GROUP_TITLES
+from site_builder.format.framework import GROUP_TITLES, N_
 from site_builder.format.model import (
     AuthorityRoadmap,
     Date,
@@ -122,18 +122,28 @@ class TextHelpers:
         return self.comma.join(self.country(c) for c in codes)
 
     def money(self, funding: Funding) -> Markup:
+        """`F CFA 900,000,000 — public funds double what the diaspora raised`: the amount
+        as CLDR writes it, and the matching ratio as a sentence of the catalog."""
         parts = []
         if funding.amount is not None:
             parts.append(escape_text(self.loc.money(funding.amount, funding.currency)))
         if funding.matching_ratio is not None:
-            parts.append(
-                escape_text(
-                    self._("matching ratio {ratio}").format(
-                        ratio=self.loc.number(funding.matching_ratio)
-                    )
-                )
-            )
-        return Markup("; ").join(parts)
+            words = self.ratio_words(funding.matching_ratio)
+            parts.append(escape_text(words if parts else words[:1].upper() + words[1:]))
+        return Markup(" — ").join(parts)
+
+    def ratio_words(self, ratio: float) -> str:
+        """A matching ratio (public money per unit raised by the diaspora) in words."""
+        sentences = {
+            1: N_("public funds match what the diaspora raised"),
+            2: N_("public funds double what the diaspora raised"),
+            3: N_("public funds triple what the diaspora raised"),
+        }
+        if ratio in sentences:
+            return self._(sentences[int(ratio)])
+        return self._("public funds add {ratio} for each unit the diaspora raised").format(
+            ratio=self.loc.number(ratio)
+        )
 
     def money_amount(self, amount: float, currency: str | None) -> Markup:
         return escape_text(self.loc.money(amount, currency))
@@ -194,6 +204,11 @@ class TextHelpers:
         return self.rich(outcome.description)
 
     def group_title(self, group: str) -> Markup:
+        """A group of outcomes by its title in `site.yml`, else the default framework's,
+        else its id."""
+        for custom in self.dataset.site.outcome_groups:
+            if custom.id == group:
+                return self.t(custom.title)
         return (
             escape_text(self._(GROUP_TITLES[group]))
             if group in GROUP_TITLES

@@ -24,6 +24,7 @@ from site_builder.format.model import (
     RoadmapFile,
     TwinningLink,
 )
+from site_builder.load.quality import twinning_disagreements
 from site_builder.views.summary import latest_assessment
 
 # Commitments shown on one outcome page: pages stay light however large the site grows.
@@ -43,6 +44,13 @@ class TwinningEnd:
     link: TwinningLink
     declared_here: bool
     declared_there: bool
+    theirs: TwinningLink | None = None  # the partner's own entry, when both ends list it
+
+    @property
+    def disagreements(self) -> list[str]:
+        """The facts (kind, status, since, until, diaspora) that the two ends state
+        differently; empty when they agree or only one end lists the link."""
+        return twinning_disagreements(self.link, self.theirs) if self.theirs else []
 
     @property
     def one_sided(self) -> bool:
@@ -141,7 +149,9 @@ class Views:
                     continue
                 other = self._entry(link.partner, roadmap_id)
                 merged = _completed(link, other) if other else link
-                ends[roadmap_id].append(TwinningEnd(link.partner, None, merged, True, bool(other)))
+                ends[roadmap_id].append(
+                    TwinningEnd(link.partner, None, merged, True, bool(other), other)
+                )
                 if other is None and link.partner in self.authorities:
                     ends[link.partner].append(TwinningEnd(roadmap_id, None, link, False, True))
         return ends

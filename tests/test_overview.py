@@ -16,27 +16,8 @@ from site_builder.load.validate import load_dataset
 from site_builder.render.links import slug, twinning_anchor
 from site_builder.render.overview import assessment_anchor, shorten_words
 from site_builder.views.summary import latest_assessment, recent_assessments, status_counts
-from tests.conftest import CONTRACT, PROJECT_ROOT, edit
+from tests.conftest import CONTRACT, EXAMPLE, edit
 from tests.test_contract_site import page
-
-EXAMPLE = PROJECT_ROOT / "roadmaps"
-
-
-@pytest.fixture(scope="session")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example roadmaps (roadmaps/) built once."""
-    import os
-
-    from site_builder.cli import main
-
-    site = tmp_path_factory.mktemp("example") / "site"
-    cwd = os.getcwd()
-    os.chdir(PROJECT_ROOT)
-    try:
-        assert main(["build", "--quiet", "--roadmaps", str(EXAMPLE), "--site-dir", str(site)]) == 0
-    finally:
-        os.chdir(cwd)
-    return site
 
 
 def summary_rows(html: str) -> list[str]:

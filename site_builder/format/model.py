@@ -29,6 +29,7 @@ from site_builder.format.values import (  # noqa: F401 - the format's names, in 
     Invalid,
     LanguageCode,
     Level,
+    Location,
     Name,
     Number,
     PageId,
@@ -237,6 +238,7 @@ class ExternalPartner:
     name: Name = spec("The authority's name.", required=True)
     country: Country = spec("Its country.", required=True)
     wikidata: WikidataId | None = spec("Its Wikidata item.")
+    location: Location | None = spec("Where it is, to place it on the twinning map.")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -296,6 +298,7 @@ class AuthorityRoadmap(RoadmapBody):
     country: Country = spec("The authority's country; must match the folder.", required=True)
     kind: AuthorityKind = spec("What kind of authority it is.", required=True)
     development_plan: Url | None = spec("Its local development plan.")
+    location: Location | None = spec("Where it is, to place it on the twinning map.")
     twinning: tuple[TwinningLink, ...] = many("Twinning and decentralised cooperation links.")
 
 

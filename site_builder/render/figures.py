@@ -7,19 +7,18 @@ from datetime import date
 from markupsafe import Markup
 
 from site_builder.format.model import Date, RoadmapBody, Text
-from site_builder.render import charts
-from site_builder.render.links import anchor
+from site_builder.render import charts, maps
+from site_builder.render.links import LinkHelpers, anchor
 from site_builder.render.marks import status_badge
 from site_builder.render.markup import escape_text
 from site_builder.render.overview import shorten_words
-from site_builder.render.text import TextHelpers
 
 
 def _years(day: date) -> float:
     return day.year + (day.timetuple().tm_yday - 1) / 366
 
 
-class FigureHelpers(TextHelpers):
+class FigureHelpers(LinkHelpers):
     """Charts of the page's roadmap or of all roadmaps."""
 
     def timeline(self, data: RoadmapBody) -> Markup:
@@ -59,3 +58,99 @@ class FigureHelpers(TextHelpers):
     def meter(self, part: float, whole: float) -> Markup:
         """A bar drawing `part` of `whole` beside the figure written in a table cell."""
         return charts.meter(part, whole)
+
+    def twinning_map(self) -> Markup:
+        """The map of twinning links with its legend (one line pattern per diaspora) and
+        the numbered list of its towns; towns without a location are named below it."""
+        places: dict[str, maps.Place] = {}
+        names: dict[str, Markup] = {}
+        unplaced: list[Markup] = []
+        groups = sorted({link.link.diaspora for link in self.views.links}, key=lambda d: d or "~")
+        arcs = []
+        for link in self.views.links:
+            ends = [(link.first, self.dataset.roadmaps[link.first].data.location)]
+            if link.second:
+                ends.append((link.second, self.dataset.roadmaps[link.second].data.location))
+            else:
+                ends.append(
+                    (
+                        f"external:{link.first}:{link.external.country}:"
+                        f"{self.plain(link.external.name)}",
+                        link.external.location,
+                    )
+                )
+            for (key, location), label in zip(ends, self._end_labels(link), strict=True):
+                if key in names:
+                    continue
+                names[key] = label
+                if location is None:
+                    unplaced.append(label)
+                else:
+                    places[key] = maps.Place(key, location.latitude, location.longitude)
+            arcs.append(maps.Arc(ends[0][0], ends[1][0], groups.index(link.link.diaspora)))
+        parts = []
+        title = self._("Map of twinning links")
+        if places:
+            plan = maps.layout(list(places.values()), arcs)
+            numbers = {m.number: self.loc.number(m.number) for m in plan.markers}
+            legend = Markup("").join(
+                Markup(
+                    '- <svg class="dr-line" viewBox="0 0 36 10" width="36" height="10" '
+                    'aria-hidden="true"><line x1="0" y1="5" x2="36" y2="5"{}/></svg> {}\n'
+                ).format(
+                    Markup(f' stroke-dasharray="{maps.PATTERNS[i % len(maps.PATTERNS)]}"')
+                    if maps.PATTERNS[i % len(maps.PATTERNS)]
+                    else "",
+                    self._("Linked by the diaspora from {country}").format(country=self.country(d))
+                    if d
+                    else self._("Diaspora not stated"),
+                )
+                for i, d in enumerate(groups)
+            )
+            towns = Markup("").join(
+                Markup("1. {}\n").format(self.comma.join(names[k] for k in marker.keys))
+                for marker in plan.markers
+            )
+            parts.append(
+                Markup(
+                    '\n<figure class="dr-figure dr-map-figure" markdown="1">\n'
+                    '<figcaption markdown="span">{}</figcaption>\n\n{}\n\n{}{{: .dr-legend }}\n\n'
+                    "{}\n{{: .dr-map-towns }}\n\n{}\n</figure>\n"
+                ).format(
+                    escape_text(title),
+                    maps.draw(plan, title, numbers),
+                    legend,
+                    escape_text(self._("The numbers on the map:")),
+                    towns,
+                )
+            )
+        if unplaced:
+            parts.append(
+                Markup('\n<p class="dr-unplaced">{} {}</p>\n').format(
+                    escape_text(self._("Not on the map, as no location is given:")),
+                    self.comma.join(unplaced),
+                )
+            )
+        return Markup("").join(parts)
+
+    def _end_labels(self, link) -> list[Markup]:  # noqa: ANN001 - a views Link
+        """The two ends of a link as `[Town](page), Country`, the second unlinked when it
+        has no roadmap here."""
+        first = self.dataset.roadmaps[link.first]
+        labels = [
+            Markup("{}, {}").format(self.roadmap_link(link.first), self.country(first.country))
+        ]
+        if link.second:
+            second = self.dataset.roadmaps[link.second]
+            labels.append(
+                Markup("{}, {}").format(
+                    self.roadmap_link(link.second), self.country(second.country)
+                )
+            )
+        else:
+            labels.append(
+                Markup("{}, {}").format(
+                    self.t(link.external.name), self.country(link.external.country)
+                )
+            )
+        return labels

@@ -30,7 +30,7 @@ class FigureHelpers(LinkHelpers):
                 ),
                 Markup("{} · <bdi>{}</bdi>").format(
                     status_badge(c.status, self.label("status", c.status)),
-                    self.period(c.start, c.end) if c.end else self.period(c.start, None),
+                    self.period(c.start, c.end),
                 ),
                 _years(c.start.earliest()),
                 _years(c.end.latest()) if c.end else None,
@@ -74,8 +74,7 @@ class FigureHelpers(LinkHelpers):
             else:
                 ends.append(
                     (
-                        f"external:{link.first}:{link.external.country}:"
-                        f"{self.plain(link.external.name)}",
+                        f"external:{link.external.country}:{self.plain(link.external.name)}",
                         link.external.location,
                     )
                 )

@@ -329,3 +329,14 @@ def test_twinning_ends_that_disagree_are_named_and_both_shown(roadmaps, run, tmp
         html = page(site, url)
         assert f"<li>This roadmap: {mine}</li>" in html, url
         assert f"<li>The partner's roadmap: {theirs}</li>" in html, url
+
+
+def test_the_404_page_is_translated_with_a_way_home(contract_site: Path) -> None:
+    for lang, words, home in (
+        ("en", "Page not found", "Home page"),
+        ("fr", "Page introuvable", "Page d’accueil"),
+        ("ar", "الصفحة غير موجودة", "الصفحة الرئيسية"),
+    ):
+        html = (contract_site / lang / "404.html").read_text("utf-8")
+        assert f"<h1>{words}</h1>" in html
+        assert f'<a href="/{lang}/">{home}</a>' in html

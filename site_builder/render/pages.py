@@ -205,6 +205,12 @@ class Renderer:
         result.strings = {
             "languages": loc.gettext("Languages"),
             "feed": loc.gettext("Updates of the roadmaps"),
+            "not_found": loc.gettext("Page not found"),
+            "not_found_help": loc.gettext(
+                "No page of this site has this address: it may have moved. The search at "
+                "the top of the page can find it, or start again from the home page."
+            ),
+            "home": loc.gettext("Home page"),
         }
         return result
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
-from dataclasses import dataclass
-from urllib.parse import urlsplit
 import re
 import unicodedata
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 

@@ -25,20 +25,23 @@ from site_builder.i18n.labels import LABELS
 from site_builder.i18n.localise import Localiser, Passage, direction, own_name, translations
 from site_builder.render.feeds import atom_feed
 from site_builder.render.figures import FigureHelpers
-from site_builder.render.links import LinkHelpers, anchor, country_path, outcome_path, page_path
+from site_builder.render.links import anchor, country_path, outcome_path, page_path, status_path
 from site_builder.render.markup import escape_text
 from site_builder.render.output import LanguageInfo, RenderedLanguage
+from site_builder.render.overview import OverviewHelpers
 from site_builder.render.structured import dataset_json_ld
-from site_builder.render.text import interface, mark
+from site_builder.render.text import in_language, interface, mark
 from site_builder.render.titles import Title, TitleHelpers
 from site_builder.views.across import TwinningEnd
 from site_builder.views.context import SiteContext
 from site_builder.views.open_data import DATA_FILE_DESCRIPTIONS, Column, csv_files
+from site_builder.views.summary import STATUSES, recent_assessments, recently_updated
 
 
-class Helpers(LinkHelpers, FigureHelpers, TitleHelpers):
-    """What templates call: words (`TextHelpers`), links (`LinkHelpers`), figures
-    (`FigureHelpers`), titles (`TitleHelpers`), and lookups of the build's views."""
+class Helpers(OverviewHelpers, FigureHelpers, TitleHelpers):
+    """What templates call: words (`TextHelpers`), links (`LinkHelpers`), summaries
+    (`OverviewHelpers`), figures (`FigureHelpers`), titles (`TitleHelpers`), and lookups of
+    the build's views."""
 
     def twinning(self, roadmap_id: str) -> list[TwinningEnd]:
         return self.views.twinning_ends.get(roadmap_id, [])
@@ -142,27 +145,15 @@ class Renderer:
             )
 
         loc, dataset = self.loc, self.dataset
-        site = dataset.site
-        note = self.helpers.note
-        result = RenderedLanguage(
-            language=self.language,
-            default_language=dataset.default_language,
-            direction=loc.direction,
-            site_name=loc.speaking(site.title).passage(site.title).value,
-            site_name_lang=loc.speaking(site.title).language,
-            site_name_html=str(mark(loc.passage(site.title), self.language, note, markdown=False)),
-            site_description=(
-                loc.speaking(site.description).passage(site.description).value
-                if site.description
-                else None
-            ),
-            site_description_lang=loc.speaking(site.description).language,
-            languages=[
-                LanguageInfo(code, own_name(code), direction(code)) for code in dataset.languages
-            ],
-        )
+        result = _empty_result(self)
         pages = result.pages
-        pages["index.md"] = self.page("home.md.j2", "index.md", countries=self._countries())
+        pages["index.md"] = self.page(
+            "home.md.j2",
+            "index.md",
+            countries=self._countries(),
+            recent=recent_assessments(dataset.roadmaps.values()),
+            updated=recently_updated(dataset.roadmaps.values(), self.context.changes),
+        )
         for country in dataset.countries():
             path = country_path(country)
             roadmap = dataset.country_roadmap(country)
@@ -205,6 +196,18 @@ class Renderer:
                         number=number,
                         total=len(chunks),
                     )
+        for status in STATUSES:  # lists behind the home page's figures, always rendered
+            chunks = self.context.views.status_pages(status)
+            for number, entries in enumerate(chunks, start=1):
+                path = status_path(status, number)
+                pages[path] = self.page(
+                    "status_list.md.j2",
+                    path,
+                    status=status,
+                    entries=entries,
+                    number=number,
+                    total=len(chunks),
+                )
         for name, template, title in VIEW_PAGES:
             if keep(name, name):
                 pages[name] = previous.pages[name]  # type: ignore[union-attr]
@@ -269,9 +272,9 @@ class Renderer:
                 # An HTML block: its text is not Markdown, so it is escaped for HTML only.
                 message = N_("This page is not translated yet: it is shown in {language}.")
                 speaking = self.loc.speaking(messages=(message,))
-                notice = self.helpers.ui(
-                    message, markdown=False, language=speaking.language_name(chosen)
-                )
+                shown_in = speaking.language_name(chosen)
+                shown_in = in_language(shown_in, speaking.language, self.language)
+                notice = self.helpers.ui(message, markdown=False, language=shown_in)
                 front = ""
                 if not text.startswith("---\n"):
                     helpers = Helpers(self.context, self.loc, name)
@@ -283,6 +286,30 @@ class Renderer:
                 )
             pages.append((name, title, text))
         return pages
+
+
+def _empty_result(self: Renderer) -> RenderedLanguage:
+    """The language's names and directions, before any page."""
+    loc, site = self.loc, self.dataset.site
+    return RenderedLanguage(
+        language=self.language,
+        default_language=self.dataset.default_language,
+        direction=loc.direction,
+        site_name=loc.speaking(site.title).passage(site.title).value,
+        site_name_lang=loc.speaking(site.title).language,
+        site_name_html=str(
+            mark(loc.passage(site.title), self.language, self.helpers.note, markdown=False)
+        ),
+        site_description=(
+            loc.speaking(site.description).passage(site.description).value
+            if site.description
+            else None
+        ),
+        site_description_lang=loc.speaking(site.description).language,
+        languages=[
+            LanguageInfo(code, own_name(code), direction(code)) for code in self.dataset.languages
+        ],
+    )
 
 
 def _theme_strings(helpers: Helpers) -> tuple[dict[str, str], dict[str, str]]:

@@ -165,7 +165,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_site_url(build)
     build.add_argument(
         "--jobs",
-        type=int,
+        type=_count,
         default=1,
         metavar="N",
         help="languages built at once, each in its own process; 0: one per core",
@@ -237,7 +237,28 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_site_url(parser: argparse.ArgumentParser) -> None:
     help_ = "where the site will be published, such as https://example.org/ (for canonical "
-    parser.add_argument("--site-url", metavar="URL", help=help_ + "links, feeds, sitemaps)")
+    parser.add_argument(
+        "--site-url", type=_url, metavar="URL", help=help_ + "links, feeds, sitemaps)"
+    )
+
+
+def _url(value: str) -> str | None:
+    """A --site-url as the build uses it; a usage error (exit 2) unless http(s)."""
+    try:
+        return site_url_of(value)
+    except SiteBuilderError as error:
+        raise argparse.ArgumentTypeError(str(error).removeprefix("--site-url ")) from None
+
+
+def _count(value: str) -> int:
+    """A whole number, 0 or more; a usage error (exit 2) otherwise."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more: {value!r}")
+    return number
 
 
 def _add_inputs(parser: argparse.ArgumentParser) -> None:

@@ -21,7 +21,6 @@ import sys
 import tempfile
 import threading
 import traceback
-import typing
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from site_builder.app.address import check_free, dev_address
 from site_builder.app.config import BuildOptions, Project, cores, site_url_of
 from site_builder.app.preview import Preview
 from site_builder.app.repository import add_init_command, init_repository
+from site_builder.app.scaffold import add_new_command
 from site_builder.engine.marks import theme_string_counts
 from site_builder.engine.serve import serve_folder
 from site_builder.errors import (
@@ -42,7 +42,6 @@ from site_builder.errors import (
     Stopped,
     printable,
 )
-from site_builder.format.model import AuthorityKind, Role
 from site_builder.load.quality import today
 from site_builder.report import report
 from site_builder.views.translation import translation_status
@@ -165,7 +164,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_site_url(build)
     build.add_argument(
         "--jobs",
-        type=int,
+        type=_count,
         default=0,
         metavar="N",
         help="languages built at once, each in its own process (default, 0: one per core)",
@@ -197,25 +196,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(handler=_serve)
 
-    new = commands.add_parser("new", help="write a commented starting file for a new roadmap")
-    kinds = new.add_subparsers(dest="what", required=True, metavar="WHAT")
-    country = kinds.add_parser("country", help="a national roadmap: new country CC --role ROLE")
-    country.add_argument("code", metavar="CC", help="the country's ISO code, such as ML")
-    country.add_argument("--role", required=True, choices=typing.get_args(Role))
-    authority = kinds.add_parser(
-        "authority", help="a local authority's roadmap: new authority CC SLUG --kind KIND"
-    )
-    authority.add_argument("code", metavar="CC", help="the country's ISO code, such as FR")
-    authority.add_argument("slug", metavar="SLUG", help="the file name, such as saint-louis")
-    authority.add_argument("--kind", required=True, choices=typing.get_args(AuthorityKind))
-    for sub in (country, authority):
-        sub.add_argument(
-            "--roadmaps",
-            type=Path,
-            default=Path("roadmaps"),
-            help="the roadmaps folder (default: roadmaps/)",
-        )
-    new.set_defaults(handler=_new)
+    new, country, authority = add_new_command(commands, _new)
 
     add_init_command(commands, _init)
 
@@ -240,7 +221,28 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_site_url(parser: argparse.ArgumentParser) -> None:
     help_ = "where the site will be published, such as https://example.org/ (for canonical "
-    parser.add_argument("--site-url", metavar="URL", help=help_ + "links, feeds, sitemaps)")
+    parser.add_argument(
+        "--site-url", type=_url, metavar="URL", help=help_ + "links, feeds, sitemaps)"
+    )
+
+
+def _url(value: str) -> str | None:
+    """A --site-url as the build uses it; a usage error (exit 2) unless http(s)."""
+    try:
+        return site_url_of(value)
+    except SiteBuilderError as error:
+        raise argparse.ArgumentTypeError(str(error).removeprefix("--site-url ")) from None
+
+
+def _count(value: str) -> int:
+    """A whole number, 0 or more; a usage error (exit 2) otherwise."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more: {value!r}")
+    return number
 
 
 def _add_inputs(parser: argparse.ArgumentParser) -> None:

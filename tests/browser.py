@@ -91,12 +91,94 @@ class Recorder:
         ]
 
 
-def open_page(browser, url: str, *, javascript: bool = True, wait_until: str = "networkidle"):  # noqa: ANN001
+def open_page(  # noqa: ANN201
+    browser,  # noqa: ANN001
+    url: str,
+    *,
+    javascript: bool = True,
+    wait_until: str = "networkidle",
+    width: int = 1280,
+):
     context = browser.new_context(
-        java_script_enabled=javascript, viewport={"width": 1280, "height": 900}
+        java_script_enabled=javascript, viewport={"width": width, "height": 900}
     )
     page = context.new_page()
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
     recorder = Recorder(page, origin)
     page.goto(url, wait_until=wait_until)
     return context, page, recorder
+
+
+# Every piece of text inside the site's figures (`.dr-figure`): its box on screen, its size
+# on screen (an SVG's font size times the scale the SVG is drawn at) and its words.
+_CHART_TEXT = """() => {
+  const figures = [];
+  const width = document.documentElement.clientWidth;
+  for (const figure of document.querySelectorAll('.dr-figure')) {
+    const box = figure.getBoundingClientRect();
+    const texts = [];
+    const walker = document.createTreeWalker(figure, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode())) {
+      const words = node.textContent.trim();
+      const element = node.parentElement;
+      if (!words || element.closest('title, desc, style, script, summary')) continue;
+      if (element.closest('details:not([open])')) continue;
+      const style = getComputedStyle(element);
+      if (style.visibility === 'hidden' || style.display === 'none') continue;
+      let size = parseFloat(style.fontSize);
+      let rects;
+      if (element instanceof SVGElement) {
+        const m = element.getScreenCTM();
+        size *= Math.hypot(m.a, m.b);
+        rects = [element.getBoundingClientRect()];
+      } else {
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        rects = Array.from(range.getClientRects());
+      }
+      for (const r of rects) {
+        if (r.width <= 1 || r.height <= 1) continue;  // visually hidden text for screen readers
+        texts.push({words, size, left: r.left, right: r.right, top: r.top, bottom: r.bottom});
+      }
+    }
+    figures.push({left: box.left, right: box.right, top: box.top, bottom: box.bottom,
+                  viewport: width, texts, cls: figure.className});
+  }
+  return figures;
+}"""
+
+SMALLEST_TEXT = 12  # CSS px on screen
+
+
+def chart_text_problems(page) -> tuple[int, list[str]]:  # noqa: ANN001 - a Page
+    """The number of texts measured in the page's figures, and every problem found: text
+    smaller than SMALLEST_TEXT px on screen, text outside its figure or the viewport
+    (clipped), two texts overlapping."""
+    problems: list[str] = []
+    figures = page.evaluate(_CHART_TEXT)
+    count = 0
+    for figure in figures:
+        texts = figure["texts"]
+        count += len(texts)
+        left, right = max(figure["left"], 0) - 1, min(figure["right"], figure["viewport"]) + 1
+        for t in texts:
+            name = f"{figure['cls']}: {t['words'][:40]!r}"
+            if t["size"] < SMALLEST_TEXT - 0.05:
+                problems.append(f"{name} is {t['size']:.1f} px")
+            if (
+                t["left"] < left
+                or t["right"] > right
+                or t["top"] < figure["top"] - 1
+                or t["bottom"] > figure["bottom"] + 1
+            ):
+                problems.append(f"{name} is clipped (outside its figure or the screen)")
+        for i, a in enumerate(texts):
+            for b in texts[i + 1 :]:
+                across = min(a["right"], b["right"]) - max(a["left"], b["left"])
+                down = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+                if across > 1 and down > 1:
+                    problems.append(
+                        f"{figure['cls']}: {a['words'][:30]!r} overlaps {b['words'][:30]!r}"
+                    )
+    return count, problems

@@ -16,6 +16,7 @@ TESTS = Path(__file__).parent
 FIXTURES = TESTS / "fixtures"
 CONTRACT = FIXTURES / "contract"
 PROJECT_ROOT = TESTS.parent
+EXAMPLE = PROJECT_ROOT / "roadmaps"
 
 
 @dataclass
@@ -117,3 +118,20 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     finally:
         os.chdir(cwd)
     return root / "site"
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example roadmaps (roadmaps/) built once."""
+    import os
+
+    from site_builder.cli import main
+
+    site = tmp_path_factory.mktemp("example") / "site"
+    cwd = os.getcwd()
+    os.chdir(PROJECT_ROOT)
+    try:
+        assert main(["build", "--quiet", "--roadmaps", str(EXAMPLE), "--site-dir", str(site)]) == 0
+    finally:
+        os.chdir(cwd)
+    return site

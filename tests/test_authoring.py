@@ -335,20 +335,6 @@ def test_quality_warnings_and_strict(run, roadmaps, monkeypatch: pytest.MonkeyPa
     assert "still in progress" not in run("validate", "--roadmaps", data).err
 
 
-def test_site_url_must_be_a_web_address(run, tmp_path: Path) -> None:
-    result = run(
-        "build",
-        "--site-url",
-        "example.org",
-        "--roadmaps",
-        CONTRACT,
-        "--site-dir",
-        tmp_path / "site",
-    )
-    assert result.code == 1 and "--site-url must start with https://" in result.err
-    assert not (tmp_path / "site").exists()
-
-
 def test_every_key_the_contract_uses_is_in_the_reference_and_the_schema() -> None:
     """The field list comes from the contract's files, not from the model, so a field the
     model lost (or never had) fails here."""
@@ -405,3 +391,34 @@ def test_new_authority_says_what_its_file_asks_for(run, roadmaps) -> None:
     assert "TODO" not in text and "TODO" not in written.err
     assert "remove the `# ` in front of the optional fields you need" in written.err
     assert "saint-denis" not in run("validate", "--strict", "--roadmaps", data).err
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where", "hint"),
+    [
+        # A field of the file indented under a text: YAML reads it as a language.
+        (
+            "partner_countries: [ML]",
+            "  partner_countries: [ML]",
+            "summary.partner_countries: 'partner_countries' is not a language of the site",
+            "'partner_countries' is a field at the top of the file: if it belongs there, "
+            "indent it like 'name' (line 2, column 1)",
+        ),
+        # A field of a twinning entry indented under its partner: an unknown field there.
+        (
+            "      country: DE\n    kind: town-twinning",
+            "      country: DE\n      kind: town-twinning",
+            "twinning[1].partner.kind: unknown field 'kind'",
+            "'kind' is a field of twinning[1]: if it belongs there, indent it like 'partner' "
+            "(line 24, column 5)",
+        ),
+    ],
+)
+def test_a_key_indented_too_far_is_named_as_such(run, roadmaps, old, new, where, hint) -> None:
+    """Valid YAML with a key one level too deep: the message says which object the key
+    belongs to and where its siblings start, not only that it is unknown there."""
+    data = roadmaps()
+    edit(data / "fr" / "montreuil.yml", old, new)
+    result = run("validate", "--roadmaps", data)
+    assert result.code == 1
+    assert where in result.err and f"hint: {hint}" in result.err, result.err

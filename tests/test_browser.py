@@ -14,7 +14,15 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser import ARGS, CHROMIUM, axe_violations, open_page, require_chromium, serve
+from tests.browser import (
+    ARGS,
+    CHROMIUM,
+    axe_violations,
+    chart_text_problems,
+    open_page,
+    require_chromium,
+    serve,
+)
 from tests.conftest import PROJECT_ROOT
 
 LANGUAGES = ["en", "fr", "ar"]
@@ -121,6 +129,12 @@ def test_language_switcher_lands_on_the_same_page(browser, site: str) -> None:
         page.click('.md-select__link[hreflang="fr"]')
         page.wait_for_load_state("networkidle")
         assert page.url == f"{site}/fr/fr/montreuil/"
+        # The part of the page being read stays in view: anchors are the same everywhere.
+        page.goto(f"{site}/fr/fr/montreuil/#twinning-cottbus-de", wait_until="networkidle")
+        page.hover(".md-header__option .md-select")
+        page.click('.md-select__link[hreflang="ar"]')
+        page.wait_for_load_state("networkidle")
+        assert page.url == f"{site}/ar/fr/montreuil/#twinning-cottbus-de"
     finally:
         context.close()
 
@@ -135,34 +149,95 @@ def test_content_and_navigation_work_without_javascript(browser, site: str) -> N
         page.wait_for_load_state()
         assert page.url == f"{site}/en/ml/"
         assert page.is_visible("text=Matching fund for diaspora community projects")
-        assert page.is_visible("svg.dr-timeline")  # pictures are drawn at build time
+        assert page.is_visible("figure.dr-timeline .dr-span")  # charts are drawn at build time
+        # Long details fold without script: the latest assessment is open, and opens by click.
+        assert page.is_visible("details.dr-assessment[open] >> text=Results")
         page.goto(f"{site}/en/twinning/")
-        assert page.is_visible("svg.dr-network") and page.is_visible("text=Yélimané circle")
+        assert page.is_visible("text=Yélimané circle")
     finally:
         context.close()
 
 
-def test_arabic_pages_are_mirrored_and_screenshots_are_saved(browser, site: str) -> None:
+SCREENSHOTS = {
+    "home": "",
+    "country": "ml/",
+    "local-authority": "fr/montreuil/",
+    "twinning": "twinning/",
+    "outcome": "outcomes/codevelopment/",
+}
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_arabic_pages_are_mirrored_and_screenshots_are_saved(
+    browser, site: str, width: int
+) -> None:
+    """Screenshots of every main kind of page on a phone and a desktop, in English and
+    Arabic, in test-artifacts/screenshots/ (linked from the README)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for lang in ("en", "ar"):
-        for name, url in (("home", ""), ("country", "ml/"), ("local-authority", "fr/montreuil/")):
-            context, page, _ = open_page(browser, f"{site}/{lang}/{url}")
+        for name, url in SCREENSHOTS.items():
+            context, page, _ = open_page(browser, f"{site}/{lang}/{url}", width=width)
             try:
                 direction = page.evaluate("getComputedStyle(document.body).direction")
                 assert direction == ("rtl" if lang == "ar" else "ltr")
-                title = page.locator(".md-header__title").bounding_box()
-                search = page.locator(".md-search").bounding_box()
-                # Mirrored: the search box is on the left in Arabic, on the right in English.
-                assert (search["x"] < title["x"]) == (lang == "ar")
                 heading = page.locator("article h1").bounding_box()
                 article = page.locator("article").bounding_box()
                 right_aligned = (
                     heading["x"] + heading["width"] > article["x"] + article["width"] - 40
                 )
                 assert right_aligned or lang == "en"
-                page.screenshot(path=str(ARTIFACTS / f"{lang}-{name}.png"))
+                if width > 1000:
+                    title = page.locator(".md-header__title").bounding_box()
+                    search = page.locator(".md-search").bounding_box()
+                    # Mirrored: the search box is on the left in Arabic, on the right in English.
+                    assert (search["x"] < title["x"]) == (lang == "ar")
+                # Nothing wider than the screen: no sideways scrolling on a phone.
+                assert page.evaluate("document.documentElement.scrollWidth") <= width
+                page.screenshot(path=str(ARTIFACTS / f"{lang}-{name}-{width}.png"))
             finally:
                 context.close()
+
+
+CHART_PAGES = ["", "ml/", "fr/", "fr/montreuil/", "twinning/", "outcomes/"]
+
+
+@pytest.mark.parametrize("width", [360, 1366])
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_chart_text_is_readable_unclipped_and_apart(
+    browser, site: str, lang: str, width: int
+) -> None:
+    """Every text of every figure, measured on screen: at least 12 px, inside its figure
+    and the screen, never over another text."""
+    measured, problems = 0, []
+    for url in CHART_PAGES:
+        context, page, _ = open_page(browser, f"{site}/{lang}/{url}", width=width)
+        try:
+            count, found = chart_text_problems(page)
+            measured += count
+            problems += [f"/{lang}/{url} {p}" for p in found]
+        finally:
+            context.close()
+    assert measured > 20
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("width", [360, 1366])
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_map_text_is_readable_unclipped_and_apart(
+    browser, example_site: Path, lang: str, width: int
+) -> None:
+    """The twinning map of the example site (every town located), measured like the charts."""
+    with serve(example_site) as url:
+        context, page, _ = open_page(browser, f"{url}/{lang}/twinning/", width=width)
+        try:
+            assert page.locator("svg.dr-map .dr-town").count() >= 4
+            count, problems = chart_text_problems(page)
+            assert count > 10
+            assert problems == [], "\n".join(problems)
+            if width == 1366 and lang == "en":
+                page.screenshot(path=str(ARTIFACTS / "en-twinning-map-1366.png"), full_page=True)
+        finally:
+            context.close()
 
 
 @pytest.fixture(scope="module")

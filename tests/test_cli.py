@@ -58,6 +58,36 @@ def test_missing_roadmaps_folder_is_an_error_not_a_traceback(tmp_path: Path) -> 
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("command", ["validate", "build"])
+def test_roadmaps_given_as_a_file_is_named_as_such(tmp_path: Path, command: str) -> None:
+    """--roadmaps pointing at site.yml (a common slip) names the folder to pass instead."""
+    site = tmp_path / "site"
+    extra = ("--site-dir", site) if command == "build" else ()
+    result = cli(command, "--roadmaps", CONTRACT / "site.yml", *extra)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "--roadmaps is not a folder" in result.stderr
+    assert f"--roadmaps {CONTRACT}" in result.stderr
+    assert not site.exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--jobs", "-1", "expected a whole number, 0 or more: '-1'"),
+        ("--jobs", "two", "expected a whole number, 0 or more: 'two'"),
+        ("--site-url", "javascript:alert(1)", "must start with https:// or http://"),
+        ("--site-url", "example.org", "must start with https:// or http://"),
+    ],
+)
+def test_bad_option_values_are_usage_errors(tmp_path: Path, option, value, message) -> None:
+    """Every bad option value exits 2 with argparse's usage line, before anything runs."""
+    site = tmp_path / "site"
+    result = cli("build", "--roadmaps", CONTRACT, "--site-dir", site, option, value)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("usage:") and f"argument {option}: {message}" in result.stderr
+    assert not site.exists()
+
+
 def test_json_and_github_formats(roadmaps) -> None:
     data = roadmaps()
     edit(data / "ml/country.yml", "    kind: ministry", "    kind: ministery")

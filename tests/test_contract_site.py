@@ -154,7 +154,7 @@ def test_every_field_is_shown_in_words(contract_site: Path) -> None:
         "Co-development",
         "January 2008 – December 2010",
         "€1,500,000",
-        "matching ratio 2",
+        "public funds double what the diaspora raised",
         "At least two in five funded projects",
         "Number of co-funded projects",
         "June 30, 2009",
@@ -219,7 +219,7 @@ class _Links(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        if tag == "a" and values.get("class") == "md-select__link":
+        if tag == "a" and "md-select__link" in (values.get("class") or "").split():
             self.switcher.append((values["hreflang"] or "", values["href"] or ""))
 
 

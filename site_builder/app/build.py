@@ -78,11 +78,19 @@ ENGINES: dict[str, Callable[[Path, Path, str, bool, Path | None], int]] = {
 
 def require_roadmaps(project: Project) -> None:
     """Raises EnvironmentFault when there is no roadmaps folder (run outside a project)."""
-    if not project.roadmaps.is_dir():
-        raise EnvironmentFault(
-            f"roadmaps folder not found: {project.roadmaps}; "
-            "run from the project root or pass --roadmaps DIR"
+    if project.roadmaps.is_dir():
+        return
+    if os.path.lexists(project.roadmaps):
+        hint = (
+            f"pass the folder that holds site.yml: --roadmaps {project.roadmaps.parent}"
+            if project.roadmaps.name == "site.yml"
+            else "pass the folder that holds site.yml and the countries' folders"
         )
+        raise EnvironmentFault(f"--roadmaps is not a folder: {project.roadmaps}; {hint}")
+    raise EnvironmentFault(
+        f"roadmaps folder not found: {project.roadmaps}; "
+        "run from the project root or pass --roadmaps DIR"
+    )
 
 
 def validate(project: Project, *, strict: bool = False, cache: ReadCache | None = None) -> Report:

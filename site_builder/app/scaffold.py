@@ -5,11 +5,14 @@ from __future__ import annotations
 import functools
 import os
 import re
+import typing
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from site_builder.errors import EnvironmentFault, SiteBuilderError
 from site_builder.format.codes import COUNTRIES
-from site_builder.format.model import Id
+from site_builder.format.model import AuthorityKind, Id, Role
 from site_builder.format.reference import schema_text
 
 SCHEMA = Path("schema/roadmap.schema.json")
@@ -200,3 +203,28 @@ def next_step(path: Path) -> str:
         where = ", ".join(str(n) for n in todo)
         return f"write the text marked TODO (line {where}), {then}"
     return f"remove the `# ` in front of the optional fields you need and fill them in, {then}"
+
+
+def add_new_command(commands: Any, handler: Callable[[Any], int]) -> tuple[Any, Any, Any]:
+    """The `new country|authority` command's arguments, on the command line's
+    subparsers; returns the parsers of `new`, `new country` and `new authority`."""
+    new = commands.add_parser("new", help="write a commented starting file for a new roadmap")
+    kinds = new.add_subparsers(dest="what", required=True, metavar="WHAT")
+    country = kinds.add_parser("country", help="a national roadmap: new country CC --role ROLE")
+    country.add_argument("code", metavar="CC", help="the country's ISO code, such as ML")
+    country.add_argument("--role", required=True, choices=typing.get_args(Role))
+    authority = kinds.add_parser(
+        "authority", help="a local authority's roadmap: new authority CC SLUG --kind KIND"
+    )
+    authority.add_argument("code", metavar="CC", help="the country's ISO code, such as FR")
+    authority.add_argument("slug", metavar="SLUG", help="the file name, such as saint-louis")
+    authority.add_argument("--kind", required=True, choices=typing.get_args(AuthorityKind))
+    for sub in (country, authority):
+        sub.add_argument(
+            "--roadmaps",
+            type=Path,
+            default=Path("roadmaps"),
+            help="the roadmaps folder (default: roadmaps/)",
+        )
+    new.set_defaults(handler=handler)
+    return new, country, authority

@@ -31,6 +31,7 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from markdown.extensions.attr_list import get_attrs_and_remainder, sanitize_name
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
@@ -97,13 +98,52 @@ def md_attrs(token: Token) -> str:
     return "".join(f' {name}="{html.escape(str(value))}"' for name, value in token.attrItems())
 
 
-_MARKDOWN_ATTRIBUTE = re.compile(
-    r"""(<[A-Za-z][^<>]*?)\s+markdown(?:=(?:"[^"]*"|'[^']*'|[^\s>]+))?"""
-)
+# `{: .class #id key=value }` on the last line of a paragraph (attr_list's BLOCK_RE).
+_BLOCK_ATTRIBUTES = re.compile(r"\n[ ]*\{\:?[ ]*([^\}\n ][^\n]*)\}[ ]*$")
+# What this module does not reproduce: Markdown inside HTML elements (`md_in_html`),
+# admonitions (`!!! note`), and an attribute list left over where `_block_attributes`
+# does not look.
+_MARKDOWN_IN_HTML = re.compile(r"<[A-Za-z][^<>]*\smarkdown=|^ {0,3}!!! ", re.MULTILINE)
+_LEFTOVER_ATTRIBUTES = re.compile(r"\{:[^}\n]*\}")
+CAPTION_CLASS = "dr-caption"
 
 
-def _html_block(renderer: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-    return _MARKDOWN_ATTRIBUTE.sub(r"\1", tokens[idx].content)
+def _block_attributes(state: Any) -> None:
+    """A core rule, before inline parsing: a paragraph's last-line attribute list set on
+    the paragraph (as `attr_list` does), then a paragraph of class `dr-caption` right
+    before a table made that table's `<caption>` (as `engine.captions` does)."""
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type != "paragraph_open" or token.hidden:
+            continue
+        inline = tokens[index + 1]
+        match = _BLOCK_ATTRIBUTES.search(inline.content)
+        if not match:
+            continue
+        attributes, remainder = get_attrs_and_remainder(match.group(1))
+        if remainder:
+            continue
+        for key, value in attributes:
+            if key == ".":
+                classes = token.attrGet("class")
+                token.attrSet("class", f"{classes} {value}" if classes else str(value))
+            else:
+                token.attrSet(sanitize_name(key), key if value is None else value)
+        inline.content = inline.content[: match.start()]
+    index = 0
+    while index + 3 < len(tokens):
+        token = tokens[index]
+        classes = str(token.attrGet("class") or "").split()
+        if (
+            token.type == "paragraph_open"
+            and CAPTION_CLASS in classes
+            and tokens[index + 3].type == "table_open"
+        ):
+            opening = Token("caption_open", "caption", 1)
+            closing = Token("caption_close", "caption", -1)
+            table, inline = tokens[index + 3], tokens[index + 1]
+            tokens[index : index + 4] = [table, opening, inline, closing]
+        index += 1
 
 
 @cache
@@ -111,7 +151,7 @@ def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}).enable("table").use(deflist_plugin)
     md.add_render_rule("text", _text)
     md.add_render_rule("code_inline", _code_inline)
-    md.add_render_rule("html_block", _html_block)
+    md.core.ruler.before("inline", "block_attributes", _block_attributes)
     return md
 
 
@@ -171,11 +211,16 @@ def _headings(tokens: list[Token]) -> list[tuple[Token, Token, tuple[str, str] |
     return pairs
 
 
-def convert(markdown: str, page: Any, files: Any, marks: Marks | None = None) -> Converted:
-    """Convert one generated page; links resolved against `files` from `page.file`."""
+def convert(markdown: str, page: Any, files: Any, marks: Marks | None = None) -> Converted | None:
+    """Convert one generated page; links resolved against `files` from `page.file`. None
+    when the page uses what this module does not reproduce (see `_MARKDOWN_IN_HTML`)."""
     marks = marks or Marks()
+    if _MARKDOWN_IN_HTML.search(markdown):
+        return None
     md = _parser()
     tokens = md.parse(markdown)
+    if any(t.type == "inline" and _LEFTOVER_ATTRIBUTES.search(t.content) for t in tokens):
+        return None
     headings = _headings(tokens)
     used = {str(t.attrGet("id")) for t, _, _ in headings if t.attrGet("id")}
     result = Converted("", [], set())
@@ -204,7 +249,8 @@ def convert(markdown: str, page: Any, files: Any, marks: Marks | None = None) ->
         for child in token.children or []:
             if child.type == "link_open":
                 child.attrSet("href", _resolve(str(child.attrGet("href")), page, files, result))
-    result.html = md.renderer.render(tokens, md.options, {})
+    # Stripped, as Python-Markdown returns its output.
+    result.html = md.renderer.render(tokens, md.options, {}).strip()
     result.anchors = set(_IDS.findall(result.html))
     result.toc = _nest(result.toc)
     return result
@@ -261,10 +307,14 @@ def _resolve(href: str, page: Any, files: Any, result: Converted) -> str:
 
 @event_priority(-100)  # after other plugins, which may change the Markdown
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
-    """A generated page is converted here; Python-Markdown then converts nothing."""
+    """A generated page is converted here; Python-Markdown then converts nothing. A page
+    using what this module does not reproduce is left to Python-Markdown."""
     if page.meta.get(MARKER[0]) != MARKER[1]:
         return markdown
-    page.commonmark = convert(markdown, page, files, Marks.of(config))
+    converted = convert(markdown, page, files, Marks.of(config))
+    if converted is None:
+        return markdown
+    page.commonmark = converted
     return ""
 
 

@@ -160,6 +160,9 @@ def _config_for(
         {
             "toc": {
                 "permalink": True,
+                # Sections and their parts (commitments, dialogue models, twinning links);
+                # deeper headings stay on the page only.
+                "toc_depth": 3,
                 # Keeps Arabic and other scripts in heading ids instead of `_1`, `_2`.
                 "slugify": _PythonTag(
                     "tag:yaml.org,2002:python/object/apply:pymdownx.slugs.slugify",
@@ -177,6 +180,8 @@ def _config_for(
         "permalink_lang": permalink_lang,
     }
     extensions.append({"site_builder.engine.marks": marks})
+    if "site_builder.engine.captions" not in extensions:
+        extensions.append("site_builder.engine.captions")  # `<caption>` for every table
     extra = dict(base.get("extra") or {})
     extra["languages"] = [
         {"code": lang.code, "name": lang.name, "dir": lang.direction} for lang in rendered.languages

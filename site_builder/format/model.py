@@ -29,6 +29,7 @@ from site_builder.format.values import (  # noqa: F401 - the format's names, in 
     Invalid,
     LanguageCode,
     Level,
+    Location,
     Name,
     Number,
     PageId,
@@ -75,6 +76,14 @@ class Outcome:
 
 
 @dataclass(frozen=True, kw_only=True)
+class OutcomeGroup:
+    """The title of a group of custom outcomes, shown instead of its id."""
+
+    id: Id = spec("The group's id, as in the outcomes' `group`.", required=True)
+    title: Text = spec("The group's title.", required=True)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Site:
     """Site-wide settings, in `roadmaps/site.yml`."""
 
@@ -92,6 +101,9 @@ class Site:
         "for the edit and history links of every roadmap page."
     )
     outcomes: tuple[Outcome, ...] = many("Replaces the default outcome framework.")
+    outcome_groups: tuple[OutcomeGroup, ...] = many(
+        "Titles of the groups of custom outcomes; a group without one shows its id."
+    )
 
 
 # --- Parts of a roadmap ----------------------------------------------------------------------
@@ -226,6 +238,7 @@ class ExternalPartner:
     name: Name = spec("The authority's name.", required=True)
     country: Country = spec("Its country.", required=True)
     wikidata: WikidataId | None = spec("Its Wikidata item.")
+    location: Location | None = spec("Where it is, to place it on the twinning map.")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -285,6 +298,7 @@ class AuthorityRoadmap(RoadmapBody):
     country: Country = spec("The authority's country; must match the folder.", required=True)
     kind: AuthorityKind = spec("What kind of authority it is.", required=True)
     development_plan: Url | None = spec("Its local development plan.")
+    location: Location | None = spec("Where it is, to place it on the twinning map.")
     twinning: tuple[TwinningLink, ...] = many("Twinning and decentralised cooperation links.")
 
 

@@ -223,6 +223,36 @@ class WikidataId(Code):
     examples = ("Q90",)
 
 
+class Location(Code):
+    """Latitude and longitude in decimal degrees, north and east positive, separated by a
+    comma: `48.8617, 2.4422` (Montreuil)."""
+
+    title = "location"
+    pattern = r"-?[0-9]{1,2}(?:\.[0-9]+)?, ?-?[0-9]{1,3}(?:\.[0-9]+)?"
+    examples = ("48.8617, 2.4422", "15.1, -10.57")
+    max_length = 40
+
+    @classmethod
+    def parse(cls, raw: str) -> Location:
+        code = super().parse(raw)
+        latitude, longitude = (float(part) for part in code.split(","))
+        if not -90 <= latitude <= 90:
+            raise Invalid(f"latitude {latitude} is out of range", "latitude goes from -90 to 90")
+        if not -180 <= longitude <= 180:
+            raise Invalid(
+                f"longitude {longitude} is out of range", "longitude goes from -180 to 180"
+            )
+        return Location(code)
+
+    @property
+    def latitude(self) -> float:
+        return float(self.split(",")[0])
+
+    @property
+    def longitude(self) -> float:
+        return float(self.split(",")[1])
+
+
 @dataclass(frozen=True, order=True)
 class Date:
     """`YYYY`, `YYYY-MM` or `YYYY-MM-DD`; the precision written is the precision shown."""

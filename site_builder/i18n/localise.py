@@ -8,6 +8,7 @@ countries and languages, dates, numbers and money come from CLDR through Babel.
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -164,12 +165,14 @@ class Localiser:
         if currency is None:
             return self.number(amount)
         whole = float(amount).is_integer()
-        return format_currency(
-            amount,
-            currency,
-            locale=self.locale,
-            currency_digits=not whole,
-            format=None if not whole else self._whole_money_pattern(),
+        return _currency_spacing(
+            format_currency(
+                amount,
+                currency,
+                locale=self.locale,
+                currency_digits=not whole,
+                format=None if not whole else self._whole_money_pattern(),
+            )
         )
 
     def _whole_money_pattern(self) -> str:
@@ -180,3 +183,13 @@ class Localiser:
         """A sort key that ignores case and accents, good enough for lists of names."""
         decomposed = unicodedata.normalize("NFKD", text.casefold())
         return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_LETTER_THEN_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+
+
+def _currency_spacing(text: str) -> str:
+    """CLDR's currency spacing, which Babel leaves out: a no-break space between a
+    currency symbol that ends (or starts) with a letter and the digits beside it, so that
+    `F CFA900,000,000` reads `F CFA 900,000,000` (`€1,500,000` stays as it is)."""
+    return _LETTER_THEN_DIGIT.sub("\u00a0", text)

@@ -14,6 +14,7 @@ from site_builder.format.model import (
     Site,
 )
 from site_builder.load.convert import Reader
+from site_builder.load.quality import check_twinning_agreement
 from site_builder.load.source import SourceFile
 
 
@@ -184,7 +185,15 @@ def check_twinning(
             other = roadmaps[partner]
             if not isinstance(other.data, AuthorityRoadmap) or other.path in failed:
                 continue
-            if not any(back.partner == roadmap.id for back in other.data.twinning):
+            back = next(
+                (b for b, entry in enumerate(other.data.twinning) if entry.partner == roadmap.id),
+                None,
+            )
+            if back is not None and roadmap.id < other.id:
+                problems.extend(
+                    check_twinning_agreement(roadmap, t, other, back, sources[roadmap.path])
+                )
+            if back is None:
                 problems.append(
                     problem_at(
                         roadmap,

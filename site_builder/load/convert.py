@@ -34,6 +34,9 @@ class Reader:
         self.default = default  # the language of a Text written as a bare string
         self.problems: list[Problem] = []
         self.positions: dict[str, tuple[int, int]] = {}
+        # The objects being read, outermost first: (path, field names, mapping node), to
+        # tell a key indented too far from a misspelt one.
+        self.enclosing: list[tuple[str, dict[str, Any], Mapping]] = []
 
     def problem(self, node: AnyNode, path: str, message: str, hint: str | None = None) -> None:
         self.problems.append(
@@ -83,9 +86,14 @@ class Reader:
             name = key.value
             child = f"{path}.{name}" if path else name
             if name not in fields:
-                self.problem(key, child, f"unknown field '{name}'", closest_hint(name, fields))
+                hint = self.indented_too_far(name) or closest_hint(name, fields)
+                self.problem(key, child, f"unknown field '{name}'", hint)
                 continue
-            value = self.read(value_node, fields[name].type, child)
+            self.enclosing.append((path, fields, node))
+            try:
+                value = self.read(value_node, fields[name].type, child)
+            finally:
+                self.enclosing.pop()
             if value is INVALID:
                 failed_required |= bool(fields[name].metadata.get("required"))
             else:
@@ -103,6 +111,19 @@ class Reader:
         if failed_required:
             return INVALID
         return cls(**values)
+
+    def indented_too_far(self, name: str) -> str | None:
+        """A hint when `name`, found where it does not belong, is a field of an object
+        around it: the line is most likely indented too far."""
+        for path, fields, node in reversed(self.enclosing):
+            if name in fields:
+                first = node.items[0][0]
+                where = f"of {path}" if path else "at the top of the file"
+                return (
+                    f"'{name}' is a field {where}: if it belongs there, indent it like "
+                    f"'{first.value}' (line {first.line}, column {first.column})"
+                )
+        return None
 
     def read_list(self, node: AnyNode, item_type: Any, path: str) -> Any:
         if not isinstance(node, Sequence):
@@ -157,7 +178,8 @@ class Reader:
                         key,
                         child,
                         f"'{shorten(key.value)}' is not a language of the site",
-                        closest_hint(key.value, self.languages)
+                        self.indented_too_far(key.value)
+                        or closest_hint(key.value, self.languages)
                         or f"the site's languages are {', '.join(self.languages)} (site.yml)",
                     )
                     continue

@@ -11,7 +11,14 @@ from datetime import UTC, date, datetime
 
 from site_builder.errors import EnvironmentFault, Problem, Severity, shorten
 from site_builder.format.fields import texts
-from site_builder.format.model import Name, RichText, RoadmapFile
+from site_builder.format.model import (
+    AuthorityRoadmap,
+    ExternalPartner,
+    Name,
+    RichText,
+    RoadmapFile,
+    TwinningLink,
+)
 from site_builder.format.richtext import raw_html
 from site_builder.load.source import SourceFile
 
@@ -119,3 +126,95 @@ def _line_of(source: SourceFile, line: int, column: int, near: str) -> tuple[int
         if found >= 0:
             return number, found + 1
     return line, column
+
+
+TWINNING_FACTS = ("kind", "status", "since", "until", "diaspora")
+"""Fields of a twinning link that both ends state and that should agree."""
+
+
+def twinning_disagreements(one: TwinningLink, other: TwinningLink) -> list[str]:
+    """The fields of TWINNING_FACTS that both entries state, differently."""
+    return [
+        name
+        for name in TWINNING_FACTS
+        if getattr(one, name) is not None
+        and getattr(other, name) is not None
+        and getattr(one, name) != getattr(other, name)
+    ]
+
+
+def check_twinning_agreement(
+    roadmap: RoadmapFile, t: int, other: RoadmapFile, back: int, source: SourceFile
+) -> list[Problem]:
+    """One warning per fact the two ends of a link state differently, naming both lines."""
+    mine, theirs = roadmap.data.twinning[t], other.data.twinning[back]  # type: ignore[union-attr]
+    problems = []
+    for name in twinning_disagreements(mine, theirs):
+        line, column = other.position(f"twinning[{back}].{name}")
+        field_path = f"twinning[{t}].{name}"
+        at_line, at_column = roadmap.position(field_path)
+        problems.append(
+            Problem(
+                roadmap.path,
+                at_line,
+                at_column,
+                field_path,
+                f"says {name}: {getattr(mine, name)}, but {other.path}:{line}:{column} "
+                f"says {name}: {getattr(theirs, name)}",
+                "the two ends of a link should agree: correct one of them "
+                "(the site shows both versions until then)",
+                Severity.WARNING,
+                source.line(at_line),
+            )
+        )
+    return problems
+
+
+def check_map_locations(
+    roadmaps: dict[str, RoadmapFile], sources: dict[str, SourceFile]
+) -> list[Problem]:
+    """Once any town of the site has a `location` (the site has a twinning map), one
+    warning for each town at an end of a twinning link that has none: it is left off."""
+    authorities = {i: r for i, r in roadmaps.items() if isinstance(r.data, AuthorityRoadmap)}
+    located = any(r.data.location for r in authorities.values()) or any(
+        isinstance(t.partner, ExternalPartner) and t.partner.location
+        for r in authorities.values()
+        for t in r.data.twinning
+    )
+    if not located:
+        return []
+    linked = {
+        t.partner
+        for r in authorities.values()
+        for t in r.data.twinning
+        if isinstance(t.partner, str)
+    }
+    problems = []
+
+    def warn(roadmap: RoadmapFile, field_path: str, town: str) -> None:
+        line, column = roadmap.position(field_path)
+        problems.append(
+            Problem(
+                roadmap.path,
+                line,
+                column,
+                field_path,
+                f"{town} has no location: it is left off the twinning map",
+                "add `location: LATITUDE, LONGITUDE`, such as location: 48.8617, 2.4422",
+                Severity.WARNING,
+                sources[roadmap.path].line(line) if roadmap.path in sources else None,
+            )
+        )
+
+    for roadmap_id, roadmap in sorted(authorities.items()):
+        data = roadmap.data
+        if data.location is None and (data.twinning or roadmap_id in linked):
+            warn(roadmap, "name", _first_words(data.name))
+        for t, link in enumerate(data.twinning):
+            if isinstance(link.partner, ExternalPartner) and link.partner.location is None:
+                warn(roadmap, f"twinning[{t}].partner", _first_words(link.partner.name))
+    return problems
+
+
+def _first_words(name: Name) -> str:
+    return name.get("en") or name[min(name)]

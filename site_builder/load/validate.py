@@ -24,7 +24,7 @@ from site_builder.format.model import (
 from site_builder.load.checks import check_roadmap, check_site, check_twinning, problem_at
 from site_builder.load.convert import INVALID, Reader
 from site_builder.load.discover import discover, display_path, entry_kind
-from site_builder.load.quality import check_quality, today
+from site_builder.load.quality import check_map_locations, check_quality, today
 from site_builder.load.source import (
     LoadError,
     SourceFile,
@@ -162,6 +162,7 @@ def load_dataset(root: Path, *, strict: bool = False, cache: ReadCache | None = 
         problems.extend(check_roadmap(roadmap, sources[roadmap.path], outcome_ids, known_ids))
     failed = frozenset(p.path for p in problems if p.is_error and p.field.startswith("twinning"))
     problems.extend(check_twinning(roadmaps, sources, failed))
+    problems.extend(check_map_locations(roadmaps, sources))
     checked_on = today()
     for roadmap in roadmaps.values():
         problems.extend(check_quality(roadmap, sources[roadmap.path], default, checked_on))

@@ -16,7 +16,8 @@ from site_builder.render.output import LanguageInfo
 def write_root_files(dataset: Dataset, site: Path, site_url: str | None = None) -> None:
     """`index.html` sends visitors to a language, by redirect or by plain links;
     `404.html` is the default language's, for servers that show the root one;
-    `sitemap.xml` indexes every language's sitemap when the site's URL is known."""
+    `sitemap.xml` indexes every language's sitemap when the site's URL is known, and
+    `robots.txt` lets every crawler in and names that index."""
     env = Environment(
         loader=PackageLoader("site_builder.publish", "templates"),
         autoescape=select_autoescape(default=True),
@@ -45,6 +46,10 @@ def write_root_files(dataset: Dataset, site: Path, site_url: str | None = None) 
             f"{entries}</sitemapindex>\n",
             "utf-8",
         )
+    robots = "User-agent: *\nAllow: /\n"
+    if site_url:
+        robots += f"Sitemap: {site_url}sitemap.xml\n"
+    (site / "robots.txt").write_text(robots, "utf-8")
     default_404 = site / default / "404.html"
     if default_404.is_file():
         shutil.copyfile(default_404, site / "404.html")

@@ -1,18 +1,18 @@
-"""Template helpers for figures: SVG charts built from the views, as raw HTML blocks."""
+"""Template helpers for figures: charts built from the views (see `charts`)."""
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date
 
 from markupsafe import Markup
 
 from site_builder.format.framework import N_
-from site_builder.format.model import AuthorityRoadmap, RoadmapBody, Text
-from site_builder.i18n.labels import LABELS
-from site_builder.i18n.localise import direction
-from site_builder.render import charts
-from site_builder.render.text import TextHelpers
+from site_builder.format.model import Date, RoadmapBody, Text
+from site_builder.render import charts, maps
+from site_builder.render.links import LinkHelpers, anchor
+from site_builder.render.marks import status_badge
+from site_builder.render.overview import shorten_words
+from site_builder.render.text import interface_language
 from site_builder.views.across import TwinningPair
 
 
@@ -20,44 +20,22 @@ def _years(day: date) -> float:
     return day.year + (day.timetuple().tm_yday - 1) / 366
 
 
-def _figure(svg: Markup) -> Markup:
-    """A chart as a raw HTML block of its own."""
-    return Markup('\n<figure class="dr-figure">{}</figure>\n').format(svg)
-
-
-class FigureHelpers(TextHelpers):
+class FigureHelpers(LinkHelpers):
     """Charts of the page's roadmap or of all roadmaps."""
-
-    def words(self, text: Text) -> charts.Words:
-        """A Text for a chart, with the marks `render.text.mark` gives it in a page."""
-        passage = self.loc.passage(text)
-        if passage.neutral:
-            return charts.Words(passage.value, name=True)
-        if not passage.fallback:
-            return charts.Words(passage.value)
-        language = passage.language
-        note = self.ui_words(N_("(not translated yet)"))
-        return charts.Words(passage.value, language, direction(language), note)
-
-    def ui_words(self, message: str) -> charts.Words:
-        """An interface string for a chart, marked as English when the catalog lacks it."""
-        if self.loc.translated(message):
-            return charts.Words(self._(message))
-        return charts.Words(message, "en", "ltr")
-
-    def name_words(self, roadmap_id: str) -> charts.Words:
-        roadmap = self.dataset.roadmaps.get(roadmap_id)
-        if roadmap is not None and isinstance(roadmap.data, AuthorityRoadmap):
-            return self.words(roadmap.data.name)
-        return charts.Words(self.name_of(roadmap_id))
 
     def timeline(self, data: RoadmapBody) -> Markup:
         spans = [
             charts.Span(
-                self.words(c.title),
+                Markup("[{}](#{})").format(
+                    self.t(Text({k: shorten_words(v, 60) for k, v in c.title.items()})),
+                    anchor("commitment", c.id),
+                ),
+                Markup("{} · <bdi>{}</bdi>").format(
+                    status_badge(c.status, self.label("status", c.status)),
+                    self.period(c.start, c.end),
+                ),
                 _years(c.start.earliest()),
                 _years(c.end.latest()) if c.end else None,
-                self.loc.date(c.start) + (f" – {self.loc.date(c.end)}" if c.end else " –"),
                 f"dr-status-{c.status}",
             )
             for c in data.commitments
@@ -65,85 +43,120 @@ class FigureHelpers(TextHelpers):
         ]
         if not spans:
             return Markup("")
-        description = self.ui_words(
-            N_(
-                "Each bar runs from a commitment's start to its end; the dates are "
-                "written beside it and in the list of commitments below."
-            )
+        axis = charts.Axis.of(spans)
+        years = {y: self.loc.date(Date(y)) for y in range(axis.first, axis.last + 1)}
+        way = (
+            self.ui(N_("Time runs from right to left, as the page is read."))
+            if self.loc.direction == "rtl"
+            else self.ui(N_("Time runs from left to right, as the page is read."))
         )
-        title = self.ui_words(N_("Timeline of the commitments"))
-        return _figure(charts.timeline(spans, title, description))
-
-    def status_chart(self) -> Markup:
-        return self._count_chart(
-            "status",
-            self.views.status_counts(),
-            self.ui_words(N_("Commitments by status")),
-            self.ui_words(
-                N_(
-                    "The number of commitments in each status; the same figures are in the "
-                    "table below."
-                )
-            ),
+        description = Markup(" ").join(
+            [self.ui(N_("Each bar runs from a commitment's start to its end.")), way]
+        )
+        return charts.timeline(
+            spans, years, self.ui(N_("Timeline of the commitments")), description
         )
 
-    def completion_chart(self) -> Markup:
-        return self._count_chart(
-            "completion",
-            self.views.completion_counts(),
-            self.ui_words(N_("Latest assessment of each commitment")),
-            self.ui_words(
-                N_(
-                    "The number of commitments by the completion their latest assessment "
-                    "found; the same figures are in the table below."
-                )
-            ),
-        )
-
-    def _count_chart(
-        self, kind: str, counts: Counter[str], title: charts.Words, text: charts.Words
-    ) -> Markup:
-        """One bar per value of an enumeration, in the model's order, each with its word."""
-        bars = [
-            charts.Bar(
-                self.ui_words(LABELS[kind][key]),
-                counts.get(key, 0),
-                self.loc.number(counts.get(key, 0)),
-                f"dr-{kind}-{key}",
-            )
-            for key in LABELS[kind]
-        ]
-        return _figure(charts.bar_chart(bars, title, text))
+    def meter(self, part: float, whole: float) -> Markup:
+        """A bar drawing `part` of `whole` beside the figure written in a table cell."""
+        return charts.meter(part, whole)
 
     def twinning_map(self, links: list[TwinningPair] | None = None) -> Markup:
-        """The network of `links` (by default every link of the site): one page of the
-        twinning directory draws the links of that page."""
-        nodes: dict[str, charts.Node] = {}
-        edges = []
-        for i, link in enumerate(self.views.links if links is None else links):
-            nodes.setdefault(link.first, charts.Node(link.first, self.name_words(link.first)))
+        """The map of `links` (by default every link of the site; one page of the twinning
+        directory draws the links of that page) with its legend (one line pattern per
+        diaspora) and the numbered list of its towns; towns without a location are named
+        below it."""
+        wanted = None if links is None else {id(link) for link in links}
+        # In the site's order of links, whichever order the page lists them in.
+        shown = [link for link in self.views.links if wanted is None or id(link) in wanted]
+        places: dict[str, maps.Place] = {}
+        names: dict[str, Markup] = {}
+        unplaced: list[Markup] = []
+        groups = sorted({link.entry.diaspora for link in shown}, key=lambda d: d or "~")
+        arcs = []
+        for link in shown:
+            ends = [(link.first, self.dataset.roadmaps[link.first].data.location)]
             if link.second:
-                other = link.second
-                nodes.setdefault(other, charts.Node(other, self.name_words(other)))
+                ends.append((link.second, self.dataset.roadmaps[link.second].data.location))
             else:
-                other = f"external-{i}"
-                name = self.words(link.external.name)
-                nodes[other] = charts.Node(other, name, external=True)
-            edges.append(
-                (link.first, other, self.ui_words(LABELS["twinning_kind"][link.entry.kind]))
+                ends.append(
+                    (
+                        f"external:{link.external.country}:{self.plain(link.external.name)}",
+                        link.external.location,
+                    )
+                )
+            for (key, location), label in zip(ends, self._end_labels(link), strict=True):
+                if key in names:
+                    continue
+                names[key] = label
+                if location is None:
+                    unplaced.append(label)
+                else:
+                    places[key] = maps.Place(key, location.latitude, location.longitude)
+            arcs.append(maps.Arc(ends[0][0], ends[1][0], groups.index(link.entry.diaspora)))
+        parts = []
+        title = N_("Map of twinning links")
+        if places:
+            plan = maps.layout(list(places.values()), arcs)
+            numbers = {m.number: self.loc.number(m.number) for m in plan.markers}
+            legend = Markup("").join(
+                Markup(
+                    '- <svg class="dr-line" viewBox="0 0 36 10" width="36" height="10" '
+                    'aria-hidden="true"><line x1="0" y1="5" x2="36" y2="5"{}/></svg> {}\n'
+                ).format(
+                    Markup(f' stroke-dasharray="{maps.PATTERNS[i % len(maps.PATTERNS)]}"')
+                    if maps.PATTERNS[i % len(maps.PATTERNS)]
+                    else "",
+                    self.ui(N_("Linked by the diaspora from {country}"), country=self.country(d))
+                    if d
+                    else self.ui(N_("Diaspora not stated")),
+                )
+                for i, d in enumerate(groups)
             )
-        if not nodes:
-            return Markup("")
-        count = len(edges)
-        text = self.loc.ngettext(
-            "%(num)d link between the places listed in the table below.",
-            "%(num)d links between the places listed in the table below.",
-            count,
-        ) % {"num": count}
-        known = self.loc.knows_plural("%(num)d link between the places listed in the table below.")
-        description = charts.Words(text) if known else charts.Words(text, "en", "ltr")
-        return _figure(
-            charts.network(
-                list(nodes.values()), edges, self.ui_words(N_("Map of twinning links")), description
+            towns = Markup("").join(
+                Markup("1. {}\n").format(self.comma.join(names[k] for k in marker.keys))
+                for marker in plan.markers
             )
-        )
+            parts.append(
+                Markup(
+                    '\n<figure class="dr-figure dr-map-figure" markdown="1">\n'
+                    '<figcaption markdown="span">{}</figcaption>\n\n{}\n\n{}{{: .dr-legend }}\n\n'
+                    "{}\n{{: .dr-map-towns }}\n\n{}\n</figure>\n"
+                ).format(
+                    self.ui(title),
+                    maps.draw(plan, self._(title), numbers, interface_language(self.ui(title))),
+                    legend,
+                    self.ui(N_("The numbers on the map:")),
+                    towns,
+                )
+            )
+        if unplaced and places:
+            parts.append(
+                Markup("\n{} {}\n{{: .dr-unplaced }}\n").format(
+                    self.ui(N_("Not on the map, as no location is given:")),
+                    self.comma.join(unplaced),
+                )
+            )
+        return Markup("").join(parts)
+
+    def _end_labels(self, link) -> list[Markup]:  # noqa: ANN001 - a views Link
+        """The two ends of a link as `[Town](page), Country`, the second unlinked when it
+        has no roadmap here."""
+        first = self.dataset.roadmaps[link.first]
+        labels = [
+            Markup("{}, {}").format(self.roadmap_link(link.first), self.country(first.country))
+        ]
+        if link.second:
+            second = self.dataset.roadmaps[link.second]
+            labels.append(
+                Markup("{}, {}").format(
+                    self.roadmap_link(link.second), self.country(second.country)
+                )
+            )
+        else:
+            labels.append(
+                Markup("{}, {}").format(
+                    self.t(link.external.name), self.country(link.external.country)
+                )
+            )
+        return labels

@@ -7,13 +7,16 @@ checks them (anchors included); links out pass `safe_href`.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
+import re
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from site_builder.format.model import RoadmapFile
+from site_builder.format.model import ExternalPartner, RoadmapFile
 from site_builder.format.values import path_name
 from site_builder.render.markup import escape_attribute, escape_text, safe_href
 from site_builder.render.text import TextHelpers
@@ -79,6 +82,11 @@ def _forge(project: str, branch: str, folder: list[str], file_name: str) -> Sour
     return SourceLinks(f"{project}/edit/{branch}/{path}", f"{project}/commits/{branch}/{path}")
 
 
+def status_path(status: str, number: int = 1) -> str:
+    """The list of every commitment in one status; long lists continue on numbered pages."""
+    return f"status/{status}.md" if number == 1 else f"status/{status}-{number}.md"
+
+
 def country_path(country: str) -> str:
     return f"{country.lower()}/index.md"
 
@@ -86,6 +94,30 @@ def country_path(country: str) -> str:
 def anchor(kind: str, item_id: str) -> Markup:
     """An element id on a roadmap page; made of validated ids, so safe as it is."""
     return Markup(f"{kind}-{item_id}".replace("/", "-").replace("_", "-"))
+
+
+def slug(words: str) -> str:
+    """`words` as lower-case ASCII letters, digits and hyphens (`Cottbus` → `cottbus`,
+    `Yélimané` → `yelimane`); words with no such letter (Arabic, Chinese) give a short
+    digest of themselves, the same on every build."""
+    ascii_words = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode()
+    result = re.sub(r"[^a-z0-9]+", "-", ascii_words.lower()).strip("-")
+    return result or hashlib.sha1(words.encode()).hexdigest()[:8]
+
+
+def twinning_anchor(
+    partner_id: str | None, external: ExternalPartner | None, language: str
+) -> Markup:
+    """The id of a twinning link on an authority's page, made from the partner: its
+    roadmap id (`twinning-ml-yelimane`), or the name and country of a partner without a
+    roadmap, as written in `language` (the site's default) or else its first spelling
+    (`twinning-cottbus-de`), never from the link's position in the list."""
+    if partner_id is not None:
+        return anchor("twinning", partner_id)
+    if external is None:
+        raise ValueError("a twinning link has a partner id or an external partner")
+    name = external.name.get(language) or external.name[min(external.name)]
+    return anchor("twinning", f"{slug(name)}-{external.country.lower()}")
 
 
 class LinkHelpers(TextHelpers):
@@ -141,6 +173,9 @@ class LinkHelpers(TextHelpers):
         text = label if isinstance(label, Markup) else escape_text(label)
         return Markup("[{}]({}{})").format(text, Markup(relative), Markup(fragment))
 
+    def twinning_anchor(self, partner_id: str | None, external: ExternalPartner | None) -> Markup:
+        return twinning_anchor(partner_id, external, self.dataset.default_language)
+
     def page_of(self, roadmap: RoadmapFile) -> str:
         return page_path(roadmap.id)
 
@@ -150,6 +185,9 @@ class LinkHelpers(TextHelpers):
 
     def outcome_page(self, outcome_id: str, number: int = 1) -> str:
         return outcome_path(outcome_id, number)
+
+    def status_page(self, status: str, number: int = 1) -> str:
+        return status_path(status, number)
 
     def source_links(self, roadmap: RoadmapFile) -> SourceLinks | None:
         """The roadmap's file in the site's repository: editor and history links."""

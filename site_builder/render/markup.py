@@ -28,12 +28,14 @@ ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
 # Python-Markdown's backslash-escapable characters, plus `|` of the tables extension.
 # `<`, `>` and `&` are turned into entities before, and entities contain none of these.
+_ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 
 
 def escape_text(value: object) -> Markup:
     """Escape a value for HTML and for Markdown, folding line breaks into spaces."""
-    text = " ".join(str(value).split())
+    # Only ASCII white space folds: CLDR's no-break spaces (`240 000 €`) stay.
+    text = " ".join(_ASCII_SPACE.split(str(value))).strip(" ")
     escaped = html.escape(text, quote=False)
     return Markup(_MARKDOWN_SPECIAL.sub(r"\\\1", escaped))
 

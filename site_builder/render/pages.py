@@ -26,20 +26,24 @@ from site_builder.i18n.localise import Localiser, Passage, direction, own_name
 from site_builder.render.environment import environment
 from site_builder.render.feeds import atom_feed
 from site_builder.render.figures import FigureHelpers
-from site_builder.render.links import LinkHelpers, country_path, outcome_path, page_path
+from site_builder.render.links import country_path, outcome_path, page_path, status_path
 from site_builder.render.output import LanguageInfo, RenderedLanguage
+from site_builder.render.overview import OverviewHelpers
 from site_builder.render.structured import dataset_json_ld
-from site_builder.render.text import mark
+from site_builder.render.text import in_language, mark
 from site_builder.render.titles import Title, TitleHelpers
-from site_builder.views.across import COORDINATION_SHOWN, TwinningEnd, Views
+from site_builder.views.across import COORDINATION_SHOWN, TwinningEnd
 from site_builder.views.context import SiteContext
+from site_builder.views.listings import Listings
 from site_builder.views.open_data import Column, csv_files
 from site_builder.views.paging import AUTHORITIES_ON_HOME, Page, pages_of
+from site_builder.views.summary import STATUSES, recent_assessments, recently_updated
 
 
-class Helpers(LinkHelpers, FigureHelpers, TitleHelpers):
-    """What templates call: words (`TextHelpers`), links (`LinkHelpers`), figures
-    (`FigureHelpers`), titles (`TitleHelpers`), and lookups of the build's views."""
+class Helpers(OverviewHelpers, FigureHelpers, TitleHelpers):
+    """What templates call: words (`TextHelpers`), links (`LinkHelpers`), summaries
+    (`OverviewHelpers`), figures (`FigureHelpers`), titles (`TitleHelpers`), and lookups of
+    the build's views."""
 
     def twinning(self, roadmap_id: str) -> list[TwinningEnd]:
         return self.views.twinning_ends.get(roadmap_id, [])
@@ -77,6 +81,7 @@ class Renderer:
         self.language = language
         self.docs_layers = tuple(docs_layers or ())
         self.loc = Localiser(language, self.dataset.default_language, self.dataset.languages)
+        self.listings = Listings(context.views)
 
     @property
     def env(self) -> Environment:
@@ -88,6 +93,7 @@ class Renderer:
             h=helpers,
             dataset=self.dataset,
             views=self.context.views,
+            listings=self.listings,
             json_ld=lambda: dataset_json_ld(self.context, self.loc, self.site_url),
             **context,
         )
@@ -109,28 +115,14 @@ class Renderer:
             )
 
         loc, dataset = self.loc, self.dataset
-        site = dataset.site
-        note = self.helpers.note
-        result = RenderedLanguage(
-            language=self.language,
-            default_language=dataset.default_language,
-            direction=loc.direction,
-            site_name=loc.speaking(site.title).passage(site.title).value,
-            site_name_lang=loc.speaking(site.title).language,
-            site_name_html=str(mark(loc.passage(site.title), self.language, note, markdown=False)),
-            site_description=(
-                loc.speaking(site.description).passage(site.description).value
-                if site.description
-                else None
-            ),
-            site_description_lang=loc.speaking(site.description).language,
-            languages=[
-                LanguageInfo(code, own_name(code), direction(code)) for code in dataset.languages
-            ],
-        )
+        result = _empty_result(self)
         pages = result.pages
+        recent = recent_assessments(dataset.roadmaps.values())
+        updated = recently_updated(dataset.roadmaps.values(), self.context.changes)
         for listing in pages_of("countries", country_rows(dataset, loc), first="index.md"):
-            pages[listing.path] = self.page("home.md.j2", listing.path, page=listing)
+            pages[listing.path] = self.page(
+                "home.md.j2", listing.path, page=listing, recent=recent, updated=updated
+            )
         for country in dataset.countries():
             path = country_path(country)
             roadmap = dataset.country_roadmap(country)
@@ -175,9 +167,21 @@ class Renderer:
                         number=number,
                         total=len(chunks),
                     )
+        for status in STATUSES:  # lists behind the home page's figures, always rendered
+            chunks = self.context.views.status_pages(status)
+            for number, entries in enumerate(chunks, start=1):
+                path = status_path(status, number)
+                pages[path] = self.page(
+                    "status_list.md.j2",
+                    path,
+                    status=status,
+                    entries=entries,
+                    number=number,
+                    total=len(chunks),
+                )
         for name, template, title in VIEW_PAGES:
             listing = LISTINGS.get(name)
-            for page in listing(self.context.views) if listing else [None]:
+            for page in listing(self.listings) if listing else [None]:
                 path = page.path if page else name
                 if keep(name, path):
                     pages[path] = previous.pages[path]  # type: ignore[union-attr]
@@ -231,9 +235,9 @@ class Renderer:
                 # An HTML block: its text is not Markdown, so it is escaped for HTML only.
                 message = N_("This page is not translated yet: it is shown in {language}.")
                 speaking = self.loc.speaking(messages=(message,))
-                notice = self.helpers.ui(
-                    message, markdown=False, language=speaking.language_name(chosen)
-                )
+                shown_in = speaking.language_name(chosen)
+                shown_in = in_language(shown_in, speaking.language, self.language)
+                notice = self.helpers.ui(message, markdown=False, language=shown_in)
                 front = ""
                 if not text.startswith("---\n"):
                     helpers = Helpers(self.context, self.loc, name)
@@ -272,6 +276,30 @@ def country_rows(dataset: Dataset, loc: Localiser) -> list[dict[str, object]]:
             }
         )
     return sorted(entries, key=lambda e: loc.sort_key(str(e["name"])))
+
+
+def _empty_result(self: Renderer) -> RenderedLanguage:
+    """The language's names and directions, before any page."""
+    loc, site = self.loc, self.dataset.site
+    return RenderedLanguage(
+        language=self.language,
+        default_language=self.dataset.default_language,
+        direction=loc.direction,
+        site_name=loc.speaking(site.title).passage(site.title).value,
+        site_name_lang=loc.speaking(site.title).language,
+        site_name_html=str(
+            mark(loc.passage(site.title), self.language, self.helpers.note, markdown=False)
+        ),
+        site_description=(
+            loc.speaking(site.description).passage(site.description).value
+            if site.description
+            else None
+        ),
+        site_description_lang=loc.speaking(site.description).language,
+        languages=[
+            LanguageInfo(code, own_name(code), direction(code)) for code in self.dataset.languages
+        ],
+    )
 
 
 def _theme_strings(helpers: Helpers) -> tuple[dict[str, str], dict[str, str]]:
@@ -345,9 +373,9 @@ VIEW_PAGES = [
     ("data.md", "data.md.j2", N_("Open data")),
 ]
 # View pages that are listings, split into pages (views/paging.py); the others are one page.
-LISTINGS: dict[str, Callable[[Views], Sequence[Page]]] = {
-    "twinning.md": Views.twinning_pages,
-    "dialogue.md": Views.dialogue_pages,
+LISTINGS: dict[str, Callable[[Listings], Sequence[Page]]] = {
+    "twinning.md": Listings.twinning_pages,
+    "dialogue.md": Listings.dialogue_pages,
 }
 VIEW_FIELDS = {
     "twinning.md": ("twinning", "name", "country"),

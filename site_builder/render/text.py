@@ -26,7 +26,7 @@ from functools import cached_property
 from babel.numbers import format_percent
 from markupsafe import Markup
 
-from site_builder.format.framework import GROUP_TITLES, N_
+from site_builder.format.framework import N_
 from site_builder.format.model import (
     AuthorityRoadmap,
     Date,
@@ -75,6 +75,16 @@ def mark(passage: Passage, page_language: str, note: str | Markup, markdown: boo
     )
 
 
+def in_language(words: str, language: str, page_language: str) -> Markup:
+    """`words` escaped for HTML, marked with `language` (and its direction) when that is not
+    the page's: a value put in an interface string, in the language that string speaks."""
+    if language == page_language:
+        return escape_words(words)
+    return Markup('<span lang="{}" dir="{}">{}</span>').format(
+        escape_attribute(language), direction(language), words
+    )
+
+
 AUTHORITY_TITLE = N_("{name}: diaspora engagement roadmap")
 _PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w*\}")
 
@@ -101,7 +111,18 @@ def interface(loc: Localiser, message: str, translated: str, known: bool | None 
     """An interface string as HTML: English marked as such when the catalog lacks it
     (`known` tells, else the catalog is asked), and kept codes marked as codes."""
     if not (loc.translated(message) if known is None else known):
-        return Markup(_ENGLISH + "{}</span>").format(translated)
+        # What fills a `{placeholder}` (a country's name, a figure) is in the page's
+        # language unless it says otherwise (`in_language`): it is marked so inside the
+        # English words.
+        inner = Markup(f'<span lang="{escape_attribute(loc.language)}" dir="{loc.direction}">')
+        parts = re.split(r"(\{\w*\})", translated)
+        return Markup(_ENGLISH + "{}</span>").format(
+            Markup("").join(
+                inner + Markup(part) + Markup("</span>") if i % 2 else escape_words(part)
+                for i, part in enumerate(parts)
+                if part
+            )
+        )
     return codes(translated, loc.language, source=message)
 
 
@@ -110,8 +131,14 @@ _ENGLISH = '<span lang="en" dir="ltr">'
 
 def interface_language(text: Markup) -> str | None:
     """ "en" when `text` is an interface string that `interface` marked as English."""
-    if text.startswith(_ENGLISH) and text.endswith("</span>") and text.count("<span") == 1:
-        return "en"
+    if not (text.startswith(_ENGLISH) and text.endswith("</span>")):
+        return None
+    depth = 0  # the first span must close at the very end, enclosing the whole text
+    for match in re.finditer(r"<(/?)span\b", text):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            return "en" if match.end() == len(text) - 1 else None
+    return None
     return None
 
 
@@ -157,7 +184,12 @@ class TextHelpers:
             return Markup('\n<div class="dr-rich">\n{}\n</div>\n').format(Markup(body))
         message = N_("Not translated yet: shown in {language}.")
         speaking = self.loc.speaking(messages=(message,))  # names the language in its words
-        note = self.ui(message, markdown=False, language=speaking.language_name(passage.language))
+        name = speaking.language_name(passage.language)
+        note = self.ui(
+            message,
+            markdown=False,
+            language=in_language(name, speaking.language, self.loc.language),
+        )
         return Markup(
             '\n<div class="dr-rich dr-fallback">\n<p class="dr-untranslated">{}</p>\n'
             '<div lang="{}" dir="{}">\n{}\n</div>\n</div>\n'
@@ -228,13 +260,30 @@ class TextHelpers:
         return self.comma.join(self.country(c) for c in codes)
 
     def money(self, funding: Funding) -> Markup:
+        """`F CFA 900,000,000 — public funds double what the diaspora raised`: the amount
+        as CLDR writes it, and the matching ratio as a sentence of the catalog."""
         parts = []
         if funding.amount is not None:
             parts.append(self.money_amount(funding.amount, funding.currency))
         if funding.matching_ratio is not None:
-            ratio = self.loc.number(funding.matching_ratio)
-            parts.append(self.ui(N_("matching ratio {ratio}"), ratio=ratio))
-        return self.semicolon.join(parts)
+            parts.append(self.ratio_words(funding.matching_ratio))
+        if len(parts) < 2:
+            return Markup("").join(parts)
+        return self.ui(N_("{amount} — {ratio}"), amount=parts[0], ratio=parts[1])
+
+    def ratio_words(self, ratio: float) -> Markup:
+        """A matching ratio (public money per unit raised by the diaspora) in words."""
+        sentences = {
+            1: N_("public funds match what the diaspora raised"),
+            2: N_("public funds double what the diaspora raised"),
+            3: N_("public funds triple what the diaspora raised"),
+        }
+        if ratio in sentences:
+            return self.ui(sentences[int(ratio)])
+        return self.ui(
+            N_("public funds add {ratio} for each unit the diaspora raised"),
+            ratio=self.loc.number(ratio),
+        )
 
     def money_amount(self, amount: float, currency: str | None) -> Markup:
         return codes(self.loc.money(amount, currency), self.loc.language)
@@ -288,6 +337,3 @@ class TextHelpers:
                 self.ui(self.plain(outcome.description), markdown=False)
             )
         return self.rich(outcome.description)
-
-    def group_title(self, group: str) -> Markup:
-        return self.ui(GROUP_TITLES[group]) if group in GROUP_TITLES else escape_text(group)

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from site_builder.format.model import AuthorityRoadmap, Outcome, Text
+from site_builder.format.framework import GROUP_TITLES
+from site_builder.format.model import AuthorityRoadmap, Outcome, RichText, Text
 from site_builder.i18n.localise import direction
+from site_builder.render.markup import escape_text, rich_html
+from site_builder.render.overview import DESCRIPTION, shorten_words
 from site_builder.render.text import (
     AUTHORITY_TITLE,
     TextHelpers,
@@ -65,16 +69,22 @@ class TitleHelpers(TextHelpers):
             lines += [f"title_html: {quoted(str(title.html))}"]
         return Markup("\n".join(lines))
 
-    def description(self, value: Text | str) -> Markup:
+    def description(self, value: Text | str | None) -> Markup:
         """The front matter keys of a page's meta description, after `description: `: the
         plain text (escaped for the attribute the theme prints it in) wholly in one
-        language, and `description_lang` when that is not the page's."""
+        language, and `description_lang` when that is not the page's. Rich text loses its
+        markup; the words are cut at a word to `DESCRIPTION` characters."""
+        if not value:
+            return Markup('""')
         if isinstance(value, str):
             plain, language = value, self.loc.language
         else:
             speaking = self.loc.speaking(value)
             plain, language = speaking.passage(value).value, speaking.language
-        text = json.dumps(html.escape(" ".join(plain.split()), quote=True), ensure_ascii=False)
+        if isinstance(value, RichText):
+            plain = html.unescape(re.sub(r"<[^>]+>", " ", rich_html(plain)))
+        plain = shorten_words(plain, DESCRIPTION)
+        text = json.dumps(html.escape(plain, quote=True), ensure_ascii=False)
         if language == self.loc.language:
             return Markup(text)
         return Markup(f"{text}\ndescription_lang: {json.dumps(language)}")
@@ -100,3 +110,11 @@ class TitleHelpers(TextHelpers):
         if data.title:
             return self.t(data.title)
         return self.ui(AUTHORITY_TITLE, name=self.t(data.name))
+
+    def group_title(self, group: str) -> Markup:
+        """A group of outcomes by its title in `site.yml`, else the default framework's,
+        else its id."""
+        for custom in self.dataset.site.outcome_groups:
+            if custom.id == group:
+                return self.t(custom.title)
+        return self.ui(GROUP_TITLES[group]) if group in GROUP_TITLES else escape_text(group)

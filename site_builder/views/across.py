@@ -24,10 +24,13 @@ from site_builder.format.model import (
     RoadmapFile,
     TwinningLink,
 )
-from site_builder.views.paging import LISTING_PAGE_SIZE, Page, first_pages, grouped, pages_of
+from site_builder.load.quality import twinning_disagreements
+from site_builder.views.summary import latest_assessment
 
-# Commitments shown on one outcome page: pages stay light however large the site grows.
-OUTCOME_PAGE_SIZE = 25
+# Commitments shown on one outcome page (or one status list): pages stay light however
+# large the site grows. Each entry shows its summary and latest assessment (issue 13): 25
+# made an Arabic outcome page of synthetic roadmaps 87 KB; 12 keeps it under 50 KB.
+OUTCOME_PAGE_SIZE = 12
 
 # Entries of each list of a country's coordination section shown on its page.
 COORDINATION_SHOWN = 10
@@ -46,6 +49,13 @@ class TwinningEnd:
     entry: TwinningLink
     declared_here: bool
     declared_there: bool
+    theirs: TwinningLink | None = None  # the partner's own entry, when both ends list it
+
+    @property
+    def disagreements(self) -> list[str]:
+        """The facts (kind, status, since, until, diaspora) that the two ends state
+        differently; empty when they agree or only one end lists the link."""
+        return twinning_disagreements(self.entry, self.theirs) if self.theirs else []
 
     @property
     def one_sided(self) -> bool:
@@ -70,7 +80,7 @@ class CommitmentEntry:
 
     @property
     def latest(self) -> Assessment | None:
-        return max(self.commitment.assessments, key=lambda a: a.date.latest(), default=None)
+        return latest_assessment(self.commitment)
 
 
 @dataclass(frozen=True)
@@ -162,7 +172,9 @@ class Views:
                     continue
                 other = self._entry(link.partner, roadmap_id)
                 merged = _completed(link, other) if other else link
-                ends[roadmap_id].append(TwinningEnd(link.partner, None, merged, True, bool(other)))
+                ends[roadmap_id].append(
+                    TwinningEnd(link.partner, None, merged, True, bool(other), other)
+                )
                 if other is None and link.partner in self.authorities:
                     ends[link.partner].append(TwinningEnd(roadmap_id, None, link, False, True))
         return ends
@@ -179,6 +191,14 @@ class Views:
                     pair = TwinningPair(roadmap_id, end.partner_id, None, end.entry, end.one_sided)
                     result.append(pair)
         return result
+
+    def links_by_diaspora(self) -> list[tuple[str | None, list[TwinningPair]]]:
+        """Every link once, grouped by the diaspora that links its two places: groups in
+        the order of the country codes, links whose diaspora is not stated last."""
+        groups: dict[str | None, list[TwinningPair]] = defaultdict(list)
+        for link in self.links:
+            groups[link.entry.diaspora].append(link)
+        return sorted(groups.items(), key=lambda item: (item[0] is None, item[0] or ""))
 
     @cached_property
     def commitments(self) -> list[CommitmentEntry]:
@@ -209,32 +229,19 @@ class Views:
                 groups.append((level, entries))
         return groups
 
-    def dialogue_pages(self) -> list[Page[DialogueEntry]]:
-        """Every dialogue model in the order of `dialogue_by_level`, in pages of
-        LISTING_PAGE_SIZE (the listing `dialogue`)."""
-        entries = [e for _, group in self.dialogue_by_level() for e in group]
-        return pages_of("dialogue", entries)
-
-    def dialogue_levels(self) -> dict[str | None, int]:
-        """Each level that has dialogue models, and the page of the listing where it starts."""
-        entries = [e for _, group in self.dialogue_by_level() for e in group]
-        return first_pages(entries, _level, LISTING_PAGE_SIZE)
-
-    @staticmethod
-    def by_level(page: Page[DialogueEntry]) -> list[tuple[str | None, list[DialogueEntry]]]:
-        """The entries of one page of the dialogue listing under their level."""
-        return grouped(page.entries, _level)
-
-    def twinning_pages(self) -> list[Page[TwinningPair]]:
-        """Every link once (`links`), in pages of LISTING_PAGE_SIZE (the listing `twinning`)."""
-        return pages_of("twinning", self.links)
-
     def _roadmaps(self) -> list[RoadmapFile]:
         return sorted(self.dataset.roadmaps.values(), key=lambda r: r.id)
 
     def outcome_pages(self, outcome_id: str) -> list[list[CommitmentEntry]]:
         """The commitments of an outcome in pages of OUTCOME_PAGE_SIZE, at least one page."""
         entries = self.by_outcome.get(outcome_id, [])
+        size = OUTCOME_PAGE_SIZE
+        return [entries[i : i + size] for i in range(0, len(entries), size)] or [[]]
+
+    def status_pages(self, status: str) -> list[list[CommitmentEntry]]:
+        """The commitments in one status, across roadmaps (in the order of the roadmaps'
+        ids, then of their files), in pages of OUTCOME_PAGE_SIZE, at least one page."""
+        entries = [e for e in self.commitments if e.commitment.status == status]
         size = OUTCOME_PAGE_SIZE
         return [entries[i : i + size] for i in range(0, len(entries), size)] or [[]]
 
@@ -316,10 +323,6 @@ class Views:
             len(organisations),
             sum(1 for o in organisations if o.women_led),
         )
-
-
-def _level(entry: DialogueEntry) -> str | None:
-    return entry.model.level
 
 
 def _completed(own: TwinningLink, other: TwinningLink) -> TwinningLink:

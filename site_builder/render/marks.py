@@ -1,0 +1,22 @@
+"""The mark of each status: a shape that differs in form, not only in colour, drawn the
+same way in tables, charts and legends, always next to the status written in words.
+
+The shapes are CSS masks (`.dr-mark.dr-status-<status>` in the theme's stylesheet), so a
+mark costs a few bytes however many rows a page has: an empty ring (planned), a half
+filled ring (in progress), a disc with a tick (completed), a cross (not achieved), a ring
+struck through (withdrawn).
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+
+def status_mark(status: str) -> Markup:
+    """The status's shape alone, hidden from screen readers (the words beside it are read)."""
+    return Markup('<span class="dr-mark dr-status-{}" aria-hidden="true"></span>').format(status)
+
+
+def status_badge(status: str, words: Markup) -> Markup:
+    """The status's mark followed by its words, kept together on one line."""
+    return Markup('<span class="dr-status">{}{}</span>').format(status_mark(status), words)

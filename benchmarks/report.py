@@ -266,25 +266,31 @@ ANALYSIS = """
   `search` stage; Material's search plugin is not run). Validation and the open data are
   done once for all languages.
 - **What makes it faster than before.** Languages are built on every core by default;
-  generated pages skip Python-Markdown (the same HTML, golden trees unchanged); our
+  generated pages skip Python-Markdown (the same HTML, golden trees unchanged) unless they
+  hold Markdown inside HTML elements or admonitions (issue 13's figures, summaries and
+  folded assessments: most roadmap pages), which the hook leaves to Python-Markdown; our
   templates are compiled once per build and shared by every language (before workers are
   forked); the engine's modules are imported once before forking.
 - **The build cache** copies pages whose key did not change and the engine builds only the
-  others, but validation, views and the rendering of every page's Markdown still run on a
-  rebuild (a page's Markdown depends on other roadmaps: names, twinning partners, views),
-  which is why a rebuild after one edit stays well above a quarter of a full build.
+  others, but validation, views, the rendering of every page's Markdown and the search
+  index of every language still run on a rebuild (a page's Markdown depends on other
+  roadmaps: names, twinning partners, views), which is why a rebuild after one edit stays
+  well above a quarter of a full build.
 - **Page weight.** Listings continue on numbered pages of 40 entries (countries on the
-  home page, dialogue models, twinning links with a map of each page's links) or 25
-  (an outcome's commitments), each linking to a bounded window of pages; a country's
-  coordination lists show ten entries each and count the others. A roadmap page's weight
-  depends on what the roadmap says, not on the site: the synthetic roadmaps fill every
-  field, so a country page in Arabic is the heaviest.
+  home page, dialogue models, twinning links grouped by diaspora with a map of each page's
+  links) or 12 (an outcome's commitments, the commitments in one status), each linking to
+  a bounded window of pages; a country's coordination lists show ten entries each and
+  count the others. A twinning page is still over 60 KB wherever the map is drawn: each
+  page inlines the map's land outlines (about 127 KB at world scale). A roadmap page's
+  weight depends on what the roadmap says, not on the site: the synthetic roadmaps fill
+  every field, so a country page in Arabic is the heaviest.
 - **Memory.** The build's process holds the roadmaps and the views (field positions are
   dropped once messages are made); each of the workers (one per core) forks from it,
   renders one language, lets the rendered Markdown go once the engine's project is
   written, and keeps converted pages compressed until the engine lays them out; reading
   the shared roadmaps copies part of the parent's memory into each worker. Pagefind runs
-  as its own process per language, after the engine.
+  as its own process per language, after the engine, one at a time (about 180 MB each at
+  N = 500; two at once made the peak).
 - **First view and search.** A first view loads no search file: the page and Material's
   CSS and JavaScript, whatever the size of the site. The first search loads Pagefind (its
   script, worker and the language's WebAssembly), the index chunks the query needs and the

@@ -159,7 +159,7 @@ def test_an_internal_error_is_a_short_report(run, monkeypatch: pytest.MonkeyPatc
 def test_an_internal_error_in_a_worker(run, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     from site_builder.app import build
 
-    def broken(*args: object) -> None:
+    def broken(*args: object, **options: object) -> None:
         raise KeyError("deep inside")
 
     monkeypatch.setattr(build, "build_language", broken)  # inherited by the forked workers

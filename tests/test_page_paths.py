@@ -44,9 +44,11 @@ def add_commitments(folder: Path, outcome: str, count: int, prefix: str) -> None
 def test_page_two_of_an_outcome_never_replaces_another_outcome(
     roadmaps, run, tmp_path: Path
 ) -> None:
+    from site_builder.views.across import OUTCOME_PAGE_SIZE
+
     folder = roadmaps()
     with_outcomes(folder, "water", "water-2")
-    add_commitments(folder, "water", 26, "well")
+    add_commitments(folder, "water", OUTCOME_PAGE_SIZE + 1, "well")
     add_commitments(folder, "water-2", 1, "pipe")
     site = tmp_path / "site"
     result = run("build", "--quiet", "--roadmaps", folder, "--site-dir", site)
@@ -57,7 +59,7 @@ def test_page_two_of_an_outcome_never_replaces_another_outcome(
         second = (site / language / "outcomes" / "water" / "page-2" / "index.html").read_text(
             "utf-8"
         )
-        assert "Outcome water" in second and "Commitment well 25" in second
+        assert "Outcome water" in second and f"Commitment well {OUTCOME_PAGE_SIZE}" in second
         first = (site / language / "outcomes" / "water" / "index.html").read_text("utf-8")
         assert "page-2/" in first  # the link to the next page
 

@@ -362,3 +362,23 @@ def test_pages_on_a_phone_pass_axe_with_tables_wider_than_the_screen(
                 assert axe_violations(page) == [], (lang, path)
             finally:
                 context.close()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_summary_table_fits_a_phone_without_scrolling_sideways(
+    browser, example_site: Path, lang: str
+) -> None:
+    """The table a roadmap page opens with is read whole on a 360 px phone: no column
+    hidden behind a sideways scroll (the timeframe and outcome sit under each title)."""
+    with serve(example_site) as url:
+        for path in ("ml/", "fr/", "ml/kayes/"):
+            context, page, _ = open_page(browser, f"{url}/{lang}/{path}", width=360)
+            try:
+                widths = page.evaluate(
+                    """() => { const t = document.querySelector('.dr-summary table');
+                        const w = t.closest('.md-typeset__scrollwrap') || t.parentElement;
+                        return [t.scrollWidth, w.clientWidth]; }"""
+                )
+                assert widths[0] <= widths[1], (lang, path, widths)
+            finally:
+                context.close()

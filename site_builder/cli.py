@@ -138,22 +138,15 @@ def _parser() -> argparse.ArgumentParser:
         prog="diaspora-roadmaps",
         description="Build a multilingual website from YAML diaspora engagement roadmaps.",
     )
-    parser.add_argument(
-        "--debug",
-        action="store_true",
-        help="show the traceback of an internal error (to report it)",
-    )
+    debug = "show the traceback of an internal error (to report it)"
+    parser.add_argument("--debug", action="store_true", help=debug)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     build = commands.add_parser("build", help="validate the roadmaps and build the site")
     _add_inputs(build)
-    build.add_argument(
-        "--site-dir",
-        type=Path,
-        default=Path("site"),
-        help="where to publish the site (default: site/)",
-    )
+    where = "where to publish the site (default: site/)"
+    build.add_argument("--site-dir", type=Path, default=Path("site"), help=where)
     build.add_argument(
         "--language",
         action="append",
@@ -221,9 +214,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_site_url(parser: argparse.ArgumentParser) -> None:
     help_ = "where the site will be published, such as https://example.org/ (for canonical "
-    parser.add_argument(
-        "--site-url", type=_url, metavar="URL", help=help_ + "links, feeds, sitemaps)"
-    )
+    parser.add_argument("--site-url", type=_url, metavar="URL", help=help_ + "links, feeds)")
 
 
 def _url(value: str) -> str | None:
@@ -236,13 +227,9 @@ def _url(value: str) -> str | None:
 
 def _count(value: str) -> int:
     """A whole number, 0 or more; a usage error (exit 2) otherwise."""
-    try:
-        number = int(value)
-    except ValueError:
-        number = -1
-    if number < 0:
+    if not value.isascii() or not value.isdigit():
         raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more: {value!r}")
-    return number
+    return int(value)
 
 
 def _add_inputs(parser: argparse.ArgumentParser) -> None:

@@ -340,3 +340,45 @@ def test_a_broken_page_fails_the_checks(browser, broken_site: Path) -> None:
             assert any("third-party.example" in u for u in recorder.foreign())
         finally:
             context.close()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_pages_on_a_phone_pass_axe_with_tables_wider_than_the_screen(
+    browser, example_site: Path, lang: str
+) -> None:
+    """At 390 px, tables wider than the screen scroll sideways: their scrolling region
+    takes the keyboard focus (axe's scrollable-region-focusable, WCAG 2.1.1), and axe
+    finds nothing else on the pages with the widest tables."""
+    with serve(example_site) as url:
+        for path in ("ml/", "ml/kayes/", "outcomes/", "translation-status/", "twinning/"):
+            context, page, _ = open_page(browser, f"{url}/{lang}/{path}", width=390)
+            try:
+                scrolling = page.evaluate(
+                    """() => Array.from(document.querySelectorAll('.md-typeset__scrollwrap'))
+                        .filter(w => w.scrollWidth > w.clientWidth + 1)
+                        .map(w => w.tabIndex)"""
+                )
+                assert all(index == 0 for index in scrolling), (path, scrolling)
+                assert axe_violations(page) == [], (lang, path)
+            finally:
+                context.close()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_summary_table_fits_a_phone_without_scrolling_sideways(
+    browser, example_site: Path, lang: str
+) -> None:
+    """The table a roadmap page opens with is read whole on a 360 px phone: no column
+    hidden behind a sideways scroll (the timeframe and outcome sit under each title)."""
+    with serve(example_site) as url:
+        for path in ("ml/", "fr/", "ml/kayes/"):
+            context, page, _ = open_page(browser, f"{url}/{lang}/{path}", width=360)
+            try:
+                widths = page.evaluate(
+                    """() => { const t = document.querySelector('.dr-summary table');
+                        const w = t.closest('.md-typeset__scrollwrap') || t.parentElement;
+                        return [t.scrollWidth, w.clientWidth]; }"""
+                )
+                assert widths[0] <= widths[1], (lang, path, widths)
+            finally:
+                context.close()

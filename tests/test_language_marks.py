@@ -86,7 +86,8 @@ def test_arabic_untranslated_passages_are_marked_in_every_place(contract_site: P
     assert re.search(r'<meta property="og:description" content="[^"]*" lang="fr" dir="ltr">', html)
     assert re.search(r'<meta property="og:title" content="[^"]*" lang="en" dir="ltr">', html)
     # Table of contents: the entry keeps the marks of its heading.
-    toc = html.split('id="__toc_label_dialogue-returnees-meeting">', 1)[1].split("</a>", 1)[0]
+    entry = '<a href="#dialogue-returnees-meeting" class="md-nav__link">'
+    toc = html.split(entry, 1)[1].split("</a>", 1)[0]
     assert '<span lang="en" dir="ltr">Annual meeting with visiting emigrants</span>' in toc
     # Navigation: hand-written pages shown in English.
     nav = html.split('data-md-type="navigation"', 1)[1].split("</nav>", 1)[0]
@@ -179,7 +180,8 @@ def isolation_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_every_inserted_name_and_title_is_isolated(isolation_site: Path) -> None:
     arabic = page(isolation_site, "ar/fr/montreuil")
-    toc = arabic.split('id="__toc_label_commitment-water-points">', 1)[1].split("</a>", 1)[0]
+    entry = '<a href="#commitment-water-points" class="md-nav__link">'
+    toc = arabic.split(entry, 1)[1].split("</a>", 1)[0]
     assert '<span lang="en" dir="ltr">Who maintains the water points?</span>' in toc
     english = page(isolation_site, "en/fr/montreuil")
     assert '<bdi translate="no">مونتروي</bdi>' in english
@@ -240,7 +242,7 @@ def test_isolated_texts_keep_their_order_in_a_browser(isolation_site: Path) -> N
             # In the right-to-left table of contents, the `?` stays at the end of its
             # left-to-right title: on the right of "Who".
             tab.goto(f"{url}/ar/fr/montreuil/")
-            selector = "#__toc_label_commitment-water-points"
+            selector = '.md-sidebar--secondary a[href="#commitment-water-points"]'
             boxes = tab.evaluate(_CHARACTER_BOXES, [selector, "Who maintains the water points?"])
             assert boxes, "the title is not in the table of contents"
             assert boxes[-1][0] >= boxes[-2][1] - 0.5, boxes  # right of the final "s"

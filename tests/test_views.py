@@ -236,9 +236,11 @@ def test_atom_feed_per_language(contract_site: Path) -> None:
         entries = feed.findall("a:entry", ns)
         assert entries and feed.get("{http://www.w3.org/XML/1998/namespace}lang") == lang
         links = [e.find("a:link", ns).get("href") for e in entries]
-        assert "ml/#assessments-matching-fund" in links
-        for link in links:
-            assert (contract_site / lang / link.split("#")[0] / "index.html").is_file()
+        assert any(link.startswith("ml/#assessment-matching-fund-") for link in links)
+        for link in links:  # each entry opens its own assessment, not the top of a page
+            path, _, fragment = link.partition("#")
+            target = (contract_site / lang / path / "index.html").read_text("utf-8")
+            assert not fragment or f'id="{fragment}"' in target, link
     assert 'type="application/atom+xml"' in page(contract_site, "en/ml")
 
 

@@ -23,6 +23,15 @@ _EMPTY = ("", "~", "null", "Null", "NULL")  # what YAML reads as no value
 _EMPTY_HINT = "give a value, or remove the field if it does not apply"
 
 
+_READERS = {  # a shape's kind: the Reader method that reads it, and the shape's attribute it takes
+    "object": ("read_object", "cls"),
+    "list": ("read_list", "item"),
+    "words": ("read_word", "words"),
+    "union": ("read_union", "options"),
+    "text": ("read_text", "cls"),
+}
+
+
 class Reader:
     """Reads one file's nodes into model objects, collecting problems and positions."""
 
@@ -58,17 +67,8 @@ class Reader:
             self.problem(node, path, "value is empty", _EMPTY_HINT)
             return INVALID
         found = shape(annotation)
-        if found.kind == "object":
-            return self.read_object(node, found.cls, path)
-        if found.kind == "list":
-            return self.read_list(node, found.item, path)
-        if found.kind == "words":
-            return self.read_word(node, found.words, path)
-        if found.kind == "union":
-            return self.read_union(node, found.options, path)
-        if found.kind == "text":
-            return self.read_text(node, found.cls, path)
-        return self.read_scalar(node, found.cls, path)
+        method, argument = _READERS.get(found.kind, ("read_scalar", "cls"))
+        return getattr(self, method)(node, getattr(found, argument), path)
 
     def read_object(self, node: AnyNode, cls: type, path: str) -> Any:
         if not isinstance(node, Mapping):
@@ -86,14 +86,12 @@ class Reader:
             name = key.value
             child = f"{path}.{name}" if path else name
             if name not in fields:
-                hint = self.indented_too_far(name) or closest_hint(name, fields)
+                hint = indented_too_far(self.enclosing, name) or closest_hint(name, fields)
                 self.problem(key, child, f"unknown field '{name}'", hint)
                 continue
             self.enclosing.append((path, fields, node))
-            try:
-                value = self.read(value_node, fields[name].type, child)
-            finally:
-                self.enclosing.pop()
+            value = self.read(value_node, fields[name].type, child)
+            self.enclosing.pop()
             if value is INVALID:
                 failed_required |= bool(fields[name].metadata.get("required"))
             else:
@@ -111,19 +109,6 @@ class Reader:
         if failed_required:
             return INVALID
         return cls(**values)
-
-    def indented_too_far(self, name: str) -> str | None:
-        """A hint when `name`, found where it does not belong, is a field of an object
-        around it: the line is most likely indented too far."""
-        for path, fields, node in reversed(self.enclosing):
-            if name in fields:
-                first = node.items[0][0]
-                where = f"of {path}" if path else "at the top of the file"
-                return (
-                    f"'{name}' is a field {where}: if it belongs there, indent it like "
-                    f"'{first.value}' (line {first.line}, column {first.column})"
-                )
-        return None
 
     def read_list(self, node: AnyNode, item_type: Any, path: str) -> Any:
         if not isinstance(node, Sequence):
@@ -178,7 +163,7 @@ class Reader:
                         key,
                         child,
                         f"'{shorten(key.value)}' is not a language of the site",
-                        self.indented_too_far(key.value)
+                        indented_too_far(self.enclosing, key.value)
                         or closest_hint(key.value, self.languages)
                         or f"the site's languages are {', '.join(self.languages)} (site.yml)",
                     )
@@ -245,6 +230,21 @@ class Reader:
             suggested = closest_hint(raw, self.roadmaps) if cls is RoadmapRef else None
             self.problem(node, path, exc.message, suggested or exc.hint)
             return INVALID
+
+
+def indented_too_far(enclosing: list[tuple[str, dict[str, Any], Mapping]], name: str) -> str | None:
+    """A hint when `name`, found where it does not belong, is a field of an object around
+    it (`enclosing`, outermost first: path, fields, node): the line is most likely
+    indented too far."""
+    for path, fields, node in reversed(enclosing):
+        if name in fields:
+            first = node.items[0][0]
+            where = f"of {path}" if path else "at the top of the file"
+            return (
+                f"'{name}' is a field {where}: if it belongs there, indent it like "
+                f"'{first.value}' (line {first.line}, column {first.column})"
+            )
+    return None
 
 
 def _kind(node: AnyNode) -> str:

@@ -14,11 +14,12 @@ from site_builder.format.model import Date
 from site_builder.i18n.labels import LABELS
 from site_builder.i18n.localise import Localiser
 from site_builder.render.markup import rich_html
+from site_builder.render.overview import assessment_anchor
 from site_builder.views.context import SiteContext
 
 ATOM = "http://www.w3.org/2005/Atom"
 UPDATED = N_("Roadmap updated: {title}")
-ASSESSED = N_("{commitment}: assessed on {date}")
+ASSESSED = N_("{commitment}: assessment of {date}")
 MAX_ENTRIES = 100
 SUMMARY_LENGTH = 300  # characters of a roadmap's summary an entry quotes
 
@@ -98,7 +99,7 @@ def atom_feed(context: SiteContext, loc: Localiser, site_url: str | None = None)
                         assessment.date,
                         f"{roadmap.id}/{commitment.id}/{assessment.date}",
                         title,
-                        f"{base}{_url(roadmap.id)}#assessments-{commitment.id}",
+                        f"{base}{_url(roadmap.id)}#{assessment_anchor(commitment, assessment)}",
                         summary,
                         speaking.language,
                         about.language,

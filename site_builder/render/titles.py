@@ -82,7 +82,13 @@ class TitleHelpers(TextHelpers):
             speaking = self.loc.speaking(value)
             plain, language = speaking.passage(value).value, speaking.language
         if isinstance(value, RichText):
-            plain = html.unescape(re.sub(r"<[^>]+>", " ", rich_html(plain)))
+            # Blocks (paragraphs, list items, line breaks) part words; inline tags do not.
+            blocks = re.sub(
+                r"</?(?:p|li|ul|ol|br|h\d|blockquote|pre|table|tr|td|th)\b[^>]*>",
+                " ",
+                rich_html(plain),
+            )
+            plain = html.unescape(re.sub(r"<[^>]+>", "", blocks))
         plain = shorten_words(plain, DESCRIPTION)
         text = json.dumps(html.escape(plain, quote=True), ensure_ascii=False)
         if language == self.loc.language:

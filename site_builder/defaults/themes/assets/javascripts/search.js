@@ -30,6 +30,7 @@ function excerpt(html) {
   const template = document.createElement("template");
   template.innerHTML = html; // inert: nothing in a template runs or loads
   const paragraph = document.createElement("p");
+  paragraph.dir = "auto"; // an excerpt may be in another language than the page's
   for (const node of template.content.childNodes) {
     if (node.nodeName === "MARK") {
       const mark = document.createElement("mark");
@@ -50,6 +51,7 @@ function item(data) {
   article.className = "md-search-result__article md-typeset";
   const title = document.createElement("h1");
   title.textContent = data.meta.title || data.url;
+  title.dir = "auto"; // isolated: a title in another script keeps its order
   article.append(title, excerpt(data.excerpt));
   link.append(article);
   const entry = document.createElement("li");

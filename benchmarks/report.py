@@ -289,8 +289,10 @@ ANALYSIS = """
   renders one language, lets the rendered Markdown go once the engine's project is
   written, and keeps converted pages compressed until the engine lays them out; reading
   the shared roadmaps copies part of the parent's memory into each worker. Pagefind runs
-  as its own process per language, after the engine, one at a time (about 180 MB each at
-  N = 500; two at once made the peak).
+  as its own process per language, after the engine, one at a time (about 230 MB at
+  N = 500; two at once made the peak). At N = 2000 the peak (2.3 GB) is far over the goal:
+  with issue 13's pages every worker and every Pagefind run hold several times more than
+  they did; where it goes at that size is not analysed yet.
 - **First view and search.** A first view loads no search file: the page and Material's
   CSS and JavaScript, whatever the size of the site. The first search loads Pagefind (its
   script, worker and the language's WebAssembly), the index chunks the query needs and the

@@ -35,6 +35,11 @@ PAGES = {  # every kind of page
     "dialogue": "dialogue/",
     "outcomes": "outcomes/",
     "outcome": "outcomes/codevelopment/",
+    "status list (completed)": "status/completed/",
+    "status list (in progress)": "status/in-progress/",
+    "status list (planned)": "status/planned/",
+    "status list (not achieved)": "status/not-achieved/",
+    "status list (withdrawn)": "status/withdrawn/",
     "open data": "data/",
     "translation status": "translation-status/",
     "hand-written": "about/",
@@ -75,6 +80,34 @@ def test_every_page_is_accessible_private_and_quiet(
         assert page.evaluate("document.documentElement.lang") == lang
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def example(example_site: Path):
+    with serve(example_site) as url:
+        yield url
+
+
+EXAMPLE_PAGES = {  # where the example site differs: every town on the map, more roadmaps
+    "home with its map": "",
+    "twinning with its map": "twinning/",
+    "country": "ma/",
+    "local authority": "sn/saint-louis/",
+    "outcome": "outcomes/codevelopment/",
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_example_site_pages_with_maps_are_accessible(browser, example: str, lang: str) -> None:
+    for kind, url in EXAMPLE_PAGES.items():
+        context, page, recorder = open_page(browser, f"{example}/{lang}/{url}")
+        try:
+            assert page.locator("svg.dr-map").count() > 0 or "map" not in kind
+            violations = axe_violations(page)
+            assert violations == [], (kind, violations)
+            assert recorder.foreign() == [] and recorder.errors == [], (kind, recorder.errors)
+        finally:
+            context.close()
 
 
 def test_keyboard_reaches_every_control_and_the_skip_link_works(browser, site: str) -> None:

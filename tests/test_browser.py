@@ -259,18 +259,22 @@ def test_chart_text_is_readable_unclipped_and_apart(
 def test_map_text_is_readable_unclipped_and_apart(
     browser, example_site: Path, lang: str, width: int
 ) -> None:
-    """The twinning map of the example site (every town located), measured like the charts."""
+    """The twinning map of the example site (every town located), on the twinning page and
+    the home page, measured like the charts."""
     with serve(example_site) as url:
-        context, page, _ = open_page(browser, f"{url}/{lang}/twinning/", width=width)
-        try:
-            assert page.locator("svg.dr-map .dr-town").count() >= 4
-            count, problems = chart_text_problems(page)
-            assert count > 10
-            assert problems == [], "\n".join(problems)
-            if width == 1366 and lang == "en":
-                page.screenshot(path=str(ARTIFACTS / "en-twinning-map-1366.png"), full_page=True)
-        finally:
-            context.close()
+        for where in ("twinning/", ""):
+            context, page, _ = open_page(browser, f"{url}/{lang}/{where}", width=width)
+            try:
+                assert page.locator("svg.dr-map .dr-town").count() >= 4
+                count, problems = chart_text_problems(page)
+                assert count > 10
+                assert problems == [], "\n".join(problems)
+                if width == 1366 and lang == "en" and where:
+                    page.screenshot(
+                        path=str(ARTIFACTS / "en-twinning-map-1366.png"), full_page=True
+                    )
+            finally:
+                context.close()
 
 
 @pytest.fixture(scope="module")

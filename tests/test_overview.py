@@ -236,6 +236,13 @@ def test_long_titles_are_cut_at_a_word() -> None:
 # --- The home page as an overview -------------------------------------------------------
 
 
+def test_home_shows_the_twinning_map_and_links_to_the_directory(example_site: Path) -> None:
+    for lang in ("en", "ar"):
+        home = page(example_site, lang).split('id="twinning"', 1)[1].split("<h2", 1)[0]
+        assert '<svg class="dr-map"' in home and 'class="dr-map-towns"' in home
+        assert 'href="twinning/"' in home
+
+
 def test_home_counts_commitments_by_status_and_links_each_figure_to_its_list(
     contract_site: Path,
 ) -> None:

@@ -125,7 +125,7 @@ def test_the_404_page_works_from_a_sub_folder_at_any_depth(
         site = f"{origin}{SUB}"
         context = browser.new_context(viewport={"width": 390, "height": 844})
         page = context.new_page()
-        failed: list[str] = []
+        failed: list = []  # requests answered with an error status
         page.on(
             "requestfinished", lambda r: failed.append(r) if r.response().status >= 400 else None
         )

@@ -53,14 +53,14 @@ def check_summaries(site: Path, roadmaps: Path, language: str) -> int:
     return checked
 
 
-@pytest.mark.parametrize("language", ["en", "ar"])
+@pytest.mark.parametrize("language", ["en", "fr", "ar"])
 def test_contract_summary_table_lists_every_commitment_with_its_status(
     contract_site: Path, language: str
 ) -> None:
     assert check_summaries(contract_site, CONTRACT, language) >= 5
 
 
-@pytest.mark.parametrize("language", ["en", "ar"])
+@pytest.mark.parametrize("language", ["en", "fr", "ar"])
 def test_example_summary_table_lists_every_commitment_with_its_status(
     example_site: Path, language: str
 ) -> None:
@@ -119,6 +119,8 @@ def test_adding_a_twinning_link_above_keeps_the_others_anchors(roadmaps, run, tm
     for site in (before, after):
         html = page(site, "en/fr/montreuil")
         assert 'id="twinning-cottbus-de"' in html and 'id="twinning-ml-yelimane"' in html
+        # The anchor names Cottbus's entry itself, above the entry added or not.
+        assert re.search(r'id="twinning-cottbus-de">(<bdi[^>]*>)?Cottbus', html)
     assert 'id="twinning-yaounde-cm"' in page(after, "en/fr/montreuil")
     # Pages elsewhere link to that anchor.
     assert 'href="../fr/montreuil/#twinning-cottbus-de"' in page(after, "en/twinning")
@@ -146,6 +148,52 @@ def test_assessment_anchors_are_unique_and_positional_only_on_ties() -> None:
     assert assessment_anchor(commitment, second) == "assessment-fund-2010-joint-1"
     assert assessment_anchor(commitment, twin) == "assessment-fund-2010-joint-2"
     assert latest_assessment(commitment) is twin  # the last written of the latest date
+
+
+def anchors_from_data(roadmaps: Path) -> dict[str, set[str]]:
+    """The anchors each roadmap page must have, made from ids and names in the data alone:
+    commitments, their assessments, dialogue models, bodies, twinning links (both ends)."""
+    dataset = load_dataset(roadmaps).dataset
+    default = dataset.default_language
+    anchors: dict[str, set[str]] = {rid: set() for rid in dataset.roadmaps}
+    for rid, roadmap in dataset.roadmaps.items():
+        data = roadmap.data
+        for c in data.commitments:
+            anchors[rid].add(f"commitment-{c.id}")
+            anchors[rid].update(assessment_anchor(c, a) for a in c.assessments)
+        anchors[rid].update(f"dialogue-{m.id}" for m in data.dialogue)
+        anchors[rid].update(f"body-{b.id}" for b in (*data.institutions, *data.organisations))
+        for link in getattr(data, "twinning", ()):
+            if isinstance(link.partner, ExternalPartner):
+                anchors[rid].add(twinning_anchor(None, link.partner, default))
+            else:
+                anchors[rid].add(twinning_anchor(link.partner, None, default))
+                anchors[link.partner].add(twinning_anchor(rid, None, default))
+    return {rid: {a.replace("_", "-") for a in found} for rid, found in anchors.items()}
+
+
+@pytest.mark.parametrize("which", ["contract", "example"])
+def test_cross_page_links_point_at_anchors_made_from_ids(
+    contract_site: Path, example_site: Path, which: str
+) -> None:
+    """Outcome pages, status lists, the twinning directory and coordination sections link
+    to a roadmap page's part by an anchor made from the data (never a position), and that
+    anchor is on the page."""
+    site, roadmaps = (contract_site, CONTRACT) if which == "contract" else (example_site, EXAMPLE)
+    expected = anchors_from_data(roadmaps)
+    checked = 0
+    for lang in ("en", "fr", "ar"):
+        for html_file in (site / lang).rglob("index.html"):
+            html = html_file.read_text("utf-8")
+            for href in re.findall(r'<a href="([^"#:]+)#([^"]+)"', html):
+                target = (html_file.parent / href[0]).resolve()
+                rid = target.relative_to((site / lang).resolve()).as_posix()
+                if rid == "." or rid not in expected or target == html_file.parent.resolve():
+                    continue
+                assert href[1] in expected[rid], (html_file, href)
+                assert f'id="{href[1]}"' in (target / "index.html").read_text("utf-8"), href
+                checked += 1
+    assert checked >= (40 if which == "contract" else 100), checked
 
 
 def test_language_switcher_carries_the_anchor(contract_site: Path) -> None:
@@ -186,6 +234,13 @@ def test_long_titles_are_cut_at_a_word() -> None:
 
 
 # --- The home page as an overview -------------------------------------------------------
+
+
+def test_home_shows_the_twinning_map_and_links_to_the_directory(example_site: Path) -> None:
+    for lang in ("en", "ar"):
+        home = page(example_site, lang).split('id="twinning"', 1)[1].split("<h2", 1)[0]
+        assert '<svg class="dr-map"' in home and 'class="dr-map-towns"' in home
+        assert 'href="twinning/"' in home
 
 
 def test_home_counts_commitments_by_status_and_links_each_figure_to_its_list(
@@ -341,4 +396,5 @@ def test_the_404_page_is_translated_with_a_way_home(contract_site: Path) -> None
     ):
         html = (contract_site / lang / "404.html").read_text("utf-8")
         assert f"<h1>{words}</h1>" in html
-        assert f'<a href="/{lang}/">{home}</a>' in html
+        # Relative to the language's folder, which the page makes its base when shown.
+        assert f'<a href=".">{home}</a>' in html

@@ -30,6 +30,7 @@ from markupsafe import Markup, escape
 
 from site_builder.engine.cache import PageCache, Restorer, cacheable
 from site_builder.engine.marks import html_direction
+from site_builder.engine.notfound import anchor_404
 from site_builder.errors import BuildFailed, EnvironmentFault
 from site_builder.render.output import RenderedLanguage
 
@@ -338,7 +339,7 @@ def build_project(
     finally:
         mkdocs_log.removeHandler(counter)
         mkdocs_log.setLevel(previous_level)
-    _anchor_404(site_dir / "404.html", url_path)
+    anchor_404(site_dir / "404.html", url_path, config.site_url)
     return restorer.hits if restorer else 0
 
 
@@ -370,21 +371,3 @@ def _trim_plugin() -> Any:
             return trim_html(output) if template_name.endswith(".html") else output
 
     return Trim()
-
-
-def _anchor_404(page: Path, url_path: str) -> None:
-    """MkDocs writes the 404 page's links from the server root, as it can be shown at any
-    URL; each language's lives under its own path, so its links must start there."""
-    if not page.is_file():
-        return
-    html = page.read_text("utf-8")
-    # Links already under `url_path` (MkDocs writes them so when site_url is set) stay.
-    already = re.escape(url_path.lstrip("/"))
-    fixed = re.sub(
-        rf'((?:href|src|action)=")/(?!/)(?!{already})', lambda m: m.group(1) + url_path, html
-    )
-    # The theme's script settings too: where the site starts and where search lives.
-    fixed = re.sub(
-        rf'("(?:base|search)": ")/(?!/)(?!{already})', lambda m: m.group(1) + url_path, fixed
-    )
-    page.write_text(fixed, "utf-8")

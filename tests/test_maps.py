@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from site_builder.format.model import Invalid, Location
+from site_builder.load import gazetteer
+from site_builder.load.validate import load_dataset
 from site_builder.render import maps
 from tests.conftest import edit
 from tests.test_contract_site import page
@@ -60,6 +62,85 @@ def test_markers_never_overlap_and_close_towns_share_one() -> None:
         maps.layout([], [])
 
 
+def test_the_gazetteer_matches_names_in_any_language_accents_and_case() -> None:
+    montreuil = gazetteer.find(["MONTREUIL-SOUS-BOIS"], "fr")
+    assert montreuil and montreuil.place.name == "Montreuil" and not montreuil.rivals
+    # Six other places of France are called Montreuil: the most populous is taken, silently.
+    assert abs(montreuil.place.latitude - 48.864) < 0.01
+    assert gazetteer.find(["Luik"], "BE").place.name == "Liège"  # its Dutch name
+    yelimane = gazetteer.find(["Yélimané circle", "Cercle de Yélimané"], "ML")
+    assert yelimane and yelimane.place.name == "Yélimané"  # without its title
+    assert gazetteer.find(["Montreuil"], "DE") is None  # only within the town's country
+    assert gazetteer.find(["Nowhereville"], "FR") is None
+
+
+def test_an_ambiguous_name_takes_the_most_populous_and_names_the_others() -> None:
+    clichy = gazetteer.find(["Clichy"], "FR")
+    assert clichy.place.name == "Clichy"
+    assert [p.name for p in clichy.rivals] == ["Clichy-sous-Bois"]
+    salamanca = gazetteer.find(["Salamanca"], "ES")
+    assert salamanca.place.population > salamanca.rivals[0].population > 100_000
+
+
+def test_the_contract_site_is_placed_by_the_gazetteer(contract_site: Path, run) -> None:
+    # No town of the contract's roadmaps has a location: all three are found by name.
+    figure = _map(page(contract_site, "en/twinning"))
+    assert figure.count('class="dr-town"') == 3 and figure.count('class="dr-arc"') == 2
+    assert "Not on the map" not in page(contract_site, "en/twinning")
+    assert "twinning map" not in run("validate", "--roadmaps", "tests/fixtures/contract").err
+
+
+def test_a_written_location_wins_over_the_gazetteer(roadmaps) -> None:
+    data = roadmaps()
+    edit(data / "fr/montreuil.yml", "kind: municipality\n", "kind: municipality\nlocation: 47, 3\n")
+    places = load_dataset(data).dataset.places
+    assert places["fr/montreuil"] == "47, 3"
+    assert places["ml/yelimane"].startswith("15.11")  # the gazetteer's, for the others
+    assert places[gazetteer.external_key(_cottbus())].startswith("51.75")
+
+
+def _cottbus():  # noqa: ANN202
+    from site_builder.format.model import Country, ExternalPartner, Name
+
+    return ExternalPartner(name=Name({"en": "Cottbus"}), country=Country("DE"))
+
+
+def test_a_town_that_cannot_be_placed_is_warned_and_listed(roadmaps, run, tmp_path) -> None:
+    data = roadmaps()
+    edit(data / "fr/montreuil.yml", "      name: Cottbus\n", "      name: Nowhereville\n")
+    site = tmp_path / "site"
+    result = run("build", "--roadmaps", data, "--site-dir", site)
+    assert result.code == 0
+    line = (data / "fr/montreuil.yml").read_text().splitlines().index(
+        "      name: Nowhereville"
+    ) + 1
+    assert re.search(
+        rf"fr/montreuil\.yml:{line}:\d+: warning: twinning\[1\]\.partner: Nowhereville could "
+        r"not be placed on the twinning map: it has no location, and GeoNames has no place",
+        result.err,
+    ), result.err
+    html = page(site, "ar/twinning")
+    assert _map(html).count('class="dr-town"') == 2
+    assert "Nowhereville" in html.split('class="dr-unplaced"')[1].split("</p>")[0]
+
+
+def test_an_ambiguous_town_is_placed_and_warned(roadmaps, run, tmp_path) -> None:
+    data = roadmaps()
+    edit(
+        data / "fr/montreuil.yml",
+        "      name: Cottbus\n      country: DE\n",
+        "      name: Salamanca\n      country: ES\n",
+    )
+    result = run("validate", "--roadmaps", data)
+    assert re.search(
+        r"fr/montreuil\.yml:\d+:\d+: warning: twinning\[1\]\.partner: Salamanca is the name "
+        r"of several places in ES: Salamanca \(40\.4\d*, -3\.6\d*, population 147707\), "
+        r"Salamanca \(40\.96\d*, -5\.66\d*, population 144825\); the map shows the first",
+        result.err,
+    ), result.err
+    assert "add `location: LATITUDE, LONGITUDE` to say which" in result.err
+
+
 def test_the_twinning_page_draws_a_map_of_located_towns(roadmaps, run, tmp_path) -> None:
     data = roadmaps()
     edit(
@@ -72,29 +153,18 @@ def test_the_twinning_page_draws_a_map_of_located_towns(roadmaps, run, tmp_path)
         "      country: DE\n",
         f"      country: DE\n      location: {COTTBUS}\n",
     )
-    site = tmp_path / "site"
-    result = run("build", "--roadmaps", data, "--site-dir", site)
-    assert result.code == 0
-    # Yélimané has no location: a warning names it, and the page does too.
-    assert re.search(
-        r"ml/yelimane\.yml:\d+:\d+: warning: name: Yélimané circle has no location", result.err
-    )
-    html = page(site, "en/twinning")
-    figure = html.split('<figure class="dr-figure dr-map-figure">', 1)[1].split("</figure>", 1)[0]
-    assert figure.count('class="dr-town"') == 2 and figure.count('class="dr-land"') > 5
-    assert figure.count('class="dr-arc"') == 1  # Montreuil–Cottbus; Yélimané is not placed
-    assert "Not on the map, as no location is given:" in html and "Yélimané circle" in html
     edit(data / "ml/yelimane.yml", "kind: district\n", f"kind: district\nlocation: {YELIMANE}\n")
+    site = tmp_path / "site"
     assert run("build", "--quiet", "--roadmaps", data, "--site-dir", site).code == 0
     html = page(site, "ar/twinning")
-    figure = html.split('<figure class="dr-figure dr-map-figure">', 1)[1].split("</figure>", 1)[0]
+    figure = _map(html)
     assert figure.count('class="dr-town"') == 3 and figure.count('class="dr-arc"') == 2
+    assert 'class="dr-land"' in figure
     assert "Not on the map" not in html
 
 
-def test_a_site_without_locations_has_no_map_and_no_warnings(contract_site: Path, run) -> None:
-    assert "dr-map" not in page(contract_site, "en/twinning")
-    assert "no location" not in run("validate", "--roadmaps", "tests/fixtures/contract").err
+def _map(html: str) -> str:
+    return html.split('<figure class="dr-figure dr-map-figure">', 1)[1].split("</figure>", 1)[0]
 
 
 def test_the_example_site_maps_every_town(example_site: Path) -> None:

@@ -345,6 +345,9 @@ class Dataset:
     roadmaps: dict[str, RoadmapFile]
     outcomes: tuple[Outcome, ...]
     default_outcomes: bool
+    # Where the towns of twinning links are, by roadmap id (or the key of a partner
+    # without a roadmap): the `location` written, else the gazetteer's (load.gazetteer).
+    places: dict[str, Location] = field(default_factory=dict)
 
     @property
     def default_language(self) -> str:

@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from site_builder.format.framework import N_
 from site_builder.format.model import Date, RoadmapBody, Text
+from site_builder.load import gazetteer
 from site_builder.render import charts, maps
 from site_builder.render.links import LinkHelpers, anchor
 from site_builder.render.marks import status_badge
@@ -68,26 +69,19 @@ class FigureHelpers(LinkHelpers):
         unplaced: list[Markup] = []
         groups = sorted({link.entry.diaspora for link in self.views.links}, key=lambda d: d or "~")
         arcs = []
+        located = self.dataset.places
         for link in self.views.links:
-            ends = [(link.first, self.dataset.roadmaps[link.first].data.location)]
-            if link.second:
-                ends.append((link.second, self.dataset.roadmaps[link.second].data.location))
-            else:
-                ends.append(
-                    (
-                        f"external:{link.external.country}:{self.plain(link.external.name)}",
-                        link.external.location,
-                    )
-                )
-            for (key, location), label in zip(ends, self._end_labels(link), strict=True):
+            second = link.second or gazetteer.external_key(link.external)
+            ends = [link.first, second]
+            for key, label in zip(ends, self._end_labels(link), strict=True):
                 if key in names:
                     continue
                 names[key] = label
-                if location is None:
-                    unplaced.append(label)
+                if key in located:
+                    places[key] = maps.Place(key, located[key].latitude, located[key].longitude)
                 else:
-                    places[key] = maps.Place(key, location.latitude, location.longitude)
-            arcs.append(maps.Arc(ends[0][0], ends[1][0], groups.index(link.entry.diaspora)))
+                    unplaced.append(label)
+            arcs.append(maps.Arc(ends[0], ends[1], groups.index(link.entry.diaspora)))
         parts = []
         title = N_("Map of twinning links")
         if places:

@@ -142,8 +142,13 @@ _CHART_TEXT = """() => {
         texts.push({words, size, left: r.left, right: r.right, top: r.top, bottom: r.bottom});
       }
     }
+    const marks = Array.from(figure.querySelectorAll('svg circle.dr-town'), (c) => {
+      const r = c.getBoundingClientRect();
+      return {left: r.left, right: r.right, top: r.top, bottom: r.bottom,
+              words: c.nextElementSibling ? c.nextElementSibling.textContent : ''};
+    });
     figures.push({left: box.left, right: box.right, top: box.top, bottom: box.bottom,
-                  viewport: width, texts, cls: figure.className});
+                  viewport: width, texts, marks, cls: figure.className});
   }
   return figures;
 }"""
@@ -154,7 +159,7 @@ SMALLEST_TEXT = 12  # CSS px on screen
 def chart_text_problems(page) -> tuple[int, list[str]]:  # noqa: ANN001 - a Page
     """The number of texts measured in the page's figures, and every problem found: text
     smaller than SMALLEST_TEXT px on screen, text outside its figure or the viewport
-    (clipped), two texts overlapping."""
+    (clipped), two texts overlapping, two markers of a map (`circle.dr-town`) overlapping."""
     problems: list[str] = []
     figures = page.evaluate(_CHART_TEXT)
     count = 0
@@ -180,5 +185,16 @@ def chart_text_problems(page) -> tuple[int, list[str]]:  # noqa: ANN001 - a Page
                 if across > 1 and down > 1:
                     problems.append(
                         f"{figure['cls']}: {a['words'][:30]!r} overlaps {b['words'][:30]!r}"
+                    )
+        marks = figure["marks"]
+        for i, a in enumerate(marks):
+            for b in marks[i + 1 :]:
+                # Circles: overlapping when their centres are closer than their radii added.
+                ra, rb = (a["right"] - a["left"]) / 2, (b["right"] - b["left"]) / 2
+                dx = (a["left"] + ra) - (b["left"] + rb)
+                dy = (a["top"] + a["bottom"]) / 2 - (b["top"] + b["bottom"]) / 2
+                if (dx * dx + dy * dy) ** 0.5 < ra + rb - 1:
+                    problems.append(
+                        f"{figure['cls']}: marker {a['words']!r} overlaps marker {b['words']!r}"
                     )
     return count, problems

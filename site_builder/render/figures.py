@@ -70,13 +70,20 @@ class FigureHelpers(LinkHelpers):
         groups = sorted({link.entry.diaspora for link in self.views.links}, key=lambda d: d or "~")
         arcs = []
         located = self.dataset.places
+        regions: dict[str, str] = {}
+        roadmaps = self.dataset.roadmaps
         for link in self.views.links:
             second = link.second or gazetteer.external_key(link.external)
             ends = [link.first, second]
-            for key, label in zip(ends, self._end_labels(link), strict=True):
+            countries = [
+                roadmaps[link.first].country,
+                roadmaps[link.second].country if link.second else link.external.country,
+            ]
+            for key, label, country in zip(ends, self._end_labels(link), countries, strict=True):
                 if key in names:
                     continue
                 names[key] = label
+                regions[key] = self.loc.country(gazetteer.continent(country))
                 if key in located:
                     places[key] = maps.Place(key, located[key].latitude, located[key].longitude)
                 else:
@@ -85,7 +92,7 @@ class FigureHelpers(LinkHelpers):
         parts = []
         title = N_("Map of twinning links")
         if places:
-            plan = maps.layout(list(places.values()), arcs)
+            plan = maps.layout(list(places.values()), arcs, regions)
             numbers = {m.number: self.loc.number(m.number) for m in plan.markers}
             legend = Markup("").join(
                 Markup(

@@ -21,7 +21,8 @@ from markupsafe import Markup
 
 WIDTH = 340  # SVG units; the map is drawn at most about this many CSS px wide on a phone
 MARKER = 11  # radius of a town's marker, in SVG units
-NUMBER_SIZE = 13  # font size of the markers' numbers, in SVG units
+NUMBER_SIZE = 13  # font size of the markers' numbers and panel titles, in SVG units (CSS)
+THIN_ABOVE = 20  # with more arcs than this, they are drawn half as thick
 PATTERNS = ("", "8 4", "2 4", "12 4 2 4", "4 4")  # one dash pattern per diaspora
 
 
@@ -83,36 +84,53 @@ class Arc:
 
 
 @dataclass
+class Panel:
+    """One region of the map, drawn at its own scale: its title (None when the map has one
+    panel), its view (west, south, east, north, in degrees) and its box in SVG units."""
+
+    title: str | None
+    view: tuple[float, float, float, float]
+    top: float
+    height: float
+
+
+@dataclass
 class TwinningMap:
-    """Where everything goes: markers (numbered in reading order, west to east within
-    bands from north to south) and arcs between markers, in SVG units."""
+    """Where everything goes: panels stacked from north to south, markers (numbered in
+    reading order, panel after panel, west to east within bands from north to south) and
+    arcs between markers, in SVG units."""
 
     width: float
     height: float
     markers: list[Marker]
     arcs: list[tuple[Marker, Marker, int]]
-    view: tuple[float, float, float, float]  # west, south, east, north
+    panels: list[Panel]
     marker_of: dict[str, Marker]
 
+    @property
+    def view(self) -> tuple[float, float, float, float]:
+        return self.panels[0].view
 
-def _project(view: tuple[float, float, float, float], width: float, height: float):  # noqa: ANN202
+
+TITLE_BAND = 22  # SVG units above a panel, for its title
+GAP = 6  # SVG units between the title band and the panel above it
+
+
+def _project(view: tuple[float, float, float, float], width: float, height: float, top=0.0):  # noqa: ANN001, ANN202
     west, south, east, north = view
 
     def project(longitude: float, latitude: float) -> tuple[float, float]:
         return (
             (longitude - west) / (east - west) * width,
-            (north - latitude) / (north - south) * height,
+            top + (north - latitude) / (north - south) * height,
         )
 
     return project
 
 
-def layout(places: list[Place], arcs: list[Arc]) -> TwinningMap:
-    """Fit the places in a WIDTH-wide map (equirectangular, scaled for the middle
-    latitude) with a margin, and merge markers that would overlap. Raises ValueError with
-    no places."""
-    if not places:
-        raise ValueError("a map needs at least one place")
+def _fit(places: list[Place]) -> tuple[tuple[float, float, float, float], float]:
+    """A view around `places` (equirectangular, scaled for the middle latitude, with a
+    margin) and its height in SVG units for a WIDTH-wide panel."""
     lats = [p.latitude for p in places]
     lons = [p.longitude for p in places]
     middle = math.radians((min(lats) + max(lats)) / 2)
@@ -120,7 +138,6 @@ def layout(places: list[Place], arcs: list[Arc]) -> TwinningMap:
     lon_span = max(max(lons) - min(lons), 6.0) * 1.3
     ratio = lat_span / (lon_span * max(math.cos(middle), 0.2))
     ratio = min(max(ratio, 0.6), 1.4)  # not too flat nor too tall: widen the other way
-    width, height = float(WIDTH), round(WIDTH * ratio, 1)
     centre_lat, centre_lon = (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
     lon_span = max(lon_span, lat_span / ratio / max(math.cos(middle), 0.2))
     lat_span = lon_span * ratio * max(math.cos(middle), 0.2)
@@ -130,9 +147,12 @@ def layout(places: list[Place], arcs: list[Arc]) -> TwinningMap:
         centre_lon + lon_span / 2,
         centre_lat + lat_span / 2,
     )
-    project = _project(view, width, height)
+    return view, round(WIDTH * ratio, 1)
+
+
+def _markers(places: list[Place], project) -> list[Marker]:  # noqa: ANN001
+    """One marker per place, or per group of places too close to draw apart, numbered 0."""
     markers: list[Marker] = []
-    marker_of: dict[str, Marker] = {}
     for place in sorted(places, key=lambda p: (-p.latitude, p.longitude, p.key)):
         x, y = project(place.longitude, place.latitude)
         near = next((m for m in markers if math.hypot(m.x - x, m.y - y) < 2 * MARKER + 2), None)
@@ -140,8 +160,46 @@ def layout(places: list[Place], arcs: list[Arc]) -> TwinningMap:
             near = Marker(0, x, y)
             markers.append(near)
         near.keys.append(place.key)
-        marker_of[place.key] = near
     markers.sort(key=lambda m: (round(m.y / (3 * MARKER)), m.x))
+    return markers
+
+
+def layout(
+    places: list[Place], arcs: list[Arc], regions: dict[str, str] | None = None
+) -> TwinningMap:
+    """Fit the places in a WIDTH-wide map and merge markers that would overlap. When
+    that merges towns and `regions` (a region's title by place key, such as its
+    continent) puts them in more than one region, each region gets a panel of its own, at
+    its own scale, stacked from north to south. Raises ValueError with no places."""
+    if not places:
+        raise ValueError("a map needs at least one place")
+    groups: list[tuple[str | None, list[Place]]] = [(None, places)]
+    view, height = _fit(places)
+    if (
+        regions
+        and len({regions.get(p.key, "") for p in places}) > 1
+        and len(_markers(places, _project(view, WIDTH, height))) < len(places)
+    ):
+        by_region: dict[str, list[Place]] = {}
+        for place in places:
+            by_region.setdefault(regions.get(place.key, ""), []).append(place)
+        groups = sorted(
+            by_region.items(), key=lambda item: -sum(p.latitude for p in item[1]) / len(item[1])
+        )
+    panels: list[Panel] = []
+    markers: list[Marker] = []
+    marker_of: dict[str, Marker] = {}
+    top = 0.0
+    for title, members in groups:
+        if title is not None:
+            top += TITLE_BAND
+        view, height = _fit(members)
+        panel_markers = _markers(members, _project(view, WIDTH, height, top))
+        panels.append(Panel(title, view, top, height))
+        markers.extend(panel_markers)
+        for marker in panel_markers:
+            marker_of.update((key, marker) for key in marker.keys)
+        top += height + (GAP if title is not None else 0)
     for number, marker in enumerate(markers, start=1):
         marker.number = number
     drawn = []
@@ -149,44 +207,73 @@ def layout(places: list[Place], arcs: list[Arc]) -> TwinningMap:
         a, b = marker_of.get(arc.first), marker_of.get(arc.second)
         if a is not None and b is not None and a is not b:
             drawn.append((a, b, arc.group))
-    return TwinningMap(width, height, markers, drawn, view, marker_of)
+    height = round(top - (GAP if groups[0][0] is not None else 0), 1)
+    return TwinningMap(float(WIDTH), height, markers, drawn, panels, marker_of)
+
+
+def _land(panel: Panel) -> str:
+    """The path of every country outline seen in `panel`, its points clamped to the panel
+    and rounded to whole SVG units (the map is drawn about as many CSS px wide)."""
+    west, south, east, north = panel.view
+    project = _project(panel.view, WIDTH, panel.height, panel.top)
+    parts = []
+    for ring in _outlines():
+        lons, lats = [lon for lon, _ in ring], [lat for _, lat in ring]
+        if min(lons) > east or max(lons) < west or min(lats) > north or max(lats) < south:
+            continue
+        points: list[tuple[int, int]] = []
+        for lon, lat in ring:
+            x, y = project(min(max(lon, west), east), min(max(lat, south), north))
+            point = (round(x), round(y))
+            if not points or math.dist(point, points[-1]) >= 2:  # 2 units: about 2 CSS px
+                points.append(point)
+        if len(points) > 2:
+            parts.append("M" + "L".join(f"{x} {y}" for x, y in points) + "Z")
+    return "".join(parts)
 
 
 def draw(
     plan: TwinningMap, title: str, numbers: dict[int, str], title_lang: str | None = None
 ) -> Markup:
     """The map as an SVG element, labelled `title` (in `title_lang` when that is not the
-    page's language). `numbers` writes each marker's number as the reader's locale does."""
-    project = _project(plan.view, plan.width, plan.height)
-    west, south, east, north = plan.view
-    paths = []
-    for ring in _outlines():
-        if not any(
-            west - 5 <= lon <= east + 5 and south - 5 <= lat <= north + 5 for lon, lat in ring
-        ):
-            continue
-        points = [project(lon, lat) for lon, lat in ring]
-        d = "M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in points) + "Z"
-        paths.append(f'<path class="dr-land" d="{d}"/>')
-    lines = []
+    page's language). `numbers` writes each marker's number as the reader's locale does;
+    a panel's title is drawn above it, in the band kept free of markers."""
+    body = []
+    for panel in plan.panels:
+        body.append(
+            f'<rect class="dr-sea" x="0" y="{panel.top:g}" width="{plan.width:g}" '
+            f'height="{panel.height:g}"/>'
+        )
+        land = _land(panel)
+        if land:
+            body.append(f'<path class="dr-land" d="{land}"/>')
+    by_group: dict[int, list[str]] = {}
     for a, b, group in plan.arcs:
         mx, my = (a.x + b.x) / 2, (a.y + b.y) / 2
         dx, dy = b.x - a.x, b.y - a.y
         cx, cy = mx - dy * 0.25, my + dx * 0.25
-        dash = PATTERNS[group % len(PATTERNS)]
-        style = f' stroke-dasharray="{dash}"' if dash else ""
-        lines.append(
-            f'<path class="dr-arc" d="M{a.x:.1f} {a.y:.1f}Q{cx:.1f} {cy:.1f} {b.x:.1f} {b.y:.1f}"'
-            f"{style}/>"
+        by_group.setdefault(group % len(PATTERNS), []).append(
+            f"M{a.x:.0f} {a.y:.0f}Q{cx:.0f} {cy:.0f} {b.x:.0f} {b.y:.0f}"
         )
-    marks = []
+    thin = " dr-arc-thin" if len(plan.arcs) > THIN_ABOVE else ""
+    for group, paths in sorted(by_group.items()):
+        dash = f' stroke-dasharray="{PATTERNS[group]}"' if PATTERNS[group] else ""
+        body.append(f'<path class="dr-arc{thin}" d="{"".join(paths)}"{dash}/>')
     for marker in plan.markers:
-        marks.append(
+        body.append(
             f'<circle class="dr-town" cx="{marker.x:.1f}" cy="{marker.y:.1f}" r="{MARKER}"/>'
-            f'<text class="dr-town-number" x="{marker.x:.1f}" y="{marker.y:.1f}" '
-            f'text-anchor="middle" dominant-baseline="central" font-size="{NUMBER_SIZE}">'
+            f'<text class="dr-town-number" x="{marker.x:.1f}" y="{marker.y:.1f}">'
             f"{Markup.escape(numbers[marker.number])}</text>"
         )
+    for panel in plan.panels:  # above the arcs that cross its band
+        if panel.title is not None:
+            body.append(
+                str(
+                    Markup('<text class="dr-panel-title" x="4" y="{}">{}</text>').format(
+                        f"{panel.top - 6:g}", panel.title
+                    )
+                )
+            )
     return Markup(
         '<svg class="dr-map" viewBox="0 0 {w} {h}" width="{w}" height="{h}" direction="ltr" '
         'role="img" aria-label="{label}"{lang} xmlns="http://www.w3.org/2000/svg">{body}</svg>'
@@ -195,5 +282,5 @@ def draw(
         h=f"{plan.height:g}",
         label=title,
         lang=Markup(' lang="{}"').format(title_lang) if title_lang else "",
-        body=Markup("".join(paths + lines + marks)),
+        body=Markup("".join(body)),
     )

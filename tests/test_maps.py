@@ -62,6 +62,28 @@ def test_markers_never_overlap_and_close_towns_share_one() -> None:
         maps.layout([], [])
 
 
+def test_regions_get_panels_of_their_own_when_one_map_would_merge_towns() -> None:
+    france = [maps.Place(f"fr-{i}", 45 + i * 0.7, 2.2 + i * 0.4) for i in range(6)]
+    africa = [maps.Place("kayes", 14.45, -11.44), maps.Place("dakar", 14.72, -17.47)]
+    regions = {p.key: "Europe" for p in france} | {p.key: "Africa" for p in africa}
+    arcs = [maps.Arc("fr-0", "kayes", 0), maps.Arc("fr-5", "dakar", 1)]
+    plan = maps.layout(france + africa, arcs, regions)
+    assert [p.title for p in plan.panels] == ["Europe", "Africa"]  # north first
+    europe, africa_panel = plan.panels
+    # Zoomed in on France, its six towns get three markers or more, not one.
+    assert len({id(plan.marker_of[p.key]) for p in france}) >= 3
+    for marker in plan.markers:
+        panel = europe if marker.keys[0].startswith("fr-") else africa_panel
+        assert panel.top <= marker.y <= panel.top + panel.height  # never in a title band
+    assert [m.number for m in plan.markers] == list(range(1, len(plan.markers) + 1))
+    assert len(plan.arcs) == 2  # from one panel to the other
+    svg = maps.draw(plan, "Map", {m.number: str(m.number) for m in plan.markers})
+    assert svg.count('class="dr-panel-title"') == 2 and svg.count('class="dr-sea"') == 2
+    # Towns that one map shows apart stay in one panel, whatever their regions.
+    apart = maps.layout(africa + france[:1], arcs, regions)
+    assert [p.title for p in apart.panels] == [None]
+
+
 def test_the_gazetteer_matches_names_in_any_language_accents_and_case() -> None:
     montreuil = gazetteer.find(["MONTREUIL-SOUS-BOIS"], "fr")
     assert montreuil and montreuil.place.name == "Montreuil" and not montreuil.rivals

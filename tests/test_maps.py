@@ -108,7 +108,9 @@ def test_the_contract_site_is_placed_by_the_gazetteer(contract_site: Path, run) 
     # No town of the contract's roadmaps has a location: all three are found by name.
     figure = _map(page(contract_site, "en/twinning"))
     assert figure.count('class="dr-town"') == 3 and _arcs(figure) == 2
-    assert "Not on the map" not in page(contract_site, "en/twinning")
+    html = page(contract_site, "fr/twinning")
+    assert "Not on the map" not in html and "d'après" in html
+    assert 'href="https://creativecommons.org/licenses/by/4.0/"' in html  # GeoNames' licence
     assert "twinning map" not in run("validate", "--roadmaps", "tests/fixtures/contract").err
 
 
@@ -182,7 +184,7 @@ def test_the_twinning_page_draws_a_map_of_located_towns(roadmaps, run, tmp_path)
     figure = _map(html)
     assert figure.count('class="dr-town"') == 3 and _arcs(figure) == 2
     assert 'class="dr-land"' in figure
-    assert "Not on the map" not in html
+    assert "Not on the map" not in html and "geonames.org" not in html  # all written
 
 
 def _arcs(svg: str) -> int:

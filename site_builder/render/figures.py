@@ -15,6 +15,8 @@ from site_builder.render.marks import status_badge
 from site_builder.render.overview import shorten_words
 from site_builder.render.text import interface_language
 
+PLACED_BY = N_("Towns whose roadmap gives no location are placed by {source} ({licence}).")
+
 
 def _years(day: date) -> float:
     return day.year + (day.timetuple().tm_yday - 1) / 366
@@ -70,6 +72,7 @@ class FigureHelpers(LinkHelpers):
         groups = sorted({link.entry.diaspora for link in self.views.links}, key=lambda d: d or "~")
         arcs = []
         located = self.dataset.places
+        looked_up = False
         regions: dict[str, str] = {}
         roadmaps = self.dataset.roadmaps
         for link in self.views.links:
@@ -86,6 +89,7 @@ class FigureHelpers(LinkHelpers):
                 regions[key] = self.loc.country(gazetteer.continent(country))
                 if key in located:
                     places[key] = maps.Place(key, located[key].latitude, located[key].longitude)
+                    looked_up = looked_up or not self._written_location(link, key)
                 else:
                     unplaced.append(label)
             arcs.append(maps.Arc(ends[0], ends[1], groups.index(link.entry.diaspora)))
@@ -132,7 +136,25 @@ class FigureHelpers(LinkHelpers):
                     self.comma.join(unplaced),
                 )
             )
+        if looked_up:
+            parts.append(
+                Markup("\n{}\n{{: .dr-map-source }}\n").format(
+                    self.ui(
+                        PLACED_BY,
+                        source=self.external("https://www.geonames.org/", self.code("GeoNames")),
+                        licence=self.external(
+                            "https://creativecommons.org/licenses/by/4.0/", self.code("CC BY 4.0")
+                        ),
+                    )
+                )
+            )
         return Markup("").join(parts)
+
+    def _written_location(self, link, key: str) -> bool:  # noqa: ANN001 - a views Link
+        """Whether the roadmap gives the location of the town `key` at an end of `link`."""
+        if key in self.dataset.roadmaps:
+            return self.dataset.roadmaps[key].data.location is not None
+        return link.external is not None and link.external.location is not None
 
     def _end_labels(self, link) -> list[Markup]:  # noqa: ANN001 - a views Link
         """The two ends of a link as `[Town](page), Country`, the second unlinked when it

@@ -15,6 +15,8 @@ from site_builder.render.marks import status_badge
 from site_builder.render.overview import shorten_words
 from site_builder.render.text import interface_language
 
+ENLARGED = N_("Enlarged")
+ENLARGED_REGION = N_("{region}, enlarged")
 PLACED_BY = N_("Towns whose roadmap gives no location are placed by {source} ({licence}).")
 
 
@@ -96,7 +98,7 @@ class FigureHelpers(LinkHelpers):
         parts = []
         title = N_("Map of twinning links")
         if places:
-            plan = maps.layout(list(places.values()), arcs, regions)
+            plan = maps.layout(list(places.values()), arcs, regions, self._enlarged)
             numbers = {m.number: self.loc.number(m.number) for m in plan.markers}
             legend = Markup("").join(
                 Markup(
@@ -149,6 +151,12 @@ class FigureHelpers(LinkHelpers):
                 )
             )
         return Markup("").join(parts)
+
+    def _enlarged(self, region: str | None) -> str:
+        """The title of a panel that enlarges part of `region` (plain text)."""
+        if region is None:
+            return self._(ENLARGED)
+        return self._(ENLARGED_REGION).format(region=region)
 
     def _written_location(self, link, key: str) -> bool:  # noqa: ANN001 - a views Link
         """Whether the roadmap gives the location of the town `key` at an end of `link`."""

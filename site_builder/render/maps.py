@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
@@ -92,6 +93,7 @@ class Panel:
     view: tuple[float, float, float, float]
     top: float
     height: float
+    frames: list[tuple[float, float, float, float]] = field(default_factory=list)  # enlarged
 
 
 @dataclass
@@ -112,6 +114,10 @@ class TwinningMap:
         return self.panels[0].view
 
 
+PANEL_TALLEST = 1.4  # stacked panels are at most this many times as tall as wide
+DETAIL_MIN = 6  # a marker holding this many towns or more gets an enlarged panel
+DETAILS = 2  # at most this many enlarged panels per region
+DETAIL_SPAN = 0.5  # degrees of latitude: the smallest span of an enlarged panel
 TITLE_BAND = 22  # SVG units above a panel, for its title
 GAP = 6  # SVG units between the title band and the panel above it
 
@@ -128,16 +134,20 @@ def _project(view: tuple[float, float, float, float], width: float, height: floa
     return project
 
 
-def _fit(places: list[Place]) -> tuple[tuple[float, float, float, float], float]:
+def _fit(
+    places: list[Place], tallest: float = 1.4, smallest: float = 3.0
+) -> tuple[tuple[float, float, float, float], float]:
     """A view around `places` (equirectangular, scaled for the middle latitude, with a
-    margin) and its height in SVG units for a WIDTH-wide panel."""
+    margin) and its height in SVG units for a WIDTH-wide panel, at most `tallest` times
+    its width, spanning at least `smallest` degrees of latitude (twice as many of
+    longitude)."""
     lats = [p.latitude for p in places]
     lons = [p.longitude for p in places]
     middle = math.radians((min(lats) + max(lats)) / 2)
-    lat_span = max(max(lats) - min(lats), 6.0) * 1.3
-    lon_span = max(max(lons) - min(lons), 6.0) * 1.3
+    lat_span = max(max(lats) - min(lats), smallest) * 1.3
+    lon_span = max(max(lons) - min(lons), 2 * smallest) * 1.3
     ratio = lat_span / (lon_span * max(math.cos(middle), 0.2))
-    ratio = min(max(ratio, 0.6), 1.4)  # not too flat nor too tall: widen the other way
+    ratio = min(max(ratio, 0.6), tallest)  # not too flat nor too tall: widen the other way
     centre_lat, centre_lon = (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
     lon_span = max(lon_span, lat_span / ratio / max(math.cos(middle), 0.2))
     lat_span = lon_span * ratio * max(math.cos(middle), 0.2)
@@ -164,42 +174,83 @@ def _markers(places: list[Place], project) -> list[Marker]:  # noqa: ANN001
     return markers
 
 
+def _regions(
+    places: list[Place], regions: dict[str, str] | None
+) -> list[tuple[str | None, list[Place]]]:
+    """The places in one group, or by region (north first) when they are in more than
+    one region and one map would merge some of them."""
+    view, height = _fit(places)
+    if (
+        not regions
+        or len({regions.get(p.key, "") for p in places}) < 2
+        or len(_markers(places, _project(view, WIDTH, height))) == len(places)
+    ):
+        return [(None, places)]
+    by_region: dict[str, list[Place]] = {}
+    for place in places:
+        by_region.setdefault(regions.get(place.key, ""), []).append(place)
+    return sorted(
+        by_region.items(), key=lambda item: -sum(p.latitude for p in item[1]) / len(item[1])
+    )
+
+
+def _details(members: list[Place], tallest: float) -> list[list[Place]]:
+    """The towns of the (at most DETAILS) markers that hold DETAIL_MIN towns or more,
+    when an enlarged panel would draw them apart."""
+    view, height = _fit(members, tallest)
+    crowded = [
+        m for m in _markers(members, _project(view, WIDTH, height)) if len(m.keys) >= DETAIL_MIN
+    ]
+    found = []
+    for marker in sorted(crowded, key=lambda m: -len(m.keys))[:DETAILS]:
+        inside = [p for p in members if p.key in set(marker.keys)]
+        view, height = _fit(inside, PANEL_TALLEST, DETAIL_SPAN)
+        if len(_markers(inside, _project(view, WIDTH, height))) > 1:
+            found.append(inside)
+    return found
+
+
 def layout(
-    places: list[Place], arcs: list[Arc], regions: dict[str, str] | None = None
+    places: list[Place],
+    arcs: list[Arc],
+    regions: dict[str, str] | None = None,
+    enlarged: Callable[[str | None], str] = lambda region: f"{region or ''} +",
 ) -> TwinningMap:
     """Fit the places in a WIDTH-wide map and merge markers that would overlap. When
     that merges towns and `regions` (a region's title by place key, such as its
     continent) puts them in more than one region, each region gets a panel of its own, at
-    its own scale, stacked from north to south. Raises ValueError with no places."""
+    its own scale, stacked from north to south. A marker that still holds DETAIL_MIN towns
+    or more gives them an enlarged panel, titled `enlarged(region)`, after its region's;
+    a frame shows where it is in the region's panel. Raises ValueError with no places."""
     if not places:
         raise ValueError("a map needs at least one place")
-    groups: list[tuple[str | None, list[Place]]] = [(None, places)]
-    view, height = _fit(places)
-    if (
-        regions
-        and len({regions.get(p.key, "") for p in places}) > 1
-        and len(_markers(places, _project(view, WIDTH, height))) < len(places)
-    ):
-        by_region: dict[str, list[Place]] = {}
-        for place in places:
-            by_region.setdefault(regions.get(place.key, ""), []).append(place)
-        groups = sorted(
-            by_region.items(), key=lambda item: -sum(p.latitude for p in item[1]) / len(item[1])
-        )
+    plan: list[tuple[str | None, list[Place], float, float, int | None]] = []
+    for title, members in _regions(places, regions):
+        tallest = 1.4 if title is None else PANEL_TALLEST
+        details = _details(members, tallest)
+        inset = {p.key for detail in details for p in detail}
+        rest = [p for p in members if p.key not in inset]
+        parent = len(plan) if rest else None
+        if rest:
+            plan.append((title, rest, tallest, 3.0, None))
+        plan.extend((enlarged(title), d, PANEL_TALLEST, DETAIL_SPAN, parent) for d in details)
+    titled = len(plan) > 1
     panels: list[Panel] = []
     markers: list[Marker] = []
     marker_of: dict[str, Marker] = {}
     top = 0.0
-    for title, members in groups:
-        if title is not None:
+    for title, members, tallest, smallest, parent in plan:
+        if titled:
             top += TITLE_BAND
-        view, height = _fit(members)
+        view, height = _fit(members, tallest, smallest)
         panel_markers = _markers(members, _project(view, WIDTH, height, top))
-        panels.append(Panel(title, view, top, height))
+        panels.append(Panel(title if titled else None, view, top, height))
+        if parent is not None:
+            panels[parent].frames.append(view)
         markers.extend(panel_markers)
         for marker in panel_markers:
             marker_of.update((key, marker) for key in marker.keys)
-        top += height + (GAP if title is not None else 0)
+        top += height + (GAP if titled else 0)
     for number, marker in enumerate(markers, start=1):
         marker.number = number
     drawn = []
@@ -207,7 +258,7 @@ def layout(
         a, b = marker_of.get(arc.first), marker_of.get(arc.second)
         if a is not None and b is not None and a is not b:
             drawn.append((a, b, arc.group))
-    height = round(top - (GAP if groups[0][0] is not None else 0), 1)
+    height = round(top - (GAP if titled else 0), 1)
     return TwinningMap(float(WIDTH), height, markers, drawn, panels, marker_of)
 
 
@@ -247,6 +298,13 @@ def draw(
         land = _land(panel)
         if land:
             body.append(f'<path class="dr-land" d="{land}"/>')
+        project = _project(panel.view, plan.width, panel.height, panel.top)
+        for west, south, east, north in panel.frames:
+            (x1, y1), (x2, y2) = project(west, north), project(east, south)
+            body.append(
+                f'<rect class="dr-frame" x="{x1:.0f}" y="{y1:.0f}" '
+                f'width="{max(x2 - x1, 2):.0f}" height="{max(y2 - y1, 2):.0f}"/>'
+            )
     by_group: dict[int, list[str]] = {}
     for a, b, group in plan.arcs:
         mx, my = (a.x + b.x) / 2, (a.y + b.y) / 2

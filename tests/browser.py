@@ -114,6 +114,7 @@ def open_page(  # noqa: ANN201
 _CHART_TEXT = """() => {
   const figures = [];
   const width = document.documentElement.clientWidth;
+  const labels = new Map();  // each SVG <text> element: one label, laid out as one
   for (const figure of document.querySelectorAll('.dr-figure')) {
     const box = figure.getBoundingClientRect();
     const texts = [];
@@ -132,14 +133,23 @@ _CHART_TEXT = """() => {
         const m = element.getScreenCTM();
         size *= Math.hypot(m.a, m.b);
         rects = [element.getBoundingClientRect()];
+        if (element.children.length) {  // words beside a <tspan>: their own box
+          const range = document.createRange();
+          range.selectNodeContents(node);
+          rects = [range.getBoundingClientRect()];
+        }
       } else {
         const range = document.createRange();
         range.selectNodeContents(node);
         rects = Array.from(range.getClientRects());
       }
+      const owner = element.closest('text');
+      if (owner && !labels.has(owner)) labels.set(owner, labels.size + 1);
+      const label = owner ? labels.get(owner) : 0;
       for (const r of rects) {
         if (r.width <= 1 || r.height <= 1) continue;  // visually hidden text for screen readers
-        texts.push({words, size, left: r.left, right: r.right, top: r.top, bottom: r.bottom});
+        texts.push({words, size, label, left: r.left, right: r.right, top: r.top,
+                    bottom: r.bottom});
       }
     }
     const marks = Array.from(figure.querySelectorAll('svg circle.dr-town'), (c) => {
@@ -180,6 +190,8 @@ def chart_text_problems(page) -> tuple[int, list[str]]:  # noqa: ANN001 - a Page
                 problems.append(f"{name} is clipped (outside its figure or the screen)")
         for i, a in enumerate(texts):
             for b in texts[i + 1 :]:
+                if a["label"] and a["label"] == b["label"]:
+                    continue  # the runs of one SVG label (words and a <tspan>)
                 across = min(a["right"], b["right"]) - max(a["left"], b["left"])
                 down = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
                 if across > 1 and down > 1:

@@ -15,8 +15,8 @@ from site_builder.render.marks import status_badge
 from site_builder.render.overview import shorten_words
 from site_builder.render.text import interface_language
 
-ENLARGED = N_("Enlarged")
-ENLARGED_REGION = N_("{region}, enlarged")
+ENLARGED = N_("Around {town}")
+ENLARGED_REGION = N_("{region}: around {town}")
 PLACED_BY = N_("Towns whose roadmap gives no location are placed by {source} ({licence}).")
 
 
@@ -75,6 +75,7 @@ class FigureHelpers(LinkHelpers):
         arcs = []
         located = self.dataset.places
         looked_up = False
+        self._plain_names: dict[str, str] = {}
         regions: dict[str, str] = {}
         roadmaps = self.dataset.roadmaps
         for link in self.views.links:
@@ -88,6 +89,7 @@ class FigureHelpers(LinkHelpers):
                 if key in names:
                     continue
                 names[key] = label
+                self._plain_names[key] = self._town_name(key, link)
                 regions[key] = self.loc.country(gazetteer.continent(country))
                 if key in located:
                     places[key] = maps.Place(key, located[key].latitude, located[key].longitude)
@@ -125,7 +127,13 @@ class FigureHelpers(LinkHelpers):
                     "{}\n{{: .dr-map-towns }}\n\n{}\n</figure>\n"
                 ).format(
                     self.ui(title),
-                    maps.draw(plan, self._(title), numbers, interface_language(self.ui(title))),
+                    maps.draw(
+                        plan,
+                        self._(title),
+                        numbers,
+                        interface_language(self.ui(title)),
+                        self.loc.direction == "rtl",
+                    ),
                     legend,
                     self.ui(N_("The numbers on the map:")),
                     towns,
@@ -152,11 +160,19 @@ class FigureHelpers(LinkHelpers):
             )
         return Markup("").join(parts)
 
-    def _enlarged(self, region: str | None) -> str:
-        """The title of a panel that enlarges part of `region` (plain text)."""
+    def _enlarged(self, region: str | None, key: str) -> Markup:
+        """The title of a panel that enlarges the part of `region` around the town `key`,
+        for an SVG `<text>`: the town's name is not translated."""
+        town = Markup('<tspan translate="no">{}</tspan>').format(self._plain_names[key])
         if region is None:
-            return self._(ENLARGED)
-        return self._(ENLARGED_REGION).format(region=region)
+            return Markup.escape(self._(ENLARGED)).format(town=town)
+        return Markup.escape(self._(ENLARGED_REGION)).format(region=region, town=town)
+
+    def _town_name(self, key: str, link) -> str:  # noqa: ANN001 - a views Link
+        """The name of the town `key` at an end of `link`, as plain text."""
+        if key in self.dataset.roadmaps:
+            return self.plain(self.dataset.roadmaps[key].data.name)
+        return self.plain(link.external.name)
 
     def _written_location(self, link, key: str) -> bool:  # noqa: ANN001 - a views Link
         """Whether the roadmap gives the location of the town `key` at an end of `link`."""

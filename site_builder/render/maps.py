@@ -117,6 +117,7 @@ class TwinningMap:
 PANEL_TALLEST = 1.4  # stacked panels are at most this many times as tall as wide
 DETAIL_MIN = 6  # a marker holding this many towns or more gets an enlarged panel
 DETAILS = 2  # at most this many enlarged panels per region
+DETAIL_TALLEST = 0.8  # enlarged panels are at most this many times as tall as wide
 DETAIL_SPAN = 0.5  # degrees of latitude: the smallest span of an enlarged panel
 TITLE_BAND = 22  # SVG units above a panel, for its title
 GAP = 6  # SVG units between the title band and the panel above it
@@ -210,21 +211,30 @@ def _details(members: list[Place], tallest: float) -> list[list[Place]]:
     return found
 
 
+def _central(members: list[Place]) -> str:
+    """The key of the place nearest the middle of `members`."""
+    lat = sum(p.latitude for p in members) / len(members)
+    lon = sum(p.longitude for p in members) / len(members)
+    return min(members, key=lambda p: (math.hypot(p.latitude - lat, p.longitude - lon), p.key)).key
+
+
 def layout(
     places: list[Place],
     arcs: list[Arc],
     regions: dict[str, str] | None = None,
-    enlarged: Callable[[str | None], str] = lambda region: f"{region or ''} +",
+    enlarged: Callable[[str | None, str], str] = lambda region, key: f"{region or ''} {key}",
 ) -> TwinningMap:
     """Fit the places in a WIDTH-wide map and merge markers that would overlap. When
     that merges towns and `regions` (a region's title by place key, such as its
     continent) puts them in more than one region, each region gets a panel of its own, at
     its own scale, stacked from north to south. A marker that still holds DETAIL_MIN towns
-    or more gives them an enlarged panel, titled `enlarged(region)`, after its region's;
-    a frame shows where it is in the region's panel. Raises ValueError with no places."""
+    or more gives them an enlarged panel below the regions', titled `enlarged(region, key
+    of its most central town)`; a frame shows where it is in the region's panel, and the
+    arcs of its towns start from that frame. Raises ValueError with no places."""
     if not places:
         raise ValueError("a map needs at least one place")
     plan: list[tuple[str | None, list[Place], float, float, int | None]] = []
+    enlargements = []  # after every region, so that no arc between regions crosses them
     for title, members in _regions(places, regions):
         tallest = 1.4 if title is None else PANEL_TALLEST
         details = _details(members, tallest)
@@ -233,11 +243,15 @@ def layout(
         parent = len(plan) if rest else None
         if rest:
             plan.append((title, rest, tallest, 3.0, None))
-        plan.extend((enlarged(title), d, PANEL_TALLEST, DETAIL_SPAN, parent) for d in details)
+        enlargements.extend(
+            (enlarged(title, _central(d)), d, DETAIL_TALLEST, DETAIL_SPAN, parent) for d in details
+        )
+    plan.extend(enlargements)
     titled = len(plan) > 1
     panels: list[Panel] = []
     markers: list[Marker] = []
     marker_of: dict[str, Marker] = {}
+    arc_end: dict[str, Marker] = {}  # where a town's arcs start: its marker, or its frame
     top = 0.0
     for title, members, tallest, smallest, parent in plan:
         if titled:
@@ -245,18 +259,24 @@ def layout(
         view, height = _fit(members, tallest, smallest)
         panel_markers = _markers(members, _project(view, WIDTH, height, top))
         panels.append(Panel(title if titled else None, view, top, height))
-        if parent is not None:
-            panels[parent].frames.append(view)
         markers.extend(panel_markers)
         for marker in panel_markers:
             marker_of.update((key, marker) for key in marker.keys)
+            arc_end.update((key, marker) for key in marker.keys)
+        if parent is not None:
+            frame = panels[parent]
+            frame.frames.append(view)
+            x, y = _project(frame.view, WIDTH, frame.height, frame.top)(
+                (view[0] + view[2]) / 2, (view[1] + view[3]) / 2
+            )
+            arc_end.update((p.key, Marker(0, x, y, [p.key for p in members])) for p in members)
         top += height + (GAP if titled else 0)
     for number, marker in enumerate(markers, start=1):
         marker.number = number
     drawn = []
     for arc in arcs:
-        a, b = marker_of.get(arc.first), marker_of.get(arc.second)
-        if a is not None and b is not None and a is not b:
+        a, b = arc_end.get(arc.first), arc_end.get(arc.second)
+        if a is not None and b is not None and a.keys != b.keys:
             drawn.append((a, b, arc.group))
     height = round(top - (GAP if titled else 0), 1)
     return TwinningMap(float(WIDTH), height, markers, drawn, panels, marker_of)
@@ -284,10 +304,15 @@ def _land(panel: Panel) -> str:
 
 
 def draw(
-    plan: TwinningMap, title: str, numbers: dict[int, str], title_lang: str | None = None
+    plan: TwinningMap,
+    title: str,
+    numbers: dict[int, str],
+    title_lang: str | None = None,
+    rtl: bool = False,
 ) -> Markup:
     """The map as an SVG element, labelled `title` (in `title_lang` when that is not the
     page's language). `numbers` writes each marker's number as the reader's locale does;
+    panel titles (text, or Markup of `<tspan>`s) start at the right edge when `rtl`;
     a panel's title is drawn above it, in the band kept free of markers."""
     body = []
     for panel in plan.panels:
@@ -327,8 +352,11 @@ def draw(
         if panel.title is not None:
             body.append(
                 str(
-                    Markup('<text class="dr-panel-title" x="4" y="{}">{}</text>').format(
-                        f"{panel.top - 6:g}", panel.title
+                    Markup('<text class="dr-panel-title" x="{}" y="{}"{}>{}</text>').format(
+                        f"{plan.width - 4:g}" if rtl else "4",
+                        f"{panel.top - 6:g}",
+                        Markup(' direction="rtl"') if rtl else "",
+                        panel.title,
                     )
                 )
             )

@@ -84,6 +84,30 @@ def test_regions_get_panels_of_their_own_when_one_map_would_merge_towns() -> Non
     assert [p.title for p in apart.panels] == [None]
 
 
+def test_a_crowded_marker_gets_an_enlarged_panel_where_its_towns_are_apart() -> None:
+    # Eight towns around Paris, a few km apart: one marker at the scale of Europe.
+    paris = [maps.Place(f"idf-{i}", 48.7 + (i % 4) * 0.08, 2.2 + (i // 4) * 0.12) for i in range(8)]
+    lyon = maps.Place("lyon", 45.76, 4.84)
+    africa = [maps.Place("kayes", 14.45, -11.44), maps.Place("dakar", 14.72, -17.47)]
+    regions = {p.key: "Europe" for p in [*paris, lyon]} | {p.key: "Africa" for p in africa}
+    arcs = [maps.Arc("idf-0", "kayes", 0), maps.Arc("lyon", "dakar", 1)]
+    plan = maps.layout(
+        [*paris, lyon, *africa], arcs, regions, lambda region, key: f"{region}: {key}"
+    )
+    titles = [p.title for p in plan.panels]
+    assert titles[:2] == ["Europe", "Africa"] and titles[2].startswith("Europe: idf-")
+    europe, _, enlarged = plan.panels
+    assert len(europe.frames) == 1 and europe.frames[0] == enlarged.view
+    assert len({id(plan.marker_of[p.key]) for p in paris}) >= 4  # apart when enlarged
+    for p in paris:
+        assert enlarged.top <= plan.marker_of[p.key].y <= enlarged.top + enlarged.height
+    # The arc of a town of the enlarged panel starts from its frame, in Europe's panel.
+    start = next(a for a, b, _ in plan.arcs if "idf-0" in a.keys or "idf-0" in b.keys)
+    assert europe.top <= start.y <= europe.top + europe.height and start.number == 0
+    svg = maps.draw(plan, "Map", {m.number: str(m.number) for m in plan.markers}, rtl=True)
+    assert svg.count('class="dr-frame"') == 1 and svg.count('direction="rtl"') == 3
+
+
 def test_the_gazetteer_matches_names_in_any_language_accents_and_case() -> None:
     montreuil = gazetteer.find(["MONTREUIL-SOUS-BOIS"], "fr")
     assert montreuil and montreuil.place.name == "Montreuil" and not montreuil.rivals

@@ -233,7 +233,9 @@ def layout(
     arcs of its towns start from that frame. Raises ValueError with no places."""
     if not places:
         raise ValueError("a map needs at least one place")
-    plan: list[tuple[str | None, list[Place], float, float, int | None]] = []
+    # Each panel: its title, its towns, the places its view must hold (its towns and the
+    # towns it frames), its tallest shape, its smallest span, the panel that frames it.
+    plan: list[tuple[str | None, list[Place], list[Place], float, float, int | None]] = []
     enlargements = []  # after every region, so that no arc between regions crosses them
     for title, members in _regions(places, regions):
         tallest = 1.4 if title is None else PANEL_TALLEST
@@ -242,9 +244,10 @@ def layout(
         rest = [p for p in members if p.key not in inset]
         parent = len(plan) if rest else None
         if rest:
-            plan.append((title, rest, tallest, 3.0, None))
+            plan.append((title, rest, members, tallest, 3.0, None))
         enlargements.extend(
-            (enlarged(title, _central(d)), d, DETAIL_TALLEST, DETAIL_SPAN, parent) for d in details
+            (enlarged(title, _central(d)), d, d, DETAIL_TALLEST, DETAIL_SPAN, parent)
+            for d in details
         )
     plan.extend(enlargements)
     titled = len(plan) > 1
@@ -253,10 +256,10 @@ def layout(
     marker_of: dict[str, Marker] = {}
     arc_end: dict[str, Marker] = {}  # where a town's arcs start: its marker, or its frame
     top = 0.0
-    for title, members, tallest, smallest, parent in plan:
+    for title, members, seen, tallest, smallest, parent in plan:
         if titled:
             top += TITLE_BAND
-        view, height = _fit(members, tallest, smallest)
+        view, height = _fit(seen, tallest, smallest)
         panel_markers = _markers(members, _project(view, WIDTH, height, top))
         panels.append(Panel(title if titled else None, view, top, height))
         markers.extend(panel_markers)

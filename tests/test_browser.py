@@ -278,6 +278,47 @@ def test_map_text_is_readable_unclipped_and_apart(
 
 
 @pytest.fixture(scope="module")
+def twinning_at_scale(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site of tests/twinning_scale.py: 107 links between 166 towns, built once."""
+    from site_builder.cli import main
+    from tests.twinning_scale import write_site
+
+    root = tmp_path_factory.mktemp("scale")
+    data = write_site(root / "roadmaps", ("en", "ar"))
+    assert (
+        main(["build", "--quiet", "--roadmaps", str(data), "--site-dir", str(root / "site")]) == 0
+    )
+    return root / "site"
+
+
+@pytest.mark.parametrize("width", [360, 1366])
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_map_of_107_links_is_readable(
+    browser, twinning_at_scale: Path, lang: str, width: int
+) -> None:
+    """At the scale of real data the map is drawn in one panel per continent, and crowded
+    spots enlarged; no two markers or numbers overlap, numbers stay 12 px or more, and
+    every marker's towns are listed."""
+    with serve(twinning_at_scale) as url:
+        context, page, _ = open_page(browser, f"{url}/{lang}/twinning/", width=width)
+        try:
+            # Europe and Africa, then an enlarged panel for each crowded spot, framed.
+            panels = page.locator("svg.dr-map .dr-panel-title").count()
+            assert panels > 2 and page.locator("svg.dr-map .dr-frame").count() == panels - 2
+            markers = page.locator("svg.dr-map .dr-town").count()
+            assert markers > 60 and page.locator(".dr-map-figure ol > li").count() == markers
+            count, problems = chart_text_problems(page)
+            assert count > 100
+            assert problems == [], "\n".join(problems)
+            if width == 360:
+                page.locator("svg.dr-map").screenshot(
+                    path=str(ARTIFACTS / f"{lang}-twinning-map-107-links-360.png")
+                )
+        finally:
+            context.close()
+
+
+@pytest.fixture(scope="module")
 def hostile_served(hostile_site: Path):
     with serve(hostile_site) as url:
         yield hostile_site, url

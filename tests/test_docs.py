@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,20 @@ def test_guide_messages_section_is_generated_from_the_corpus() -> None:
     assert len(titles) == len(EXAMPLES) + len(syntax_cases())
     for needed in ("placeholder", "HTML", "twice", "misspelt", "one end only"):
         assert any(needed in title for title in titles), needed
+
+
+def test_no_file_keeps_a_merge_conflict_marker() -> None:
+    """A conflict left in a tracked file (a guide, a template, a golden page) would be
+    published as it is: every tracked text file is free of conflict markers."""
+    files = subprocess.run(
+        ["git", "ls-files"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    marker = re.compile(r"^(<{7} |>{7} |={7}$)", re.MULTILINE)
+    found = []
+    for name in files:
+        path = PROJECT_ROOT / name
+        if path.suffix in {".png", ".json", ".mo"} or not path.is_file():
+            continue
+        text = path.read_text("utf-8", errors="replace")
+        found += [f"{name}: {m.group(0)!r}" for m in marker.finditer(text)]
+    assert found == [], found

@@ -238,7 +238,10 @@ class ExternalPartner:
     name: Name = spec("The authority's name.", required=True)
     country: Country = spec("Its country.", required=True)
     wikidata: WikidataId | None = spec("Its Wikidata item.")
-    location: Location | None = spec("Where it is, to place it on the twinning map.")
+    location: Location | None = spec(
+        "Where it is, to place it on the twinning map; without it, the town is looked up "
+        "by name in its country in GeoNames."
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -298,7 +301,10 @@ class AuthorityRoadmap(RoadmapBody):
     country: Country = spec("The authority's country; must match the folder.", required=True)
     kind: AuthorityKind = spec("What kind of authority it is.", required=True)
     development_plan: Url | None = spec("Its local development plan.")
-    location: Location | None = spec("Where it is, to place it on the twinning map.")
+    location: Location | None = spec(
+        "Where it is, to place it on the twinning map; without it, the town is looked up "
+        "by name in its country in GeoNames."
+    )
     twinning: tuple[TwinningLink, ...] = many("Twinning and decentralised cooperation links.")
 
 
@@ -345,6 +351,9 @@ class Dataset:
     roadmaps: dict[str, RoadmapFile]
     outcomes: tuple[Outcome, ...]
     default_outcomes: bool
+    # Where the towns of twinning links are, by roadmap id (or the key of a partner
+    # without a roadmap): the `location` written, else the gazetteer's (load.gazetteer).
+    places: dict[str, Location] = field(default_factory=dict)
 
     @property
     def default_language(self) -> str:

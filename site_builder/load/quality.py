@@ -12,14 +12,14 @@ from datetime import UTC, date, datetime
 from site_builder.errors import EnvironmentFault, Problem, Severity, shorten
 from site_builder.format.fields import texts
 from site_builder.format.model import (
-    AuthorityRoadmap,
-    ExternalPartner,
     Name,
     RichText,
     RoadmapFile,
     TwinningLink,
 )
 from site_builder.format.richtext import raw_html
+from site_builder.load import gazetteer
+from site_builder.load.gazetteer import Placement, Town
 from site_builder.load.source import SourceFile
 
 # 9999-12-31 23:59:59 UTC: the last second that dates (and MkDocs) can show.
@@ -170,49 +170,48 @@ def check_twinning_agreement(
     return problems
 
 
-def check_map_locations(
-    roadmaps: dict[str, RoadmapFile], sources: dict[str, SourceFile]
-) -> list[Problem]:
-    """Once any town of the site has a `location` (the site has a twinning map), one
-    warning for each town at an end of a twinning link that has none: it is left off."""
-    authorities = {i: r for i, r in roadmaps.items() if isinstance(r.data, AuthorityRoadmap)}
-    located = any(r.data.location for r in authorities.values()) or any(
-        isinstance(t.partner, ExternalPartner) and t.partner.location
-        for r in authorities.values()
-        for t in r.data.twinning
-    )
-    if not located:
-        return []
-    linked = {
-        t.partner
-        for r in authorities.values()
-        for t in r.data.twinning
-        if isinstance(t.partner, str)
-    }
+def check_map_locations(placement: Placement, sources: dict[str, SourceFile]) -> list[Problem]:
+    """One warning for each town at an end of a twinning link that could not be placed on
+    the twinning map (no `location`, and no place of its name in its country in the
+    gazetteer), and one for each town placed by a name that several places of similar
+    standing have."""
     problems = []
 
-    def warn(roadmap: RoadmapFile, field_path: str, town: str) -> None:
-        line, column = roadmap.position(field_path)
+    def warn(town: Town, message: str, hint: str) -> None:
+        roadmap = town.roadmap
+        line, column = roadmap.position(town.field_path)
         problems.append(
             Problem(
                 roadmap.path,
                 line,
                 column,
-                field_path,
-                f"{town} has no location: it is left off the twinning map",
-                "add `location: LATITUDE, LONGITUDE`, such as location: 48.8617, 2.4422",
+                town.field_path,
+                message,
+                hint,
                 Severity.WARNING,
                 sources[roadmap.path].line(line) if roadmap.path in sources else None,
             )
         )
 
-    for roadmap_id, roadmap in sorted(authorities.items()):
-        data = roadmap.data
-        if data.location is None and (data.twinning or roadmap_id in linked):
-            warn(roadmap, "name", _first_words(data.name))
-        for t, link in enumerate(data.twinning):
-            if isinstance(link.partner, ExternalPartner) and link.partner.location is None:
-                warn(roadmap, f"twinning[{t}].partner", _first_words(link.partner.name))
+    example = "such as location: 48.8617, 2.4422"
+    for town in placement.unplaced:
+        warn(
+            town,
+            f"{_first_words(town.name)} could not be placed on the twinning map: it has no "
+            f"location, and {gazetteer.SOURCE} has no place of that name in {town.country}",
+            f"add `location: LATITUDE, LONGITUDE`, {example}",
+        )
+    for town, found in placement.ambiguous:
+        places = ", ".join(
+            f"{p.name} ({p.location}, population {p.population})"
+            for p in (found.place, *found.rivals)
+        )
+        warn(
+            town,
+            f"{_first_words(town.name)} is the name of several places in {town.country}: "
+            f"{places}; the map shows the first",
+            f"add `location: LATITUDE, LONGITUDE` to say which, {example}",
+        )
     return problems
 
 

@@ -21,6 +21,7 @@ from site_builder.format.model import (
     RoadmapFile,
     Site,
 )
+from site_builder.load import gazetteer
 from site_builder.load.checks import check_roadmap, check_site, check_twinning, problem_at
 from site_builder.load.convert import INVALID, Reader
 from site_builder.load.discover import discover, display_path, entry_kind
@@ -162,7 +163,8 @@ def load_dataset(root: Path, *, strict: bool = False, cache: ReadCache | None = 
         problems.extend(check_roadmap(roadmap, sources[roadmap.path], outcome_ids, known_ids))
     failed = frozenset(p.path for p in problems if p.is_error and p.field.startswith("twinning"))
     problems.extend(check_twinning(roadmaps, sources, failed))
-    problems.extend(check_map_locations(roadmaps, sources))
+    placement = gazetteer.place(roadmaps)
+    problems.extend(check_map_locations(placement, sources))
     checked_on = today()
     for roadmap in roadmaps.values():
         problems.extend(check_quality(roadmap, sources[roadmap.path], default, checked_on))
@@ -173,7 +175,13 @@ def load_dataset(root: Path, *, strict: bool = False, cache: ReadCache | None = 
     if site is None or any(p.is_error for p in problems):
         return Report(None, problems)
     dataset = Dataset(
-        site, display, site_positions, roadmaps, tuple(outcomes), default_outcomes=not site.outcomes
+        site,
+        display,
+        site_positions,
+        roadmaps,
+        tuple(outcomes),
+        default_outcomes=not site.outcomes,
+        places=placement.located,
     )
     return Report(dataset, problems)
 

@@ -8,12 +8,21 @@ from markupsafe import Markup
 
 from site_builder.format.framework import N_
 from site_builder.format.model import Date, RoadmapBody, Text
+from site_builder.load import gazetteer
 from site_builder.render import charts, maps
 from site_builder.render.links import LinkHelpers, anchor
 from site_builder.render.marks import status_badge
 from site_builder.render.overview import shorten_words
 from site_builder.render.text import interface_language
 from site_builder.views.across import TwinningPair
+
+ENLARGED = N_("Around {town}")
+ENLARGED_REGION = N_("{region}: around {town}")
+MAP_DIRECTION = N_(
+    "The map is drawn as maps are, north at the top and west on the left, whatever the "
+    "direction of the page."
+)
+PLACED_BY = N_("Towns whose roadmap gives no location are placed by {source} ({licence}).")
 
 
 def _years(day: date) -> float:
@@ -74,30 +83,34 @@ class FigureHelpers(LinkHelpers):
         unplaced: list[Markup] = []
         groups = sorted({link.entry.diaspora for link in shown}, key=lambda d: d or "~")
         arcs = []
+        located = self.dataset.places
+        looked_up = False
+        self._plain_names: dict[str, str] = {}
+        regions: dict[str, str] = {}
+        roadmaps = self.dataset.roadmaps
         for link in shown:
-            ends = [(link.first, self.dataset.roadmaps[link.first].data.location)]
-            if link.second:
-                ends.append((link.second, self.dataset.roadmaps[link.second].data.location))
-            else:
-                ends.append(
-                    (
-                        f"external:{link.external.country}:{self.plain(link.external.name)}",
-                        link.external.location,
-                    )
-                )
-            for (key, location), label in zip(ends, self._end_labels(link), strict=True):
+            second = link.second or gazetteer.external_key(link.external)
+            ends = [link.first, second]
+            countries = [
+                roadmaps[link.first].country,
+                roadmaps[link.second].country if link.second else link.external.country,
+            ]
+            for key, label, country in zip(ends, self._end_labels(link), countries, strict=True):
                 if key in names:
                     continue
                 names[key] = label
-                if location is None:
-                    unplaced.append(label)
+                self._plain_names[key] = self._town_name(key, link)
+                regions[key] = self.loc.country(gazetteer.continent(country))
+                if key in located:
+                    places[key] = maps.Place(key, located[key].latitude, located[key].longitude)
+                    looked_up = looked_up or not self._written_location(link, key)
                 else:
-                    places[key] = maps.Place(key, location.latitude, location.longitude)
-            arcs.append(maps.Arc(ends[0][0], ends[1][0], groups.index(link.entry.diaspora)))
+                    unplaced.append(label)
+            arcs.append(maps.Arc(ends[0], ends[1], groups.index(link.entry.diaspora)))
         parts = []
         title = N_("Map of twinning links")
         if places:
-            plan = maps.layout(list(places.values()), arcs)
+            plan = maps.layout(list(places.values()), arcs, regions, self._enlarged)
             numbers = {m.number: self.loc.number(m.number) for m in plan.markers}
             legend = Markup("").join(
                 Markup(
@@ -120,11 +133,20 @@ class FigureHelpers(LinkHelpers):
             parts.append(
                 Markup(
                     '\n<figure class="dr-figure dr-map-figure" markdown="1">\n'
-                    '<figcaption markdown="span">{}</figcaption>\n\n{}\n\n{}{{: .dr-legend }}\n\n'
+                    '<figcaption markdown="span">{}</figcaption>\n\n{}{}\n\n{}{{: .dr-legend }}\n\n'
                     "{}\n{{: .dr-map-towns }}\n\n{}\n</figure>\n"
                 ).format(
                     self.ui(title),
-                    maps.draw(plan, self._(title), numbers, interface_language(self.ui(title))),
+                    Markup("{}\n{{: .dr-chart-note }}\n\n").format(self.ui(MAP_DIRECTION))
+                    if self.loc.direction == "rtl"
+                    else "",
+                    maps.draw(
+                        plan,
+                        self._(title),
+                        numbers,
+                        interface_language(self.ui(title)),
+                        self.loc.direction == "rtl",
+                    ),
                     legend,
                     self.ui(N_("The numbers on the map:")),
                     towns,
@@ -137,26 +159,50 @@ class FigureHelpers(LinkHelpers):
                     self.comma.join(unplaced),
                 )
             )
+        if looked_up:
+            parts.append(
+                Markup("\n{}\n{{: .dr-map-source }}\n").format(
+                    self.ui(
+                        PLACED_BY,
+                        source=self.external("https://www.geonames.org/", self.code("GeoNames")),
+                        licence=self.external(
+                            "https://creativecommons.org/licenses/by/4.0/", self.code("CC BY 4.0")
+                        ),
+                    )
+                )
+            )
         return Markup("").join(parts)
+
+    def _enlarged(self, region: str | None, key: str) -> Markup:
+        """The title of a panel that enlarges the part of `region` around the town `key`,
+        for an SVG `<text>`: the town's name is not translated."""
+        town = Markup('<tspan translate="no">{}</tspan>').format(self._plain_names[key])
+        if region is None:
+            return Markup.escape(self._(ENLARGED)).format(town=town)
+        return Markup.escape(self._(ENLARGED_REGION)).format(region=region, town=town)
+
+    def _town_name(self, key: str, link) -> str:  # noqa: ANN001 - a views Link
+        """The name of the town `key` at an end of `link`, as plain text."""
+        if key in self.dataset.roadmaps:
+            return self.plain(self.dataset.roadmaps[key].data.name)
+        return self.plain(link.external.name)
+
+    def _written_location(self, link, key: str) -> bool:  # noqa: ANN001 - a views Link
+        """Whether the roadmap gives the location of the town `key` at an end of `link`."""
+        if key in self.dataset.roadmaps:
+            return self.dataset.roadmaps[key].data.location is not None
+        return link.external is not None and link.external.location is not None
 
     def _end_labels(self, link) -> list[Markup]:  # noqa: ANN001 - a views Link
         """The two ends of a link as `[Town](page), Country`, the second unlinked when it
         has no roadmap here."""
         first = self.dataset.roadmaps[link.first]
-        labels = [
-            Markup("{}, {}").format(self.roadmap_link(link.first), self.country(first.country))
-        ]
+        labels = [self.pair(self.roadmap_link(link.first), self.country(first.country))]
         if link.second:
             second = self.dataset.roadmaps[link.second]
-            labels.append(
-                Markup("{}, {}").format(
-                    self.roadmap_link(link.second), self.country(second.country)
-                )
-            )
+            labels.append(self.pair(self.roadmap_link(link.second), self.country(second.country)))
         else:
             labels.append(
-                Markup("{}, {}").format(
-                    self.t(link.external.name), self.country(link.external.country)
-                )
+                self.pair(self.t(link.external.name), self.country(link.external.country))
             )
         return labels

@@ -25,6 +25,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import rcssmin
 import yaml
 from markupsafe import Markup, escape
 
@@ -125,6 +126,7 @@ def write_project(
         for layer in theme_layers:
             if layer.is_dir():
                 shutil.copytree(layer, overrides, dirs_exist_ok=True)
+        _minify_stylesheets(overrides)
     _write_language_partial(rendered, overrides)
     config_file = out / "mkdocs.yml"
     config = _config_for(rendered, base_config, site_url)
@@ -134,6 +136,14 @@ def write_project(
     text = header + yaml.dump(config, Dumper=_Dumper, allow_unicode=True, sort_keys=False)
     _write(config_file, text, only_changed)
     return config_file
+
+
+def _minify_stylesheets(overrides: Path) -> None:
+    """The theme's own stylesheets as readers get them: without comments and spaces
+    (rcssmin), as every page's first view loads them; `*.min.css` are left as they are."""
+    for sheet in sorted(overrides.rglob("*.css")):
+        if not sheet.name.endswith(".min.css"):
+            sheet.write_text(rcssmin.cssmin(sheet.read_text("utf-8")), "utf-8")
 
 
 def _write(target: Path, text: str, only_changed: bool) -> None:

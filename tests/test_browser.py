@@ -298,9 +298,20 @@ def test_map_of_107_links_is_readable(
 ) -> None:
     """At the scale of real data the map is drawn in one panel per continent, and crowded
     spots enlarged; no two markers or numbers overlap, numbers stay 12 px or more, and
-    every marker's towns are listed."""
+    every marker's towns are listed. The home page maps every link; the twinning
+    directory, in pages, maps each page's links, as readable."""
     with serve(twinning_at_scale) as url:
-        context, page, _ = open_page(browser, f"{url}/{lang}/twinning/", width=width)
+        directory = sorted(twinning_at_scale.glob(f"{lang}/twinning/**/index.html"))
+        assert len(directory) > 1  # 107 links do not fit one page of the directory
+        for path in directory:
+            address = path.parent.relative_to(twinning_at_scale).as_posix()
+            context, page, _ = open_page(browser, f"{url}/{address}/", width=width)
+            try:
+                count, problems = chart_text_problems(page)
+                assert count > 10 and problems == [], (address, problems)
+            finally:
+                context.close()
+        context, page, _ = open_page(browser, f"{url}/{lang}/", width=width)
         try:
             # Europe and Africa, then an enlarged panel for each crowded spot, framed.
             panels = page.locator("svg.dr-map .dr-panel-title").count()

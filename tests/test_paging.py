@@ -131,6 +131,9 @@ def test_built_listings_are_paged_and_linked(run, tmp_path: Path) -> None:
             assert f'href="{first}"' in html, listing  # back to page 1
         home = (site / language / "index.html").read_text("utf-8")
         assert 'href="countries/page-2/"' in home
+        # 135 links: more than the home page maps; each page of the directory maps its own.
+        assert 'class="dr-map"' not in home and 'href="twinning/"' in home
+        assert len(home.encode()) < 60 * 1024
         countries = home.split('id="countries"', 1)[1]
         assert len(re.findall(r"<tr>", countries)) == 1 + 40  # the header row, 40 countries
     # Every generated page (hand-written guides such as /contribute/ are what they are).

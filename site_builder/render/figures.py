@@ -18,6 +18,7 @@ from site_builder.views.across import TwinningPair
 
 ENLARGED = N_("Around {town}")
 ENLARGED_REGION = N_("{region}: around {town}")
+HOME_MAP_LINKS = 120  # links the home page maps at most: 107 real ones draw a 22 KB map
 MAP_DIRECTION = N_(
     "The map is drawn as maps are, north at the top and west on the left, whatever the "
     "direction of the page."
@@ -69,6 +70,12 @@ class FigureHelpers(LinkHelpers):
     def meter(self, part: float, whole: float) -> Markup:
         """A bar drawing `part` of `whole` beside the figure written in a table cell."""
         return charts.meter(part, whole)
+
+    def home_map(self) -> Markup:
+        """The map of every link for the home page, while there are at most HOME_MAP_LINKS
+        links; beyond, none (each page of the directory maps its own links), so that the
+        home page does not grow with the site."""
+        return self.twinning_map() if len(self.views.links) <= HOME_MAP_LINKS else Markup("")
 
     def twinning_map(self, links: list[TwinningPair] | None = None) -> Markup:
         """The map of `links` (by default every link of the site; one page of the twinning

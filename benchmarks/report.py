@@ -280,8 +280,10 @@ ANALYSIS = """
   home page, dialogue models, twinning links grouped by diaspora with a map of each page's
   links) or 12 (an outcome's commitments, the commitments in one status), each linking to
   a bounded window of pages; a country's coordination lists show ten entries each and
-  count the others. A twinning page is still over 60 KB wherever the map is drawn: each
-  page inlines the map's land outlines (about 127 KB at world scale). A roadmap page's
+  count the others. A page of the twinning directory is still over 60 KB: each draws the
+  map of its links and inlines the land outlines of every continent they reach, which is
+  most of its weight; they should be one file shared by the pages. The home page maps
+  every link only up to 120 links, so it no longer grows with the site. A roadmap page's
   weight depends on what the roadmap says, not on the site: the synthetic roadmaps fill
   every field, so a country page in Arabic is the heaviest.
 - **Memory.** The build's process holds the roadmaps and the views (field positions are

@@ -398,3 +398,30 @@ def test_the_404_page_is_translated_with_a_way_home(contract_site: Path) -> None
         assert f"<h1>{words}</h1>" in html
         # Relative to the language's folder, which the page makes its base when shown.
         assert f'<a href=".">{home}</a>' in html
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_results_and_lessons_anchors_are_made_from_the_assessment(
+    contract_site: Path, language: str
+) -> None:
+    """The same ids in every language and whatever assessments come before, so that the
+    language switcher and shared links keep them (not `#results_1`, `#النتائج_1`)."""
+    html = page(contract_site, f"{language}/fr/montreuil")
+    for part in ("results", "lessons"):
+        assert f'id="assessment-water-points-2009-12-independent-{part}"' in html
+    assert not re.search(r'<h5 id="(results|النتائج)(_\d+)?"', html)
+
+
+def test_meta_description_keeps_punctuation_where_emphasis_was(example_site: Path) -> None:
+    """Rich text loses its markup in the description without leaving a space before
+    punctuation (`national forum .`)."""
+    html = page(example_site, "en/ml")
+    description = re.search(r'<meta name="description" content="([^"]*)"', html).group(1)
+    assert "national forum. The first forum" in description
+    assert not re.search(r"\s[.,;:!?]", description), description
+
+
+def test_the_pages_own_table_of_contents_is_left_out_of_search(contract_site: Path) -> None:
+    """Search excerpts show the page's words, not its table of contents."""
+    html = page(contract_site, "en/ml")
+    assert re.search(r'<details class="dr-toc" data-pagefind-ignore', html)

@@ -88,28 +88,39 @@ def test_hand_written_pages_still_go_through_python_markdown(tmp_path: Path) -> 
     assert "<div>\n<p><strong>bold</strong></p>\n</div>" in html
 
 
-@pytest.mark.parametrize("language", ["ar", "fr"])
+@pytest.mark.parametrize(
+    ("site", "language"), [("contract", "ar"), ("contract", "fr"), ("example", "ar")]
+)
 def test_generated_pages_are_what_python_markdown_makes_of_them(
-    tmp_path: Path, language: str
+    tmp_path: Path, site: str, language: str
 ) -> None:
-    """Every generated page of the contract site, built with the hook and then without it
-    (Python-Markdown and `engine.marks`), is the same file byte for byte: ids, permalinks
-    in the language's words and marked where the heading's language differs, table of
-    contents keeping language marks and isolation, escaping, HTML blocks."""
+    """Every generated page of the site, built with the hook and then without it
+    (Python-Markdown, its `md_in_html` and `admonition`, and `engine.marks`), is the same
+    file byte for byte: ids, permalinks in the language's words and marked where the
+    heading's language differs, table of contents keeping language marks and isolation,
+    escaping, HTML blocks, figures, folded assessments, untranslated passages, warnings.
+    And the hook converts every one of them: none is left to Python-Markdown."""
     from site_builder.cli import main
-    from tests.conftest import CONTRACT, tree_digest
+    from site_builder.engine.blocks import unwrap
+    from site_builder.engine.commonmark import _render_inline
+    from tests.conftest import CONTRACT, EXAMPLE, tree_digest
 
     projects = tmp_path / "projects"
-    assert main(["render", "--roadmaps", str(CONTRACT), "--out", str(projects)]) == 0
+    roadmaps = {"contract": CONTRACT, "example": EXAMPLE}[site]
+    assert main(["render", "--roadmaps", str(roadmaps), "--out", str(projects)]) == 0
     plain = tmp_path / "plain"
     shutil.copytree(projects / language, plain)
-    marked = 0
+    marked, left, nested = 0, [], 0
     for page in (plain / "docs").rglob("*.md"):
         text = page.read_text("utf-8")
         if text.startswith("---\nmarkdown: commonmark\n"):
             page.write_text("---\n" + text.removeprefix("---\nmarkdown: commonmark\n"), "utf-8")
             marked += 1
-    assert marked > 20
+            nested += 'markdown="1"' in text
+            if unwrap(text, _render_inline) is None:
+                left.append(page.name)
+    assert marked > 20 and nested > 5
+    assert left == []
     with engine.reproducible(1184025600):
         engine.build_project(projects / language / "mkdocs.yml", tmp_path / "hook", f"/{language}/")
         engine.build_project(plain / "mkdocs.yml", tmp_path / "python-markdown", f"/{language}/")
@@ -117,3 +128,47 @@ def test_generated_pages_are_what_python_markdown_makes_of_them(
     assert len(pages) > 20
     expected = tree_digest(tmp_path / "python-markdown")
     assert pages == {k: v for k, v in expected.items() if k.endswith(".html")}
+
+
+def _inline(text: str) -> str:
+    from site_builder.engine.commonmark import _render_inline
+
+    return _render_inline(text)
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        '<div markdown="1">\n**text right after the tag**\n\n</div>\n',  # no blank line
+        '<div markdown="1"><p>on the same line</p>\n\n</div>\n',
+        '<section markdown="1" class="x" markdown="1">\n\nx\n\n</section>\n',
+        'Text <span markdown="1">inline</span> in a paragraph.\n',
+        "!!!warning\n    no space after the marks\n",
+        '!!! note ""\n    an empty title, then  !!! inside: fine\n  !!! indented\n',
+    ],
+)
+def test_shapes_the_hook_does_not_know_are_left_to_python_markdown(markdown: str) -> None:
+    from site_builder.engine.blocks import unwrap
+
+    assert unwrap(markdown, _inline) is None
+
+
+def test_markdown_in_html_and_admonitions_are_rewritten_for_commonmark() -> None:
+    from site_builder.engine.blocks import unwrap
+
+    written = unwrap(
+        '<details class="a" id="x&y" markdown="1" open>\n<summary>When</summary>\n\n'
+        "## Results\n\n</details>\n"
+        '<figure markdown="1">\n<figcaption markdown="span">A *map* & more</figcaption>\n\n'
+        "</figure>\n"
+        '!!! warning "Two *sides* differ"\n    - this side\n\n    - that side\n\nAfter.\n',
+        _inline,
+    )
+    assert written == (
+        '<details class="a" id="x&amp;y" open="open">\n<summary>When</summary>\n\n'
+        "## Results\n\n</details>\n"
+        "<figure>\n<figcaption>A <em>map</em> &amp; more</figcaption>\n\n</figure>\n"
+        '<div class="admonition warning">\n<p class="admonition-title">Two <em>sides</em> '
+        "differ</p>\n\n- this side\n\n- that side\n\n</div>\n\nAfter.\n"
+    )
+    assert unwrap("# No block\n", _inline) == "# No block\n"

@@ -39,6 +39,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.toc import get_toc
 from pymdownx.slugs import slugify
 
+from site_builder.engine.blocks import unwrap
 from site_builder.engine.marks import marked_title
 
 MARKER = ("markdown", "commonmark")
@@ -66,6 +67,8 @@ class Marks:
     direction: str = "ltr"
     permalink_title: str = "Permanent link"
     permalink_lang: str = ""
+    toc_depth: tuple[int, int] = (1, 6)
+    """The heading levels listed in the table of contents (`toc_depth`, "2-3" or 3)."""
 
     @classmethod
     def of(cls, config: Any) -> Marks:
@@ -77,7 +80,16 @@ class Marks:
             marks.get("direction", "ltr"),
             toc.get("permalink_title", "Permanent link"),
             marks.get("permalink_lang", ""),
+            _depth(toc.get("toc_depth", 6)),
         )
+
+
+def _depth(setting: Any) -> tuple[int, int]:
+    """`toc_depth` as the `toc` extension reads it: "2-4" (bottom and top) or a top level."""
+    if isinstance(setting, str) and "-" in setting:
+        bottom, top = setting.split("-", 1)
+        return int(bottom), int(top)
+    return 1, int(setting)
 
 
 def _escape(text: str) -> str:
@@ -100,10 +112,9 @@ def md_attrs(token: Token) -> str:
 
 # `{: .class #id key=value }` on the last line of a paragraph (attr_list's BLOCK_RE).
 _BLOCK_ATTRIBUTES = re.compile(r"\n[ ]*\{\:?[ ]*([^\}\n ][^\n]*)\}[ ]*$")
-# What this module does not reproduce: Markdown inside HTML elements (`md_in_html`),
-# admonitions (`!!! note`), and an attribute list left over where `_block_attributes`
-# does not look.
-_MARKDOWN_IN_HTML = re.compile(r"<[A-Za-z][^<>]*\smarkdown=|^ {0,3}!!! ", re.MULTILINE)
+# What this module does not reproduce: an attribute list left over where
+# `_block_attributes` does not look (Markdown inside HTML elements and admonitions are
+# rewritten by `engine.blocks` when they have the shapes it knows).
 _LEFTOVER_ATTRIBUTES = re.compile(r"\{:[^}\n]*\}")
 CAPTION_CLASS = "dr-caption"
 
@@ -153,6 +164,12 @@ def _parser() -> MarkdownIt:
     md.add_render_rule("code_inline", _code_inline)
     md.core.ruler.before("inline", "block_attributes", _block_attributes)
     return md
+
+
+def _render_inline(text: str) -> str:
+    """Inline Markdown to HTML, escaped as the rest of the page."""
+    md = _parser()
+    return md.renderer.render(md.parseInline(text)[0].children or [], md.options, {})
 
 
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
@@ -213,11 +230,14 @@ def _headings(tokens: list[Token]) -> list[tuple[Token, Token, tuple[str, str] |
 
 def convert(markdown: str, page: Any, files: Any, marks: Marks | None = None) -> Converted | None:
     """Convert one generated page; links resolved against `files` from `page.file`. None
-    when the page uses what this module does not reproduce (see `_MARKDOWN_IN_HTML`)."""
+    when the page uses what this module does not reproduce (`engine.blocks`,
+    `_LEFTOVER_ATTRIBUTES`)."""
     marks = marks or Marks()
-    if _MARKDOWN_IN_HTML.search(markdown):
-        return None
     md = _parser()
+    unwrapped = unwrap(markdown, _render_inline)
+    if unwrapped is None:
+        return None
+    markdown = unwrapped
     tokens = md.parse(markdown)
     if any(t.type == "inline" and _LEFTOVER_ATTRIBUTES.search(t.content) for t in tokens):
         return None
@@ -243,8 +263,9 @@ def convert(markdown: str, page: Any, files: Any, marks: Marks | None = None) ->
         if language:
             lang, direction = (html.escape(value) for value in language)
             name = f'<span lang="{lang}" dir="{direction}">{name}</span>'
-        entry = {"level": int(token.tag[1]), "id": ident, "name": name, "children": []}
-        result.toc.append(entry)
+        level = int(token.tag[1])
+        if marks.toc_depth[0] <= level <= marks.toc_depth[1]:
+            result.toc.append({"level": level, "id": ident, "name": name, "children": []})
     for token in tokens:
         for child in token.children or []:
             if child.type == "link_open":

@@ -37,7 +37,6 @@ FOLD: dict[str, str] = {
     "Æ": "AE",
     "\u0671": "\u0627",  # ٱ alef wasla → ا
 }
-_TABLE = str.maketrans(FOLD)
 
 FOLDER = "pagefind"
 """Where the index of a language goes, inside that language's folder."""
@@ -68,7 +67,12 @@ class IndexStats:
 
 def fold(text: str) -> str:
     """`text` with the characters of FOLD replaced (the same as the search box does)."""
-    return text.translate(_TABLE)
+    # One `str.replace` per character present: ~30 times faster than `str.translate` with
+    # a dict on whole pages.
+    for character, replacement in FOLD.items():
+        if character in text:
+            text = text.replace(character, replacement)
+    return text
 
 
 def _executable() -> Path:

@@ -33,6 +33,7 @@ def script_of(language: str) -> str | None:
     return _SCRIPT_NAMES.get(script)
 
 
+@cache  # a few hundred distinct letters in a site
 def letter_script(char: str) -> str | None:
     """The script of a letter (`"LATIN"`), None for digits, punctuation and marks."""
     if not unicodedata.category(char).startswith("L"):

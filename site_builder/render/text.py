@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import html
 import re
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from babel.numbers import format_percent
 from markupsafe import Markup
@@ -89,6 +89,7 @@ AUTHORITY_TITLE = N_("{name}: diaspora engagement roadmap")
 _PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w*\}")
 
 
+@lru_cache(maxsize=8192)  # a pure function, called with the same strings on every page
 def codes(text: str, language: str, source: str | None = None) -> Markup:
     """`text` in `language`, HTML-escaped, with each run in another script marked as a
     code (`translate="no"`); with `source`, only runs that `source` also holds."""
@@ -192,9 +193,9 @@ class TextHelpers:
         )
         return Markup(
             '\n<div class="dr-rich dr-fallback">\n<p class="dr-untranslated">{}</p>\n'
-            '<div lang="{}" dir="{}">\n{}\n</div>\n</div>\n'
+            '<div dir="{}" lang="{}">\n{}\n</div>\n</div>\n'
         ).format(
-            note, escape_attribute(passage.language), direction(passage.language), Markup(body)
+            note, direction(passage.language), escape_attribute(passage.language), Markup(body)
         )
 
     def plain(self, text: Text | None) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 from jinja2 import Environment
@@ -106,13 +106,11 @@ class Renderer:
         countries named in `only` (`ml/kayes`, `ml`) and the pages that look across all
         roadmaps, keeping the other pages from `previous`."""
 
-        def keep(page_id: str, path: str) -> bool:
-            return (
-                only is not None
-                and previous is not None
-                and page_id not in only
-                and path in previous.pages
-            )
+        def kept(page_id: str, path: str) -> str | None:
+            """The page from `previous` when it is one to keep, else None."""
+            if only is None or previous is None or page_id in only:
+                return None
+            return previous.pages.get(path)
 
         loc, dataset = self.loc, self.dataset
         result = _empty_result(self)
@@ -127,8 +125,8 @@ class Renderer:
             path = country_path(country)
             roadmap = dataset.country_roadmap(country)
             authorities = dataset.authorities_of(country)
-            if keep(country.lower(), path):
-                pages[path] = previous.pages[path]  # type: ignore[union-attr]
+            if (text := kept(country.lower(), path)) is not None:
+                pages[path] = text
             elif roadmap is not None:
                 pages[path] = self.page(
                     "country.md.j2",
@@ -146,45 +144,35 @@ class Renderer:
                 )
             for authority in authorities:
                 apath = page_path(authority.id)
+                text = kept(authority.id, apath)
                 pages[apath] = (
-                    previous.pages[apath]
-                    if keep(authority.id, apath)
+                    text
+                    if text is not None
                     else self.page("authority.md.j2", apath, roadmap=authority, data=authority.data)
                 )
         result.nav.append((self.helpers.ui(N_("Home"), markdown=False), "index.md"))
         for outcome in dataset.outcomes:
-            chunks = self.context.views.outcome_pages(outcome.id)
-            for number, entries in enumerate(chunks, start=1):
-                path = outcome_path(outcome.id, number)
-                if keep(path, path):
-                    pages[path] = previous.pages[path]  # type: ignore[union-attr]
-                else:
-                    pages[path] = self.page(
-                        "outcome.md.j2",
-                        path,
-                        outcome=outcome,
-                        entries=entries,
-                        number=number,
-                        total=len(chunks),
-                    )
+            pages |= self._numbered(
+                "outcome.md.j2",
+                self.context.views.outcome_pages(outcome.id),
+                partial(outcome_path, outcome.id),
+                kept,
+                outcome=outcome,
+            )
         for status in STATUSES:  # lists behind the home page's figures, always rendered
-            chunks = self.context.views.status_pages(status)
-            for number, entries in enumerate(chunks, start=1):
-                path = status_path(status, number)
-                pages[path] = self.page(
-                    "status_list.md.j2",
-                    path,
-                    status=status,
-                    entries=entries,
-                    number=number,
-                    total=len(chunks),
-                )
+            pages |= self._numbered(
+                "status_list.md.j2",
+                self.context.views.status_pages(status),
+                partial(status_path, status),
+                None,
+                status=status,
+            )
         for name, template, title in VIEW_PAGES:
             listing = LISTINGS.get(name)
             for page in listing(self.listings) if listing else [None]:
                 path = page.path if page else name
-                if keep(name, path):
-                    pages[path] = previous.pages[path]  # type: ignore[union-attr]
+                if (text := kept(name, path)) is not None:
+                    pages[path] = text
                 elif page is None:
                     pages[path] = self.page(template, path)
                 else:
@@ -203,6 +191,30 @@ class Renderer:
         pages["feed.xml"] = atom_feed(self.context, loc, self.site_url)
         result.strings, result.strings_lang = _theme_strings(self.helpers)
         return result
+
+    def _numbered(
+        self,
+        template: str,
+        chunks: Sequence[Sequence[object]],
+        path_of: Callable[[int], str],
+        kept: Callable[[str, str], str | None] | None,
+        **context: object,
+    ) -> dict[str, str]:
+        """The pages of a listing split into `chunks`, numbered from 1 (`path_of(number)`),
+        each given its `entries`, `number` and the `total`; a page that `kept` gives (by
+        its path) is kept as it was."""
+        pages = {}
+        for number, entries in enumerate(chunks, start=1):
+            path = path_of(number)
+            text = kept(path, path) if kept else None
+            pages[path] = (
+                text
+                if text is not None
+                else self.page(
+                    template, path, entries=entries, number=number, total=len(chunks), **context
+                )
+            )
+        return pages
 
     @cached_property
     def helpers(self) -> Helpers:

@@ -407,3 +407,27 @@ def test_materials_search_plugin_is_left_out(tmp_path: Path) -> None:
     text = configs["en"].read_text("utf-8")
     assert "plugins: []" in text  # MkDocs would add its search plugin if the key were absent
     assert "/search.md" in text  # the search page is reachable, not in the navigation
+
+
+def test_a_result_in_another_language_keeps_its_own_direction(browser, site: str) -> None:
+    """On the Arabic site, France's roadmap has no Arabic title: its result shows the
+    English title, which must read left to right (isolated with `dir=auto`) inside the
+    right-to-left list, and so must its excerpt."""
+    context, page, _ = open_page(browser, f"{site}/ar/")
+    try:
+        search(page, "France")
+        found = page.evaluate(
+            """() => [...document.querySelectorAll('.md-search-result__link')]
+                .filter(link => link.pathname.endsWith('/ar/fr/'))
+                .map(link => {
+                  const title = link.querySelector('h1'), excerpt = link.querySelector('p');
+                  return [title.textContent, getComputedStyle(title).direction,
+                          excerpt.dir, getComputedStyle(link.closest('ol, ul')).direction];
+                })"""
+        )
+        assert found, "France's roadmap is among the results"
+        title, direction, excerpt_dir, list_direction = found[0]
+        assert title.startswith("France")
+        assert (direction, excerpt_dir, list_direction) == ("ltr", "auto", "rtl")
+    finally:
+        context.close()

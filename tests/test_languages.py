@@ -160,3 +160,20 @@ def test_a_language_material_does_not_ship(run, tmp_path: Path) -> None:
     assert "Magaalada waxay la shaqeysaa qurbajoogteeda." in html
     assert "Soomaali" in page(site, "en")  # the switcher names the language in itself
     assert (site / "so" / "404.html").is_file()
+
+
+@pytest.mark.parametrize(
+    ("tag", "locale"),
+    [
+        ("ar", "ar_EG"),  # CLDR's likely territory
+        ("fr", "fr_FR"),
+        ("pt-BR", "pt_BR"),  # the territory given wins
+        ("sr-Latn", "sr_RS"),  # a script, then CLDR's territory for it
+        ("es-419", "es_419"),  # a region that is not a country
+        ("qaa", "qaa"),  # a private-use tag CLDR does not know
+    ],
+)
+def test_open_graph_locale_is_language_and_territory(tag: str, locale: str) -> None:
+    from site_builder.i18n.scripts import likely_locale
+
+    assert likely_locale(tag) == locale

@@ -285,9 +285,9 @@ def test_every_roadmap_page_has_a_description_and_a_preview(contract_site: Path)
     assert "<strong>" not in description and len(description) <= 200
     assert f'<meta property="og:description" content="{description}">' in html
     assert re.search(r'<meta property="og:title" content="Mali: engaging Malians', html)
-    assert '<meta property="og:locale" content="en">' in html
+    assert '<meta property="og:locale" content="en_US">' in html
     arabic = page(contract_site, "ar/fr/montreuil")
-    assert '<meta property="og:locale" content="ar">' in arabic
+    assert '<meta property="og:locale" content="ar_EG">' in arabic
     assert (contract_site / "robots.txt").read_text("utf-8").startswith("User-agent: *")
 
 

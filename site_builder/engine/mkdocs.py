@@ -33,6 +33,7 @@ from site_builder.engine.cache import PageCache, Restorer, cacheable
 from site_builder.engine.marks import html_direction
 from site_builder.engine.notfound import anchor_404
 from site_builder.errors import BuildFailed, EnvironmentFault
+from site_builder.i18n.scripts import likely_locale
 from site_builder.render.output import RenderedLanguage
 
 _LOG = logging.getLogger("site_builder.engine.mkdocs")
@@ -207,6 +208,7 @@ def _config_for(
     extra["site_name_lang"] = rendered.site_name_lang or rendered.language
     extra["site_description_lang"] = rendered.site_description_lang or rendered.language
     extra["directions"] = {lang.code: lang.direction for lang in rendered.languages}
+    extra["og_locale"] = likely_locale(rendered.language)  # `ar_EG`, as Open Graph asks
     # `true` rather than a list: Material then shows the switcher (our partial, linking each
     # page to itself in every language) without adding links that its script follows to
     # download every language's sitemap.

@@ -33,6 +33,24 @@ def script_of(language: str) -> str | None:
     return _SCRIPT_NAMES.get(script)
 
 
+@cache
+def likely_locale(language: str) -> str:
+    """`language` (a BCP 47 tag: `ar`, `pt-BR`, `sr-Latn`) as language and territory,
+    `ll_CC` (`ar_EG`, `pt_BR`, `sr_RS`), the form Open Graph's `og:locale` asks for; the
+    territory is the one given, else CLDR's likely one; the tag with `_` when CLDR knows
+    none. Source: CLDR likely subtags, through Babel."""
+    likely = get_global("likely_subtags")
+    parts = language.replace("-", "_").split("_")
+    territory = next((p for p in parts[1:] if len(p) == 2 or p.isdigit()), None)
+    if territory is None:
+        for key in ("_".join(parts), parts[0]):
+            found = likely.get(key)
+            if found:
+                territory = next((p for p in found.split("_")[1:] if len(p) == 2), None)
+                break
+    return f"{parts[0]}_{territory.upper()}" if territory else "_".join(parts)
+
+
 @cache  # a few hundred distinct letters in a site
 def letter_script(char: str) -> str | None:
     """The script of a letter (`"LATIN"`), None for digits, punctuation and marks."""

@@ -153,6 +153,7 @@ class FigureHelpers(LinkHelpers):
                         numbers,
                         interface_language(self.ui(title)),
                         self.loc.direction == "rtl",
+                        self.language_link(maps.LAND_PATH),
                     ),
                     legend,
                     self.ui(N_("The numbers on the map:")),

@@ -159,12 +159,18 @@ class LinkHelpers(TextHelpers):
     def root_link(self, path: str) -> Markup:
         """A relative link from this page to a file at the site's root, above the languages,
         for an `href` attribute."""
+        return self.language_link("../" + path)
+
+    def language_link(self, path: str) -> Markup:
+        """A relative link from this page to a file of its language's folder, by its path
+        there (`assets/land.svg`), for an attribute: it works from any folder the site
+        is served from."""
         url = (
             self.current[: -len("index.md")]
             if self.current.endswith("index.md")
             else (self.current[:-3] + "/")
         )
-        return escape_attribute("../" * (url.count("/") + 1) + path)
+        return escape_attribute("../" * url.count("/") + path)
 
     def page_link(self, target_path: str, label: object, fragment: str = "") -> Markup:
         """A Markdown link to another generated page (by its source path), which the

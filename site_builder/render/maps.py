@@ -286,26 +286,44 @@ def layout(
     return TwinningMap(float(WIDTH), height, markers, drawn, panels, marker_of)
 
 
-def _land(panel: Panel) -> str:
-    """The path of every country outline seen in `panel`, its points clamped to the panel
-    and rounded to whole SVG units (the map is drawn about as many CSS px wide)."""
-    west, south, east, north = panel.view
-    project = _project(panel.view, WIDTH, panel.height, panel.top)
+LAND_PATH = "assets/land.svg"  # the outlines, one file per language, beside the theme's
+LAND_SCALE = 100  # units of the outline file per degree: a hundredth of a degree
+
+
+@cache
+def land_file() -> str:
+    """Every country outline of Natural Earth as one SVG document (about 65 KB) holding one
+    path, `#land`: x is the longitude and y minus the latitude, in hundredths of a degree,
+    as relative steps. Every map draws it through `<use>`, in a viewport per panel, so that
+    the browser loads and caches it once however many maps and panels it shows; it has no
+    fill or stroke of its own (the page's `.dr-land` gives them) and keeps its stroke
+    thin at any scale."""
     parts = []
     for ring in _outlines():
-        lons, lats = [lon for lon, _ in ring], [lat for _, lat in ring]
-        if min(lons) > east or max(lons) < west or min(lats) > north or max(lats) < south:
-            continue
         points: list[tuple[int, int]] = []
         for lon, lat in ring:
-            x, y = project(min(max(lon, west), east), min(max(lat, south), north))
-            point = (round(x), round(y))
-            if not points or math.dist(point, points[-1]) >= 2:  # 2 units: about 2 CSS px
+            point = (round(lon * LAND_SCALE), round(-lat * LAND_SCALE))
+            if not points or point != points[-1]:
                 points.append(point)
         if len(points) > 2:  # relative steps: shorter than absolute points
             steps = " ".join(f"{x - a} {y - b}" for (a, b), (x, y) in pairwise(points))
             parts.append(f"M{points[0][0]} {points[0][1]}l" + steps.replace(" -", "-") + "Z")
-    return "".join(parts)
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="-18000 -9000 36000 18000">'
+        '<path id="land" vector-effect="non-scaling-stroke" d="' + "".join(parts) + '"/></svg>\n'
+    )
+
+
+def _land(panel: Panel, width: float, href: str) -> str:
+    """The outlines seen in `panel`: the shared file's path in a viewport that shows the
+    panel's view (stretched as the panel's projection is, and clipped to the panel)."""
+    west, south, east, north = panel.view
+    view = " ".join(f"{v * LAND_SCALE:.0f}" for v in (west, -north, east - west, north - south))
+    return (
+        f'<svg x="0" y="{panel.top:g}" width="{width:g}" height="{panel.height:g}" '
+        f'viewBox="{view}" preserveAspectRatio="none">'
+        f'<use class="dr-land" href="{Markup.escape(href)}#land"/></svg>'
+    )
 
 
 def draw(
@@ -314,9 +332,11 @@ def draw(
     numbers: dict[int, str],
     title_lang: str | None = None,
     rtl: bool = False,
+    land: str | None = None,
 ) -> Markup:
     """The map as an SVG element, labelled `title` (in `title_lang` when that is not the
-    page's language). `numbers` writes each marker's number as the reader's locale does;
+    page's language), its outlines drawn from `land`, the address of `land_file()` from
+    the page (none without it). `numbers` writes each marker's number as the reader's locale does;
     panel titles (text, or Markup of `<tspan>`s) start at the right edge when `rtl`;
     a panel's title is drawn above it, in the band kept free of markers."""
     body = []
@@ -325,9 +345,8 @@ def draw(
             f'<rect class="dr-sea" x="0" y="{panel.top:g}" width="{plan.width:g}" '
             f'height="{panel.height:g}"/>'
         )
-        land = _land(panel)
-        if land:
-            body.append(f'<path class="dr-land" d="{land}"/>')
+        if land is not None:
+            body.append(_land(panel, plan.width, land))
         project = _project(panel.view, plan.width, panel.height, panel.top)
         for west, south, east, north in panel.frames:
             (x1, y1), (x2, y2) = project(west, north), project(east, south)

@@ -23,6 +23,7 @@ from site_builder.format.model import (
     RoadmapFile,
 )
 from site_builder.i18n.localise import Localiser, Passage, direction, own_name
+from site_builder.render import maps
 from site_builder.render.environment import environment
 from site_builder.render.feeds import atom_feed
 from site_builder.render.figures import FigureHelpers
@@ -189,6 +190,8 @@ class Renderer:
         pages[SEARCH_PAGE] = self.page("search.md.j2", SEARCH_PAGE)
         result.unlisted.append(SEARCH_PAGE)
         pages["feed.xml"] = atom_feed(self.context, loc, self.site_url)
+        if self.context.views.links:  # the outlines every twinning map draws
+            pages[maps.LAND_PATH] = maps.land_file()
         result.strings, result.strings_lang = _theme_strings(self.helpers)
         return result
 

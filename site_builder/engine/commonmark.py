@@ -40,7 +40,7 @@ from mkdocs.structure.toc import get_toc
 from pymdownx.slugs import slugify
 
 from site_builder.engine.blocks import unwrap
-from site_builder.engine.marks import marked_title
+from site_builder.engine.marks import PERMALINKED, marked_title
 
 MARKER = ("markdown", "commonmark")
 _LOG = logging.getLogger("mkdocs.plugins.site_builder")
@@ -256,9 +256,10 @@ def convert(markdown: str, page: Any, files: Any, marks: Marks | None = None) ->
             used.add(ident)
             token.attrSet("id", ident)
         ident = str(token.attrGet("id"))
-        permalink = Token("html_inline", "", 0)
-        permalink.content = _permalink(ident, marks, language)
-        inline.children = [*(inline.children or []), permalink]
+        if token.tag in PERMALINKED:
+            permalink = Token("html_inline", "", 0)
+            permalink.content = _permalink(ident, marks, language)
+            inline.children = [*(inline.children or []), permalink]
         name = marked_title(inner)
         if language:
             lang, direction = (html.escape(value) for value in language)

@@ -31,6 +31,11 @@ from markdown.treeprocessors import Treeprocessor
 
 _KEPT = {"span", "bdi", "code"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# The headings that keep the `toc` extension's permalink: those the table of contents lists
+# (its `toc_depth` is 3) under the page's title. The title's own is the page's address, and
+# deeper headings (an assessment's Results) keep their ids for links but weigh on the page
+# without a link of their own.
+PERMALINKED = {"h2", "h3"}
 _ATTRIBUTES = {tag: {"lang", "dir", "class", "translate"} for tag in _KEPT}
 
 
@@ -47,6 +52,7 @@ class _MarkedToc(Treeprocessor):
         self.permalink_lang = permalink_lang or language
 
     def run(self, root: ET.Element) -> None:
+        _drop_permalinks(root)
         languages = _heading_languages(root)
         if self.language:
             self._mark_permalinks(root, languages)
@@ -78,6 +84,15 @@ class _MarkedToc(Treeprocessor):
                 if "headerlink" in (link.get("class") or "").split():
                     link.set("lang", wanted)
                     link.set("dir", direction)
+
+
+def _drop_permalinks(root: ET.Element) -> None:
+    """The permalinks of headings outside PERMALINKED removed (their ids stay)."""
+    for heading in root.iter():
+        if heading.tag in _HEADINGS and heading.tag not in PERMALINKED:
+            for link in list(heading):
+                if link.tag == "a" and "headerlink" in (link.get("class") or "").split():
+                    heading.remove(link)
 
 
 def _flatten(tokens: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections import Counter
 
 from site_builder.views.across import DialogueEntry, TwinningPair, Views
-from site_builder.views.paging import LISTING_PAGE_SIZE, Page, first_pages, grouped, pages_of
+from site_builder.views.paging import (
+    LISTING_PAGE_SIZE,
+    TWINNING_PAGE_SIZE,
+    Page,
+    first_pages,
+    grouped,
+    pages_of,
+)
 
 
 class Listings:
@@ -33,9 +40,11 @@ class Listings:
 
     def twinning_pages(self) -> list[Page[TwinningPair]]:
         """Every link once, in the order of `links_by_diaspora`, in pages of
-        LISTING_PAGE_SIZE (the listing `twinning`)."""
+        TWINNING_PAGE_SIZE (the listing `twinning`)."""
         return pages_of(
-            "twinning", [link for _, group in self.views.links_by_diaspora() for link in group]
+            "twinning",
+            [link for _, group in self.views.links_by_diaspora() for link in group],
+            TWINNING_PAGE_SIZE,
         )
 
     @staticmethod

@@ -19,6 +19,11 @@ K = TypeVar("K", bound=Hashable)
 # HTML in every language.
 LISTING_PAGE_SIZE = 40
 
+# Links per page of the twinning directory: each page also maps its links (markers, arcs,
+# the numbered list of their towns), so a link weighs about twice a dialogue row: 40 made
+# an Arabic page of synthetic roadmaps 79 KB; 20 keeps it near 50 KB.
+TWINNING_PAGE_SIZE = 20
+
 # Local authorities named in a country's row on the home page; the others are counted,
 # linked to the country's page, so that a row does not grow with the country.
 AUTHORITIES_ON_HOME = 3

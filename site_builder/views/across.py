@@ -32,8 +32,10 @@ from site_builder.views.summary import latest_assessment
 # made an Arabic outcome page of synthetic roadmaps 87 KB; 12 keeps it under 50 KB.
 OUTCOME_PAGE_SIZE = 12
 
-# Entries of each list of a country's coordination section shown on its page.
-COORDINATION_SHOWN = 10
+# Entries of each list of a country's coordination section shown on its page (the others
+# are counted): at 2000 synthetic roadmaps each list runs to 40 entries or more, and 10
+# of each (50 long names with their links) weighed 8.5 KB of an Arabic country page.
+COORDINATION_SHOWN = 5
 
 
 @dataclass(frozen=True)

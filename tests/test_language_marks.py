@@ -85,9 +85,10 @@ def test_arabic_untranslated_passages_are_marked_in_every_place(contract_site: P
     assert re.search(r'<meta name="description" content="[^"]*" lang="fr" dir="ltr">', html)
     assert re.search(r'<meta property="og:description" content="[^"]*" lang="fr" dir="ltr">', html)
     assert re.search(r'<meta property="og:title" content="[^"]*" lang="en" dir="ltr">', html)
-    # Table of contents: the entry keeps the marks of its heading.
-    entry = '<a href="#dialogue-returnees-meeting" class="md-nav__link">'
-    toc = html.split(entry, 1)[1].split("</a>", 1)[0]
+    # Table of contents (the page's own, printed once): the entry keeps the marks of its
+    # heading.
+    contents = html.split('<details class="dr-toc"', 1)[1].split("</details>", 1)[0]
+    toc = contents.split('<a href="#dialogue-returnees-meeting">', 1)[1].split("</a>", 1)[0]
     assert '<span lang="en" dir="ltr">Annual meeting with visiting emigrants</span>' in toc
     # Navigation: hand-written pages shown in English.
     nav = html.split('data-md-type="navigation"', 1)[1].split("</nav>", 1)[0]
@@ -180,8 +181,8 @@ def isolation_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_every_inserted_name_and_title_is_isolated(isolation_site: Path) -> None:
     arabic = page(isolation_site, "ar/fr/montreuil")
-    entry = '<a href="#commitment-water-points" class="md-nav__link">'
-    toc = arabic.split(entry, 1)[1].split("</a>", 1)[0]
+    contents = arabic.split('<details class="dr-toc"', 1)[1].split("</details>", 1)[0]
+    toc = contents.split('<a href="#commitment-water-points">', 1)[1].split("</a>", 1)[0]
     assert '<span lang="en" dir="ltr">Who maintains the water points?</span>' in toc
     english = page(isolation_site, "en/fr/montreuil")
     assert '<bdi translate="no">مونتروي</bdi>' in english
@@ -205,7 +206,9 @@ _CHARACTER_BOXES = """([selector, needle]) => {
   const nodes = [];
   let text = "";
   while (walker.nextNode()) {
-    if (walker.currentNode.parentElement.closest("details.dr-toc")) continue;  // hidden here
+    // The table of contents is folded: skipped unless it is what is measured.
+    const toc = walker.currentNode.parentElement.closest("details.dr-toc");
+    if (toc && !element.closest("details.dr-toc")) continue;
     nodes.push([walker.currentNode, text.length]);
     text += walker.currentNode.data;
   }
@@ -242,7 +245,8 @@ def test_isolated_texts_keep_their_order_in_a_browser(isolation_site: Path) -> N
             # In the right-to-left table of contents, the `?` stays at the end of its
             # left-to-right title: on the right of "Who".
             tab.goto(f"{url}/ar/fr/montreuil/")
-            selector = '.md-sidebar--secondary a[href="#commitment-water-points"]'
+            tab.click("details.dr-toc > summary")  # unfolded
+            selector = 'details.dr-toc a[href="#commitment-water-points"]'
             boxes = tab.evaluate(_CHARACTER_BOXES, [selector, "Who maintains the water points?"])
             assert boxes, "the title is not in the table of contents"
             assert boxes[-1][0] >= boxes[-2][1] - 0.5, boxes  # right of the final "s"

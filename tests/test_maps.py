@@ -54,10 +54,45 @@ def test_markers_never_overlap_and_close_towns_share_one() -> None:
             assert math.hypot(a.x - b.x, a.y - b.y) >= 2 * maps.MARKER
         assert 0 <= a.x <= plan.width and 0 <= a.y <= plan.height
     assert len(plan.arcs) == 2
-    svg = maps.draw(plan, "Map", {m.number: str(m.number) for m in plan.markers})
+    numbers = {m.number: str(m.number) for m in plan.markers}
+    svg = maps.draw(plan, "Map", numbers, land="../assets/land.svg")
     assert svg.count('class="dr-town"') == len(plan.markers) and _arcs(svg) == 2
     assert 'stroke-dasharray="8 4"' in svg  # the second diaspora's lines are dashed
-    assert 'direction="ltr"' in svg and "dr-land" in svg
+    assert 'direction="ltr"' in svg and 'href="../assets/land.svg#land"' in svg
+    # Without the outlines' address, the map is drawn without them, readable all the same.
+    bare = maps.draw(plan, "Map", numbers)
+    assert "dr-land" not in bare and bare.count('class="dr-town"') == len(plan.markers)
+
+
+def test_the_outlines_are_one_file_every_panel_draws_through_use() -> None:
+    """The outlines are written once (`land_file`), every ring of Natural Earth in it, and
+    a map draws them through `<use>` in a viewport per panel showing the panel's view, so
+    that no page carries outlines of its own."""
+    land = maps.land_file()
+    assert land.startswith('<svg xmlns="http://www.w3.org/2000/svg"') and land.count("<path") == 1
+    rings = len(maps._outlines())  # all but specks smaller than a hundredth of a degree
+    assert 'id="land"' in land and rings - 3 < land.count("M") <= rings
+    assert 40_000 < len(land.encode()) < 80_000
+    places = [
+        maps.Place("montreuil", 48.86, 2.44),
+        maps.Place("cottbus", 51.76, 14.33),
+        maps.Place("yelimane", 15.12, -10.57),
+        maps.Place("dakar", 14.72, -17.47),
+    ]
+    regions = {"montreuil": "Europe", "cottbus": "Europe", "yelimane": "Africa", "dakar": "Africa"}
+    plan = maps.layout(places, [maps.Arc("montreuil", "yelimane", 0)], regions)
+    svg = maps.draw(plan, "Map", {m.number: str(m.number) for m in plan.markers}, land="x.svg")
+    viewports = re.findall(r'<svg x="0" y="([\d.]+)"[^>]* viewBox="([^"]+)"[^>]*>', svg)
+    assert (
+        len(viewports) == len(plan.panels) == svg.count('<use class="dr-land" href="x.svg#land"/>')
+    )
+    for (top, view), panel in zip(viewports, plan.panels, strict=True):
+        west, south, east, north = panel.view
+        x, y, width, height = map(float, view.split())
+        assert float(top) == round(panel.top, 1)
+        assert (x, y) == (round(west * 100, 1), round(-north * 100, 1))
+        assert (width, height) == (round((east - west) * 100, 1), round((north - south) * 100, 1))
+    assert '<path class="dr-land"' not in svg and len(svg.encode()) < 3000
     with pytest.raises(ValueError):
         maps.layout([], [])
 
@@ -207,7 +242,11 @@ def test_the_twinning_page_draws_a_map_of_located_towns(roadmaps, run, tmp_path)
     html = page(site, "ar/twinning")
     figure = _map(html)
     assert figure.count('class="dr-town"') == 3 and _arcs(figure) == 2
-    assert 'class="dr-land"' in figure
+    # The outlines come from the language's one shared file, by a relative address.
+    assert '<use class="dr-land" href="../assets/land.svg#land"/>' in figure
+    assert (site / "ar" / "assets" / "land.svg").read_text("utf-8") == maps.land_file()
+    home = page(site, "ar")
+    assert '<use class="dr-land" href="assets/land.svg#land"/>' in home
     assert "Not on the map" not in html and "geonames.org" not in html  # all written
 
 

@@ -45,7 +45,7 @@ def check_summaries(site: Path, roadmaps: Path, language: str) -> int:
             assert f'href="#commitment-{commitment.id}"' in row
             assert f'id="commitment-{commitment.id}"' in html
             label = words(LABELS["status"][commitment.status])
-            assert f'dr-status-{commitment.status}" aria-hidden="true"></span>{label}' in row
+            assert f'<span class="dr-status dr-status-{commitment.status}">{label}</span>' in row
             checked += 1
         counts = html.split('<p class="dr-counts">', 1)[1].split("</p>", 1)[0]
         for status, number in status_counts(commitments):

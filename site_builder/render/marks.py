@@ -18,5 +18,7 @@ def status_mark(status: str) -> Markup:
 
 
 def status_badge(status: str, words: Markup) -> Markup:
-    """The status's mark followed by its words, kept together on one line."""
-    return Markup('<span class="dr-status">{}{}</span>').format(status_mark(status), words)
+    """The status's mark followed by its words, kept together on one line: one element,
+    its mark drawn before the words by the stylesheet (`.dr-status::before`), as a page
+    may have dozens."""
+    return Markup('<span class="dr-status dr-status-{}">{}</span>').format(status, words)

@@ -34,8 +34,9 @@ OUTCOME_PAGE_SIZE = 12
 
 # Entries of each list of a country's coordination section shown on its page (the others
 # are counted): at 2000 synthetic roadmaps each list runs to 40 entries or more, and 10
-# of each (50 long names with their links) weighed 8.5 KB of an Arabic country page.
-COORDINATION_SHOWN = 5
+# of each (50 long names with their links) weighed 8.5 KB of an Arabic country page; 3 of
+# each, a sample beside the count, keep the page under 40 KB with the rest of it full.
+COORDINATION_SHOWN = 3
 
 
 @dataclass(frozen=True)

@@ -318,7 +318,9 @@ def _land(panel: Panel, width: float, href: str) -> str:
     """The outlines seen in `panel`: the shared file's path in a viewport that shows the
     panel's view (stretched as the panel's projection is, and clipped to the panel)."""
     west, south, east, north = panel.view
-    view = " ".join(f"{v * LAND_SCALE:.0f}" for v in (west, -north, east - west, north - south))
+    view = " ".join(
+        f"{round(v * LAND_SCALE, 1):g}" for v in (west, -north, east - west, north - south)
+    )
     return (
         f'<svg x="0" y="{panel.top:g}" width="{width:g}" height="{panel.height:g}" '
         f'viewBox="{view}" preserveAspectRatio="none">'

@@ -299,16 +299,21 @@ def test_map_of_107_links_is_readable(
     """At the scale of real data the map is drawn in one panel per continent, and crowded
     spots enlarged; no two markers or numbers overlap, numbers stay 12 px or more, and
     every marker's towns are listed. The home page maps every link; the twinning
-    directory, in pages, maps each page's links, as readable."""
+    directory, in pages, maps each page's links, as readable. Every page stays under
+    60 KB: the country outlines are one file of the language, which every map draws."""
+    land = f"/{lang}/assets/land.svg"
     with serve(twinning_at_scale) as url:
         directory = sorted(twinning_at_scale.glob(f"{lang}/twinning/**/index.html"))
         assert len(directory) > 1  # 107 links do not fit one page of the directory
+        for path in [*directory, twinning_at_scale / lang / "index.html"]:
+            assert path.stat().st_size < 60 * 1024, path
         for path in directory:
             address = path.parent.relative_to(twinning_at_scale).as_posix()
             context, page, _ = open_page(browser, f"{url}/{address}/", width=width)
             try:
                 count, problems = chart_text_problems(page)
                 assert count > 10 and problems == [], (address, problems)
+                assert _outlines_drawn(page) == {url + land}, address
             finally:
                 context.close()
         context, page, _ = open_page(browser, f"{url}/{lang}/", width=width)
@@ -318,6 +323,7 @@ def test_map_of_107_links_is_readable(
             assert panels > 2 and page.locator("svg.dr-map .dr-frame").count() == panels - 2
             markers = page.locator("svg.dr-map .dr-town").count()
             assert markers > 60 and page.locator(".dr-map-figure ol > li").count() == markers
+            assert _outlines_drawn(page) == {url + land}
             count, problems = chart_text_problems(page)
             assert count > 100
             assert problems == [], "\n".join(problems)
@@ -327,6 +333,19 @@ def test_map_of_107_links_is_readable(
                 )
         finally:
             context.close()
+
+
+def _outlines_drawn(page) -> set[str]:  # noqa: ANN001 - a Page
+    """The files the page's maps draw their outlines from, when every panel drew them
+    (each `<use>` of the shared file has the size of the world's outlines)."""
+    uses = page.evaluate(
+        """() => Array.from(document.querySelectorAll('svg.dr-map use.dr-land'), (u) =>
+            [new URL(u.getAttribute('href'), location.href).href.split('#')[0],
+             u.getBBox().width])"""
+    )
+    assert uses and all(width > 30_000 for _, width in uses), uses
+    assert page.locator("svg.dr-map path.dr-land").count() == 0  # none inline
+    return {href for href, _ in uses}
 
 
 @pytest.fixture(scope="module")

@@ -161,3 +161,47 @@ def test_twinning_pages_stay_under_60_kb(run, tmp_path: Path) -> None:
     pages = [site / "en" / "twinning" / "index.html", *site.glob("en/twinning/*/index.html")]
     pages.append(site / "en" / "index.html")
     assert max(p.stat().st_size for p in pages) < 60 * 1024
+
+
+ROADMAP_PAGE_LIMIT = 40 * 1024  # bytes of HTML, at any number of roadmaps
+
+
+@pytest.fixture(scope="module")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """180 synthetic roadmaps in 45 countries (every field filled, names of 60 letters and
+    more, as the benchmark's), in Arabic and English, built once: (roadmaps, site)."""
+    from site_builder.cli import main
+
+    root = tmp_path_factory.mktemp("sample")
+    data = write_sample(root / "roadmaps", 45, 3, ("ar", "en"))
+    assert (
+        main(["build", "--quiet", "--roadmaps", str(data), "--site-dir", str(root / "site")]) == 0
+    )
+    return data, root / "site"
+
+
+def test_roadmap_pages_stay_under_40_kb(sample_site: tuple[Path, Path]) -> None:
+    """Every roadmap page (a country's, a local authority's) of roadmaps that fill every
+    field stays under 40 KB of HTML, in Arabic and English. What would repeat on every
+    page is a cached file (the site's script, the header's icons), the table of contents
+    is printed once, permalinks only on the headings it lists, and each list of a
+    country's coordination section (the part that grows with the site) is a sample
+    beside its count: the heaviest pages here have every list full."""
+    data, site = sample_site
+    for language in ("ar", "en"):
+        pages = [
+            site / language / folder.name / ("" if file.stem == "country" else file.stem)
+            for folder in data.iterdir()
+            if folder.is_dir()
+            for file in folder.glob("*.yml")
+        ]
+        sizes = {p: (p / "index.html").stat().st_size for p in pages}
+        assert len(sizes) == 180
+        heaviest = max(sizes, key=sizes.get)
+        assert sizes[heaviest] <= ROADMAP_PAGE_LIMIT, (heaviest, sizes[heaviest])
+        html = (heaviest / "index.html").read_text("utf-8")
+        coordination = html.split('id="coordination"', 1)[1].split("<h2", 1)[0]
+        assert coordination.count("<dd>") >= 4 and coordination.count(" … ") >= 3, coordination
+        # What the page keeps: its own table of contents, once; language marks; anchors.
+        assert html.count('<details class="dr-toc"') == 1 and 'data-md-component="toc"' not in html
+        assert 'src="../assets/javascripts/site.js"' in html and "<script>\n(function" not in html

@@ -65,7 +65,8 @@ export async function attach(form) {
   const box = form.closest(".md-search");
   const meta = box.querySelector(".md-search-result__meta");
   const list = box.querySelector(".md-search-result__list");
-  const strings = JSON.parse(document.getElementById("__config").textContent).translations;
+  const words = form.dataset; // the theme's words for results (partials/search.html)
+  const placeholder = meta.textContent;
   const numbers = new Intl.NumberFormat(document.documentElement.lang);
   const pagefind = await import(new URL("../pagefind/pagefind.js", form.action).href);
   await pagefind.options({ excerptLength: 24 });
@@ -73,9 +74,9 @@ export async function attach(form) {
   let results = [];
 
   function count(total) {
-    if (total === 0) return strings["search.result.none"];
-    if (total === 1) return strings["search.result.one"];
-    return strings["search.result.other"].replace("#", numbers.format(total));
+    if (total === 0) return words.none;
+    if (total === 1) return words.one;
+    return words.other.replace("#", numbers.format(total));
   }
 
   async function show(ticket) {
@@ -102,7 +103,7 @@ export async function attach(form) {
     const query = fold(input.value.trim());
     if (!query) {
       list.replaceChildren();
-      meta.textContent = strings["search.result.placeholder"];
+      meta.textContent = placeholder;
       return;
     }
     const search = await pagefind.debouncedSearch(query, {}, 150);

@@ -262,3 +262,32 @@ def _map(html: str) -> str:
 def test_the_example_site_maps_every_town(example_site: Path) -> None:
     html = page(example_site, "en/twinning")
     assert html.count('class="dr-town"') >= 4 and "Not on the map" not in html
+
+
+def test_the_map_plan_holds_each_town_once_and_an_arc_per_link() -> None:
+    """`views.twinning_map.map_plan` gathers what a map shows, in no language: each end of
+    the links once (in the order the links reach them), the located ones as places, an arc
+    per link patterned by its diaspora, and the continent of each town; the render stage
+    only names and lays them out."""
+    from site_builder.views.across import Views
+    from site_builder.views.twinning_map import map_plan
+    from tests.conftest import EXAMPLE
+
+    dataset = load_dataset(EXAMPLE).dataset
+    assert dataset is not None
+    views = Views(dataset)
+    plan = map_plan(views)
+    assert len(plan.arcs) == len(views.links) > 2
+    ends = [
+        key
+        for link in views.links
+        for key in (link.first, link.second or gazetteer.external_key(link.external))
+    ]
+    assert list(plan.ends) == list(dict.fromkeys(ends))
+    assert [p.key for p in plan.places] == list(plan.ends)  # the example locates every town
+    assert plan.ends["fr/lille"].continent == "150"  # Europe
+    assert plan.ends["ml/kayes"].continent == "002"  # Africa
+    assert plan.ends["external:AE:dubai"].roadmap is None  # a partner without a roadmap
+    assert all(0 <= arc.group < len(plan.groups) for arc in plan.arcs)
+    first = map_plan(views, views.links[:1])
+    assert len(first.arcs) == 1 and len(first.ends) == 2

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from markupsafe import Markup
 
 from site_builder.format.framework import N_
 from site_builder.format.model import Date, RoadmapBody, Text
-from site_builder.load import gazetteer
 from site_builder.render import charts, maps
 from site_builder.render.links import LinkHelpers, anchor
 from site_builder.render.marks import status_badge
 from site_builder.render.overview import shorten_words
 from site_builder.render.text import interface_language
 from site_builder.views.across import TwinningPair
+from site_builder.views.twinning_map import MapEnd, map_plan
 
 ENLARGED = N_("Around {town}")
 ENLARGED_REGION = N_("{region}: around {town}")
@@ -81,44 +82,18 @@ class FigureHelpers(LinkHelpers):
         """The map of `links` (by default every link of the site; one page of the twinning
         directory draws the links of that page) with its legend (one line pattern per
         diaspora) and the numbered list of its towns; towns without a location are named
-        below it."""
-        wanted = None if links is None else {id(link) for link in links}
-        # In the site's order of links, whichever order the page lists them in.
-        shown = [link for link in self.views.links if wanted is None or id(link) in wanted]
-        places: dict[str, maps.Place] = {}
-        names: dict[str, Markup] = {}
-        unplaced: list[Markup] = []
-        groups = sorted({link.entry.diaspora for link in shown}, key=lambda d: d or "~")
-        arcs = []
-        located = self.dataset.places
-        looked_up = False
-        self._plain_names: dict[str, str] = {}
-        regions: dict[str, str] = {}
-        roadmaps = self.dataset.roadmaps
-        for link in shown:
-            second = link.second or gazetteer.external_key(link.external)
-            ends = [link.first, second]
-            countries = [
-                roadmaps[link.first].country,
-                roadmaps[link.second].country if link.second else link.external.country,
-            ]
-            for key, label, country in zip(ends, self._end_labels(link), countries, strict=True):
-                if key in names:
-                    continue
-                names[key] = label
-                self._plain_names[key] = self._town_name(key, link)
-                regions[key] = self.loc.country(gazetteer.continent(country))
-                if key in located:
-                    places[key] = maps.Place(key, located[key].latitude, located[key].longitude)
-                    looked_up = looked_up or not self._written_location(link, key)
-                else:
-                    unplaced.append(label)
-            arcs.append(maps.Arc(ends[0], ends[1], groups.index(link.entry.diaspora)))
+        below it. What it shows is gathered by `views.twinning_map`; this lays it out."""
+        plan = map_plan(self.views, links)
+        names = {key: self._end_label(end) for key, end in plan.ends.items()}
+        unplaced = [names[key] for key in plan.ends if key not in {p.key for p in plan.places}]
+        places, groups, looked_up = plan.places, plan.groups, plan.looked_up
         parts = []
         title = N_("Map of twinning links")
         if places:
-            plan = maps.layout(list(places.values()), arcs, regions, self._enlarged)
-            numbers = {m.number: self.loc.number(m.number) for m in plan.markers}
+            regions = {key: self.loc.country(end.continent) for key, end in plan.ends.items()}
+            plain = {key: self._end_name(end) for key, end in plan.ends.items()}
+            layout = maps.layout(places, plan.arcs, regions, partial(self._enlarged, plain))
+            numbers = {m.number: self.loc.number(m.number) for m in layout.markers}
             legend = Markup("").join(
                 Markup(
                     '- <svg class="dr-line" viewBox="0 0 36 10" width="36" height="10" '
@@ -135,7 +110,7 @@ class FigureHelpers(LinkHelpers):
             )
             towns = Markup("").join(
                 Markup("1. {}\n").format(self.comma.join(names[k] for k in marker.keys))
-                for marker in plan.markers
+                for marker in layout.markers
             )
             parts.append(
                 Markup(
@@ -148,7 +123,7 @@ class FigureHelpers(LinkHelpers):
                     if self.loc.direction == "rtl"
                     else "",
                     maps.draw(
-                        plan,
+                        layout,
                         self._(title),
                         numbers,
                         interface_language(self.ui(title)),
@@ -181,36 +156,23 @@ class FigureHelpers(LinkHelpers):
             )
         return Markup("").join(parts)
 
-    def _enlarged(self, region: str | None, key: str) -> Markup:
-        """The title of a panel that enlarges the part of `region` around the town `key`,
-        for an SVG `<text>`: the town's name is not translated."""
-        town = Markup('<tspan translate="no">{}</tspan>').format(self._plain_names[key])
+    def _enlarged(self, names: dict[str, str], region: str | None, key: str) -> Markup:
+        """The title of a panel that enlarges the part of `region` around the town `key`
+        (named in `names`, as plain text), for an SVG `<text>`: the town's name is not
+        translated."""
+        town = Markup('<tspan translate="no">{}</tspan>').format(names[key])
         if region is None:
             return Markup.escape(self._(ENLARGED)).format(town=town)
         return Markup.escape(self._(ENLARGED_REGION)).format(region=region, town=town)
 
-    def _town_name(self, key: str, link) -> str:  # noqa: ANN001 - a views Link
-        """The name of the town `key` at an end of `link`, as plain text."""
-        if key in self.dataset.roadmaps:
-            return self.plain(self.dataset.roadmaps[key].data.name)
-        return self.plain(link.external.name)
+    def _end_name(self, end: MapEnd) -> str:
+        """The name of a town at an end of a link, as plain text."""
+        if end.roadmap is not None:
+            return self.plain(self.dataset.roadmaps[end.roadmap].data.name)
+        return self.plain(end.external.name)  # type: ignore[union-attr]
 
-    def _written_location(self, link, key: str) -> bool:  # noqa: ANN001 - a views Link
-        """Whether the roadmap gives the location of the town `key` at an end of `link`."""
-        if key in self.dataset.roadmaps:
-            return self.dataset.roadmaps[key].data.location is not None
-        return link.external is not None and link.external.location is not None
-
-    def _end_labels(self, link) -> list[Markup]:  # noqa: ANN001 - a views Link
-        """The two ends of a link as `[Town](page), Country`, the second unlinked when it
-        has no roadmap here."""
-        first = self.dataset.roadmaps[link.first]
-        labels = [self.pair(self.roadmap_link(link.first), self.country(first.country))]
-        if link.second:
-            second = self.dataset.roadmaps[link.second]
-            labels.append(self.pair(self.roadmap_link(link.second), self.country(second.country)))
-        else:
-            labels.append(
-                self.pair(self.t(link.external.name), self.country(link.external.country))
-            )
-        return labels
+    def _end_label(self, end: MapEnd) -> Markup:
+        """A town at an end of a link as `[Town](page), Country`, unlinked when it has no
+        roadmap here."""
+        town = self.roadmap_link(end.roadmap) if end.roadmap else self.t(end.external.name)  # type: ignore[union-attr]
+        return self.pair(town, self.country(end.country))

@@ -1,6 +1,8 @@
-"""The twinning map, drawn at build time as SVG: country outlines of Natural Earth (public
-domain, `data/countries-110m.json`), the towns placed by their coordinates, an arc for each
-link between its two ends, its line pattern telling the diaspora that links them.
+"""The twinning map, drawn at build time as SVG from a plan of `views.twinning_map`: country
+outlines of Natural Earth (public domain, `data/countries-110m.json`, written once per
+language as `land_file()` and drawn by every map from there), the towns placed by their
+coordinates, an arc for each link between its two ends, its line pattern telling the
+diaspora that links them.
 
 Words are never drawn in the picture, so that none can overlap another or shrink below the
 page's size on a phone: each town (or group of towns too close to tell apart at this
@@ -20,6 +22,10 @@ from importlib.resources import files
 from itertools import pairwise
 
 from markupsafe import Markup
+
+from site_builder.views.twinning_map import Arc, Place
+
+__all__ = ["Arc", "Place", "draw", "land_file", "layout"]
 
 WIDTH = 340  # SVG units; the map is drawn at most about this many CSS px wide on a phone
 MARKER = 11  # radius of a town's marker, in SVG units
@@ -61,13 +67,6 @@ def _outlines() -> list[list[tuple[float, float]]]:
     return rings
 
 
-@dataclass(frozen=True)
-class Place:
-    key: str
-    latitude: float
-    longitude: float
-
-
 @dataclass
 class Marker:
     """A numbered mark on the map for one town, or for towns too close to draw apart."""
@@ -76,13 +75,6 @@ class Marker:
     x: float
     y: float
     keys: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Arc:
-    first: str
-    second: str
-    group: int  # index of its diaspora among the map's diasporas: its line pattern
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""MkDocs hooks: pages the builder generated are converted by markdown-it-py, not Python-Markdown.
+"""MkDocs hooks: pages the builder generated are converted by markdown-it, not Python-Markdown.
 
 The render stage writes its pages in a subset of Markdown that CommonMark covers (tables,
 definition lists, `{#id}` after a heading) and marks them with `markdown: commonmark` in
@@ -15,6 +15,11 @@ language differs; `markdown` attributes of HTML blocks are dropped (as `md_in_ht
 does), and text is escaped as Python-Markdown escapes it. Hand-written pages go through
 Python-Markdown as before.
 
+A page is read by markdown-it-pyrs and written by `engine.tree`; one that uses what that
+module does not reproduce is converted by markdown-it-py with the rules below (the same
+HTML, some twenty times more slowly); ids, permalinks and the table of contents are made
+by `engine.headings` for both.
+
 Part of the engine: the only other module besides `mkdocs.py` that imports MkDocs.
 """
 
@@ -27,7 +32,6 @@ import re
 import zlib
 from dataclasses import dataclass, field
 from functools import cache
-from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -37,17 +41,15 @@ from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mkdocs.plugins import event_priority
 from mkdocs.structure.toc import get_toc
-from pymdownx.slugs import slugify
 
+from site_builder.engine import tree
 from site_builder.engine.blocks import unwrap
-from site_builder.engine.marks import PERMALINKED, marked_title
+from site_builder.engine.headings import Languages, Marks, identify, nest
 
 MARKER = ("markdown", "commonmark")
 _LOG = logging.getLogger("mkdocs.plugins.site_builder")
-_EXPLICIT_ID = re.compile(r"\s*\{#([^\s{}]+)\}\s*$")
+_EXPLICIT_ID = tree.EXPLICIT_ID
 _IDS = re.compile(r'\sid="([^"]+)"')
-_TAGS = re.compile(r"<[^>]*>")
-_slug = slugify(case="lower")
 
 
 @dataclass
@@ -58,43 +60,7 @@ class Converted:
     links_to_anchors: dict[Any, dict[str, str]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Marks:
-    """The language settings of a page (from the `toc` and `site_builder.engine.marks`
-    Markdown extensions of the language's configuration)."""
-
-    language: str = ""
-    direction: str = "ltr"
-    permalink_title: str = "Permanent link"
-    permalink_lang: str = ""
-    toc_depth: tuple[int, int] = (1, 6)
-    """The heading levels listed in the table of contents (`toc_depth`, "2-3" or 3)."""
-
-    @classmethod
-    def of(cls, config: Any) -> Marks:
-        settings = config.get("mdx_configs") or {}
-        marks = settings.get("site_builder.engine.marks") or {}
-        toc = settings.get("toc") or {}
-        return cls(
-            marks.get("language", ""),
-            marks.get("direction", "ltr"),
-            toc.get("permalink_title", "Permanent link"),
-            marks.get("permalink_lang", ""),
-            _depth(toc.get("toc_depth", 6)),
-        )
-
-
-def _depth(setting: Any) -> tuple[int, int]:
-    """`toc_depth` as the `toc` extension reads it: "2-4" (bottom and top) or a top level."""
-    if isinstance(setting, str) and "-" in setting:
-        bottom, top = setting.split("-", 1)
-        return int(bottom), int(top)
-    return 1, int(setting)
-
-
-def _escape(text: str) -> str:
-    """Text escaped as Python-Markdown escapes it (quotes are left as they are)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+_escape = tree.escape
 
 
 def _text(renderer: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
@@ -110,13 +76,12 @@ def md_attrs(token: Token) -> str:
     return "".join(f' {name}="{html.escape(str(value))}"' for name, value in token.attrItems())
 
 
-# `{: .class #id key=value }` on the last line of a paragraph (attr_list's BLOCK_RE).
-_BLOCK_ATTRIBUTES = re.compile(r"\n[ ]*\{\:?[ ]*([^\}\n ][^\n]*)\}[ ]*$")
+_BLOCK_ATTRIBUTES = tree.BLOCK_ATTRIBUTES
 # What this module does not reproduce: an attribute list left over where
 # `_block_attributes` does not look (Markdown inside HTML elements and admonitions are
 # rewritten by `engine.blocks` when they have the shapes it knows).
-_LEFTOVER_ATTRIBUTES = re.compile(r"\{:[^}\n]*\}")
-CAPTION_CLASS = "dr-caption"
+_LEFTOVER_ATTRIBUTES = tree.LEFTOVER_ATTRIBUTES
+CAPTION_CLASS = tree.CAPTION_CLASS
 
 
 def _block_attributes(state: Any) -> None:
@@ -172,43 +137,11 @@ def _render_inline(text: str) -> str:
     return md.renderer.render(md.parseInline(text)[0].children or [], md.options, {})
 
 
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
-
-
-class _Languages(HTMLParser):
-    """Follows the elements that HTML blocks open and close, to tell the language (`lang`
-    and `dir`) of the element a heading between them lies in."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, tuple[str, str] | None]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _VOID:
-            return
-        values = dict(attrs)
-        language = (values.get("lang") or "", values.get("dir") or "auto")
-        self.stack.append((tag, language if language[0] else None))
-
-    def handle_endtag(self, tag: str) -> None:
-        for index in range(len(self.stack) - 1, -1, -1):
-            if self.stack[index][0] == tag:
-                del self.stack[index:]
-                return
-
-    @property
-    def current(self) -> tuple[str, str] | None:
-        for _, language in reversed(self.stack):
-            if language:
-                return language
-        return None
-
-
 def _headings(tokens: list[Token]) -> list[tuple[Token, Token, tuple[str, str] | None]]:
     """(heading_open, inline, language around it) for each heading; explicit `{#id}` taken
     off the text and set as id."""
     pairs = []
-    languages = _Languages()
+    languages = Languages()
     # Only HTML blocks that set a language can change it (most pages have none).
     marked = any(t.type == "html_block" and "lang=" in t.content for t in tokens)
     for index, token in enumerate(tokens):
@@ -231,74 +164,70 @@ def _headings(tokens: list[Token]) -> list[tuple[Token, Token, tuple[str, str] |
 def convert(markdown: str, page: Any, files: Any, marks: Marks | None = None) -> Converted | None:
     """Convert one generated page; links resolved against `files` from `page.file`. None
     when the page uses what this module does not reproduce (`engine.blocks`,
-    `_LEFTOVER_ATTRIBUTES`)."""
+    `_LEFTOVER_ATTRIBUTES`). Read by markdown-it-pyrs (`engine.tree`), else, when that
+    module does not reproduce what the page uses, by markdown-it-py."""
     marks = marks or Marks()
-    md = _parser()
-    unwrapped = unwrap(markdown, _render_inline)
-    if unwrapped is None:
+    markdown = unwrap(markdown, _render_inline)  # type: ignore[assignment]
+    if markdown is None:
         return None
-    markdown = unwrapped
+    result = Converted("", [], set())
+    read = tree.read(markdown)
+    if read.refused == tree.LEFTOVER:
+        return None  # markdown-it-py's path leaves it too
+    if read.refused:
+        return _convert_tokens(markdown, page, files, marks, result)
+    languages, fed = Languages(), 0
+    marked = "lang=" in markdown
+    entries = []
+    for heading in read.headings:
+        for block in read.html_blocks[fed : heading.html_blocks_before] if marked else ():
+            languages.feed(block)
+        fed = heading.html_blocks_before
+        entries.append((heading.explicit_id, heading.inner, languages.current, heading.level))
+    pieces = read.pieces
+    for heading, (ident, permalink) in zip(
+        read.headings, identify(entries, marks, result.toc), strict=True
+    ):
+        pieces[heading.start] = f'<h{heading.level} id="{tree.escape_attribute(ident)}">'
+        pieces[heading.end] = f"{permalink}</h{heading.level}>\n"
+    for index, href, rest in read.links:
+        resolved = _resolve(href, page, files, result)
+        pieces[index] = f'<a href="{tree.escape_attribute(resolved)}"{rest}>'
+    return _finish(result, "".join(pieces))
+
+
+def _convert_tokens(markdown: str, page: Any, files: Any, marks: Marks, result: Converted):
+    """`convert` by markdown-it-py."""
+    md = _parser()
     tokens = md.parse(markdown)
     if any(t.type == "inline" and _LEFTOVER_ATTRIBUTES.search(t.content) for t in tokens):
         return None
     headings = _headings(tokens)
-    used = {str(t.attrGet("id")) for t, _, _ in headings if t.attrGet("id")}
-    result = Converted("", [], set())
+    entries = []
     for token, inline, language in headings:
         inner = md.renderer.render(inline.children or [], md.options, {})
-        text = html.unescape(_TAGS.sub("", inner)).strip()
-        if not token.attrGet("id"):
-            base = _slug(text, "-") or "_"
-            ident, n = base, 0
-            while ident in used:
-                n += 1
-                ident = f"{base}_{n}"
-            used.add(ident)
-            token.attrSet("id", ident)
-        ident = str(token.attrGet("id"))
-        if token.tag in PERMALINKED:
-            permalink = Token("html_inline", "", 0)
-            permalink.content = _permalink(ident, marks, language)
-            inline.children = [*(inline.children or []), permalink]
-        name = marked_title(inner)
-        if language:
-            lang, direction = (html.escape(value) for value in language)
-            name = f'<span lang="{lang}" dir="{direction}">{name}</span>'
-        level = int(token.tag[1])
-        if marks.toc_depth[0] <= level <= marks.toc_depth[1]:
-            result.toc.append({"level": level, "id": ident, "name": name, "children": []})
+        entries.append((token.attrGet("id"), inner, language, int(token.tag[1])))
+    for (token, inline, _), (ident, permalink) in zip(
+        headings, identify(entries, marks, result.toc), strict=True
+    ):
+        token.attrSet("id", ident)
+        if permalink:
+            link = Token("html_inline", "", 0)
+            link.content = permalink
+            inline.children = [*(inline.children or []), link]
     for token in tokens:
         for child in token.children or []:
             if child.type == "link_open":
                 child.attrSet("href", _resolve(str(child.attrGet("href")), page, files, result))
+    return _finish(result, md.renderer.render(tokens, md.options, {}))
+
+
+def _finish(result: Converted, html_text: str) -> Converted:
     # Stripped, as Python-Markdown returns its output.
-    result.html = md.renderer.render(tokens, md.options, {}).strip()
+    result.html = html_text.strip()
     result.anchors = set(_IDS.findall(result.html))
-    result.toc = _nest(result.toc)
+    result.toc = nest(result.toc)
     return result
-
-
-def _permalink(ident: str, marks: Marks, around: tuple[str, str] | None) -> str:
-    """The heading's permalink, as `toc` writes it and `engine.marks` marks it."""
-    title = html.escape(marks.permalink_title)
-    link = f'<a class="headerlink" href="#{ident}" title="{title}"'
-    wanted = marks.permalink_lang or marks.language
-    if marks.language and (around[0] if around else marks.language) != wanted:
-        direction = marks.direction if wanted == marks.language else "ltr"
-        link += f' lang="{html.escape(wanted)}" dir="{direction}"'
-    return link + ">&para;</a>"
-
-
-def _nest(flat: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Headings in document order to the nested shape of Python-Markdown's `toc_tokens`."""
-    root: list[dict[str, Any]] = []
-    stack: list[dict[str, Any]] = []
-    for entry in flat:
-        while stack and stack[-1]["level"] >= entry["level"]:
-            stack.pop()
-        (stack[-1]["children"] if stack else root).append(entry)
-        stack.append(entry)
-    return root
 
 
 def _resolve(href: str, page: Any, files: Any, result: Converted) -> str:

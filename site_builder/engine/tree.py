@@ -161,6 +161,9 @@ class _Writer:
                 self.inline(nodes[index:end])
                 index, after_text = end, True
                 continue
+            if name == "definition":  # of a link reference: markdown-it-py writes nothing
+                index += 1
+                continue
             if after_text and name in _TAGGED:
                 pieces.append("\n")
             after_text = False

@@ -69,20 +69,22 @@ def _opening_tag(name: str, attributes: str) -> str | None:
 def _admonitions(lines: list[str], render_inline: Callable[[str], str]) -> list[str] | None:
     out: list[str] = []
     index = 0
-    while index < len(lines):
-        line = lines[index]
+    for start in [number for number, line in enumerate(lines) if "!!!" in line]:
+        if start < index:
+            continue  # in the body of the admonition before
+        out += lines[index:start]
+        line = lines[start]
+        index = start + 1
         match = _ADMONITION.match(line)
         if not match:
             if line.lstrip(" ").startswith("!!!"):
                 return None
             out.append(line)
-            index += 1
             continue
         kind, title = match.group(1), match.group(2)
         if title is None:
             title = kind.capitalize()
         body: list[str] = []
-        index += 1
         while index < len(lines) and (lines[index].startswith("    ") or not lines[index].strip()):
             body.append(lines[index][4:])
             index += 1
@@ -92,7 +94,7 @@ def _admonitions(lines: list[str], render_inline: Callable[[str], str]) -> list[
         if title:
             out.append(f'<p class="admonition-title">{render_inline(title)}</p>')
         out += ["", *body, "", "</div>", ""]
-    return out
+    return out + lines[index:]
 
 
 def _span(line: str, render_inline: Callable[[str], str]) -> str | None:
@@ -111,13 +113,20 @@ def unwrap(markdown: str, render_inline: Callable[[str], str]) -> str | None:
     uses them in a shape this module does not know."""
     if not _ANY_MARKDOWN_ATTRIBUTE.search(markdown):
         return markdown
-    lines = _admonitions(markdown.split("\n"), render_inline)
-    if lines is None:
-        return None
+    lines: list[str] | None = markdown.split("\n")
+    if "!!!" in markdown:
+        lines = _admonitions(lines, render_inline)  # type: ignore[arg-type]
+        if lines is None:
+            return None
     out: list[str] = []
     index = 0
-    while index < len(lines):
-        line = lines[index]
+    # Only lines with a `markdown` attribute, and those right after them, are rewritten.
+    for start in [number for number, line in enumerate(lines) if "markdown=" in line]:
+        if start < index:
+            continue  # read with the element before
+        out += lines[index:start]
+        line = lines[start]
+        index = start + 1
         opening = _OPENING.match(line)
         if opening:
             name = opening.group(1)
@@ -125,7 +134,6 @@ def unwrap(markdown: str, render_inline: Callable[[str], str]) -> str | None:
             if tag is None:
                 return None
             out.append(tag)
-            index += 1
             # Up to the first blank line, CommonMark keeps HTML as it is: only HTML there.
             while index < len(lines) and lines[index].strip():
                 written = _span(lines[index], render_inline)
@@ -137,11 +145,7 @@ def unwrap(markdown: str, render_inline: Callable[[str], str]) -> str | None:
                 index += 1
             continue
         written = _span(line, render_inline)
-        if written is not None:
-            out.append(written)
-        elif "markdown=" in line:
+        if written is None:
             return None
-        else:
-            out.append(line)
-        index += 1
-    return "\n".join(out)
+        out.append(written)
+    return "\n".join(out + lines[index:])

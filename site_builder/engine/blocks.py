@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from html.parser import HTMLParser
 
 _OPENING = re.compile(r"^<([A-Za-z][A-Za-z0-9-]*)(\s[^<>]*)?\smarkdown=\"(?:1|block)\"([^<>]*)>$")
@@ -51,6 +52,7 @@ class _Tag(HTMLParser):
         self.attrs = attrs
 
 
+@lru_cache(maxsize=1024)  # pages repeat their elements
 def _opening_tag(name: str, attributes: str) -> str | None:
     """`<name attributes>` as Python-Markdown writes an element it parsed: attributes in
     lexical order, every value quoted and escaped, one without a value given its name."""

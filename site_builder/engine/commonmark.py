@@ -31,7 +31,7 @@ import posixpath
 import re
 import zlib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -132,6 +132,7 @@ def _parser() -> MarkdownIt:
     return md
 
 
+@lru_cache(maxsize=4096)  # pages repeat the titles of their admonitions
 def _render_inline(text: str) -> str:
     """Inline Markdown to HTML, escaped as the rest of the page."""
     md = _parser()

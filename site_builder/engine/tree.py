@@ -255,7 +255,7 @@ class _Writer:
     def heading(self, node: Node) -> None:
         level = node.meta["level"]
         children = node.children
-        explicit = None
+        explicit, tail = None, None
         if children:
             start, end = node.srcmap
             line = self.source[start:end].decode("utf-8").rstrip("\n")
@@ -269,27 +269,18 @@ class _Writer:
             match = EXPLICIT_ID.search(line.rsplit("\n", 1)[-1])
             if match:
                 explicit = match.group(1)
-                children = self._without_id(children)
+                children, tail = _without_id(children)
         pieces = self.out.pieces
         pieces.append("")
         start_index = len(pieces) - 1
         self.inline(children)
+        if tail is not None:
+            pieces.append(escape(tail))
         inner = "".join(pieces[start_index + 1 :])
         pieces.append("")
         self.out.headings.append(
             Heading(level, explicit, inner, len(self.out.html_blocks), start_index, len(pieces) - 1)
         )
-
-    def _without_id(self, children: list[Node]) -> list[Node | str]:
-        """The heading's children, its trailing text (joined as markdown-it-py joins it)
-        without the `{#id}`."""
-        tail = len(children)
-        while tail > 0 and children[tail - 1].name in ("text", "text_special"):
-            tail -= 1
-        if tail == len(children):
-            return children
-        text = "".join(node.meta["content"] for node in children[tail:])
-        return [*children[:tail], EXPLICIT_ID.sub("", text)]
 
     def table(self, node: Node, caption: list[Node] | None) -> None:
         pieces = self.out.pieces
@@ -314,44 +305,54 @@ class _Writer:
             pieces.append(f"</{part.name}>\n")
         pieces.append("</table>\n")
 
-    def inline(self, nodes: list[Node | str]) -> None:
-        pieces = self.out.pieces
+    def inline(self, nodes: list[Node]) -> None:
+        append = self.out.pieces.append
         for node in nodes:
-            if isinstance(node, str):
-                pieces.append(escape(node))
-                continue
             name = node.name
-            if name == "text" or name == "text_special":
-                pieces.append(escape(node.meta["content"]))
-            elif name == "softbreak":
-                pieces.append("\n")
+            if name == "text" or name == "text_special":  # `escape`, inline: the most frequent
+                text = node.meta["content"]
+                append(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
             elif name == "html_inline":
-                pieces.append(node.meta["content"])
-            elif name == "em" or name == "strong":
-                pieces.append(f"<{name}>")
-                self.inline(node.children)
-                pieces.append(f"</{name}>")
+                append(node.meta["content"])
             elif name == "link" or name == "autolink":
                 meta = node.meta
                 title = meta.get("title")
                 rest = f' title="{escape_attribute(title)}"' if title else ""
                 url = meta["url"]
-                pieces.append(f'<a href="{escape_attribute(url)}"{rest}>')
-                self.out.links.append((len(pieces) - 1, url, rest))
+                append(f'<a href="{escape_attribute(url)}"{rest}>')
+                self.out.links.append((len(self.out.pieces) - 1, url, rest))
                 self.inline(node.children)
-                pieces.append("</a>")
+                append("</a>")
+            elif name == "softbreak":
+                append("\n")
+            elif name == "em" or name == "strong":
+                append(f"<{name}>")
+                self.inline(node.children)
+                append(f"</{name}>")
             elif name == "hardbreak":
-                pieces.append("<br />\n")
+                append("<br />\n")
             elif name == "code_inline":
-                pieces.append(f"<code>{escape(_text(node))}</code>")
+                append(f"<code>{escape(_text(node))}</code>")
             elif name == "image":
                 meta = node.meta
                 title = meta.get("title")
                 rest = f' title="{escape_attribute(title)}"' if title else ""
                 alt = escape_attribute(_text(node))
-                pieces.append(f'<img src="{escape_attribute(meta["url"])}" alt="{alt}"{rest} />')
+                append(f'<img src="{escape_attribute(meta["url"])}" alt="{alt}"{rest} />')
             else:
                 raise _Refused(name)
+
+
+def _without_id(children: list[Node]) -> tuple[list[Node], str | None]:
+    """A heading's children but its trailing text, and that text (joined as markdown-it-py
+    joins it) without the `{#id}`; None when it does not end with text."""
+    tail = len(children)
+    while tail > 0 and children[tail - 1].name in ("text", "text_special"):
+        tail -= 1
+    if tail == len(children):
+        return children, None
+    text = "".join(node.meta["content"] for node in children[tail:])
+    return children[:tail], EXPLICIT_ID.sub("", text)
 
 
 def _text(node: Node) -> str:

@@ -150,9 +150,38 @@ def test_what_tree_does_not_reproduce_goes_to_markdown_it_py(
 
 @pytest.mark.parametrize(
     "markdown",
-    ["## Heading {: .x }\n", "- item\n{: .legend }\n", "No space{: .y }\n"],
+    [
+        "- <b>a</b> one\n- two\n{: .dr-legend }\n",  # a map's legend
+        "1. a\n2. b [l](https://x.org)\n   {: .x #y data-k=v }\n\nafter\n",
+    ],
 )
-def test_attribute_lists_neither_reader_places_go_to_python_markdown(markdown: str) -> None:
-    assert tree.read(markdown).refused == tree.LEFTOVER
+def test_an_attribute_list_ending_a_list_item_is_set_on_it_as_python_markdown_does(
+    markdown: str,
+) -> None:
+    """The hook's markdown-it-py path leaves these to Python-Markdown."""
+    import markdown as python_markdown
+
+    assert tree.read(markdown).refused == ""
+    page = SimpleNamespace(file=_File("page.md"))
+    converted = commonmark.convert(markdown, page, _Files())
+    assert converted is not None
+    extensions = ["attr_list", "def_list", "tables", "md_in_html"]
+    assert converted.html == python_markdown.Markdown(extensions=extensions).convert(markdown)
+
+
+@pytest.mark.parametrize(
+    ("markdown", "why"),
+    [
+        ("## Heading {: .x }\n", tree.LEFTOVER),
+        ("No space{: .y }\n", tree.LEFTOVER),
+        ("- a\n- b\n{: hidden }\n", "attribute Python-Markdown writes its own way"),
+        ("- a\n- b\n{: title='a&b' }\n", "attribute list"),
+        ("- a\n  # h\n  c\n  {: .x }\n", "attribute list in a list item"),
+    ],
+)
+def test_attribute_lists_neither_reader_places_go_to_python_markdown(
+    markdown: str, why: str
+) -> None:
+    assert tree.read(markdown).refused == why
     page = SimpleNamespace(file=_File("page.md"))
     assert commonmark.convert(markdown, page, _Files()) is None

@@ -197,11 +197,28 @@ class _Writer:
 
     def container(self, node: Node, opening: str, closing: str) -> None:
         children = node.children
+        if opening == "<li>" and children and children[-1].name == "text":
+            opening, children = self._list_item(node, children)
         # No line break after the tag before the text of a tight item, or an empty element.
         tight = not children or children[0].name in _INLINE
         self.out.pieces.append(opening if tight else opening + "\n")
         self.blocks(children)
         self.out.pieces.append(closing + "\n")
+
+    def _list_item(self, node: Node, children: list[Node]) -> tuple[str, list[Node]]:
+        """The opening tag and children of a tight list item, given the attribute list on
+        the last line of its text as Python-Markdown's `attr_list` gives it (a map's legend:
+        markdown-it-py's path leaves such a page to Python-Markdown)."""
+        if "{:" not in children[-1].meta["content"] or len(children) < 2:
+            return "<li>", children
+        if any(child.name not in _INLINE for child in children):
+            raise _Refused("attribute list in a list item")
+        attributes: dict[str, str] = {}
+        children = self._attribute_list(node, children, attributes, valued=True)
+        written = "".join(  # in lexical order, as Python-Markdown writes them
+            f' {escape_attribute(k)}="{escape_attribute(v)}"' for k, v in sorted(attributes.items())
+        )
+        return f"<li{written}>", children
 
     def paragraph(self, node: Node, before_table: bool) -> list[Node] | None:
         """Writes the paragraph, or returns its content when it is a table's caption."""
@@ -222,10 +239,11 @@ class _Writer:
         return None
 
     def _attribute_list(
-        self, node: Node, children: list[Node], attributes: dict[str, str]
+        self, node: Node, children: list[Node], attributes: dict[str, str], valued: bool = False
     ) -> list[Node]:
         """The paragraph's children without its last-line attribute list, whose attributes
-        go into `attributes`; `children` unchanged when it has none."""
+        go into `attributes`; `children` unchanged when it has none. `valued`: refuses a
+        key without a value, or a value with `&` (Python-Markdown writes them its own way)."""
         last = children[-1].meta["content"]
         match = BLOCK_ATTRIBUTES.search("\n" + last)
         if match is None or match.start() != 0:
@@ -244,6 +262,8 @@ class _Writer:
         if remainder:
             return children
         for key, value in parsed:
+            if valued and (value is None or "&" in value):
+                raise _Refused("attribute Python-Markdown writes its own way")
             if key == ".":
                 classes = attributes.get("class")
                 attributes["class"] = f"{classes} {value}" if classes else str(value)

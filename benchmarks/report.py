@@ -262,9 +262,9 @@ ANALYSIS = """
 
 - **Where the time goes.** Per page, our build renders a Jinja template, converts the
   Markdown (for generated pages, markdown-it-pyrs' tree written by `engine/tree.py` in
-  an engine hook, `engine/commonmark.py`), and lays the page out in Material's templates; Pagefind then indexes each built language (the
-  `search` stage; Material's search plugin is not run). Validation and the open data are
-  done once for all languages.
+  an engine hook, `engine/commonmark.py`), and lays the page out in Material's templates;
+  Pagefind then indexes each built language (the `search` stage; Material's search
+  plugin is not run). Validation and the open data are done once for all languages.
 - **What makes it faster than before.** Languages are built on every core by default;
   generated pages skip Python-Markdown (the same HTML, golden trees unchanged) unless they
   hold Markdown inside HTML elements or admonitions (issue 13's figures, summaries and

@@ -48,7 +48,8 @@ def _both(markdown: str, marks: commonmark.Marks, caplog: pytest.LogCaptureFixtu
             done = convert()
         assert done is not None
         warnings = [record.getMessage() for record in caplog.records]
-        out.append((done.html, done.toc, done.anchors, done.links_to_anchors, warnings))
+        links = {file.src_uri: anchors for file, anchors in done.links_to_anchors.items()}
+        out.append((done.html, done.toc, done.anchors, links, warnings))
     return tuple(out)
 
 
@@ -185,3 +186,15 @@ def test_attribute_lists_neither_reader_places_go_to_python_markdown(
     assert tree.read(markdown).refused == why
     page = SimpleNamespace(file=_File("page.md"))
     assert commonmark.convert(markdown, page, _Files()) is None
+
+
+def test_without_markdown_it_pyrs_markdown_it_py_converts_every_page_the_same(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """As on Python 3.13 and later, for which markdown-it-pyrs 0.4 has no wheel."""
+    markdown = "\n".join(WRITTEN.values())
+    assert tree.read(markdown).refused == ""
+    written, _ = _both(markdown, MARKS[1], caplog)
+    monkeypatch.setattr(tree, "MarkdownIt", None)
+    assert tree.read(markdown).refused == tree.UNAVAILABLE
+    assert _both(markdown, MARKS[1], caplog) == (written, written)

@@ -1,32 +1,33 @@
 """Generated pages read by markdown-it-pyrs and written as the hook's markdown-it-py writes them.
 
-markdown-it-pyrs (a Rust port of markdown-it) parses a page some thirty times faster than
+markdown-it-pyrs (a Rust port of markdown-it) parses a page about ten times faster than
 markdown-it-py, but its own renderer escapes quotes in text, which Python-Markdown does
-not. So the tree it gives is written here, node by node, with the rules of markdown-it-py's
-renderer and of `engine.commonmark` (text escaped as Python-Markdown escapes it, a
-paragraph's last-line attribute list `{: .class }` set on it, a `dr-caption` paragraph
-right before a table made that table's `<caption>`, `{#id}` after a heading taken as its
-id). Headings and links are left for the caller (`engine.commonmark`), which gives ids,
-permalinks and resolved addresses: `read` returns the HTML in pieces, and says which
-pieces to write for them.
+not. So its tree is written here, node by node, by the rules of markdown-it-py's renderer
+and of `engine.commonmark`: text escaped as Python-Markdown escapes it, a last-line
+attribute list `{: .class }` set on its paragraph (or, as Python-Markdown does, on its
+tight list item), a `dr-caption` paragraph before a table made its `<caption>`, `{#id}`
+after a heading taken as its id. `read` returns the HTML in pieces and says which to fill
+with the headings' ids and permalinks and the links' resolved addresses (the caller's).
 
-Guarantee: `"".join(read(markdown).pieces)`, once the caller has filled those pieces, is
-what markdown-it-py with the hook's rules writes of `markdown` (checked page by page on
-whole sites by `tests/test_commonmark.py`). A page with anything this module does not
-reproduce (a node it does not know, an attribute list it cannot place exactly as
-markdown-it-py would) gives None, and the caller converts it with markdown-it-py.
-
-No MkDocs import.
+Guarantee: those pieces, filled, are what markdown-it-py with the hook's rules writes
+(checked page by page on whole sites by `tests/test_commonmark.py`). A page using what
+this module does not reproduce (`Read.refused`) is for markdown-it-py, as is every page
+on a Python for which markdown-it-pyrs has no wheel. No MkDocs import.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
 from markdown.extensions.attr_list import get_attrs_and_remainder, sanitize_name
-from markdown_it_pyrs import MarkdownIt, Node
+
+try:
+    from markdown_it_pyrs import MarkdownIt, Node
+except ImportError:  # no wheel for this Python (0.4.0 has them for CPython 3.9 to 3.12)
+    MarkdownIt = None
 
 EXPLICIT_ID = re.compile(r"\s*\{#([^\s{}]+)\}\s*$")
 # `{: .class #id key=value }` on the last line of a paragraph (attr_list's BLOCK_RE).
@@ -78,6 +79,7 @@ class Read:
 
 
 LEFTOVER = "attribute list left"
+UNAVAILABLE = "markdown-it-pyrs is not installed"
 
 
 @cache
@@ -92,6 +94,8 @@ class _Refused(Exception):
 def read(markdown: str) -> Read:
     """`markdown` as HTML pieces (see `Read` and the module's docstring), or what it uses
     that this module does not reproduce (`Read.refused`)."""
+    if MarkdownIt is None:
+        return Read(refused=UNAVAILABLE)
     if "\r" in markdown or "\0" in markdown:
         return Read(refused="line endings")
     writer = _Writer(markdown)
@@ -106,32 +110,18 @@ def read(markdown: str) -> Read:
     return writer.out
 
 
+# fmt: off
 _INLINE = {
-    "text",
-    "text_special",
-    "softbreak",
-    "hardbreak",
-    "em",
-    "strong",
-    "code_inline",
-    "link",
-    "autolink",
-    "image",
-    "html_inline",
+    "text", "text_special", "softbreak", "hardbreak", "em", "strong", "code_inline", "link",
+    "autolink", "image", "html_inline",
 }
 # Blocks markdown-it-py writes with its default `renderToken`, which puts a line break
 # before the opening tag when it follows the text of a tight list item.
 _TAGGED = {
-    "paragraph",
-    "heading",
-    "lheading",
-    "bullet_list",
-    "ordered_list",
-    "blockquote",
-    "hr",
-    "table",
-    "definition_list",
+    "paragraph", "heading", "lheading", "bullet_list", "ordered_list", "blockquote", "hr",
+    "table", "definition_list",
 }
+# fmt: on
 
 
 class _Writer:
@@ -214,82 +204,34 @@ class _Writer:
         if any(child.name not in _INLINE for child in children):
             raise _Refused("attribute list in a list item")
         attributes: dict[str, str] = {}
-        children = self._attribute_list(node, children, attributes, valued=True)
-        written = "".join(  # in lexical order, as Python-Markdown writes them
-            f' {escape_attribute(k)}="{escape_attribute(v)}"' for k, v in sorted(attributes.items())
-        )
-        return f"<li{written}>", children
+        kept = _attribute_list(self.source, node, children, attributes, valued=True)
+        self.attribute_lists += kept is not children
+        # In lexical order, as Python-Markdown writes them.
+        return f"<li{_attributes(sorted(attributes.items()))}>", kept
 
     def paragraph(self, node: Node, before_table: bool) -> list[Node] | None:
         """Writes the paragraph, or returns its content when it is a table's caption."""
         children = node.children
         attributes: dict[str, str] = {}
         if len(children) >= 2 and children[-1].name == "text":
-            children = self._attribute_list(node, children, attributes)
-        classes = attributes.get("class", "").split()
-        if before_table and CAPTION_CLASS in classes:
+            kept = _attribute_list(self.source, node, children, attributes, valued=False)
+            self.attribute_lists += kept is not children
+            children = kept
+        if before_table and CAPTION_CLASS in attributes.get("class", "").split():
             return children
         pieces = self.out.pieces
-        written = "".join(
-            f' {escape_attribute(k)}="{escape_attribute(v)}"' for k, v in attributes.items()
-        )
-        pieces.append(f"<p{written}>")
+        pieces.append(f"<p{_attributes(attributes.items())}>")
         self.inline(children)
         pieces.append("</p>\n")
         return None
 
-    def _attribute_list(
-        self, node: Node, children: list[Node], attributes: dict[str, str], valued: bool = False
-    ) -> list[Node]:
-        """The paragraph's children without its last-line attribute list, whose attributes
-        go into `attributes`; `children` unchanged when it has none. `valued`: refuses a
-        key without a value, or a value with `&` (Python-Markdown writes them its own way)."""
-        last = children[-1].meta["content"]
-        match = BLOCK_ATTRIBUTES.search("\n" + last)
-        if match is None or match.start() != 0:
-            return children
-        line_break = children[-2]
-        if line_break.name not in ("softbreak", "hardbreak") or _INLINE_SYNTAX.search(last):
-            if "{:" in last:
-                raise _Refused("attribute list")
-            return children
-        start, end = node.srcmap
-        raw = self.source[start:end].rstrip(b"\n")
-        before = raw[: raw.rfind(b"\n")]
-        if line_break.name == "hardbreak" or before.endswith((b" ", b"\t")):
-            raise _Refused("attribute list after spaces")
-        parsed, remainder = get_attrs_and_remainder(match.group(1))
-        if remainder:
-            return children
-        for key, value in parsed:
-            if valued and (value is None or "&" in value):
-                raise _Refused("attribute Python-Markdown writes its own way")
-            if key == ".":
-                classes = attributes.get("class")
-                attributes["class"] = f"{classes} {value}" if classes else str(value)
-            else:
-                attributes[sanitize_name(key)] = key if value is None else value
-        self.attribute_lists += 1
-        return children[:-2]
-
     def heading(self, node: Node) -> None:
         level = node.meta["level"]
         children = node.children
-        explicit, tail = None, None
-        if children:
-            start, end = node.srcmap
-            line = self.source[start:end].decode("utf-8").rstrip("\n")
-            if node.name == "lheading":
-                line = line[: line.rfind("\n")] if "\n" in line else ""
-            else:
-                line = line.rstrip(" \t")
-                closed = line.rstrip("#")
-                if closed != line and closed[-1:] in (" ", "\t"):
-                    line = closed
-            match = EXPLICIT_ID.search(line.rsplit("\n", 1)[-1])
-            if match:
-                explicit = match.group(1)
-                children, tail = _without_id(children)
+        explicit = _explicit_id(self.source, node) if children else None
+        tail = None
+        if explicit is not None:
+            children, tail = _without_id(children)
         pieces = self.out.pieces
         pieces.append("")
         start_index = len(pieces) - 1
@@ -361,6 +303,61 @@ class _Writer:
                 append(f'<img src="{escape_attribute(meta["url"])}" alt="{alt}"{rest} />')
             else:
                 raise _Refused(name)
+
+
+def _attribute_list(
+    source: bytes, node: Node, children: list[Node], attributes: dict[str, str], valued: bool
+) -> list[Node]:
+    """The children of a paragraph (or a tight list item) without the attribute list on
+    its last line, whose attributes go into `attributes`; `children` itself when it has
+    none. `valued`: refuses a key without a value, or a value with `&` (Python-Markdown
+    writes them its own way). `source`: the page, as UTF-8."""
+    last = children[-1].meta["content"]
+    match = BLOCK_ATTRIBUTES.search("\n" + last)
+    if match is None or match.start() != 0:
+        return children
+    line_break = children[-2]
+    if line_break.name not in ("softbreak", "hardbreak") or _INLINE_SYNTAX.search(last):
+        if "{:" in last:
+            raise _Refused("attribute list")
+        return children
+    start, end = node.srcmap
+    raw = source[start:end].rstrip(b"\n")
+    before = raw[: raw.rfind(b"\n")]
+    if line_break.name == "hardbreak" or before.endswith((b" ", b"\t")):
+        raise _Refused("attribute list after spaces")
+    parsed, remainder = get_attrs_and_remainder(match.group(1))
+    if remainder:
+        return children
+    for key, value in parsed:
+        if valued and (value is None or "&" in value):
+            raise _Refused("attribute Python-Markdown writes its own way")
+        if key == ".":
+            classes = attributes.get("class")
+            attributes["class"] = f"{classes} {value}" if classes else str(value)
+        else:
+            attributes[sanitize_name(key)] = key if value is None else value
+    return children[:-2]
+
+
+def _explicit_id(source: bytes, node: Node) -> str | None:
+    """The `{#id}` ending a heading's text, found as markdown-it-py's hook finds it: in
+    the heading's content as written (an ATX heading's closing `#`s left out)."""
+    start, end = node.srcmap
+    line = source[start:end].decode("utf-8").rstrip("\n")
+    if node.name == "lheading":
+        line = line[: line.rfind("\n")] if "\n" in line else ""
+    else:
+        line = line.rstrip(" \t")
+        closed = line.rstrip("#")
+        if closed != line and closed[-1:] in (" ", "\t"):
+            line = closed
+    match = EXPLICIT_ID.search(line.rsplit("\n", 1)[-1])
+    return match.group(1) if match else None
+
+
+def _attributes(items: Iterable[tuple[str, str]]) -> str:
+    return "".join(f' {escape_attribute(k)}="{escape_attribute(v)}"' for k, v in items)
 
 
 def _without_id(children: list[Node]) -> tuple[list[Node], str | None]:

@@ -32,6 +32,7 @@ _ENGINE_PACKAGES = (
     "mkdocs-material",
     "markdown",
     "markdown-it-py",
+    "markdown-it-pyrs",
     "mdit-py-plugins",
     "pymdown-extensions",
     "jinja2",

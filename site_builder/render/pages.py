@@ -210,12 +210,8 @@ class Renderer:
         for number, entries in enumerate(chunks, start=1):
             path = path_of(number)
             text = kept(path, path) if kept else None
-            pages[path] = (
-                text
-                if text is not None
-                else self.page(
-                    template, path, entries=entries, number=number, total=len(chunks), **context
-                )
+            pages[path] = text or self.page(
+                template, path, entries=entries, number=number, total=len(chunks), **context
             )
         return pages
 

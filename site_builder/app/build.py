@@ -4,40 +4,31 @@ Everything is gathered and checked before anything is written. Each language the
 through one unit of work, `build_language` (render, write the engine's project, build
 it, index it for search), which `build`, `build --language`, `render` (without the
 engine's build) and the live preview all call, with options. Languages are built one
-after another or in forked worker processes; the build in progress is passed to them as
-an argument (inherited by fork, never pickled), never kept in a module global. A staging
-folder replaces the site only when every language has succeeded.
+after another or in forked worker processes (`app.workers`). A staging folder replaces
+the site only when every language has succeeded.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
-import multiprocessing
 import os
-import signal
 import time
-import traceback
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from site_builder.app.config import BuildOptions, Project
-from site_builder.app.lifetime import die_with_parent
 from site_builder.app.scaffold import write_schema
+from site_builder.app.workers import LanguageDone, LanguageJob, run_languages
 from site_builder.engine import mkdocs as engine
 from site_builder.engine import pagefind, properdocs
 from site_builder.engine.marks import theme_string_counts
 from site_builder.errors import (
-    BuildFailed,
     EnvironmentFault,
-    InternalError,
     InvalidData,
     Problem,
-    SiteBuilderError,
 )
 from site_builder.format.model import Dataset
 from site_builder.load.quality import environment_epoch
@@ -45,7 +36,6 @@ from site_builder.load.validate import ReadCache, Report, load_dataset
 from site_builder.publish.data import write_data
 from site_builder.publish.root import write_root_files
 from site_builder.publish.staging import Publisher, check_site_dir
-from site_builder.render.environment import compile_templates
 from site_builder.render.output import RenderedLanguage
 from site_builder.render.pages import Renderer
 from site_builder.views.context import SiteContext
@@ -119,54 +109,14 @@ def prepare(project: Project, dataset: Dataset) -> SiteContext:
     )
 
 
-@dataclass(frozen=True)
-class LanguageJob:
-    """One language's unit of work and its options."""
-
-    language: str
-    project: Project
-    work: Path
-    """Where the language's MkDocs project is written (`work/<lang>/mkdocs.yml`)."""
-    target: Path | None = None
-    """Where the language's pages are built; None writes the project only (`render`)."""
-    site_url: str | None = None
-    url_path: str = "/"
-    """The URL path the language is served under (`/fr/`, `/roadmaps/fr/`)."""
-    cache_dir: Path | None = None
-    """The build cache of the whole site (engine/cache.py); None: no cache."""
-    keep_rendered: bool = False
-    """Return the rendered pages (the preview keeps them); otherwise they are let go once
-    the engine's project is written, before the engine builds it."""
-    incremental: bool = False
-    """The preview: write only files whose text changed and let the engine rebuild only
-    those pages (with `only` and `previous` given to `build_language`)."""
-    engine: str = "mkdocs"
-    """Which of ENGINES builds the project."""
-    search: bool = True
-    """Index the built pages for search; the preview does it in a background thread."""
-
-
-@dataclass(frozen=True)
-class LanguageDone:
-    language: str
-    pages: int
-    render_seconds: float
-    engine_seconds: float
-    config: Path
-    search_seconds: float = 0.0
-    cached: int = 0
-
-
 def build_language(
     context: SiteContext,
     job: LanguageJob,
     only: set[str] | None = None,
     previous: RenderedLanguage | None = None,
-    indexing: AbstractContextManager[object] | None = None,
 ) -> tuple[LanguageDone, RenderedLanguage]:
     """Render one language, write its engine project, build it and index it for search
-    (unless `job.target` is None, or `job.search` is false), the indexer run inside
-    `indexing` (a lock shared by the workers). With `only` and `previous`,
+    (unless `job.target` is None, or `job.search` is false). With `only` and `previous`,
     pages outside `only` are kept from `previous` (see `Renderer.render`). Raises
     BuildFailed when the engine or the indexer fails."""
     started = time.perf_counter()
@@ -183,6 +133,7 @@ def build_language(
     )
     if not job.keep_rendered:
         rendered.pages.clear()
+        release_memory()
     done_rendering = time.perf_counter()
     pages, cached, search_seconds = 0, 0, 0.0
     done_building = done_rendering
@@ -191,8 +142,7 @@ def build_language(
         cached = ENGINES[job.engine](config, job.target, job.url_path, job.incremental, cache)
         done_building = time.perf_counter()
         if job.search:
-            with indexing or contextlib.nullcontext():
-                search_seconds = pagefind.index_language(job.target).seconds
+            search_seconds = pagefind.index_language(job.target).seconds
         pages = sum(1 for _ in job.target.rglob("index.html"))
     done = LanguageDone(
         job.language,
@@ -236,6 +186,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     context = prepare(project, dataset)
     for roadmap in dataset.roadmaps.values():
         roadmap.positions.clear()  # where each field is: for messages, all given above
+    release_memory()  # what reading the files took, before workers are forked
     result.timings["prepare"] = time.perf_counter() - started
     epoch = source_date_epoch(project.roadmaps)
     with (
@@ -257,7 +208,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         ]
         # closing: a signal or an error stops the workers now, not when the generator is
         # collected (the traceback keeps it alive while the publisher cleans up).
-        with contextlib.closing(_run(context, jobs, options.jobs)) as results:
+        with contextlib.closing(run_languages(context, jobs, options.jobs, _build_one)) as results:
             for done in results:
                 result.pages[done.language] = done.pages
                 result.seconds[done.language] = (
@@ -278,89 +229,22 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     return result
 
 
+def _build_one(context: SiteContext, job: LanguageJob) -> LanguageDone:
+    return build_language(context, job)[0]  # looked up when called (tests replace it)
+
+
+def release_memory() -> None:
+    """Collect garbage and give the heap memory that is free back to the system (glibc's
+    `malloc_trim`): Python's allocator keeps it otherwise, and a process forked later
+    would carry it too. Does nothing where the C library has no `malloc_trim`."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
+
+
 def _inputs(project: Project) -> tuple[Path, ...]:
     """What a build reads, which the site folder must neither be, hold nor be inside."""
     return (project.roadmaps, project.docs, project.themes, project.base_config)
-
-
-def _run(context: SiteContext, jobs: list[LanguageJob], workers: int) -> Iterator[LanguageDone]:
-    """Each language on its own: one after another, or in forked worker processes that
-    inherit `context` (fork passes arguments without pickling them). A worker that dies
-    without answering fails the build; leaving early (an error, a signal turned into an
-    exception by the command line) stops the workers still running. Workers also die
-    when this process dies, even by SIGKILL (see `app.lifetime`)."""
-    if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            yield build_language(context, job)[0]
-        return
-    engine.preload()
-    compile_templates(jobs[0].language)
-    # Objects made so far are left out of the workers' garbage collection, which would
-    # otherwise write to every one of them and so copy the parent's memory into each.
-    gc.collect()
-    gc.freeze()
-    fork = multiprocessing.get_context("fork")
-    # One search indexer at a time: each holds a whole language in memory and uses every
-    # core by itself, while the other workers go on building.
-    indexing = fork.Lock()
-    pending = list(jobs)
-    running: dict[Connection, tuple[BaseProcess, LanguageJob]] = {}
-    try:
-        while pending or running:
-            while pending and len(running) < workers:
-                job = pending.pop(0)
-                receive, send = fork.Pipe(duplex=False)
-                process = fork.Process(
-                    target=_worker, args=(context, job, send, os.getpid(), indexing), daemon=True
-                )
-                process.start()
-                send.close()
-                running[receive] = (process, job)
-            for ready in wait(list(running)):
-                process, job = running.pop(ready)  # type: ignore[index]
-                try:
-                    outcome = ready.recv()  # type: ignore[union-attr]
-                except EOFError:
-                    outcome = BuildFailed(f"the process building '{job.language}' stopped")
-                process.join()
-                if isinstance(outcome, BaseException):
-                    raise outcome
-                yield outcome
-    finally:
-        for process, _ in running.values():
-            if process.is_alive():
-                process.kill()  # it writes only into folders that are removed
-            process.join()
-        gc.unfreeze()
-
-
-def _worker(
-    context: SiteContext,
-    job: LanguageJob,
-    send: Connection,
-    parent: int,
-    indexing: AbstractContextManager[object],
-) -> None:
-    """A forked worker: build one language and send back its summary or its error.
-
-    The parent alone decides when to stop: SIGINT (Ctrl+C reaches the whole process
-    group) is ignored, SIGTERM and SIGHUP kill at once (unless ignored from the start),
-    and so does the parent's death."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for signum in (signal.SIGTERM, signal.SIGHUP):
-        if signal.getsignal(signum) is not signal.SIG_IGN:  # `nohup` stays nohup
-            signal.signal(signum, signal.SIG_DFL)
-    die_with_parent(parent)
-    try:
-        outcome: object = build_language(context, job, indexing=indexing)[0]
-    except (SiteBuilderError, OSError) as exc:
-        outcome = exc
-    except Exception as exc:  # noqa: BLE001 - reported in the parent, which decides
-        outcome = InternalError(
-            f"building '{job.language}' failed: {exc!r}", traceback.format_exc()
-        )
-    send.send(outcome)
-    send.close()
 
 
 def _chosen_languages(dataset: Dataset, wanted: tuple[str, ...]) -> tuple[str, ...]:

@@ -77,11 +77,18 @@ def cacheable(config: Any) -> bool:
     page built) and no Markdown extension that includes other files. The builder's own
     hook (`commonmark.py`) and plugins (named `site_builder/...`) are in the builder's
     digest; a project's own hooks count as plugins."""
+    extensions = [str(e) for e in config["markdown_extensions"]]
+    return not foreign_plugins(config) and not any(
+        e.startswith(_READING_EXTENSIONS) for e in extensions
+    )
+
+
+def foreign_plugins(config: Any) -> list[str]:
+    """The names of the plugins and hooks of a loaded MkDocs configuration that are not
+    the builder's own (its `commonmark.py` hook, plugins named `site_builder/...`)."""
     builders = Path(__file__).with_name("commonmark.py")
     ours = {hook for hook in config["hooks"] or {} if Path(hook) == builders}
-    plugins = [p for p in config.plugins if p not in ours and not p.startswith("site_builder/")]
-    extensions = [str(e) for e in config["markdown_extensions"]]
-    return not plugins and not any(e.startswith(_READING_EXTENSIONS) for e in extensions)
+    return [p for p in config.plugins if p not in ours and not p.startswith("site_builder/")]
 
 
 class PageCache:

@@ -1,0 +1,185 @@
+"""Languages built side by side: one unit of work per language, in forked processes.
+
+`run_languages` builds each language with the function it is given (`build.build_language`
+in practice), one after another or in forked worker processes, and indexes each built
+language for search in a process of its own once the language's worker has ended. The
+build in progress is passed to the processes as an argument (inherited by fork, never
+pickled), never kept in a module global.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import signal
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+
+from site_builder.app.config import Project
+from site_builder.app.lifetime import die_with_parent
+from site_builder.engine import mkdocs as engine
+from site_builder.engine import pagefind
+from site_builder.errors import BuildFailed, InternalError, SiteBuilderError
+from site_builder.render.environment import compile_templates
+from site_builder.views.context import SiteContext
+
+
+@dataclass(frozen=True)
+class LanguageJob:
+    """One language's unit of work and its options."""
+
+    language: str
+    project: Project
+    work: Path
+    """Where the language's MkDocs project is written (`work/<lang>/mkdocs.yml`)."""
+    target: Path | None = None
+    """Where the language's pages are built; None writes the project only (`render`)."""
+    site_url: str | None = None
+    url_path: str = "/"
+    """The URL path the language is served under (`/fr/`, `/roadmaps/fr/`)."""
+    cache_dir: Path | None = None
+    """The build cache of the whole site (engine/cache.py); None: no cache."""
+    keep_rendered: bool = False
+    """Return the rendered pages (the preview keeps them); otherwise they are let go once
+    the engine's project is written, before the engine builds it."""
+    incremental: bool = False
+    """The preview: write only files whose text changed and let the engine rebuild only
+    those pages (with `only` and `previous` given to `build_language`)."""
+    engine: str = "mkdocs"
+    """Which of ENGINES builds the project."""
+    search: bool = True
+    """Index the built pages for search; the preview does it in a background thread."""
+
+
+@dataclass(frozen=True)
+class LanguageDone:
+    language: str
+    pages: int
+    render_seconds: float
+    engine_seconds: float
+    config: Path
+    search_seconds: float = 0.0
+    cached: int = 0
+
+
+BuildOne = Callable[[SiteContext, LanguageJob], LanguageDone]
+"""Builds one language: render, engine, and the search index when `job.search`."""
+
+
+def run_languages(
+    context: SiteContext, jobs: list[LanguageJob], workers: int, build_one: BuildOne
+) -> Iterator[LanguageDone]:
+    """Each language on its own: one after another, or in forked worker processes that
+    inherit `context` (fork passes arguments without pickling them). A worker that dies
+    without answering fails the build; leaving early (an error, a signal turned into an
+    exception by the command line) stops the workers still running. Workers also die
+    when this process dies, even by SIGKILL (see `app.lifetime`).
+
+    With workers, a language's search index is made once its worker has ended, in a
+    process of its own that takes the worker's place: the memory a worker took (the
+    engine's pages) is never held while the indexer holds a whole language. At most
+    `workers` processes run at once, one indexer among them (it uses every core)."""
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield build_one(context, job)
+        return
+    engine.preload()
+    compile_templates(jobs[0].language)
+    # Objects made so far are left out of the workers' garbage collection, which would
+    # otherwise write to every one of them and so copy the parent's memory into each.
+    gc.collect()
+    gc.freeze()
+    fork = multiprocessing.get_context("fork")
+    pending = list(jobs)
+    to_index: list[tuple[LanguageJob, LanguageDone]] = []
+    # Each running process: its job, and the language's summary when it is an indexer.
+    running: dict[Connection, tuple[BaseProcess, LanguageJob, LanguageDone | None]] = {}
+    try:
+        while pending or to_index or running:
+            while len(running) < workers:
+                indexing = any(built is not None for _, _, built in running.values())
+                if to_index and not indexing:
+                    job, built = to_index.pop(0)
+                    target, args = _indexer, (job, os.getpid())
+                elif pending:
+                    job, built = pending.pop(0), None
+                    alone = replace(job, search=False)  # indexed once the worker has ended
+                    target, args = _worker, (context, alone, os.getpid(), build_one)
+                else:
+                    break
+                receive, send = fork.Pipe(duplex=False)
+                process = fork.Process(target=target, args=(*args, send), daemon=True)
+                process.start()
+                send.close()
+                running[receive] = (process, job, built)
+            for ready in wait(list(running)):
+                process, job, built = running.pop(ready)  # type: ignore[index]
+                try:
+                    outcome = ready.recv()  # type: ignore[union-attr]
+                except EOFError:
+                    outcome = BuildFailed(f"the process building '{job.language}' stopped")
+                process.join()
+                if isinstance(outcome, BaseException):
+                    raise outcome
+                if built is not None:  # the language's search index, made in `outcome` s
+                    yield replace(built, search_seconds=outcome)
+                elif job.search and job.target is not None:
+                    to_index.append((job, outcome))
+                else:
+                    yield outcome
+    finally:
+        for process, _, _ in running.values():
+            if process.is_alive():
+                process.kill()  # it writes only into folders that are removed
+            process.join()
+        gc.unfreeze()
+
+
+def _worker(
+    context: SiteContext, job: LanguageJob, parent: int, build_one: BuildOne, send: Connection
+) -> None:
+    """A forked worker: build one language and send back its summary or its error."""
+    _as_child(parent)
+    try:
+        outcome: object = build_one(context, job)
+    except (SiteBuilderError, OSError) as exc:
+        outcome = exc
+    except Exception as exc:  # noqa: BLE001 - reported in the parent, which decides
+        outcome = InternalError(
+            f"building '{job.language}' failed: {exc!r}", traceback.format_exc()
+        )
+    send.send(outcome)
+    send.close()
+
+
+def _indexer(job: LanguageJob, parent: int, send: Connection) -> None:
+    """A forked process: index one built language for search and send back the seconds
+    it took, or its error."""
+    _as_child(parent)
+    try:
+        assert job.target is not None
+        outcome: object = pagefind.index_language(job.target).seconds
+    except (SiteBuilderError, OSError) as exc:
+        outcome = exc
+    except Exception as exc:  # noqa: BLE001 - reported in the parent, which decides
+        outcome = InternalError(
+            f"indexing '{job.language}' failed: {exc!r}", traceback.format_exc()
+        )
+    send.send(outcome)
+    send.close()
+
+
+def _as_child(parent: int) -> None:
+    """The parent alone decides when to stop: SIGINT (Ctrl+C reaches the whole process
+    group) is ignored, SIGTERM and SIGHUP kill at once (unless ignored from the start),
+    and so does the parent's death."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(signum) is not signal.SIG_IGN:  # `nohup` stays nohup
+            signal.signal(signum, signal.SIG_DFL)
+    die_with_parent(parent)

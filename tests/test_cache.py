@@ -153,3 +153,57 @@ def test_a_cache_filled_by_one_engine_is_not_used_by_the_other(tmp_path: Path) -
     assert "properdocs" in page.lower()
     assert build("mkdocs", "site") == again
     assert "properdocs" not in (tmp_path / "site" / "en" / "index.html").read_text("utf-8")
+
+
+def test_a_language_whose_pages_did_not_change_gets_its_search_index_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind runs again only for a language whose indexed pages changed; the index a
+    language gets back is the one a full build makes."""
+    from site_builder.engine import pagefind
+
+    project = _project(tmp_path)
+    options = BuildOptions(project=project, site_dir=tmp_path / "site", jobs=1)
+    pipeline.build(options)
+    made: list[str] = []
+    make = pagefind._make_index
+
+    def counted(site_dir: Path, copy: Path, staged: Path) -> None:
+        made.append(site_dir.name)
+        make(site_dir, copy, staged)
+
+    monkeypatch.setattr(pagefind, "_make_index", counted)
+    pipeline.build(options)
+    assert made == []
+    edit(sorted(project.roadmaps.glob("*/town-1.yml"))[0], "title:\n  en: ", "title:\n  en: New ")
+    rebuilt = pipeline.build(options)
+    assert "en" in made and rebuilt.timings["search:en"] > 0
+    pipeline.build(BuildOptions(project=project, site_dir=tmp_path / "full", cache=False, jobs=1))
+    assert tree_digest(tmp_path / "site") == tree_digest(tmp_path / "full")
+    kept = list((tmp_path / ".site-cache" / "en" / "search").iterdir())
+    assert len(kept) == 1  # the index of the pages as they are now, not every earlier one
+
+
+def test_the_search_index_key_is_every_indexed_page_as_indexed(tmp_path: Path) -> None:
+    from site_builder.engine.pagefind import index_key
+
+    site = tmp_path / "en"
+    pages = {
+        "index.html": "<html lang=en><article>l'œuvre</article></html>",
+        "ml/index.html": "<html lang=en><article>Mali</article></html>",
+        "404.html": "<html lang=en><article>Not found</article></html>",
+        "pagefind/x.html": "<html>index files</html>",
+    }
+    for name, text in pages.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, "utf-8")
+    key = index_key(site)
+    (site / "404.html").write_text("<html lang=en>Other</html>", "utf-8")  # not indexed
+    (site / "pagefind" / "x.html").write_text("other", "utf-8")
+    assert index_key(site) == key
+    (site / "ml" / "index.html").write_text(pages["ml/index.html"].replace("Mali", "Mai"))
+    assert index_key(site) != key
+    (site / "ml" / "index.html").write_text(pages["ml/index.html"], "utf-8")
+    assert index_key(site) == key
+    (site / "ml").rename(site / "sn")
+    assert index_key(site) != key

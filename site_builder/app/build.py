@@ -142,7 +142,7 @@ def build_language(
         cached = ENGINES[job.engine](config, job.target, job.url_path, job.incremental, cache)
         done_building = time.perf_counter()
         if job.search:
-            search_seconds = pagefind.index_language(job.target).seconds
+            search_seconds = pagefind.index_language(job.target, job.search_cache).seconds
         pages = sum(1 for _ in job.target.rglob("index.html"))
     done = LanguageDone(
         job.language,

@@ -55,6 +55,11 @@ class LanguageJob:
     search: bool = True
     """Index the built pages for search; the preview does it in a background thread."""
 
+    @property
+    def search_cache(self) -> Path | None:
+        """Where the language's search indexes are kept (engine/pagefind.py), if cached."""
+        return self.cache_dir / self.language / "search" if self.cache_dir else None
+
 
 @dataclass(frozen=True)
 class LanguageDone:
@@ -163,7 +168,7 @@ def _indexer(job: LanguageJob, parent: int, send: Connection) -> None:
     _as_child(parent)
     try:
         assert job.target is not None
-        outcome: object = pagefind.index_language(job.target).seconds
+        outcome: object = pagefind.index_language(job.target, job.search_cache).seconds
     except (SiteBuilderError, OSError) as exc:
         outcome = exc
     except Exception as exc:  # noqa: BLE001 - reported in the parent, which decides

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from site_builder.app.config import BuildOptions, Project
 from site_builder.app.scaffold import write_schema
-from site_builder.app.workers import LanguageDone, LanguageJob, run_languages
+from site_builder.app.workers import LanguageDone, LanguageJob, in_a_child, run_languages
 from site_builder.engine import mkdocs as engine
 from site_builder.engine import pagefind, properdocs
 from site_builder.engine.marks import theme_string_counts
@@ -177,17 +177,12 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     project = options.project
     keep, inputs = [project.roadmaps.parent], _inputs(project)
     check_site_dir(options.site_dir, keep, inputs)  # at once; the publisher checks again
-    started = time.perf_counter()
-    dataset, warnings = load_or_fail(project, strict=options.strict)
+    # Read in a process of its own: the memory that reading takes and lets go stays
+    # there, and the roadmaps and views arrive here compact, before workers are forked.
+    context, warnings, timings = in_a_child(_prepared, project, options.strict)
+    dataset = context.dataset
     languages = _chosen_languages(dataset, options.languages)
-    result = BuildResult(options.site_dir, list(languages), warnings=warnings)
-    result.timings["validate"] = time.perf_counter() - started
-    started = time.perf_counter()
-    context = prepare(project, dataset)
-    for roadmap in dataset.roadmaps.values():
-        roadmap.positions.clear()  # where each field is: for messages, all given above
-    release_memory()  # what reading the files took, before workers are forked
-    result.timings["prepare"] = time.perf_counter() - started
+    result = BuildResult(options.site_dir, list(languages), warnings=warnings, timings=timings)
     epoch = source_date_epoch(project.roadmaps)
     with (
         engine.reproducible(epoch),
@@ -227,6 +222,22 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         result.timings["data"] = time.perf_counter() - started
         publisher.publish()
     return result
+
+
+def _prepared(
+    project: Project, strict: bool
+) -> tuple[SiteContext, list[Problem], dict[str, float]]:
+    """The roadmaps read and checked, and what is computed across them: the context, the
+    warnings, and the seconds each stage took (`validate`, `prepare`). Field positions
+    are let go once every message is made. Raises as `load_or_fail`."""
+    started = time.perf_counter()
+    dataset, warnings = load_or_fail(project, strict=strict)
+    read = time.perf_counter()
+    context = prepare(project, dataset)
+    for roadmap in dataset.roadmaps.values():
+        roadmap.positions.clear()  # where each field is: for messages, all given above
+    timings = {"validate": read - started, "prepare": time.perf_counter() - read}
+    return context, warnings, timings
 
 
 def _build_one(context: SiteContext, job: LanguageJob) -> LanguageDone:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
 import signal
 import traceback
 from collections.abc import Callable, Iterator
@@ -19,6 +20,7 @@ from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import TypeVar
 
 from site_builder.app.config import Project
 from site_builder.app.lifetime import die_with_parent
@@ -71,6 +73,8 @@ class LanguageDone:
     search_seconds: float = 0.0
     cached: int = 0
 
+
+Result = TypeVar("Result")
 
 BuildOne = Callable[[SiteContext, LanguageJob], LanguageDone]
 """Builds one language: render, engine, and the search index when `job.search`."""
@@ -143,6 +147,68 @@ def run_languages(
                 process.kill()  # it writes only into folders that are removed
             process.join()
         gc.unfreeze()
+
+
+def in_a_child(function: Callable[..., Result], *args: object) -> Result:
+    """`function(*args)` run in a forked process, its result sent back (pickled) or its
+    error raised here. What the function took and let go stays with the child (Python
+    keeps freed memory scattered among what it still holds), and the result arrives
+    here compact. Runs in this process where fork is not available."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return function(*args)
+    fork = multiprocessing.get_context("fork")
+    receive, send = fork.Pipe(duplex=False)
+    process = fork.Process(target=_child, args=(function, args, os.getpid(), send), daemon=True)
+    process.start()
+    send.close()
+    answered = False
+    try:
+        outcome = receive.recv()
+        answered = True
+    except EOFError:
+        outcome, answered = BuildFailed("the process reading the roadmaps stopped"), True
+    finally:
+        if not answered and process.is_alive():
+            process.kill()  # left early: a signal turned into an exception
+        process.join()
+        receive.close()
+    if isinstance(outcome, _Raised):
+        raise outcome.error from RemoteTraceback(outcome.details)
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return outcome  # type: ignore[no-any-return]
+
+
+class RemoteTraceback(Exception):
+    """Where an error raised in a child process was raised, as the child printed it."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+@dataclass(frozen=True)
+class _Raised:
+    error: BaseException
+    details: str
+
+
+def _child(function: Callable[..., object], args: tuple, parent: int, send: Connection) -> None:
+    """Run `function(*args)` and send its result, or its error as it was raised (with its
+    traceback as text), or as an InternalError when it cannot be sent."""
+    _as_child(parent)
+    try:
+        outcome = function(*args)
+    except (SiteBuilderError, OSError) as exc:
+        outcome = exc
+    except Exception as exc:  # noqa: BLE001 - reported in the parent, which decides
+        details = traceback.format_exc()
+        try:
+            pickle.dumps(exc)
+            outcome = _Raised(exc, details)
+        except Exception:  # noqa: BLE001 - an error that cannot be sent as it is
+            outcome = InternalError(f"{type(exc).__name__}: {exc}", details)
+    send.send(outcome)
+    send.close()
 
 
 def _worker(

@@ -126,6 +126,9 @@ class InvalidData(SiteBuilderError):
         errors = sum(1 for p in self.problems if p.is_error)
         super().__init__(f"{errors} error(s) in the roadmaps")
 
+    def __reduce__(self) -> tuple[type[InvalidData], tuple[list[Problem]]]:
+        return (type(self), (self.problems,))  # sent from the process reading the roadmaps
+
 
 class BuildFailed(SiteBuilderError):
     """The engine or the publishing step failed; the previous site is untouched."""

@@ -12,8 +12,10 @@ import pytest
 
 from site_builder.app import build as pipeline
 from site_builder.app.config import BuildOptions, Project
+from site_builder.app.workers import RemoteTraceback, in_a_child
 from site_builder.engine import mkdocs as engine
 from site_builder.engine import pagefind
+from site_builder.errors import InvalidData, Problem
 from site_builder.format.sample import write_sample
 
 
@@ -100,3 +102,53 @@ def test_a_language_is_indexed_for_search_once_its_worker_has_ended(
     assert {line.split()[1] for line in lines} == {"en", "ar"}
     assert all(result.timings[f"search:{lang}"] > 0 for lang in ("en", "ar"))
     assert (tmp_path / "site" / "ar" / "pagefind" / "pagefind.js").is_file()
+
+
+def _read_in_child(path: str) -> tuple[int, dict[str, list[int]]]:
+    """Takes memory and lets it go; returns something small, made of shared parts."""
+    taken = [bytes(1000) for _ in range(20000)]
+    del taken
+    shared = [1, 2]
+    return os.getpid(), {"a": shared, "b": shared, path: shared}
+
+
+def _failing_in_child(kind: str) -> None:
+    if kind == "invalid":
+        raise InvalidData([Problem("x.yml", 1, 1, "title", "missing")])
+    raise ZeroDivisionError("the reader's own fault")
+
+
+def test_reading_runs_in_a_child_whose_result_arrives_whole() -> None:
+    pid, result = in_a_child(_read_in_child, "here.yml")
+    assert pid != os.getpid()
+    assert result == {"a": [1, 2], "b": [1, 2], "here.yml": [1, 2]}
+    assert result["a"] is result["b"]  # shared parts stay shared
+
+
+def test_an_error_while_reading_in_the_child_is_raised_as_it_was() -> None:
+    with pytest.raises(InvalidData) as invalid:
+        in_a_child(_failing_in_child, "invalid")
+    assert invalid.value.problems[0].message == "missing"
+    with pytest.raises(ZeroDivisionError, match="the reader's own fault") as raised:
+        in_a_child(_failing_in_child, "bug")
+    assert isinstance(raised.value.__cause__, RemoteTraceback)
+    assert 'raise ZeroDivisionError("the reader' in str(raised.value.__cause__)
+
+
+def test_the_build_forks_its_workers_from_a_process_that_did_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The roadmaps are read in a child: the parent never runs the reader itself."""
+    readers: list[int] = []
+    load_or_fail = pipeline.load_or_fail
+
+    def reading(*args: Any, **options: Any) -> Any:
+        readers.append(os.getpid())
+        return load_or_fail(*args, **options)
+
+    monkeypatch.setattr(pipeline, "load_or_fail", reading)
+    options = BuildOptions(project=_project(tmp_path), site_dir=tmp_path / "site", jobs=1)
+    result = pipeline.build(options)
+    assert readers == []  # appended in the child, not here
+    assert result.timings["validate"] > 0 and result.timings["prepare"] > 0
+    assert (tmp_path / "site" / "en" / "index.html").is_file()

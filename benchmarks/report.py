@@ -98,6 +98,13 @@ TARGET_AT = {
     "first_search_bytes": (2000,),
 }
 
+
+def _parts(parts: dict[str, float]) -> str:
+    """The peak by process name, largest first: `pagefind 914, python 480 MB`."""
+    ordered = sorted(parts.items(), key=lambda item: -item[1])
+    return ", ".join(f"{name} {mb:.0f}" for name, mb in ordered) + " MB"
+
+
 ROWS = [
     ("pages built (ours; baseline)", lambda r: f"{r['pages']}; {r['baseline_pages']}"),
     (
@@ -110,13 +117,24 @@ ROWS = [
         lambda r: f"{r['ratio_to_baseline']:.2f}; {r['cpu_s'] / r['baseline_cpu_s']:.2f}",
     ),
     ("where the time goes (wall, summed over languages)", lambda r: _stages(r["timings"])),
-    ("peak memory, all processes (PSS)", lambda r: f"{r['peak_mb']:.0f} MB"),
+    (
+        "peak memory, all processes (PSS)",
+        lambda r: (
+            f"{r['peak_mb']:.0f} MB"
+            + (f" ({_parts(r['peak_parts_mb'])})" if r.get("peak_parts_mb") else "")
+        ),
+    ),
     (
         "rebuild after one roadmap changed, warm cache",
         lambda r: (
             "not measured"
             if r.get("rebuild_s") is None
-            else f"{r['rebuild_s']:.1f} s ({r['rebuild_ratio']:.0%})"
+            else f"{r['rebuild_s']:.1f} s ({r['rebuild_ratio']:.0%}"
+            + (
+                f"; CPU {r['rebuild_cpu_ratio']:.0%})"
+                if r.get("rebuild_cpu_ratio") is not None
+                else ")"
+            )
         ),
     ),
     (
@@ -247,10 +265,12 @@ ANALYSIS = """
   built in parallel).
 - **Peak memory** is the largest sum, sampled every 0.1 s, of the proportional set size
   (PSS) of the build's process and all its workers: pages shared by forked processes are
-  counted once in all.
+  counted once in all; in brackets, that peak by process (`python`: the build's process,
+  its workers and the process waiting for Pagefind; `pagefind`: the indexer).
 - **The rebuild** edits one local authority's title and builds again with the cache that
-  the measured full build filled; Pagefind then indexes every page again (it cannot
-  update an index in place).
+  the measured full build filled; Pagefind indexes again every language whose pages
+  changed (it cannot update an index in place), the others get their index back from the
+  cache.
 - **First view and search** are measured in Chromium for each language: every body loaded
   (uncompressed, as served by a plain static server) for a first view of a roadmap page,
   then for a first search typed into its box (a word of every roadmap, so that the query
@@ -272,10 +292,12 @@ ANALYSIS = """
   templates are compiled once per build and shared by every language (before workers are
   forked); the engine's modules are imported once before forking.
 - **The build cache** copies pages whose key did not change and the engine builds only the
-  others, but validation, views, the rendering of every page's Markdown and the search
-  index of every language still run on a rebuild (a page's Markdown depends on other
-  roadmaps: names, twinning partners, views), which is why a rebuild after one edit stays
-  well above a quarter of a full build.
+  others; a language whose built pages are all the same as before gets its search index
+  back from the cache (keyed by every indexed page's bytes, the builder and Pagefind's
+  version) instead of running Pagefind. Validation, views and the rendering of every
+  page's Markdown still run on a rebuild (a page's Markdown depends on other roadmaps:
+  names, twinning partners, views, and no key yet tells which), and are most of what a
+  rebuild after one edit takes.
 - **Page weight.** Listings continue on numbered pages of 40 entries (countries on the
   home page, dialogue models, twinning links grouped by diaspora with a map of each page's
   links) or 12 (an outcome's commitments, the commitments in one status), each linking to
@@ -286,15 +308,21 @@ ANALYSIS = """
   every link only up to 120 links, so it no longer grows with the site. A roadmap page's
   weight depends on what the roadmap says, not on the site: the synthetic roadmaps fill
   every field, so a country page in Arabic is the heaviest.
-- **Memory.** The build's process holds the roadmaps and the views (field positions are
-  dropped once messages are made); each of the workers (one per core) forks from it,
-  renders one language, lets the rendered Markdown go once the engine's project is
-  written, and keeps converted pages compressed until the engine lays them out; reading
-  the shared roadmaps copies part of the parent's memory into each worker. Pagefind runs
-  as its own process per language, after the engine, one at a time (about 230 MB at
-  N = 500; two at once made the peak). At N = 2000 the peak (2.3 GB) is far over the goal:
-  with issue 13's pages every worker and every Pagefind run hold several times more than
-  they did; where it goes at that size is not analysed yet.
+- **Memory.** The roadmaps are read and the views computed in a process of its own,
+  which sends them back pickled: what reading took and let go (Python keeps it, scattered
+  among what it still holds) leaves with that process, and the build's process, which
+  every worker forks from, holds the roadmaps and views compactly. Each worker (one per
+  core) renders one language, lets the rendered Markdown go (and gives the memory back to
+  the system) once the engine's project is written; in the engine, each page's Markdown
+  is let go once converted and its HTML is kept compressed until laid out, so that the
+  engine holds little per page. Each language is indexed by Pagefind once its worker has
+  ended, in a process that takes the worker's place, one indexer at a time. What is left
+  grows with the site: Pagefind holds a whole language (about 0.3 MB per page: 235 MB at
+  N = 500, 460 MB at N = 1000, 910 MB at N = 2000, the peak's largest part), and each
+  worker copies the parts of the shared roadmaps it reads (Python writes reference counts
+  into every object it touches). Under 600 MB at N = 2000 needs each language's index in
+  several Pagefind runs of bounded size, merged by the browser (`mergeIndex`), which
+  costs every first search one more download of Pagefind's WebAssembly per part.
 - **First view and search.** A first view loads no search file: the page and Material's
   CSS and JavaScript, whatever the size of the site. The first search loads Pagefind (its
   script, worker and the language's WebAssembly), the index chunks the query needs and the

@@ -78,6 +78,25 @@ def _worker(argv: list[str]) -> None:
     print(json.dumps(result))
 
 
+def process_tree(root: int) -> list[int]:
+    """`root` and all its descendants' process ids, read from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(entry.name))
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo += children.get(pid, [])
+    return tree
+
+
 class MemorySampler:
     """The peak, over time, of the memory of a process and all its descendants: the sum of
     their proportional set sizes (PSS: pages shared between forked processes counted once
@@ -90,27 +109,10 @@ class MemorySampler:
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
-    def _tree(self) -> list[int]:
-        children: dict[int, list[int]] = {}
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    stat = (entry / "stat").read_text()
-                except OSError:
-                    continue
-                parent = int(stat.rsplit(")", 1)[1].split()[1])
-                children.setdefault(parent, []).append(int(entry.name))
-        tree, todo = [], [self.pid]
-        while todo:
-            pid = todo.pop()
-            tree.append(pid)
-            todo += children.get(pid, [])
-        return tree
-
     def _run(self) -> None:
         while not self._stop.is_set():
             parts: dict[str, int] = {}
-            for pid in self._tree():
+            for pid in process_tree(self.pid):
                 try:
                     rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
                     name = Path(f"/proc/{pid}/comm").read_text().strip()

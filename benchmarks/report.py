@@ -286,11 +286,15 @@ ANALYSIS = """
   Pagefind then indexes each built language (the `search` stage; Material's search
   plugin is not run). Validation and the open data are done once for all languages.
 - **What makes it faster than before.** Languages are built on every core by default;
-  generated pages skip Python-Markdown (the same HTML, golden trees unchanged) unless they
-  hold Markdown inside HTML elements or admonitions (issue 13's figures, summaries and
-  folded assessments: most roadmap pages), which the hook leaves to Python-Markdown; our
-  templates are compiled once per build and shared by every language (before workers are
-  forked); the engine's modules are imported once before forking.
+  every generated page skips Python-Markdown, including those with Markdown inside HTML
+  elements and admonitions (figures, summaries, folded assessments, warnings), which
+  `engine/blocks.py` rewrites as Python-Markdown reads them: the HTML is the same byte for
+  byte (checked page by page on the test sites, golden trees unchanged), parsed by
+  markdown-it-pyrs (Rust) in about 0.5 ms a page where markdown-it-py took 5.8 ms (the
+  whole conversion 1.5 ms a page, `benchmarks/conversion.py`); our templates are compiled
+  once per build and shared by every language (before workers are forked); the engine's
+  modules are imported once before forking. What is left is mostly Python: rendering the
+  Jinja templates (the largest stage now), Material's page templates, and Pagefind.
 - **The build cache** copies pages whose key did not change and the engine builds only the
   others; a language whose built pages are all the same as before gets its search index
   back from the cache (keyed by every indexed page's bytes, the builder and Pagefind's
@@ -299,15 +303,17 @@ ANALYSIS = """
   names, twinning partners, views, and no key yet tells which), and are most of what a
   rebuild after one edit takes.
 - **Page weight.** Listings continue on numbered pages of 40 entries (countries on the
-  home page, dialogue models, twinning links grouped by diaspora with a map of each page's
-  links) or 12 (an outcome's commitments, the commitments in one status), each linking to
-  a bounded window of pages; a country's coordination lists show ten entries each and
-  count the others. A page of the twinning directory is still over 60 KB: each draws the
-  map of its links and inlines the land outlines of every continent they reach, which is
-  most of its weight; they should be one file shared by the pages. The home page maps
-  every link only up to 120 links, so it no longer grows with the site. A roadmap page's
-  weight depends on what the roadmap says, not on the site: the synthetic roadmaps fill
-  every field, so a country page in Arabic is the heaviest.
+  home page, dialogue models), 20 (twinning links grouped by diaspora, with a map of each
+  page's links) or 12 (an outcome's commitments, the commitments in one status), each
+  linking to a bounded window of pages; a country's coordination lists show three entries
+  each and count the others, linking to where they are all listed. The maps draw the land
+  outlines from one file per language (`assets/land.svg`, 64 KB, cached once) instead of
+  inlining them on every page; the header's icons come from one cached file, the site's
+  own scripts are one cached file, permalinks are on h2 and h3 only, and a page that has
+  its own table of contents after its title does not get the theme's second copy in the
+  sidebar. The home page maps every link only up to 120 links, so it no longer grows with
+  the site. A roadmap page's weight depends on what the roadmap says, not on the site: the
+  synthetic roadmaps fill every field, so a country page in Arabic is the heaviest.
 - **Memory.** The roadmaps are read and the views computed in a process of its own,
   which sends them back pickled: what reading took and let go (Python keeps it, scattered
   among what it still holds) leaves with that process, and the build's process, which

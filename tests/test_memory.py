@@ -4,6 +4,7 @@ once the language's worker has ended (the peak itself is measured by the benchma
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -152,3 +153,22 @@ def test_the_build_forks_its_workers_from_a_process_that_did_not_read(
     assert readers == []  # appended in the child, not here
     assert result.timings["validate"] > 0 and result.timings["prepare"] > 0
     assert (tmp_path / "site" / "en" / "index.html").is_file()
+
+
+def test_the_open_data_is_written_while_the_workers_build(tmp_path: Path) -> None:
+    """The build's process would only wait for its workers: it writes the open data
+    meanwhile. Each worker waits for a file that `meanwhile` writes; were it called only
+    after the workers, they would give up and say so."""
+    from site_builder.app.workers import LanguageDone, LanguageJob, run_languages
+
+    flag = tmp_path / "meanwhile"
+
+    def build_one(context: Any, job: LanguageJob) -> LanguageDone:
+        deadline = time.monotonic() + 20
+        while not flag.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return LanguageDone(job.language, int(flag.exists()), 0.0, 0.0, tmp_path)
+
+    jobs = [LanguageJob(code, None, tmp_path, search=False) for code in ("en", "ar")]  # type: ignore[arg-type]
+    done = list(run_languages(None, jobs, 2, build_one, lambda: flag.write_text("x")))  # type: ignore[arg-type]
+    assert sorted((d.language, d.pages) for d in done) == [("ar", 1), ("en", 1)]

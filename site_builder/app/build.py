@@ -201,9 +201,16 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
             )
             for language in languages
         ]
+
+        def write_open_data() -> None:  # in this process, while the workers run
+            started = time.perf_counter()
+            write_data(dataset, context.views, publisher.staging, options.site_url)
+            result.timings["data"] = time.perf_counter() - started
+
         # closing: a signal or an error stops the workers now, not when the generator is
         # collected (the traceback keeps it alive while the publisher cleans up).
-        with contextlib.closing(run_languages(context, jobs, options.jobs, _build_one)) as results:
+        languages_built = run_languages(context, jobs, options.jobs, _build_one, write_open_data)
+        with contextlib.closing(languages_built) as results:
             for done in results:
                 result.pages[done.language] = done.pages
                 result.seconds[done.language] = (
@@ -216,10 +223,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
                 if progress:
                     seconds = result.seconds[done.language]
                     progress(f"{done.language}: {done.pages} pages in {seconds:.1f} s")
-        started = time.perf_counter()
-        write_root_files(dataset, publisher.staging, options.site_url)
-        write_data(dataset, context.views, publisher.staging, options.site_url)
-        result.timings["data"] = time.perf_counter() - started
+        write_root_files(dataset, publisher.staging, options.site_url)  # from what was built
         publisher.publish()
     return result
 

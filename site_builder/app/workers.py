@@ -81,7 +81,11 @@ BuildOne = Callable[[SiteContext, LanguageJob], LanguageDone]
 
 
 def run_languages(
-    context: SiteContext, jobs: list[LanguageJob], workers: int, build_one: BuildOne
+    context: SiteContext,
+    jobs: list[LanguageJob],
+    workers: int,
+    build_one: BuildOne,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Iterator[LanguageDone]:
     """Each language on its own: one after another, or in forked worker processes that
     inherit `context` (fork passes arguments without pickling them). A worker that dies
@@ -92,8 +96,13 @@ def run_languages(
     With workers, a language's search index is made once its worker has ended, in a
     process of its own that takes the worker's place: the memory a worker took (the
     engine's pages) is never held while the indexer holds a whole language. At most
-    `workers` processes run at once, one indexer among them (it uses every core)."""
+    `workers` processes run at once, one indexer among them (it uses every core).
+
+    `meanwhile` is called once in this process, as soon as the first workers run (this
+    process would otherwise only wait), or first when there are none."""
     if workers <= 1 or len(jobs) <= 1:
+        if meanwhile is not None:
+            meanwhile()
         for job in jobs:
             yield build_one(context, job)
         return
@@ -126,6 +135,9 @@ def run_languages(
                 process.start()
                 send.close()
                 running[receive] = (process, job, built)
+            if meanwhile is not None:
+                meanwhile, call = None, meanwhile
+                call()
             for ready in wait(list(running)):
                 process, job, built = running.pop(ready)  # type: ignore[index]
                 try:

@@ -151,6 +151,47 @@ def test_keyboard_reaches_every_control_and_the_skip_link_works(browser, site: s
         context.close()
 
 
+@pytest.mark.parametrize(("lang", "name"), [("en", "Navigation"), ("ar", "تصفح")])
+def test_on_a_phone_the_menu_is_a_named_button_the_keyboard_opens(
+    browser, site: str, lang: str, name: str
+) -> None:
+    """At 390 px the menu is behind the header's button: it is named in the page's
+    language, Tab reaches it, Enter opens the menu; the closed menu's links, off screen,
+    are not reached by Tab (focus would vanish from view)."""
+    context, page, _ = open_page(browser, f"{site}/{lang}/ml/", width=390)
+    try:
+        button = page.locator('label[for="__drawer"].md-header__button')
+        assert button.get_attribute("aria-label") == name
+        assert page.locator('label[for="__search"].md-header__button').get_attribute("aria-label")
+        reached = []
+        for _ in range(15):
+            page.keyboard.press("Tab")
+            state = page.evaluate("""() => { const e = document.activeElement;
+                const r = e.getBoundingClientRect();
+                return {menu: e.matches('label[for="__drawer"]'),
+                        inside: r.right > 0 && r.left < innerWidth}; }""")
+            reached.append(state)
+            if state["menu"]:
+                break
+        assert reached[-1]["menu"], reached
+        assert all(state["inside"] for state in reached), reached
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(400)
+        assert page.evaluate("document.getElementById('__drawer').checked")
+        assert page.locator(".md-sidebar--primary").is_visible()
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(400)
+        assert not page.evaluate("document.getElementById('__drawer').checked")
+        # Closed, its links are out of the way of Tab: none is ever focused off screen.
+        for _ in range(30):
+            page.keyboard.press("Tab")
+            assert page.evaluate("""() => { const r =
+                document.activeElement.getBoundingClientRect();
+                return r.right > 0 && r.left < innerWidth; }""")
+    finally:
+        context.close()
+
+
 def test_language_switcher_lands_on_the_same_page(browser, site: str) -> None:
     context, page, _ = open_page(browser, f"{site}/en/fr/montreuil/")
     try:

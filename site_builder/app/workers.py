@@ -228,31 +228,32 @@ def _worker(
 ) -> None:
     """A forked worker: build one language and send back its summary or its error."""
     _as_child(parent)
-    try:
-        outcome: object = build_one(context, job)
-    except (SiteBuilderError, OSError) as exc:
-        outcome = exc
-    except Exception as exc:  # noqa: BLE001 - reported in the parent, which decides
-        outcome = InternalError(
-            f"building '{job.language}' failed: {exc!r}", traceback.format_exc()
-        )
-    send.send(outcome)
-    send.close()
+    _send_outcome(send, f"building '{job.language}'", lambda: build_one(context, job))
 
 
 def _indexer(job: LanguageJob, parent: int, send: Connection) -> None:
     """A forked process: index one built language for search and send back the seconds
     it took, or its error."""
     _as_child(parent)
+    assert job.target is not None
+    target, cache = job.target, job.search_cache
+    _send_outcome(
+        send,
+        f"indexing '{job.language}'",
+        lambda: pagefind.index_language(target, cache).seconds,
+    )
+
+
+def _send_outcome(send: Connection, doing: str, run: Callable[[], object]) -> None:
+    """Send what `run()` returns, or its error: ours and the system's as they were raised,
+    any other as an InternalError saying what was being done (`doing`), with its
+    traceback, for the parent to report."""
     try:
-        assert job.target is not None
-        outcome: object = pagefind.index_language(job.target, job.search_cache).seconds
+        outcome = run()
     except (SiteBuilderError, OSError) as exc:
         outcome = exc
     except Exception as exc:  # noqa: BLE001 - reported in the parent, which decides
-        outcome = InternalError(
-            f"indexing '{job.language}' failed: {exc!r}", traceback.format_exc()
-        )
+        outcome = InternalError(f"{doing} failed: {exc!r}", traceback.format_exc())
     send.send(outcome)
     send.close()
 

@@ -18,6 +18,12 @@ The shapes (those the render stage writes):
 - an admonition, `!!! type "Title"` or `!!! type`, followed by its body indented by four
   spaces, which becomes `<div class="admonition type">` with its title paragraph.
 
+Named limit: Python-Markdown also writes again the raw HTML inside a `markdown="1"`
+element, attributes in lexical order; CommonMark keeps it as it is. The render stage
+therefore writes such HTML with its attributes in lexical order (`render/charts.py`'s
+axis, `render/text.py`'s untranslated passages); the equality test on whole sites fails
+if a template does not.
+
 No MkDocs import: `render_inline` (inline Markdown to HTML) is given by the caller.
 """
 

@@ -29,7 +29,6 @@ import html
 import logging
 import posixpath
 import re
-import zlib
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
@@ -288,9 +287,8 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 
 @event_priority(100)  # before other plugins, which then see the converted page
 def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
-    """The converted page. When no other plugin reads it here, it is kept compressed until
-    the engine lays it out: MkDocs converts every page before it lays out the first, and
-    holding thousands of pages' HTML is most of the memory a language's build takes."""
+    """The converted page, with its table of contents and anchors. Holding it compressed
+    until it is laid out is the engine's `plugins.hold_plugin`, for every page."""
     converted: Converted | None = getattr(page, "commonmark", None)
     if converted is None:
         return content
@@ -298,23 +296,4 @@ def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
     page.toc = get_toc(converted.toc)
     page.present_anchor_ids = converted.anchors
     page.links_to_anchors = converted.links_to_anchors
-    if len(config.plugins.events["page_content"]) > 1:
-        return converted.html
-    page.commonmark_html = zlib.compress(converted.html.encode("utf-8"), 1)
-    return ""
-
-
-@event_priority(100)  # before other plugins, which may read the content
-def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
-    compressed = getattr(page, "commonmark_html", None)
-    if compressed is not None:
-        page.content = zlib.decompress(compressed).decode("utf-8")
-    return context
-
-
-@event_priority(-100)  # after other plugins
-def on_post_page(output: str, page: Any, config: Any) -> str:
-    """The page is written: its HTML is not needed any more (links were checked before)."""
-    if getattr(page, "commonmark_html", None) is not None:
-        page.content = ""
-    return output
+    return converted.html

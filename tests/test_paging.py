@@ -205,3 +205,94 @@ def test_roadmap_pages_stay_under_40_kb(sample_site: tuple[Path, Path]) -> None:
         # What the page keeps: its own table of contents, once; language marks; anchors.
         assert html.count('<details class="dr-toc"') == 1 and 'data-md-component="toc"' not in html
         assert 'src="../assets/javascripts/site.js"' in html and "<script>\n(function" not in html
+
+
+def test_whole_coordination_lists_are_cut_into_bounded_pages_in_order(views: Views) -> None:
+    """A country's whole coordination lists (where "… and N more" leads) hold every entry
+    once, in order, at most `size` entries a page, a list continuing on the next page."""
+    full = max(
+        (views.coordination(c) for c in views.dataset.countries()),
+        key=lambda c: sum(len(c[1]) for p in c.pages(10_000) for c in p),
+    )
+    pages = full.pages(5)
+    assert len(pages) > 1
+    assert all(sum(len(entries) for _, entries in page) <= 5 for page in pages)
+    for name in ("countries", "authorities", "links", "organisations", "dialogue"):
+        flat = [
+            e for page in pages for list_name, entries in page if list_name == name for e in entries
+        ]
+        assert flat == getattr(full, name), name
+    with pytest.raises(ValueError):
+        full.pages(0)
+
+
+def _list_items(html: str, list_id: str) -> list[str]:
+    """The entries of the list headed `id=list_id` on a coordination page."""
+    from lxml import html as lxml_html
+
+    article = lxml_html.fromstring(html).find(".//article")
+    heading = article.find(f".//h2[@id='{list_id}']")
+    if heading is None:
+        return []
+    items = []
+    for element in heading.itersiblings():
+        if element.tag == "h2" or element.tag == "nav":
+            break
+        items += [li.text_content() for li in element.iter("li")]
+    return items
+
+
+# "and N more" in Arabic: one and two are said in words, without the numeral.
+_ARABIC_FEW = {"وواحدة أخرى": 1, "واثنتان أخريان": 2}
+
+
+def _whole_list(first: Path, list_id: str) -> list[str]:
+    """The entries of a list on the coordination page `first` and the pages after it."""
+    entries, page = [], first
+    while page is not None:
+        html = page.read_text("utf-8")
+        entries += _list_items(html, list_id)
+        following = re.search(r'<a href="([^"]+)">(?:next page|الصفحة التالية)</a>', html)
+        page = (page.parent / following.group(1) / "index.html").resolve() if following else None
+    return entries
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_and_n_more_leads_to_the_whole_list(sample_site: tuple[Path, Path], language: str) -> None:
+    """A country's capped coordination list ends with "… and N more": N is what the page
+    leaves out, and the text is a link to the page where the whole list starts, which
+    (with the pages after it) lists every entry. In Arabic, one and two are words."""
+    from lxml import html as lxml_html
+
+    from site_builder.views.across import COORDINATION_SHOWN
+
+    data, site = sample_site
+    dataset = load_dataset(data).dataset
+    assert dataset is not None
+    views = Views(dataset)
+    followed = set()
+    for country_page in sorted(site.glob(f"{language}/??/index.html")):
+        full = views.coordination(country_page.parent.name.upper())
+        tree = lxml_html.fromstring(country_page.read_text("utf-8"))
+        for link in tree.xpath("//article//a[contains(@href, 'coordination/')]"):
+            path, _, list_id = link.get("href").partition("#")
+            text = link.text_content()
+            more = _ARABIC_FEW.get(text) or int(re.sub(r"\D", "", text))
+            assert more == len(getattr(full, list_id)) - COORDINATION_SHOWN, text
+            whole = _whole_list((country_page.parent / path / "index.html").resolve(), list_id)
+            assert len(whole) == len(getattr(full, list_id)), (country_page, list_id)
+            followed.add(list_id)
+    assert {"authorities", "organisations", "dialogue"} <= followed  # the others stay short here
+
+
+def test_arabic_says_one_and_two_more_in_words() -> None:
+    """ "و1 أخرى" is not Arabic: one and two more are said without the numeral (CLDR's
+    `one` and `two` plural categories), from three on with it."""
+    from site_builder.i18n.localise import Localiser
+
+    loc = Localiser("ar", "en", ("en", "ar"))
+    said = {
+        n: loc.ngettext("and %(num)d more", "and %(num)d more", n) % {"num": n}
+        for n in (1, 2, 3, 11)
+    }
+    assert said == {1: "وواحدة أخرى", 2: "واثنتان أخريان", 3: "و3 أخرى", 11: "و11 أخرى"}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.app.config import DEFAULTS, Project, merge_config
-from site_builder.render.pages import hand_written_files
+from site_builder.render.handwritten import hand_written_files
 from tests.conftest import CONTRACT
 
 

@@ -22,18 +22,19 @@ from site_builder.format.model import (
     Outcome,
     RoadmapFile,
 )
-from site_builder.i18n.localise import Localiser, Passage, direction, own_name
+from site_builder.i18n.localise import Localiser, direction, own_name
 from site_builder.render import maps
 from site_builder.render.environment import environment
 from site_builder.render.feeds import atom_feed
 from site_builder.render.figures import FigureHelpers
+from site_builder.render.handwritten import hand_written_pages
 from site_builder.render.links import country_path, outcome_path, page_path, status_path
 from site_builder.render.output import LanguageInfo, RenderedLanguage
 from site_builder.render.overview import OverviewHelpers
 from site_builder.render.structured import dataset_json_ld
-from site_builder.render.text import in_language, mark
-from site_builder.render.titles import Title, TitleHelpers
-from site_builder.views.across import COORDINATION_SHOWN, TwinningEnd
+from site_builder.render.text import mark
+from site_builder.render.titles import TitleHelpers
+from site_builder.views.across import COORDINATION_SHOWN, Coordination, TwinningEnd
 from site_builder.views.context import SiteContext
 from site_builder.views.listings import Listings
 from site_builder.views.open_data import Column, csv_files
@@ -126,6 +127,8 @@ class Renderer:
             path = country_path(country)
             roadmap = dataset.country_roadmap(country)
             authorities = dataset.authorities_of(country)
+            coordination = self.context.views.coordination(country)
+            whole_lists = coordination_pages(country, coordination) if roadmap else []
             if (text := kept(country.lower(), path)) is not None:
                 pages[path] = text
             elif roadmap is not None:
@@ -135,13 +138,16 @@ class Renderer:
                     roadmap=roadmap,
                     data=roadmap.data,
                     authorities=authorities,
-                    coordination=self.context.views.coordination(country).capped(
-                        COORDINATION_SHOWN
-                    ),
+                    coordination=coordination.capped(COORDINATION_SHOWN),
+                    whole_lists=list_starts(whole_lists),
                 )
             else:
                 pages[path] = self.page(
                     "country_index.md.j2", path, country=country, authorities=authorities
+                )
+            for listing in whole_lists:  # linked from the country's capped lists
+                pages[listing.path] = self.page(
+                    "coordination.md.j2", listing.path, page=listing, roadmap=roadmap
                 )
             for authority in authorities:
                 apath = page_path(authority.id)
@@ -179,7 +185,7 @@ class Renderer:
                 else:
                     pages[path] = self.page(template, path, page=page)
             result.nav.append((self.helpers.ui(title, markdown=False), name))
-        for name, title, text in self._hand_written_pages():
+        for name, title, text in hand_written_pages(self.helpers, self.docs_layers):
             pages[name] = text
             result.nav.append((title.html, name))
         pages["translation-status.md"] = self.page(
@@ -220,47 +226,6 @@ class Renderer:
         """Helpers for what is not a page: navigation entries, names, notices."""
         return Helpers(self.context, self.loc, "index.md")
 
-    def _hand_written_pages(self) -> list[tuple[str, Title, str]]:
-        """Pages from `docs/<lang>/`, falling back to the default language with a notice."""
-        files = hand_written_files(self.docs_layers, self.dataset.languages)
-        default = self.dataset.default_language
-        pages = []
-        for name in sorted({name for _, name in files}):
-            chosen = next(
-                (
-                    lang
-                    for lang in [self.language, default, *self.dataset.languages]
-                    if (lang, name) in files
-                ),
-                None,
-            )
-            if chosen is None:
-                continue
-            text = files[chosen, name].read_text("utf-8")
-            title_match = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
-            words = title_match.group(1).strip() if title_match else name[:-3]
-            passage = Passage(words, chosen, chosen != self.language)
-            note = self.helpers.note
-            title = Title(mark(passage, self.language, note, markdown=False), words, chosen)
-            if chosen != self.language:
-                # An HTML block: its text is not Markdown, so it is escaped for HTML only.
-                message = N_("This page is not translated yet: it is shown in {language}.")
-                speaking = self.loc.speaking(messages=(message,))
-                shown_in = speaking.language_name(chosen)
-                shown_in = in_language(shown_in, speaking.language, self.language)
-                notice = self.helpers.ui(message, markdown=False, language=shown_in)
-                front = ""
-                if not text.startswith("---\n"):
-                    helpers = Helpers(self.context, self.loc, name)
-                    front = f"---\ntitle: {helpers.meta(title)}\n---\n"
-                text = (
-                    f'{front}<p class="dr-untranslated">{notice}</p>\n\n'
-                    f'<div lang="{chosen}" dir="{direction(chosen)}" markdown="1">\n\n'
-                    f"{text}\n\n</div>\n"
-                )
-            pages.append((name, title, text))
-        return pages
-
 
 def _commonmark(text: str) -> str:
     """Our templates write CommonMark (with tables, definition lists and heading ids): the
@@ -268,6 +233,22 @@ def _commonmark(text: str) -> str:
     if text.startswith("---\n"):
         return "---\nmarkdown: commonmark\n" + text[4:]
     return text
+
+
+def coordination_pages(country: str, coordination: Coordination) -> list[Page]:
+    """The pages of a country's whole coordination lists (`coordination/ml.md`, then
+    `coordination/ml/page-2.md`), each holding (list name, entries) groups; none when its
+    page shows every entry (no list is longer than COORDINATION_SHOWN)."""
+    if not coordination.capped(COORDINATION_SHOWN).more:
+        return []
+    chunks = coordination.pages()
+    name = f"coordination/{country.lower()}"
+    return [Page(name, n, len(chunks), groups) for n, groups in enumerate(chunks, start=1)]
+
+
+def list_starts(pages: Sequence[Page]) -> dict[str, str]:
+    """For each list of coordination `pages`, the source of the page where it starts."""
+    return {name: page.path for page in reversed(pages) for name, _ in page.entries}
 
 
 def country_rows(dataset: Dataset, loc: Localiser) -> list[dict[str, object]]:
@@ -341,28 +322,6 @@ def _theme_strings(helpers: Helpers) -> tuple[dict[str, str], dict[str, str]]:
         )
     )
     return strings, languages
-
-
-def hand_written_files(
-    layers: Sequence[Path], languages: Sequence[str]
-) -> dict[tuple[str, str], Path]:
-    """The hand-written page files by (language, file name), `layers` laid one over the
-    other: a later layer's file replaces an earlier one's of the same path, and an empty
-    file removes that page name from every language. `index.md` is never taken."""
-    files: dict[tuple[str, str], Path] = {}
-    removed: set[str] = set()
-    for layer in layers:
-        for language in languages:
-            folder = layer / language
-            if not folder.is_dir():
-                continue
-            for path in folder.glob("*.md"):
-                if path.name == "index.md":
-                    continue
-                if not path.read_text("utf-8").strip():
-                    removed.add(path.name)
-                files[language, path.name] = path
-    return {key: path for key, path in files.items() if key[1] not in removed}
 
 
 def render_language(

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from site_builder.format.framework import GROUP_TITLES
-from site_builder.format.model import AuthorityRoadmap, Outcome, RichText, Text
+from site_builder.format.framework import GROUP_TITLES, N_
+from site_builder.format.model import AuthorityRoadmap, Outcome, RichText, RoadmapFile, Text
 from site_builder.i18n.localise import direction
 from site_builder.render.markup import escape_text, rich_html
 from site_builder.render.overview import DESCRIPTION, shorten_words
@@ -19,8 +19,17 @@ from site_builder.render.text import (
     AUTHORITY_TITLE,
     TextHelpers,
     escape_words,
+    in_language,
     interface_language,
 )
+
+# What a country's whole coordination lists are called (render/templates/coordination.md.j2):
+# for a host country, the diasporas it works with; for a country of origin, who works with
+# its diaspora.
+COORDINATION_TITLES = {
+    "destination": N_("{country}: the diasporas it works with"),
+    "origin": N_("{country}: who works with its diaspora"),
+}
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,19 @@ class TitleHelpers(TextHelpers):
         return Title(
             self.t(value, markdown=False), speaking.passage(value).value, speaking.language
         )
+
+    def coordination_title(self, country: RoadmapFile) -> Title:
+        """The title of a country roadmap's whole coordination lists (whose diaspora, or
+        which diasporas): the interface string with the country's name, both in the
+        language the string is shown in (English where the page's catalog lacks it: see
+        `Localiser.speaking`), so that the plain title is wholly in one language."""
+        role = "destination" if country.data.role == "destination" else "origin"
+        message = COORDINATION_TITLES[role]
+        speaking = self.loc.speaking(messages=(message,))
+        name = speaking.country(country.country)
+        plain = speaking.gettext(message).format(country=name)
+        marked = in_language(name, speaking.language, self.loc.language)
+        return Title(self.ui(message, markdown=False, country=marked), plain, speaking.language)
 
     def meta(self, value: Title | Text | str) -> Markup:
         """The front matter keys of a page title, after `title: `: `title` (plain, escaped:

@@ -10,6 +10,7 @@ import typing
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from operator import itemgetter
 
 from site_builder.format.model import (
     Assessment,
@@ -25,6 +26,7 @@ from site_builder.format.model import (
     TwinningLink,
 )
 from site_builder.load.quality import twinning_disagreements
+from site_builder.views.paging import grouped, paginate
 from site_builder.views.summary import latest_assessment
 
 # Commitments shown on one outcome page (or one status list): pages stay light however
@@ -37,6 +39,12 @@ OUTCOME_PAGE_SIZE = 12
 # of each (50 long names with their links) weighed 8.5 KB of an Arabic country page; 3 of
 # each, a sample beside the count, keep the page under 40 KB with the rest of it full.
 COORDINATION_SHOWN = 3
+
+# Entries per page of a country's whole coordination lists (render: `coordination/<cc>.md`),
+# counted across its lists: the page the "… and N more" of a capped list links to.
+COORDINATION_PAGE_SIZE = 40
+
+_COORDINATION_LISTS = ("countries", "authorities", "links", "organisations", "dialogue")
 
 
 @dataclass(frozen=True)
@@ -115,9 +123,8 @@ class Coordination:
     def capped(self, shown: int) -> Coordination:
         """The same, each list cut to its first `shown` entries, with how many were left
         out in `more`: a country's page does not grow with the number of roadmaps that
-        work with its diaspora (the open data lists them all)."""
-        names = ("countries", "authorities", "links", "organisations", "dialogue")
-        lists = {name: getattr(self, name) for name in names}
+        work with its diaspora. The whole lists are on the pages `pages` cuts them into."""
+        lists = {name: getattr(self, name) for name in _COORDINATION_LISTS}
         return Coordination(
             **{name: entries[:shown] for name, entries in lists.items()},
             more={
@@ -126,6 +133,17 @@ class Coordination:
                 if len(entries) > shown
             },
         )
+
+    def pages(self, size: int = COORDINATION_PAGE_SIZE) -> list[list[tuple[str, list]]]:
+        """The whole lists, in order, cut into pages of at most `size` entries counted
+        across lists: each page as its (list name, entries) groups, a list that crosses
+        a page boundary continuing on the next page. At least one page (empty when all
+        lists are). Raises ValueError when `size` < 1."""
+        items = [(name, entry) for name in _COORDINATION_LISTS for entry in getattr(self, name)]
+        return [
+            [(name, [entry for _, entry in group]) for name, group in grouped(chunk, itemgetter(0))]
+            for chunk in paginate(items, size)
+        ]
 
 
 @dataclass(frozen=True)

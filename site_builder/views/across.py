@@ -41,8 +41,10 @@ OUTCOME_PAGE_SIZE = 12
 COORDINATION_SHOWN = 3
 
 # Entries per page of a country's whole coordination lists (render: `coordination/<cc>.md`),
-# counted across its lists: the page the "… and N more" of a capped list links to.
-COORDINATION_PAGE_SIZE = 40
+# counted across its lists: the page the "… and N more" of a capped list links to. An
+# entry is one line; an Arabic page of 40 synthetic entries weighed 19.5 KB (the theme
+# about 12 KB of it), so 100 stay near 32 KB and most countries need only one page.
+COORDINATION_PAGE_SIZE = 100
 
 _COORDINATION_LISTS = ("countries", "authorities", "links", "organisations", "dialogue")
 

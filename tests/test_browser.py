@@ -319,6 +319,32 @@ def test_map_text_is_readable_unclipped_and_apart(
                 context.close()
 
 
+@pytest.mark.parametrize("width", [360, 1366])
+def test_the_map_has_the_same_size_in_every_language(
+    browser, example_site: Path, width: int
+) -> None:
+    """The twinning map is as wide as the column, up to 26rem, whatever the language:
+    Material's figures fit their content, which drew the map at the width of its
+    longest line of text (in Arabic, twice as wide as in English at 1366 px)."""
+    sizes = {}
+    with serve(example_site) as url:
+        for lang in LANGUAGES:
+            context, page, _ = open_page(browser, f"{url}/{lang}/twinning/", width=width)
+            try:
+                sizes[lang] = page.evaluate(
+                    """() => { const map = document.querySelector('svg.dr-map');
+                      const column = map.closest('article').getBoundingClientRect().width;
+                      const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+                      return [Math.round(map.getBoundingClientRect().width),
+                              Math.round(Math.min(column, 26 * rem))]; }"""
+                )
+            finally:
+                context.close()
+    assert len({tuple(size) for size in sizes.values()}) == 1, sizes
+    drawn, expected = sizes["en"]
+    assert abs(drawn - expected) <= 1, sizes
+
+
 @pytest.fixture(scope="module")
 def twinning_at_scale(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site of tests/twinning_scale.py: 107 links between 166 towns, built once."""

@@ -319,6 +319,43 @@ def test_map_text_is_readable_unclipped_and_apart(
                 context.close()
 
 
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_table_of_contents_stays_beside_the_page_on_wide_screens(
+    browser, example: str, lang: str
+) -> None:
+    """On a wide screen a roadmap page's table of contents is open in the theme's sidebar
+    and still in view far down the page, on the page's end side (right in English, left
+    in Arabic); on a narrower one it is folded under the title; without JavaScript too."""
+    where = f"{example}/{lang}/ml/"
+    context, page, _ = open_page(browser, where, width=1366)
+    try:
+        toc = page.locator("details.dr-toc")
+        assert toc.count() == 1
+        assert toc.evaluate("d => d.open && !!d.closest('.md-sidebar--secondary')")
+        page.mouse.wheel(0, 3000)
+        page.wait_for_timeout(200)
+        box = toc.bounding_box()
+        article = page.locator("article").bounding_box()
+        assert box is not None and article is not None
+        assert 0 <= box["y"] < 900, box  # sticky: still in view
+        if lang == "ar":
+            assert box["x"] + box["width"] <= article["x"], (box, article)
+        else:
+            assert box["x"] >= article["x"] + article["width"], (box, article)
+        page.set_viewport_size({"width": 800, "height": 900})
+        page.wait_for_timeout(100)
+        assert toc.evaluate(
+            "d => !d.open && d.previousElementSibling.tagName === 'H1' && !!d.closest('article')"
+        )
+    finally:
+        context.close()
+    context, page, _ = open_page(browser, where, width=1366, javascript=False)
+    try:
+        assert page.locator("article details.dr-toc:not([open])").count() == 1
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("width", [360, 1366])
 def test_the_map_has_the_same_size_in_every_language(
     browser, example_site: Path, width: int

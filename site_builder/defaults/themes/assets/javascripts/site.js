@@ -50,3 +50,20 @@ document.addEventListener("click", function (e) {
   if (window.document$) document$.subscribe(function () { setTimeout(f); });
   addEventListener("resize", f);
 })();
+
+// A page's table of contents (main.html prints it, folded, after the title) stays in view
+// beside the page on wide screens, in the theme's empty sidebar, open; on narrower ones it
+// goes back under the title, folded. Without JavaScript it stays under the title.
+(function () {
+  var toc = document.querySelector("details.dr-toc");
+  var side = document.querySelector(".md-sidebar--secondary .md-sidebar__inner");
+  if (!toc || !side || side.children.length) return;
+  var home = document.createComment("dr-toc"), wide = matchMedia("(min-width: 76.25em)");
+  toc.before(home);
+  function place() {
+    if (wide.matches) { side.append(toc); toc.open = true; }
+    else if (toc.parentNode === side) { home.after(toc); toc.open = false; }
+  }
+  place();
+  wide.addEventListener("change", place);
+})();

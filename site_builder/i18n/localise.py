@@ -51,6 +51,7 @@ def locale_of(language: str) -> Locale:
     return Locale.parse(language.replace("-", "_"))
 
 
+@cache
 def direction(language: str) -> str:
     return "rtl" if locale_of(language).character_order == "right-to-left" else "ltr"
 
@@ -99,6 +100,8 @@ class Localiser:
         self.locale = locale_of(language)
         self.catalog = translations(language)
         self.direction = direction(language)
+        # What CLDR wrote for each value, kept: pages show the same dates and sums again.
+        self._written: dict[tuple[object, ...], str] = {}
 
     def gettext(self, message: str) -> str:
         return self.catalog.gettext(message)
@@ -152,6 +155,13 @@ class Localiser:
         return self.locale.languages.get(code.replace("-", "_"), code)
 
     def date(self, value: Date) -> str:
+        key = ("date", value)
+        text = self._written.get(key)
+        if text is None:
+            text = self._written[key] = self._date(value)
+        return text
+
+    def _date(self, value: Date) -> str:
         if value.precision == "year":
             return format_skeleton("y", value.earliest(), locale=self.locale)
         if value.precision == "month":
@@ -159,9 +169,20 @@ class Localiser:
         return format_date(value.earliest(), "long", locale=self.locale)
 
     def number(self, value: float) -> str:
-        return format_decimal(value, locale=self.locale)
+        key = ("number", type(value), value)
+        text = self._written.get(key)
+        if text is None:
+            text = self._written[key] = format_decimal(value, locale=self.locale)
+        return text
 
     def money(self, amount: float, currency: str | None) -> str:
+        key = ("money", type(amount), amount, currency)
+        text = self._written.get(key)
+        if text is None:
+            text = self._written[key] = self._money(amount, currency)
+        return text
+
+    def _money(self, amount: float, currency: str | None) -> str:
         if currency is None:
             return self.number(amount)
         whole = float(amount).is_integer()

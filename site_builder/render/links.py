@@ -12,6 +12,7 @@ import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
@@ -120,6 +121,11 @@ def twinning_anchor(
     return anchor("twinning", f"{slug(name)}-{external.country.lower()}")
 
 
+@lru_cache(maxsize=65536)  # pages link to the same pages from the same folders
+def _relative(target_path: str, folder: str) -> str:
+    return posixpath.relpath(target_path, folder)
+
+
 class LinkHelpers(TextHelpers):
     """Links from the page being rendered (`self.current`) to other pages and out."""
 
@@ -142,18 +148,16 @@ class LinkHelpers(TextHelpers):
             text = escape_text(label if label is not None else url)
         address = label is None or label == url.removeprefix("mailto:")
         if href is None:
-            return (
-                Markup('<bdi dir="ltr" translate="no">{}</bdi>').format(text) if address else text
-            )
+            return Markup(f'<bdi dir="ltr" translate="no">{text}</bdi>') if address else text
         # An address is a code: isolated, left to right, not to be translated.
         isolate = Markup(' dir="ltr" translate="no"') if address else ""
-        return Markup('<a href="{}"{}>{}</a>').format(escape_attribute(href), isolate, text)
+        return Markup(f'<a href="{escape_attribute(href)}"{isolate}>{text}</a>')
 
     def body_ref(self, roadmap: RoadmapFile, body_id: str) -> Markup:
         """A reference to an institution or organisation of the page, linked to its row."""
         for body in (*roadmap.data.institutions, *roadmap.data.organisations):
             if body.id == body_id:
-                return Markup("[{}](#{})").format(self.t(body.name), anchor("body", body_id))
+                return Markup(f"[{self.t(body.name)}](#{anchor('body', body_id)})")
         return escape_text(body_id)
 
     def root_link(self, path: str) -> Markup:
@@ -175,9 +179,9 @@ class LinkHelpers(TextHelpers):
     def page_link(self, target_path: str, label: object, fragment: str = "") -> Markup:
         """A Markdown link to another generated page (by its source path), which the
         engine checks, anchor included."""
-        relative = posixpath.relpath(target_path, posixpath.dirname(self.current) or ".")
+        relative = _relative(target_path, posixpath.dirname(self.current) or ".")
         text = label if isinstance(label, Markup) else escape_text(label)
-        return Markup("[{}]({}{})").format(text, Markup(relative), Markup(fragment))
+        return Markup(f"[{text}]({relative}{fragment})")
 
     def twinning_anchor(self, partner_id: str | None, external: ExternalPartner | None) -> Markup:
         return twinning_anchor(partner_id, external, self.dataset.default_language)

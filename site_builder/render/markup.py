@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from site_builder.format.richtext import without_tags
 
@@ -30,6 +30,14 @@ ALLOWED_SCHEMES = {"http", "https", "mailto"}
 # `<`, `>` and `&` are turned into entities before, and entities contain none of these.
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+
+
+def fill(template: str, *values: object, **named: object) -> Markup:
+    """`Markup(template).format(*values, **named)`: each value HTML-escaped unless it is
+    Markup, the template kept as it is. The same text in a fraction of the time (Markup's
+    own `format` runs a Python formatter per call); no format specs (`{:.1f}`)."""
+    escaped = {key: escape(value) for key, value in named.items()}
+    return Markup(str.format(template, *map(escape, values), **escaped))
 
 
 def escape_text(value: object) -> Markup:

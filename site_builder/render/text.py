@@ -39,7 +39,7 @@ from site_builder.format.model import (
 from site_builder.i18n.labels import LABELS
 from site_builder.i18n.localise import Localiser, Passage, direction, own_name
 from site_builder.i18n.scripts import foreign_runs
-from site_builder.render.markup import escape_attribute, escape_text, rich_html
+from site_builder.render.markup import escape_attribute, escape_text, fill, rich_html
 from site_builder.views.context import SiteContext
 
 
@@ -62,12 +62,11 @@ def mark(passage: Passage, page_language: str, note: str | Markup, markdown: boo
     """
     words = escape_text(passage.value) if markdown else escape_words(passage.value)
     if passage.neutral:
-        return Markup('<bdi translate="no">{}</bdi>').format(words)
+        return Markup(f'<bdi translate="no">{words}</bdi>')
     if not passage.fallback:
-        return Markup('<bdi dir="{}">{}</bdi>').format(direction(page_language), words)
-    return Markup(
-        '<span lang="{}" dir="{}">{}</span> <span class="dr-untranslated">{}</span>'
-    ).format(
+        return Markup(f'<bdi dir="{direction(page_language)}">{words}</bdi>')
+    return fill(
+        '<span lang="{}" dir="{}">{}</span> <span class="dr-untranslated">{}</span>',
         escape_attribute(passage.language),
         direction(passage.language),
         words,
@@ -80,8 +79,8 @@ def in_language(words: str, language: str, page_language: str) -> Markup:
     the page's: a value put in an interface string, in the language that string speaks."""
     if language == page_language:
         return escape_words(words)
-    return Markup('<span lang="{}" dir="{}">{}</span>').format(
-        escape_attribute(language), direction(language), words
+    return fill(
+        '<span lang="{}" dir="{}">{}</span>', escape_attribute(language), direction(language), words
     )
 
 
@@ -130,6 +129,12 @@ def interface(loc: Localiser, message: str, translated: str, known: bool | None 
 _ENGLISH = '<span lang="en" dir="ltr">'
 
 
+@lru_cache(maxsize=8192)  # the same strings on every page of a language
+def _interface_string(loc: Localiser, message: str) -> Markup:
+    """`interface` for a message of `loc`'s catalog."""
+    return interface(loc, message, loc.gettext(message))
+
+
 def interface_language(text: Markup) -> str | None:
     """ "en" when `text` is an interface string that `interface` marked as English."""
     if not (text.startswith(_ENGLISH) and text.endswith("</span>")):
@@ -160,10 +165,10 @@ class TextHelpers:
         """An interface string as HTML (marked by `interface`), its `{placeholders}` filled
         with `values`, escaped for Markdown (or with `markdown=False`, for an HTML block)
         unless they are Markup."""
-        text = interface(self.loc, message, self._(message))
+        text = _interface_string(self.loc, message)
         escape = escape_text if markdown else escape_words
         filled = {k: v if isinstance(v, Markup) else escape(v) for k, v in values.items()}
-        return text.format(**filled) if values else text
+        return fill(text, **filled) if values else text
 
     def t(self, text: Text | None, markdown: bool = True) -> Markup:
         """A plain Text inline, isolated and marked (see `mark`)."""
@@ -182,7 +187,7 @@ class TextHelpers:
         passage = self.loc.passage(text)
         body = rich_html(passage.value)
         if not passage.fallback:
-            return Markup('\n<div class="dr-rich">\n{}\n</div>\n').format(Markup(body))
+            return Markup(f'\n<div class="dr-rich">\n{body}\n</div>\n')
         message = N_("Not translated yet: shown in {language}.")
         speaking = self.loc.speaking(messages=(message,))  # names the language in its words
         name = speaking.language_name(passage.language)
@@ -214,7 +219,7 @@ class TextHelpers:
 
     def code(self, value: object) -> Markup:
         """A code shown as it is (a currency, a sector keyword): not to be translated."""
-        return Markup('<bdi translate="no">{}</bdi>').format(escape_text(value))
+        return Markup(f'<bdi translate="no">{escape_text(value)}</bdi>')
 
     def date(self, value: Date | None) -> Markup:
         return escape_text(self.loc.date(value)) if value else Markup("")
@@ -244,8 +249,12 @@ class TextHelpers:
 
     def paren(self, inner: object) -> Markup:
         """`inner` in parentheses as the page's language writes them."""
-        pattern = escape_words(self._("({text})"))
-        return pattern.format(text=inner if isinstance(inner, Markup) else escape_text(inner))
+        text = inner if isinstance(inner, Markup) else escape_text(inner)
+        return fill(self._paren_pattern, text=text)
+
+    @cached_property
+    def _paren_pattern(self) -> Markup:
+        return escape_words(self._("({text})"))
 
     @cached_property
     def pair_separator(self) -> Markup:
@@ -255,7 +264,7 @@ class TextHelpers:
     def pair(self, first: object, second: object) -> Markup:
         """A place and the country it is in (`Lille, France`), as the page language
         writes them (not a list: Arabic lists join with `و`, this with `، `)."""
-        return Markup("{}{}{}").format(first, self.pair_separator, second)
+        return fill("{}{}{}", first, self.pair_separator, second)
 
     def countries(self, codes: tuple[str, ...]) -> Markup:
         return self.comma.join(self.country(c) for c in codes)
@@ -292,7 +301,8 @@ class TextHelpers:
     def share(self, part: int, whole: int) -> Markup:
         if not whole:
             return escape_text("–")
-        return Markup("{} {}").format(
+        return fill(
+            "{} {}",
             escape_text(format_percent(part / whole, locale=self.loc.locale)),
             self.paren(f"{self.loc.number(part)}/{self.loc.number(whole)}"),
         )

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from site_builder.render.markup import fill
+
 
 def meter(part: float, whole: float) -> Markup:
     """A bar as long as `part` is of `whole`, for a table cell next to the figure it draws;
@@ -76,15 +78,23 @@ def timeline(
         width = max(end - start, 1.0)
         open_class = " dr-open" if span.end is None else ""
         rows.append(
-            Markup(
+            fill(
                 '1. {} <span class="dr-row-facts">{}</span><span class="dr-track" '
                 'aria-hidden="true"><span class="dr-span {}{}" '
-                'style="inset-inline-start: {:.1f}%; inline-size: {:.1f}%"></span></span>\n'
-            ).format(span.label, span.facts, span.style, open_class, start, width)
+                'style="inset-inline-start: {}%; inline-size: {}%"></span></span>\n',
+                span.label,
+                span.facts,
+                span.style,
+                open_class,
+                f"{start:.1f}",
+                f"{width:.1f}",
+            )
         )
     ticks = Markup("").join(
-        Markup('<span style="inset-inline-start: {:.1f}%">{}</span>').format(
-            axis.position(year), years[year]
+        fill(
+            '<span style="inset-inline-start: {}%">{}</span>',
+            f"{axis.position(year):.1f}",
+            years[year],
         )
         for year in axis.ticks()
     )

@@ -12,6 +12,7 @@ from site_builder.format.model import Date, RoadmapBody, Text
 from site_builder.render import charts, maps
 from site_builder.render.links import LinkHelpers, anchor
 from site_builder.render.marks import status_badge
+from site_builder.render.markup import fill
 from site_builder.render.overview import shorten_words
 from site_builder.render.text import interface_language
 from site_builder.views.across import TwinningPair
@@ -37,11 +38,13 @@ class FigureHelpers(LinkHelpers):
     def timeline(self, data: RoadmapBody) -> Markup:
         spans = [
             charts.Span(
-                Markup("[{}](#{})").format(
+                fill(
+                    "[{}](#{})",
                     self.t(Text({k: shorten_words(v, 60) for k, v in c.title.items()})),
                     anchor("commitment", c.id),
                 ),
-                Markup("{} · <bdi>{}</bdi>").format(
+                fill(
+                    "{} · <bdi>{}</bdi>",
                     status_badge(c.status, self.label("status", c.status)),
                     self.period(c.start, c.end),
                 ),

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from site_builder.render.markup import fill
+
 
 def status_mark(status: str) -> Markup:
     """The status's shape alone, hidden from screen readers (the words beside it are read)."""
-    return Markup('<span class="dr-mark dr-status-{}" aria-hidden="true"></span>').format(status)
+    return fill('<span class="dr-mark dr-status-{}" aria-hidden="true"></span>', status)
 
 
 def status_badge(status: str, words: Markup) -> Markup:
     """The status's mark followed by its words, kept together on one line: one element,
     its mark drawn before the words by the stylesheet (`.dr-status::before`), as a page
     may have dozens."""
-    return Markup('<span class="dr-status dr-status-{}">{}</span>').format(status, words)
+    return fill('<span class="dr-status dr-status-{}">{}</span>', status, words)

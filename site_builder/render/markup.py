@@ -29,7 +29,7 @@ ALLOWED_SCHEMES = {"http", "https", "mailto"}
 # Python-Markdown's backslash-escapable characters, plus `|` of the tables extension.
 # `<`, `>` and `&` are turned into entities before, and entities contain none of these.
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+_BACKSLASHED = str.maketrans({c: f"\\{c}" for c in "\\`*_{}[]()#+-.!|"})
 
 
 def fill(template: str, *values: object, **named: object) -> Markup:
@@ -42,10 +42,14 @@ def fill(template: str, *values: object, **named: object) -> Markup:
 
 def escape_text(value: object) -> Markup:
     """Escape a value for HTML and for Markdown, folding line breaks into spaces."""
+    return _escaped_text(str(value))
+
+
+@lru_cache(maxsize=65536)  # names, titles and figures come back on page after page
+def _escaped_text(value: str) -> Markup:
     # Only ASCII white space folds: CLDR's no-break spaces (`240 000 €`) stay.
-    text = " ".join(_ASCII_SPACE.split(str(value))).strip(" ")
-    escaped = html.escape(text, quote=False)
-    return Markup(_MARKDOWN_SPECIAL.sub(r"\\\1", escaped))
+    text = " ".join(_ASCII_SPACE.split(value)).strip(" ")
+    return Markup(html.escape(text, quote=False).translate(_BACKSLASHED))
 
 
 # What the engine's Markdown reads inside a line before it sees an inline HTML tag: code

@@ -52,6 +52,7 @@ def strip_optional(annotation: Any) -> Any:
     return annotation
 
 
+@cache  # asked for every value read; annotations are few and hashable
 def shape(annotation: Any) -> Shape:
     """The Shape of an annotation from `model_fields` (see Shape)."""
     optional = type(None) in typing.get_args(annotation)

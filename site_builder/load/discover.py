@@ -27,6 +27,8 @@ def display_path(path: Path) -> str:
     """The path relative to the current folder when it is under it; a link keeps its own
     name (its target is never shown)."""
     absolute = Path(os.path.abspath(path))
+    if absolute.is_relative_to(cwd := Path(os.path.abspath(Path.cwd()))):
+        return str(absolute.relative_to(cwd))  # the first tried below, without resolving
     for cwd in (Path(os.path.abspath(Path.cwd())), Path.cwd().resolve()):
         for candidate in (absolute, absolute.parent.resolve() / absolute.name):
             try:

@@ -65,6 +65,7 @@ def escape_attribute(value: object) -> Markup:
     return Markup(html.escape(str(value), quote=True).translate(_MARKDOWN_IN_ATTRIBUTES))
 
 
+@lru_cache(maxsize=16384)  # pages link to the same addresses again and again
 def safe_href(url: str) -> str | None:
     """The URL if it is http(s), mailto or site-relative; None for anything else."""
     url = url.strip()

@@ -33,6 +33,7 @@ from site_builder.engine.cache import PageCache, Restorer, cacheable, foreign_pl
 from site_builder.engine.marks import html_direction
 from site_builder.engine.notfound import anchor_404
 from site_builder.engine.plugins import hold_plugin as _hold_plugin
+from site_builder.engine.plugins import nav_plugin as _nav_plugin
 from site_builder.errors import BuildFailed, EnvironmentFault
 from site_builder.i18n.scripts import likely_locale
 from site_builder.render.output import RenderedLanguage
@@ -324,8 +325,9 @@ def build_project(
     try:
         config = load_config(str(config_file), site_dir=str(site_dir))
         config.plugins["site_builder/trim"] = _trim_plugin()
-        if not foreign_plugins(config):
+        if not foreign_plugins(config):  # a project's plugin could change either
             config.plugins["site_builder/hold"] = _hold_plugin()
+            config.plugins["site_builder/nav"] = _nav_plugin()
         if cache_dir is not None and not dirty and cacheable(config):
             engine_name = build.__module__.split(".")[0]
             restorer = Restorer(PageCache(cache_dir, config_file.parent, engine_name), config)

@@ -233,3 +233,37 @@ def test_32000_problems_in_one_file_validate_quickly_and_print_capped(roadmaps, 
     assert "--format json" in result.err
     everything = run("validate", "--roadmaps", folder, "--format", "json")
     assert len(json.loads(everything.out)) >= 32_000
+
+
+@pytest.mark.parametrize(
+    ("written", "character"),
+    [
+        ('"Yélimané\\u202Egnp.exe circle"', "U+202E"),  # an escape of a right-to-left override
+        ("Yélimané\u2066circle", "U+2066"),  # an isolate left open, written as it is
+        ('"Yélimané\\e[31mcircle"', "U+001B"),  # a terminal colour escape
+        ('"Yélimané\\0circle"', "U+0000"),
+    ],
+)
+def test_invisible_characters_that_reorder_or_control_are_refused(
+    roadmaps, run, written: str, character: str
+) -> None:
+    """A text may not hold bidirectional overrides, embeddings or isolates (they reverse
+    the words after them where the text is not isolated: a page's title, a search
+    excerpt) nor control characters, even written as escapes in a quoted text."""
+    folder = roadmaps()
+    edit(folder / "ml" / "yelimane.yml", "  en: Yélimané circle", f"  en: {written}")
+    result = run("validate", "--roadmaps", folder)
+    assert result.code == 1
+    assert "ml/yelimane.yml:3:7: name.en: text holds the" in result.err
+    assert character in result.err and "Traceback" not in result.err
+    assert "hint:" in result.err
+
+
+def test_direction_marks_stay_allowed(roadmaps) -> None:
+    """Left-to-right and right-to-left marks (and the Arabic letter mark) reorder nothing
+    after them: a text may hold them."""
+    folder = roadmaps()
+    edit(folder / "ml" / "yelimane.yml", "  en: Yélimané circle", '  en: "Yélimané\\u200F circle"')
+    report = load_dataset(folder)
+    assert report.dataset is not None
+    assert report.dataset.roadmaps["ml/yelimane"].data.name["en"] == "Yélimané\u200f circle"

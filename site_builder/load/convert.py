@@ -8,6 +8,8 @@ Every problem is collected with its field path; a value that cannot be read beco
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any
 
 from site_builder.errors import Problem, closest_hint, shorten
@@ -190,6 +192,9 @@ class Reader:
         if not text:
             self.problem(node, path, "text is empty", "write the text, or remove the field")
             return None
+        if hidden := _HIDDEN.search(text):
+            self.problem(node, path, *_hidden_message(hidden.group()))
+            return None
         if len(text) > cls.max_length:
             self.problem(
                 node,
@@ -230,6 +235,30 @@ class Reader:
             suggested = closest_hint(raw, self.roadmaps) if cls is RoadmapRef else None
             self.problem(node, path, exc.message, suggested or exc.hint)
             return INVALID
+
+
+# What a text may not hold, even written as an escape (`"\e"`, `"\u202E"`): control
+# characters other than tab and line breaks (the file itself may not hold them either, see
+# load/source.py), and the bidirectional embeddings, overrides and isolates (U+202A-U+202E,
+# U+2066-U+2069), which reorder the words after them on screen ("Trojan Source", CVE-2021-42574)
+# and outside the text where it is printed without isolation (a page title, a search
+# excerpt). The marks U+200E, U+200F and U+061C change no order and stay allowed.
+_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _hidden_message(character: str) -> tuple[str, str]:
+    name = unicodedata.name(character, "control character")
+    if "\u202a" <= character <= "\u202e" or "\u2066" <= character <= "\u2069":
+        return (
+            f"text holds the invisible character U+{ord(character):04X} ({name}), which "
+            "reverses or reorders the words around it",
+            "remove it: every text is already shown in its own direction; a left-to-right or "
+            "right-to-left mark (U+200E, U+200F) is allowed where one is needed",
+        )
+    return (
+        f"text holds the control character U+{ord(character):04X}",
+        "remove the escape that writes it (such as \\e or \\0 in a quoted text)",
+    )
 
 
 def indented_too_far(enclosing: list[tuple[str, dict[str, Any], Mapping]], name: str) -> str | None:

@@ -243,7 +243,7 @@ def _list_items(html: str, list_id: str) -> list[str]:
 
 
 # "and N more" in Arabic: one and two are said in words, without the numeral.
-_ARABIC_FEW = {"وواحدة أخرى": 1, "واثنتان أخريان": 2}
+_ARABIC_FEW = {"وعنصر آخر": 1, "وعنصران آخران": 2}
 
 
 def _whole_list(first: Path, list_id: str) -> list[str]:
@@ -287,12 +287,20 @@ def test_and_n_more_leads_to_the_whole_list(sample_site: tuple[Path, Path], lang
 
 def test_arabic_says_one_and_two_more_in_words() -> None:
     """ "و1 أخرى" is not Arabic: one and two more are said without the numeral (CLDR's
-    `one` and `two` plural categories), from three on with it."""
+    `one` and `two` plural categories), from three on with it; the noun (عنصر, an entry)
+    is the same whatever the list counts (countries, links, organisations), so that the
+    words agree with it in every list."""
     from site_builder.i18n.localise import Localiser
 
     loc = Localiser("ar", "en", ("en", "ar"))
     said = {
         n: loc.ngettext("and %(num)d more", "and %(num)d more", n) % {"num": n}
-        for n in (1, 2, 3, 11)
+        for n in (1, 2, 3, 11, 100)
     }
-    assert said == {1: "وواحدة أخرى", 2: "واثنتان أخريان", 3: "و3 أخرى", 11: "و11 أخرى"}
+    assert said == {
+        1: "وعنصر آخر",
+        2: "وعنصران آخران",
+        3: "و3 عناصر أخرى",
+        11: "و11 عنصرًا آخر",
+        100: "و100 عنصر آخر",
+    }

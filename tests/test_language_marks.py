@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.cli import main
+from site_builder.load.convert import closed_directions
 from tests.conftest import CONTRACT, PROJECT_ROOT, edit
 from tests.language_check import check_html, check_site
 
@@ -158,7 +159,7 @@ def _build(roadmaps: Path, site: Path) -> Path:
 @pytest.fixture(scope="module")
 def isolation_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The contract with a left-to-right title ending in `?` (shown in right-to-left pages),
-    a right-to-left name (shown in left-to-right pages) and a name holding U+202E."""
+    a right-to-left name (shown in left-to-right pages), names and a title holding U+202E."""
     root = tmp_path_factory.mktemp("isolation")
     folder = root / "roadmaps"
     shutil.copytree(CONTRACT, folder)
@@ -171,6 +172,11 @@ def isolation_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     edit(montreuil, "name: Montreuil\n", "name: مونتروي\n")
     edit(montreuil, "      name: Cottbus\n", '      name: "Cott\\u202Ebus"\n')
+    edit(
+        montreuil,
+        '  en: "Montreuil: decentralised cooperation with the Yélimané circle"',
+        '  en: "Montreuil: decentralised \\u202Ecooperation with the Yélimané circle"',
+    )
     edit(
         montreuil,
         "      en: Association of Yélimané residents in Montreuil\n",
@@ -186,16 +192,24 @@ def test_every_inserted_name_and_title_is_isolated(isolation_site: Path) -> None
     assert '<span lang="en" dir="ltr">Who maintains the water points?</span>' in toc
     english = page(isolation_site, "en/fr/montreuil")
     assert '<bdi translate="no">مونتروي</bdi>' in english
-    assert '<bdi dir="ltr">Residents \u202eof Yélimané</bdi>' in english
+    # The override the name leaves open is closed at its end (load/convert.py).
+    assert '<bdi dir="ltr">Residents \u202eof Yélimané\u202c</bdi>' in english
     # No U+202E outside an isolating element (`<bdi>`, any element with `dir`, or a chart's
     # `<text>`, laid out on its own).
     isolated = re.compile(
         r"<bdi[^>]*>[^<]*</bdi>|<span [^>]*\bdir=[^>]*>[^<]*</span>|<text\b[^>]*>.*?</text>"
     )
+    overrides = 0
     for path in isolation_site.rglob("*.html"):
         html = path.read_text("utf-8")
         body = article(html) if "<article" in html else ""
         assert "\u202e" not in isolated.sub("", body), path
+        # Plain text, which nothing isolates (titles, attributes), closes what it opens.
+        for plain in re.findall(r'<title>([^<]*)</title>|="([^"]*)"', html):
+            value = "".join(plain)
+            assert closed_directions(value) == value, (path, value)
+            overrides += "\u202e" in value
+    assert overrides  # the title is plain text in `<title>` and the meta tags
     assert not check_site(isolation_site)
 
 

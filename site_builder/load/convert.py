@@ -9,7 +9,6 @@ Every problem is collected with its field path; a value that cannot be read beco
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
 from site_builder.errors import Problem, closest_hint, shorten
@@ -192,9 +191,15 @@ class Reader:
         if not text:
             self.problem(node, path, "text is empty", "write the text, or remove the field")
             return None
-        if hidden := _HIDDEN.search(text):
-            self.problem(node, path, *_hidden_message(hidden.group()))
+        if control := _CONTROL.search(text):
+            self.problem(
+                node,
+                path,
+                f"text holds the control character U+{ord(control.group()):04X}",
+                "remove the escape that writes it (such as \\e or \\0 in a quoted text)",
+            )
             return None
+        text = closed_directions(text)
         if len(text) > cls.max_length:
             self.problem(
                 node,
@@ -237,28 +242,32 @@ class Reader:
             return INVALID
 
 
-# What a text may not hold, even written as an escape (`"\e"`, `"\u202E"`): control
-# characters other than tab and line breaks (the file itself may not hold them either, see
-# load/source.py), and the bidirectional embeddings, overrides and isolates (U+202A-U+202E,
-# U+2066-U+2069), which reorder the words after them on screen ("Trojan Source", CVE-2021-42574)
-# and outside the text where it is printed without isolation (a page title, a search
-# excerpt). The marks U+200E, U+200F and U+061C change no order and stay allowed.
-_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Control characters other than tab and line breaks, which a text may not hold even written
+# as an escape (`"\e"`, `"\0"`): the file itself may not hold them (load/source.py).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+# Bidirectional embeddings and overrides (closed by U+202C) and isolates (closed by U+2069).
+_OPENERS = {"\u202a": "\u202c", "\u202b": "\u202c", "\u202d": "\u202c", "\u202e": "\u202c"}
+_OPENERS |= {"\u2066": "\u2069", "\u2067": "\u2069", "\u2068": "\u2069"}
 
 
-def _hidden_message(character: str) -> tuple[str, str]:
-    name = unicodedata.name(character, "control character")
-    if "\u202a" <= character <= "\u202e" or "\u2066" <= character <= "\u2069":
-        return (
-            f"text holds the invisible character U+{ord(character):04X} ({name}), which "
-            "reverses or reorders the words around it",
-            "remove it: every text is already shown in its own direction; a left-to-right or "
-            "right-to-left mark (U+200E, U+200F) is allowed where one is needed",
-        )
-    return (
-        f"text holds the control character U+{ord(character):04X}",
-        "remove the escape that writes it (such as \\e or \\0 in a quoted text)",
-    )
+def closed_directions(text: str) -> str:
+    """`text` with every bidirectional embedding, override or isolate it leaves open closed
+    at its end (U+202C, U+2069; Unicode's bidirectional algorithm, UAX #9, lets one run to
+    the end of the paragraph). Pages isolate each text (`<bdi>`), but plain text cannot: a
+    page's `<title>`, an attribute, a search excerpt; an open U+202E ("Trojan Source",
+    CVE-2021-42574) reversed the site's own words after it there."""
+    if not any(character in _OPENERS for character in text):
+        return text
+    open_: list[str] = []
+    for character in text:
+        if character in _OPENERS:
+            open_.append(_OPENERS[character])
+        elif open_ and character == open_[-1]:
+            open_.pop()
+        elif character == "\u2069" and "\u2069" in open_:  # closes embeddings inside it too
+            del open_[open_.index("\u2069") :]
+    return text + "".join(reversed(open_))
 
 
 def indented_too_far(enclosing: list[tuple[str, dict[str, Any], Mapping]], name: str) -> str | None:

@@ -188,26 +188,10 @@ class Reader:
 
     def _text_value(self, node: Scalar, path: str, cls: type[Text]) -> str | None:
         text = node.value.strip()
-        if not text:
-            self.problem(node, path, "text is empty", "write the text, or remove the field")
-            return None
-        if control := _CONTROL.search(text):
-            self.problem(
-                node,
-                path,
-                f"text holds the control character U+{ord(control.group()):04X}",
-                "remove the escape that writes it (such as \\e or \\0 in a quoted text)",
-            )
+        if problem := _text_problem(text, cls.max_length):
+            self.problem(node, path, *problem)
             return None
         text = closed_directions(text)
-        if len(text) > cls.max_length:
-            self.problem(
-                node,
-                path,
-                f"text is longer than {cls.max_length} characters",
-                "shorten it; link to a full document instead",
-            )
-            return None
         # Plain text is one paragraph: folding its white space keeps tables and headings whole.
         return " ".join(text.split()) if cls is Text else text
 
@@ -249,6 +233,23 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Bidirectional embeddings and overrides (closed by U+202C) and isolates (closed by U+2069).
 _OPENERS = {"\u202a": "\u202c", "\u202b": "\u202c", "\u202d": "\u202c", "\u202e": "\u202c"}
 _OPENERS |= {"\u2066": "\u2069", "\u2067": "\u2069", "\u2068": "\u2069"}
+
+
+def _text_problem(text: str, max_length: int) -> tuple[str, str] | None:
+    """What is wrong with a text as written, as (message, hint); None when nothing is."""
+    if not text:
+        return "text is empty", "write the text, or remove the field"
+    if control := _CONTROL.search(text):
+        return (
+            f"text holds the control character U+{ord(control.group()):04X}",
+            "remove the escape that writes it (such as \\e or \\0 in a quoted text)",
+        )
+    if len(text) > max_length:
+        return (
+            f"text is longer than {max_length} characters",
+            "shorten it; link to a full document instead",
+        )
+    return None
 
 
 def closed_directions(text: str) -> str:

@@ -301,30 +301,11 @@ class Views:
         return result
 
     @cached_property
-    def _diaspora_candidates(self) -> dict[str, list[RoadmapFile]]:
-        """For each country, in `_roadmaps` order, the roadmaps that may work with its
-        diaspora (`_diaspora_of` checks the rest): those naming it among their partner
-        countries, and local authorities with a twinning link it is the diaspora of. One
-        pass over the roadmaps, not one per country."""
-        found: dict[str, list[RoadmapFile]] = defaultdict(list)
-        for roadmap in self._roadmaps():
-            data = roadmap.data
-            countries = set(data.partner_countries)
-            if not isinstance(data, CountryRoadmap):
-                countries |= {link.diaspora for link in data.twinning if link.diaspora}
-            for country in countries:
-                found[country].append(roadmap)
-        return found
-
-    @cached_property
-    def _links_of_diaspora(self) -> dict[str | None, list[TwinningPair]]:
-        found: dict[str | None, list[TwinningPair]] = defaultdict(list)
-        for link in self.links:
-            found[link.entry.diaspora].append(link)
-        return found
+    def _diaspora_index(self) -> dict[str, list[RoadmapFile]]:
+        return diaspora_candidates(self._roadmaps())
 
     def _diaspora_of(self, country: str, result: Coordination) -> None:
-        for other in self._diaspora_candidates.get(country, []):
+        for other in self._diaspora_index.get(country, []):
             if other.country == country:
                 continue
             data = other.data
@@ -340,7 +321,7 @@ class Views:
                 continue
             result.organisations += [(other, o) for o in data.organisations]
             result.dialogue += [DialogueEntry(other, m) for m in data.dialogue]
-        result.links = list(self._links_of_diaspora.get(country, []))
+        result.links = dict(self.links_by_diaspora()).get(country, [])
         own = self.dataset.country_roadmap(country)
         if own is not None:
             result.organisations = [(own, o) for o in own.data.organisations] + result.organisations
@@ -379,3 +360,19 @@ def _completed(own: TwinningLink, other: TwinningLink) -> TwinningLink:
         if getattr(own, name) is None and getattr(other, name) is not None
     }
     return replace(own, **missing) if missing else own
+
+
+def diaspora_candidates(roadmaps: list[RoadmapFile]) -> dict[str, list[RoadmapFile]]:
+    """For each country, in the order of `roadmaps`, those that may work with its diaspora
+    (`Views._diaspora_of` checks the rest): those naming it among their partner countries,
+    and local authorities with a twinning link it is the diaspora of. One pass over the
+    roadmaps, not one per country."""
+    found: dict[str, list[RoadmapFile]] = defaultdict(list)
+    for roadmap in roadmaps:
+        data = roadmap.data
+        countries = set(data.partner_countries)
+        if not isinstance(data, CountryRoadmap):
+            countries |= {link.diaspora for link in data.twinning if link.diaspora}
+        for country in countries:
+            found[country].append(roadmap)
+    return found

@@ -301,11 +301,13 @@ class Views:
         return result
 
     @cached_property
-    def _diaspora_index(self) -> dict[str, list[RoadmapFile]]:
-        return diaspora_candidates(self._roadmaps())
+    def _diaspora_index(
+        self,
+    ) -> tuple[dict[str, list[RoadmapFile]], dict[str | None, list[TwinningPair]]]:
+        return diaspora_candidates(self._roadmaps()), dict(self.links_by_diaspora())
 
     def _diaspora_of(self, country: str, result: Coordination) -> None:
-        for other in self._diaspora_index.get(country, []):
+        for other in self._diaspora_index[0].get(country, []):
             if other.country == country:
                 continue
             data = other.data
@@ -321,7 +323,7 @@ class Views:
                 continue
             result.organisations += [(other, o) for o in data.organisations]
             result.dialogue += [DialogueEntry(other, m) for m in data.dialogue]
-        result.links = dict(self.links_by_diaspora()).get(country, [])
+        result.links = list(self._diaspora_index[1].get(country, []))
         own = self.dataset.country_roadmap(country)
         if own is not None:
             result.organisations = [(own, o) for o in own.data.organisations] + result.organisations

@@ -300,8 +300,14 @@ class Views:
                     result.authorities.append(authority)
         return result
 
+    @cached_property
+    def _diaspora_index(
+        self,
+    ) -> tuple[dict[str, list[RoadmapFile]], dict[str | None, list[TwinningPair]]]:
+        return diaspora_candidates(self._roadmaps()), dict(self.links_by_diaspora())
+
     def _diaspora_of(self, country: str, result: Coordination) -> None:
-        for other in self._roadmaps():
+        for other in self._diaspora_index[0].get(country, []):
             if other.country == country:
                 continue
             data = other.data
@@ -317,7 +323,7 @@ class Views:
                 continue
             result.organisations += [(other, o) for o in data.organisations]
             result.dialogue += [DialogueEntry(other, m) for m in data.dialogue]
-        result.links = [link for link in self.links if link.entry.diaspora == country]
+        result.links = list(self._diaspora_index[1].get(country, []))
         own = self.dataset.country_roadmap(country)
         if own is not None:
             result.organisations = [(own, o) for o in own.data.organisations] + result.organisations
@@ -356,3 +362,19 @@ def _completed(own: TwinningLink, other: TwinningLink) -> TwinningLink:
         if getattr(own, name) is None and getattr(other, name) is not None
     }
     return replace(own, **missing) if missing else own
+
+
+def diaspora_candidates(roadmaps: list[RoadmapFile]) -> dict[str, list[RoadmapFile]]:
+    """For each country, in the order of `roadmaps`, those that may work with its diaspora
+    (`Views._diaspora_of` checks the rest): those naming it among their partner countries,
+    and local authorities with a twinning link it is the diaspora of. One pass over the
+    roadmaps, not one per country."""
+    found: dict[str, list[RoadmapFile]] = defaultdict(list)
+    for roadmap in roadmaps:
+        data = roadmap.data
+        countries = set(data.partner_countries)
+        if not isinstance(data, CountryRoadmap):
+            countries |= {link.diaspora for link in data.twinning if link.diaspora}
+        for country in countries:
+            found[country].append(roadmap)
+    return found

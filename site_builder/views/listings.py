@@ -4,6 +4,7 @@ the views: the dialogue models by level and the twinning links by diaspora."""
 from __future__ import annotations
 
 from collections import Counter
+from functools import cached_property
 
 from site_builder.views.across import DialogueEntry, TwinningPair, Views
 from site_builder.views.paging import (
@@ -28,10 +29,15 @@ class Listings:
         entries = [e for _, group in self.views.dialogue_by_level() for e in group]
         return pages_of("dialogue", entries)
 
-    def dialogue_levels(self) -> dict[str | None, int]:
-        """Each level that has dialogue models, and the page of the listing where it starts."""
+    @cached_property  # asked by every page of the listing
+    def _dialogue_levels(self) -> dict[str | None, int]:
         entries = [e for _, group in self.views.dialogue_by_level() for e in group]
         return first_pages(entries, _level, LISTING_PAGE_SIZE)
+
+    def dialogue_levels(self) -> dict[str | None, int]:
+        """Each level that has dialogue models, and the page of the listing where it starts
+        (the same dict on every call: not to be changed)."""
+        return self._dialogue_levels
 
     @staticmethod
     def by_level(page: Page[DialogueEntry]) -> list[tuple[str | None, list[DialogueEntry]]]:
@@ -52,9 +58,14 @@ class Listings:
         """The links of one page of the twinning listing under their diaspora."""
         return grouped(page.entries, _diaspora)
 
-    def diaspora_links(self) -> Counter[str | None]:
-        """How many links each diaspora has (a group may run over two pages)."""
+    @cached_property  # asked by every page of the listing
+    def _diaspora_links(self) -> Counter[str | None]:
         return Counter(link.entry.diaspora for link in self.views.links)
+
+    def diaspora_links(self) -> Counter[str | None]:
+        """How many links each diaspora has (a group may run over two pages; the same
+        Counter on every call: not to be changed)."""
+        return self._diaspora_links
 
 
 def _level(entry: DialogueEntry) -> str | None:

@@ -152,7 +152,8 @@ def test_assessment_anchors_are_unique_and_positional_only_on_ties() -> None:
 
 def anchors_from_data(roadmaps: Path) -> dict[str, set[str]]:
     """The anchors each roadmap page must have, made from ids and names in the data alone:
-    commitments, their assessments, dialogue models, bodies, twinning links (both ends)."""
+    commitments, their assessments, dialogue models, bodies, twinning links (both ends);
+    and a country's coordination section, a fixed name."""
     dataset = load_dataset(roadmaps).dataset
     default = dataset.default_language
     anchors: dict[str, set[str]] = {rid: set() for rid in dataset.roadmaps}
@@ -169,6 +170,8 @@ def anchors_from_data(roadmaps: Path) -> dict[str, set[str]]:
             else:
                 anchors[rid].add(twinning_anchor(link.partner, None, default))
                 anchors[link.partner].add(twinning_anchor(rid, None, default))
+        if "/" not in rid:  # a country's section its whole coordination lists link back to
+            anchors[rid].add("coordination")
     return {rid: {a.replace("_", "-") for a in found} for rid, found in anchors.items()}
 
 

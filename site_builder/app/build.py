@@ -24,6 +24,7 @@ from site_builder.app.scaffold import write_schema
 from site_builder.app.workers import LanguageDone, LanguageJob, in_a_child, run_languages
 from site_builder.engine import mkdocs as engine
 from site_builder.engine import pagefind, properdocs
+from site_builder.engine.cache import render_digest
 from site_builder.engine.marks import theme_string_counts
 from site_builder.errors import (
     EnvironmentFault,
@@ -36,6 +37,7 @@ from site_builder.load.validate import ReadCache, Report, load_dataset
 from site_builder.publish.data import write_data
 from site_builder.publish.root import write_root_files
 from site_builder.publish.staging import Publisher, check_site_dir
+from site_builder.render import memo
 from site_builder.render.output import RenderedLanguage
 from site_builder.render.pages import Renderer
 from site_builder.views.context import SiteContext
@@ -120,9 +122,14 @@ def build_language(
     pages outside `only` are kept from `previous` (see `Renderer.render`). Raises
     BuildFailed when the engine or the indexer fails."""
     started = time.perf_counter()
+    memo = None
+    if job.cache_dir is not None and not job.incremental:
+        memo = (job.cache_dir / job.language / "render", render_digest())
     with _heap_frozen():
-        renderer = Renderer(context, job.language, job.project.docs_layers, job.site_url)
+        renderer = Renderer(context, job.language, job.project.docs_layers, job.site_url, memo)
         rendered = renderer.render(only, previous)
+    if renderer.memo is not None:
+        renderer.memo.save()  # for the next build
     config = engine.write_project(
         rendered,
         job.project.mkdocs_config(),
@@ -181,6 +188,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     # there, and the roadmaps and views arrive here compact, before workers are forked.
     context, warnings, timings = in_a_child(_prepared, project, options.strict)
     dataset = context.dataset
+    if options.cache_folder is not None:
+        memo.prime(dataset)  # once, before the workers are forked
     languages = _chosen_languages(dataset, options.languages)
     result = BuildResult(options.site_dir, list(languages), warnings=warnings, timings=timings)
     epoch = source_date_epoch(project.roadmaps)

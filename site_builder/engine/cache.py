@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from functools import cache
@@ -53,6 +54,24 @@ def builder_digest() -> str:
             digest.update(f"{name}=={importlib.metadata.version(name)}".encode())
         except importlib.metadata.PackageNotFoundError:
             digest.update(f"{name} missing".encode())
+    return digest.hexdigest()
+
+
+@cache
+def render_digest() -> str:
+    """What the rendered Markdown of a page may depend on besides the data: the builder's
+    digest, every file of the package (its data too: map outlines, catalogs, built-in
+    pages), the Python version and every installed distribution's version (Babel's CLDR,
+    GeoNames, nh3...)."""
+    digest = hashlib.sha256(builder_digest().encode())
+    package = Path(site_builder.__file__).parent
+    for path in sorted(package.rglob("*")):
+        if "__pycache__" not in path.parts and path.is_file():
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    digest.update(sys.version.encode())
+    versions = {(d.metadata["Name"] or "", d.version) for d in importlib.metadata.distributions()}
+    digest.update(repr(sorted(versions)).encode())
     return digest.hexdigest()
 
 

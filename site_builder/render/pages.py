@@ -29,6 +29,7 @@ from site_builder.render.feeds import atom_feed
 from site_builder.render.figures import FigureHelpers
 from site_builder.render.handwritten import hand_written_pages
 from site_builder.render.links import country_path, outcome_path, page_path, status_path
+from site_builder.render.memo import PageMemo
 from site_builder.render.output import LanguageInfo, RenderedLanguage
 from site_builder.render.overview import OverviewHelpers
 from site_builder.render.structured import dataset_json_ld
@@ -73,10 +74,12 @@ class Renderer:
         language: str,
         docs_layers: Sequence[Path] | None = (),
         site_url: str | None = None,
+        memo: tuple[Path, str] | None = None,
     ):
         """`docs_layers`: folders of hand-written pages (`<folder>/<lang>/<name>.md`), the
         built-in one first (None: none); a later folder's file replaces an earlier one's. `site_url`
-        (`https://example.org/`), when known, makes the feed's links absolute."""
+        (`https://example.org/`), when known, makes the feed's links absolute. `memo`: as
+        `PageMemo.of` takes it (pages kept between builds)."""
         self.context = context
         self.site_url = site_url
         self.dataset = context.dataset
@@ -84,22 +87,15 @@ class Renderer:
         self.docs_layers = tuple(docs_layers or ())
         self.loc = Localiser(language, self.dataset.default_language, self.dataset.languages)
         self.listings = Listings(context.views)
+        self.memo = PageMemo.of(memo, language, site_url, context)
 
     @property
     def env(self) -> Environment:
         return environment(self.language)
 
     def page(self, template: str, path: str, **context: object) -> str:
-        helpers = Helpers(self.context, self.loc, path)
-        text = self.env.get_template(template).render(
-            h=helpers,
-            dataset=self.dataset,
-            views=self.context.views,
-            listings=self.listings,
-            json_ld=lambda: dataset_json_ld(self.context, self.loc, self.site_url),
-            **context,
-        )
-        return _commonmark(re.sub(r"\n{3,}", "\n\n", text))
+        render, memo = partial(_page, self, template, path, context), self.memo
+        return memo.page(template, path, context, render) if memo else render(self.context)
 
     def render(
         self, only: set[str] | None = None, previous: RenderedLanguage | None = None
@@ -225,6 +221,19 @@ class Renderer:
     def helpers(self) -> Helpers:
         """Helpers for what is not a page: navigation entries, names, notices."""
         return Helpers(self.context, self.loc, "index.md")
+
+
+def _page(r: Renderer, template: str, path: str, args: dict[str, object], site: SiteContext) -> str:
+    """A page rendered from `site` (the context, or its traced proxy: render/memo.py)."""
+    text = r.env.get_template(template).render(
+        h=Helpers(site, r.loc, path),
+        dataset=site.dataset,
+        views=site.views,
+        listings=Listings(site.views),
+        json_ld=lambda: dataset_json_ld(site, r.loc, r.site_url),
+        **args,
+    )
+    return _commonmark(re.sub(r"\n{3,}", "\n\n", text))
 
 
 def _commonmark(text: str) -> str:

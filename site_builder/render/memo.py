@@ -252,7 +252,7 @@ class PageMemo:
             with tempfile.NamedTemporaryFile(
                 "w", encoding="utf-8", dir=self.file.parent, delete=False, suffix=".tmp"
             ) as handle:
-                json.dump(self.pages, handle, ensure_ascii=False)
+                handle.write(json.dumps(self.pages, ensure_ascii=False))
             os.replace(handle.name, self.file)
         except OSError:
             pass  # a cache that cannot be written is only a slower next build

@@ -298,10 +298,11 @@ ANALYSIS = """
 - **The build cache** copies pages whose key did not change and the engine builds only the
   others; a language whose built pages are all the same as before gets its search index
   back from the cache (keyed by every indexed page's bytes, the builder and Pagefind's
-  version) instead of running Pagefind. Validation, views and the rendering of every
-  page's Markdown still run on a rebuild (a page's Markdown depends on other roadmaps:
-  names, twinning partners, views, and no key yet tells which), and are most of what a
-  rebuild after one edit takes.
+  version) instead of running Pagefind. A page's Markdown is rendered again only when
+  something it read while rendering last time gives another digest now (the reads of
+  each page are recorded, `render/memo.py`): after one roadmap's edit, its pages, the
+  pages of its twinning partners and the listings that show it. Validation and the views
+  still run on every rebuild.
 - **Page weight.** Listings continue on numbered pages of 40 entries (countries on the
   home page, dialogue models), 20 (twinning links grouped by diaspora, with a map of each
   page's links) or 12 (an outcome's commitments, the commitments in one status), each

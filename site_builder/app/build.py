@@ -188,8 +188,9 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     # there, and the roadmaps and views arrive here compact, before workers are forked.
     context, warnings, timings = in_a_child(_prepared, project, options.strict)
     dataset = context.dataset
-    if options.cache_folder is not None:
-        memo.prime(dataset)  # once, before the workers are forked
+    if options.cache_folder is not None:  # once, before the workers are forked
+        memo.prime(dataset)
+        render_digest()
     languages = _chosen_languages(dataset, options.languages)
     result = BuildResult(options.site_dir, list(languages), warnings=warnings, timings=timings)
     epoch = source_date_epoch(project.roadmaps)

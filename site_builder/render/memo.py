@@ -5,30 +5,36 @@ renders, each read it makes of the build's data goes through a proxy (`Traced`,
 `TracedMapping`) that records it, with a digest of the value it gave:
 
 - an attribute of the context, the dataset, the views or the listings (`get`);
-- a call of one of their methods, with its arguments (`call`; only plain arguments: str,
-  int, float, bool, None; a call with others makes the page one that is never stored);
+- a call of one of their methods, with its arguments (`call`; arguments are plain values,
+  roadmaps of the dataset by id, or lists of these; a call with others makes the page one
+  that is never stored);
 - one entry of one of their mappings, or its absence (`item`: `dataset.roadmaps[id]`,
   `context.changes.get(file)`, `views.twinning_ends.get(id)`), and a whole mapping when it
   is iterated, measured or listed (`all`);
 - each variable the page is given by name (`arg`: the roadmap, the page of a listing).
 
 A value a read gives is digested whole (everything reachable from it), so that what the
-template then reads of it is covered; a roadmap (`RoadmapFile`) inside a value is
-digested once per render and counted by its digest. Digests are BLAKE2b of the value's
-pickle: pickling only writes bytes to digest; nothing is ever unpickled. A value that
-cannot be pickled makes the page one that is never stored.
+template then reads of it is covered. Digests are BLAKE2b of the value's pickle: pickling
+only writes bytes to digest; nothing is ever unpickled. A roadmap inside a value is
+pickled as its own digest (computed once per build, `prime`), and so is a roadmap's data
+or one of its frozen parts (`_PARTS`), digested once per render. A value that cannot be
+pickled, or that holds the data itself, makes the page one that is never stored.
 
-The page's text and its reads are stored as JSON under a key of `base` (the builder's
-digest, every installed package's version, the site's settings, the language, the site's
-URL: what every page depends on without reading it through the proxies; see
-`app/build.py`), the template and the page's path. On the next build, each stored read is
-made again on the new data; when every digest is the same, the page is the stored text.
+The pages' texts and reads are stored as JSON, one file per language under a key of
+`base`: what every page depends on without reading it through the proxies (the builder's
+digest, which `app/build.py` takes from `engine.cache.render_digest`: every file of the
+package, templates and catalogs included, Python's and every installed distribution's
+version; the language, the site's URL, its languages and default language, and
+SOURCE_DATE_EPOCH). On the next build, each stored read of a page is made again on the
+new data; when every digest is the same, the page is the stored text. Reads are made
+once per build however many pages made them.
 
-The template reaches the data only through these proxies: `h` (the helpers) is made with
-the traced context, `dataset`, `views`, `listings` and `json_ld` are traced, and the other
-variables are the page's own (`arg`). What else a page depends on is code, the
-interface catalogs (package data, in the builder's digest) and the language's Localiser
-(made from the language and the site's settings, in `base`).
+The template reaches the data only through the proxies: `h` (the helpers), `dataset`,
+`views`, `listings` and `json_ld` are made from the traced context, and the other
+variables are the page's own (`arg`). What else a page depends on is in `base`: code,
+the interface catalogs and the language's Localiser (made from the language and the
+site's languages). Pages that are not rendered from a template (hand-written pages, the
+feed, the map outlines) are made on every build.
 """
 
 from __future__ import annotations

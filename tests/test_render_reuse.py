@@ -178,6 +178,8 @@ def test_a_language_catalog_is_in_the_builders_digest(
         "[1, 2]",
         json.dumps({"page": {"text": 1, "reads": []}}),
         json.dumps({"authority.md.j2\0ad/town-1.md": {"text": "x", "reads": [["arg"]]}}),
+        json.dumps({"authority.md.j2\0ad/town-1.md": {"text": "x", "reads": [["get", 1, 2]]}}),
+        json.dumps({"authority.md.j2\0ad/town-1.md": {"text": "x", "reads": [[[], [], []]]}}),
         "\x80\x04\x95\x00",  # a pickle is read as text only, and is not JSON
     ],
 )

@@ -223,23 +223,25 @@ class PageMemo:
         return text
 
     def _still(self, reads: list[list[Any]], args: dict[str, object]) -> bool:
-        names = {read[1] for read in reads if read[0] == "arg"}
-        if not names.issuperset(args):
-            return False
-        for entry in reads:
-            read: Read = (
-                entry[0],
-                entry[1] if entry[0] == "arg" else tuple(entry[1]),
-                *entry[2:-1],
-            )
-            if read[0] == "arg":
-                now = self._digest(read, args)
-            else:
-                if read not in self.digests.reads:
-                    self.digests.reads[read] = self._digest(read, args)
-                now = self.digests.reads[read]
-            if now != entry[-1]:
+        """Whether every read gives the digest stored with it (False for a read that is
+        not as `page` stores it: a cache file is not trusted to be well formed)."""
+        try:
+            names = {read[1] for read in reads if read[0] == "arg"}
+            if not names.issuperset(args):
                 return False
+            for entry in reads:
+                kind, path = entry[0], entry[1]
+                read: Read = (kind, path if kind == "arg" else tuple(path), *entry[2:-1])
+                if kind == "arg":
+                    now = self._digest(read, args)
+                else:
+                    if read not in self.digests.reads:
+                        self.digests.reads[read] = self._digest(read, args)
+                    now = self.digests.reads[read]
+                if now != entry[-1]:
+                    return False
+        except (TypeError, IndexError):  # unhashable, not a sequence, too short
+            return False
         return True
 
     def _digest(self, read: Read, args: dict[str, object]) -> str | None:

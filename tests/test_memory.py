@@ -70,14 +70,14 @@ def test_a_language_is_indexed_for_search_once_its_worker_has_ended(
 ) -> None:
     log = tmp_path / "log.txt"
     build_language = pipeline.build_language
-    index_language = pagefind.index_language
+    index_shard = pagefind.index_shard
 
     def building(context: Any, job: Any, *args: Any, **options: Any) -> Any:
         with log.open("a", encoding="utf-8") as out:
             out.write(f"build {job.language} {os.getpid()} {job.search}\n")
         return build_language(context, job, *args, **options)
 
-    def indexing(site_dir: Path, cache: Path | None = None) -> Any:
+    def indexing(site_dir: Path, shard: Any, cache: Path | None = None) -> Any:
         builders = [line.split() for line in log.read_text("utf-8").splitlines()]
         worker = next(int(pid) for kind, lang, pid, _ in builders if lang == site_dir.name)
         try:
@@ -87,10 +87,10 @@ def test_a_language_is_indexed_for_search_once_its_worker_has_ended(
             alive = False
         with log.open("a", encoding="utf-8") as out:
             out.write(f"index {site_dir.name} {os.getpid()} {alive}\n")
-        return index_language(site_dir, cache)
+        return index_shard(site_dir, shard, cache)
 
     monkeypatch.setattr(pipeline, "build_language", building)  # inherited by the forks
-    monkeypatch.setattr(pagefind, "index_language", indexing)
+    monkeypatch.setattr(pagefind, "index_shard", indexing)
     options = BuildOptions(project=_project(tmp_path), site_dir=tmp_path / "site", jobs=2)
     result = pipeline.build(options)
     lines = sorted(log.read_text("utf-8").splitlines())

@@ -78,7 +78,9 @@ export async function attach(form) {
       .then((response) => (response.ok ? response.json() : []))
       .catch(() => []),
   ]);
-  await pagefind.options(options);
+  // Searched in this page, without Pagefind's web worker (41 KB more on the first
+  // search; a query takes a few milliseconds of WebAssembly per shard).
+  await pagefind.options({ ...options, noWorker: true });
   await Promise.all(
     shards.map((shard) => pagefind.mergeIndex(new URL(shard, index).href, options)),
   );

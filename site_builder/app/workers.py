@@ -225,9 +225,13 @@ def _published(job: LanguageJob, language: _Indexing) -> LanguageDone:
 
 
 def _resident() -> int:
-    """The bytes this process holds at its peak so far (Linux and macOS)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak if sys.platform == "darwin" else peak * 1024
+    """The bytes this process holds now (Linux), or at its peak so far (elsewhere)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak if sys.platform == "darwin" else peak * 1024
 
 
 def in_a_child(function: Callable[..., Result], *args: object) -> Result:

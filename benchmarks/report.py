@@ -323,8 +323,8 @@ ANALYSIS = """
   is let go once converted and its HTML is kept compressed until laid out, so that the
   engine holds little per page. Pagefind holds what it indexes until it writes its index
   (about 0.4 MB per page, whatever the pages' size: 910 MB for a language at N = 2000),
-  so each language is indexed in shards of at most 600 pages (whole top folders: a
-  country's pages, a listing's), one Pagefind run of about 250 MB each, in a process of
+  so each language is indexed in shards of at most 800 pages (whole top folders: a
+  country's pages, a listing's), one Pagefind run of about 340 MB each, in a process of
   its own once the language's worker has ended; the search box merges the shards
   (Pagefind's `mergeIndex`). The build starts a worker or a shard's indexer only while
   the estimates of what runs fit in 600 MB (`app/workers.py`). At N = 2000 the build's

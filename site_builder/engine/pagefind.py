@@ -68,13 +68,16 @@ FOLDER = "pagefind"
 ROOT_SELECTOR = "article"
 """What is indexed of each page: the page's own text, not the header, menus or footer."""
 
-SHARD_PAGES = 600
+SHARD_PAGES = 800
 """The most pages one Pagefind run indexes. Pagefind 1.5.2 holds about 0.4 MB per page
 until it writes its index, whatever the size of the pages' HTML and its number of
-threads: 72 MB for 161 pages, 208 MB for 503, 245 MB for 735 (peak RSS of one run over an
-Arabic site of 500 roadmaps, `/usr/bin/time -v pagefind --site ...`), so a run of 600
-pages stays near 250 MB (measured: see docs/benchmarks.md). Read at each call, so that
-tests can lower it."""
+threads: 105 MB for 242 pages, 234 MB for 578 (peak RSS of one run over an Arabic site
+of 2000 roadmaps, `/usr/bin/time -f %M pagefind --site ...`), 910 MB for the whole
+language (2878 pages). A run of 800 pages (about 340 MB) and the build's process (about
+220 MB at 2000 roadmaps) fit in the build's memory budget (`app/workers.py`); smaller
+shards would fit beside a worker, but each shard costs a first search one more index
+chunk and list of chunks (about 20 KB in Arabic), and at 2000 roadmaps a worker and the
+build's process alone take 500 MB. Read at each call, so that tests can lower it."""
 
 _RUN_MB, _PAGE_MB = 20, 0.4  # what a run holds (with its waiting process), and per page
 

@@ -3,9 +3,9 @@
 `run_languages` builds each language with the function it is given (`build.build_language`
 in practice), one after another or in forked worker processes, and indexes each built
 language for search, shard by shard, in processes of their own once the language's
-worker has ended, within a memory budget. The
-build in progress is passed to the processes as an argument (inherited by fork, never
-pickled), never kept in a module global.
+worker has ended, within a memory budget. The build in progress is passed to the
+processes as an argument (inherited by fork, never pickled), never kept in a module
+global.
 """
 
 from __future__ import annotations
@@ -158,7 +158,7 @@ def run_languages(
     running: dict[Connection, _Running] = {}
 
     def fits(cost: int) -> bool:
-        return not running or here + sum(r.cost for r in running.values()) + cost <= (MEMORY_BUDGET)
+        return not running or here + sum(r.cost for r in running.values()) + cost <= MEMORY_BUDGET
 
     try:
         while pending or shards or running:

@@ -332,9 +332,12 @@ ANALYSIS = """
   worker about 270 MB more at its peak (it copies the parts of the shared roadmaps it
   reads: Python writes reference counts into every object it touches), so one worker
   and the build's process already take about 500 MB: no second worker nor indexer fits
-  beside, and the build runs one process at a time there (at N = 500 the build's process
-  holds about 60 MB and languages are built side by side as before). Under 600 MB with
-  the cores used needs less memory per worker.
+  beside, and the build runs one process at a time there: the peak is met (581 MB),
+  the time is not (CPU ratio 1.33, wall 1.47 where the schedule of two workers side by
+  side, 1423 MB, took 0.80). At N = 500 the estimates fit workers and indexers side by
+  side. Under 600 MB with the cores used needs less memory per worker. Each shard costs a
+  first search its list of chunks and one or two index chunks (about 20 KB in Arabic, 5
+  shards at N = 2000), which puts the Arabic first search over 300 KB there.
 - **First view and search.** A first view loads no search file: the page and Material's
   CSS and JavaScript, whatever the size of the site. The first search loads Pagefind (its
   script and the language's WebAssembly; it searches in the page, without its web

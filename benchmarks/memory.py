@@ -6,7 +6,9 @@
 Prints the command's wall and CPU time, the peak of the sum of the proportional set sizes
 of the command and all its descendants (as `run.py` measures it) with each process at
 that moment (PSS, RSS, private and shared dirty MB), then the timeline every 2 s: the
-total and each process's PSS. Linux only (reads /proc).
+total and each process's PSS. Each process is named by what it is: `build` (the command),
+`fork` (a process it forked: the reader, a language's worker, or the process waiting for
+an indexer), or its own name (`pagefind`). Linux only (reads /proc).
 """
 
 from __future__ import annotations
@@ -23,12 +25,14 @@ from run import process_tree  # noqa: E402
 _FIELDS = ("Pss", "Rss", "Private_Dirty", "Shared_Dirty")
 
 
-def _process(pid: int) -> dict[str, object] | None:
+def _process(pid: int, root: int) -> dict[str, object] | None:
     try:
         rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
         name = Path(f"/proc/{pid}/comm").read_text().strip()
     except OSError:
         return None
+    if name.startswith("python"):
+        name = "build" if pid == root else "fork"
     sizes: dict[str, object] = {"name": name}
     for line in rollup.splitlines():
         key, _, value = line.partition(":")
@@ -44,7 +48,11 @@ def main() -> int:
     process = subprocess.Popen(command)
     timeline: list[tuple[float, dict[int, dict[str, object]]]] = []
     while process.poll() is None:
-        moment = {pid: s for pid in process_tree(process.pid) if (s := _process(pid)) is not None}
+        moment = {
+            pid: s
+            for pid in process_tree(process.pid)
+            if (s := _process(pid, process.pid)) is not None
+        }
         timeline.append((time.perf_counter() - started, moment))
         time.sleep(0.1)
     wall = time.perf_counter() - started

@@ -268,9 +268,9 @@ ANALYSIS = """
   counted once in all; in brackets, that peak by process (`python`: the build's process,
   its workers and the process waiting for Pagefind; `pagefind`: the indexer).
 - **The rebuild** edits one local authority's title and builds again with the cache that
-  the measured full build filled; Pagefind indexes again every language whose pages
-  changed (it cannot update an index in place), the others get their index back from the
-  cache.
+  the measured full build filled; Pagefind indexes again every shard of a language whose
+  pages changed (it cannot update an index in place), the others get their index back
+  from the cache.
 - **First view and search** are measured in Chromium for each language: every body loaded
   (uncompressed, as served by a plain static server) for a first view of a roadmap page,
   then for a first search typed into its box (a word of every roadmap, so that the query
@@ -296,13 +296,13 @@ ANALYSIS = """
   modules are imported once before forking. What is left is mostly Python: rendering the
   Jinja templates (the largest stage now), Material's page templates, and Pagefind.
 - **The build cache** copies pages whose key did not change and the engine builds only the
-  others; a language whose built pages are all the same as before gets its search index
-  back from the cache (keyed by every indexed page's bytes, the builder and Pagefind's
-  version) instead of running Pagefind. A page's Markdown is rendered again only when
-  something it read while rendering last time gives another digest now (the reads of
-  each page are recorded, `render/memo.py`): after one roadmap's edit, its pages, the
-  pages of its twinning partners and the listings that show it. Validation and the views
-  still run on every rebuild.
+  others; a shard of a language's search index (see Memory) whose pages are all the same
+  as before gets its index back from the cache (keyed by its pages' bytes, the builder
+  and Pagefind's version) instead of running Pagefind. A page's Markdown is rendered again
+  only when something it read while rendering last time gives another digest now (the
+  reads of each page are recorded, `render/memo.py`): after one roadmap's edit, its pages,
+  the pages of its twinning partners and the listings that show it. Validation and the
+  views still run on every rebuild.
 - **Page weight.** Listings continue on numbered pages of 40 entries (countries on the
   home page, dialogue models), 20 (twinning links grouped by diaspora, with a map of each
   page's links) or 12 (an outcome's commitments, the commitments in one status), each
@@ -322,20 +322,30 @@ ANALYSIS = """
   core) renders one language, lets the rendered Markdown go (and gives the memory back to
   the system) once the engine's project is written; in the engine, each page's Markdown
   is let go once converted and its HTML is kept compressed until laid out, so that the
-  engine holds little per page. Each language is indexed by Pagefind once its worker has
-  ended, in a process that takes the worker's place, one indexer at a time. What is left
-  grows with the site: Pagefind holds a whole language (about 0.3 MB per page: 235 MB at
-  N = 500, 460 MB at N = 1000, 910 MB at N = 2000, the peak's largest part), and each
-  worker copies the parts of the shared roadmaps it reads (Python writes reference counts
-  into every object it touches). Under 600 MB at N = 2000 needs each language's index in
-  several Pagefind runs of bounded size, merged by the browser (`mergeIndex`), which
-  costs every first search one more download of Pagefind's WebAssembly per part.
+  engine holds little per page. Pagefind holds what it indexes until it writes its index
+  (about 0.4 MB per page, whatever the pages' size: 910 MB for a language at N = 2000),
+  so each language is indexed in shards of at most 800 pages (whole top folders: a
+  country's pages, a listing's), one Pagefind run of about 340 MB each, in a process of
+  its own once the language's worker has ended; the search box merges the shards
+  (Pagefind's `mergeIndex`). The build starts a worker or a shard's indexer only while
+  the estimates of what runs fit in 600 MB (`app/workers.py`). At N = 2000 the build's
+  process holds about 220 MB (the roadmaps and views every worker forks from) and a
+  worker about 270 MB more at its peak (it copies the parts of the shared roadmaps it
+  reads: Python writes reference counts into every object it touches), so one worker
+  and the build's process already take about 500 MB: no second worker nor indexer fits
+  beside, and the build runs one process at a time there: the peak is met (581 MB),
+  the time is not (CPU ratio 1.33, wall 1.47 where the schedule of two workers side by
+  side, 1423 MB, took 0.80). At N = 500 the estimates fit workers and indexers side by
+  side. Under 600 MB with the cores used needs less memory per worker. Each shard costs a
+  first search its list of chunks and one or two index chunks (about 20 KB in Arabic, 5
+  shards at N = 2000), which puts the Arabic first search over 300 KB there.
 - **First view and search.** A first view loads no search file: the page and Material's
   CSS and JavaScript, whatever the size of the site. The first search loads Pagefind (its
-  script, worker and the language's WebAssembly), the index chunks the query needs and the
-  excerpts of the first ten results. Before Pagefind, Material's search loaded the whole
-  index of the language on every first view: 1.6 MB at 100 roadmaps, 8 MB at 500, 34 MB
-  at 2000 (51 MB in Arabic).
+  script and the language's WebAssembly; it searches in the page, without its web
+  worker), each shard's list of chunks (about 5 KB) and the index chunks the query needs
+  in each (one or two of about 15 KB), and the excerpts of the first ten results. Before
+  Pagefind, Material's search loaded the whole index of the language on every first
+  view: 1.6 MB at 100 roadmaps, 8 MB at 500, 34 MB at 2000 (51 MB in Arabic).
 """
 
 

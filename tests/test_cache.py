@@ -168,9 +168,9 @@ def test_a_language_whose_pages_did_not_change_gets_its_search_index_back(
     made: list[str] = []
     make = pagefind._make_index
 
-    def counted(site_dir: Path, copy: Path, staged: Path) -> None:
+    def counted(site_dir: Path, shard: pagefind.Shard, copy: Path, staged: Path) -> None:
         made.append(site_dir.name)
-        make(site_dir, copy, staged)
+        make(site_dir, shard, copy, staged)
 
     monkeypatch.setattr(pagefind, "_make_index", counted)
     pipeline.build(options)
@@ -182,28 +182,4 @@ def test_a_language_whose_pages_did_not_change_gets_its_search_index_back(
     assert tree_digest(tmp_path / "site") == tree_digest(tmp_path / "full")
     kept = list((tmp_path / ".site-cache" / "en" / "search").iterdir())
     assert len(kept) == 1  # the index of the pages as they are now, not every earlier one
-
-
-def test_the_search_index_key_is_every_indexed_page_as_indexed(tmp_path: Path) -> None:
-    from site_builder.engine.pagefind import index_key
-
-    site = tmp_path / "en"
-    pages = {
-        "index.html": "<html lang=en><article>l'œuvre</article></html>",
-        "ml/index.html": "<html lang=en><article>Mali</article></html>",
-        "404.html": "<html lang=en><article>Not found</article></html>",
-        "pagefind/x.html": "<html>index files</html>",
-    }
-    for name, text in pages.items():
-        (site / name).parent.mkdir(parents=True, exist_ok=True)
-        (site / name).write_text(text, "utf-8")
-    key = index_key(site)
-    (site / "404.html").write_text("<html lang=en>Other</html>", "utf-8")  # not indexed
-    (site / "pagefind" / "x.html").write_text("other", "utf-8")
-    assert index_key(site) == key
-    (site / "ml" / "index.html").write_text(pages["ml/index.html"].replace("Mali", "Mai"))
-    assert index_key(site) != key
-    (site / "ml" / "index.html").write_text(pages["ml/index.html"], "utf-8")
-    assert index_key(site) == key
-    (site / "ml").rename(site / "sn")
-    assert index_key(site) != key
+    # (one shard: a small language; tests/test_search_shards.py splits one)

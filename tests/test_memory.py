@@ -3,6 +3,7 @@ once the language's worker has ended (the peak itself is measured by the benchma
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
 from pathlib import Path
@@ -70,14 +71,14 @@ def test_a_language_is_indexed_for_search_once_its_worker_has_ended(
 ) -> None:
     log = tmp_path / "log.txt"
     build_language = pipeline.build_language
-    index_language = pagefind.index_language
+    index_shard = pagefind.index_shard
 
     def building(context: Any, job: Any, *args: Any, **options: Any) -> Any:
         with log.open("a", encoding="utf-8") as out:
             out.write(f"build {job.language} {os.getpid()} {job.search}\n")
         return build_language(context, job, *args, **options)
 
-    def indexing(site_dir: Path, cache: Path | None = None) -> Any:
+    def indexing(site_dir: Path, shard: Any, cache: Path | None = None) -> Any:
         builders = [line.split() for line in log.read_text("utf-8").splitlines()]
         worker = next(int(pid) for kind, lang, pid, _ in builders if lang == site_dir.name)
         try:
@@ -87,10 +88,10 @@ def test_a_language_is_indexed_for_search_once_its_worker_has_ended(
             alive = False
         with log.open("a", encoding="utf-8") as out:
             out.write(f"index {site_dir.name} {os.getpid()} {alive}\n")
-        return index_language(site_dir, cache)
+        return index_shard(site_dir, shard, cache)
 
     monkeypatch.setattr(pipeline, "build_language", building)  # inherited by the forks
-    monkeypatch.setattr(pagefind, "index_language", indexing)
+    monkeypatch.setattr(pagefind, "index_shard", indexing)
     options = BuildOptions(project=_project(tmp_path), site_dir=tmp_path / "site", jobs=2)
     result = pipeline.build(options)
     lines = sorted(log.read_text("utf-8").splitlines())
@@ -172,3 +173,43 @@ def test_the_open_data_is_written_while_the_workers_build(tmp_path: Path) -> Non
     jobs = [LanguageJob(code, None, tmp_path, search=False) for code in ("en", "ar")]  # type: ignore[arg-type]
     done = list(run_languages(None, jobs, 2, build_one, lambda: flag.write_text("x")))  # type: ignore[arg-type]
     assert sorted((d.language, d.pages) for d in done) == [("ar", 1), ("en", 1)]
+
+
+def test_no_process_starts_beyond_the_memory_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a budget that one process fills, workers and the indexers of every shard run
+    one at a time, and every language is still built and indexed."""
+    from site_builder.app import workers
+
+    log = tmp_path / "log.txt"
+    build_language = pipeline.build_language
+    index_shard = pagefind.index_shard
+
+    def timed(kind: str, run: Any) -> Any:
+        started = time.monotonic()
+        try:
+            return run()
+        finally:
+            with log.open("a", encoding="utf-8") as out:
+                out.write(f"{kind} {started} {time.monotonic()}\n")
+
+    def building(context: Any, job: Any, *args: Any, **options: Any) -> Any:
+        return timed("build", lambda: build_language(context, job, *args, **options))
+
+    def indexing(site_dir: Path, shard: Any, cache: Path | None = None) -> Any:
+        return timed("index", lambda: index_shard(site_dir, shard, cache))
+
+    monkeypatch.setattr(pipeline, "build_language", building)
+    monkeypatch.setattr(pagefind, "index_shard", indexing)
+    monkeypatch.setattr(pagefind, "SHARD_PAGES", 10)
+    monkeypatch.setattr(workers, "MEMORY_BUDGET", 1)
+    options = BuildOptions(project=_project(tmp_path), site_dir=tmp_path / "site", jobs=2)
+    pipeline.build(options)
+    runs = sorted(
+        (float(start), float(end), kind)
+        for kind, start, end in map(str.split, log.read_text("utf-8").splitlines())
+    )
+    shards = sum(len(pagefind.plan(tmp_path / "site" / lang)) for lang in ("en", "ar"))
+    assert [kind for _, _, kind in runs].count("index") == shards > 2
+    assert all(end <= after for (_, end, _), (after, _, _) in itertools.pairwise(runs))

@@ -2,9 +2,10 @@
 
 `run_languages` builds each language with the function it is given (`build.build_language`
 in practice), one after another or in forked worker processes, and indexes each built
-language for search in a process of its own once the language's worker has ended. The
-build in progress is passed to the processes as an argument (inherited by fork, never
-pickled), never kept in a module global.
+language for search, shard by shard, in processes of their own once the language's
+worker has ended, within a memory budget. The build in progress is passed to the
+processes as an argument (inherited by fork, never pickled), never kept in a module
+global.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ import gc
 import multiprocessing
 import os
 import pickle
+import resource
 import signal
+import sys
+import time
 import traceback
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -80,6 +84,38 @@ BuildOne = Callable[[SiteContext, LanguageJob], LanguageDone]
 """Builds one language: render, engine, and the search index when `job.search`."""
 
 
+MEMORY_BUDGET = 600 * 2**20
+"""The bytes the build's processes may hold at once, by the estimates below: a process
+is started only while the build's process, the processes running and it fit (one always
+runs). Each worker is estimated at WORKER_SHARE of the build's process (which holds the
+roadmaps and views), each search indexer at `pagefind.run_memory` of its shard."""
+
+WORKER_SHARE = 1.2
+"""A worker's memory at its peak (what it holds beside what it shares with the build's
+process), over the build's process's when it forks the workers: at 2000 roadmaps × 3
+languages, 265 MB over 222 MB (`benchmarks/memory.py`): a worker copies what it reads of
+the shared roadmaps (reference counts are written into every object touched) and adds
+the engine's pages."""
+
+
+@dataclass
+class _Running:
+    process: BaseProcess
+    job: LanguageJob
+    shard: pagefind.Shard | None  # None: the language's worker
+    cost: int  # bytes, estimated
+
+
+@dataclass
+class _Indexing:
+    """A built language whose shards are being indexed."""
+
+    built: LanguageDone
+    shards: list[pagefind.Shard]
+    keys: dict[int, str | None] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
 def run_languages(
     context: SiteContext,
     jobs: list[LanguageJob],
@@ -93,10 +129,11 @@ def run_languages(
     exception by the command line) stops the workers still running. Workers also die
     when this process dies, even by SIGKILL (see `app.lifetime`).
 
-    With workers, a language's search index is made once its worker has ended, in a
-    process of its own that takes the worker's place: the memory a worker took (the
-    engine's pages) is never held while the indexer holds a whole language. At most
-    `workers` processes run at once, one indexer among them (it uses every core).
+    With workers, a language is indexed for search once its worker has ended, shard by
+    shard (`pagefind.plan`), each in a process of its own, while other languages are
+    still built: the memory a worker took (the engine's pages) is never held by an
+    indexer. At most `workers` processes run at once, and only as many as fit in
+    MEMORY_BUDGET by estimate; workers are started first, shards fill the cores left.
 
     `meanwhile` is called once in this process, as soon as the first workers run (this
     process would otherwise only wait), or first when there are none."""
@@ -112,53 +149,89 @@ def run_languages(
     # otherwise write to every one of them and so copy the parent's memory into each.
     gc.collect()
     gc.freeze()
+    here = _resident()
+    worker_cost = int(here * WORKER_SHARE)
     fork = multiprocessing.get_context("fork")
     pending = list(jobs)
-    to_index: list[tuple[LanguageJob, LanguageDone]] = []
-    # Each running process: its job, and the language's summary when it is an indexer.
-    running: dict[Connection, tuple[BaseProcess, LanguageJob, LanguageDone | None]] = {}
+    shards: list[tuple[LanguageJob, pagefind.Shard]] = []  # to index, in order
+    indexing: dict[str, _Indexing] = {}
+    running: dict[Connection, _Running] = {}
+
+    def fits(cost: int) -> bool:
+        return not running or here + sum(r.cost for r in running.values()) + cost <= MEMORY_BUDGET
+
     try:
-        while pending or to_index or running:
+        while pending or shards or running:
             while len(running) < workers:
-                indexing = any(built is not None for _, _, built in running.values())
-                if to_index and not indexing:
-                    job, built = to_index.pop(0)
-                    target, args = _indexer, (job, os.getpid())
-                elif pending:
-                    job, built = pending.pop(0), None
+                if pending and fits(worker_cost):
+                    job, shard, cost = pending.pop(0), None, worker_cost
                     alone = replace(job, search=False)  # indexed once the worker has ended
                     target, args = _worker, (context, alone, os.getpid(), build_one)
+                elif shards and fits(pagefind.run_memory(len(shards[0][1].pages))):
+                    job, shard = shards.pop(0)
+                    cost = pagefind.run_memory(len(shard.pages))
+                    target, args = _indexer, (job, shard, os.getpid())
                 else:
                     break
                 receive, send = fork.Pipe(duplex=False)
                 process = fork.Process(target=target, args=(*args, send), daemon=True)
                 process.start()
                 send.close()
-                running[receive] = (process, job, built)
+                running[receive] = _Running(process, job, shard, cost)
             if meanwhile is not None:
                 meanwhile, call = None, meanwhile
                 call()
             for ready in wait(list(running)):
-                process, job, built = running.pop(ready)  # type: ignore[index]
+                done = running.pop(ready)  # type: ignore[index]
                 try:
                     outcome = ready.recv()  # type: ignore[union-attr]
                 except EOFError:
-                    outcome = BuildFailed(f"the process building '{job.language}' stopped")
-                process.join()
+                    outcome = BuildFailed(f"the process building '{done.job.language}' stopped")
+                done.process.join()
                 if isinstance(outcome, BaseException):
                     raise outcome
-                if built is not None:  # the language's search index, made in `outcome` s
-                    yield replace(built, search_seconds=outcome)
+                job = done.job
+                if done.shard is not None:
+                    language = indexing[job.language]
+                    language.keys[done.shard.number], seconds = outcome
+                    language.seconds += seconds
+                    if len(language.keys) == len(language.shards):
+                        yield _published(job, indexing.pop(job.language))
                 elif job.search and job.target is not None:
-                    to_index.append((job, outcome))
+                    planned = pagefind.plan(job.target)
+                    indexing[job.language] = _Indexing(outcome, planned)
+                    shards += [(job, shard) for shard in planned]
                 else:
                     yield outcome
     finally:
-        for process, _, _ in running.values():
-            if process.is_alive():
-                process.kill()  # it writes only into folders that are removed
-            process.join()
+        for running_one in running.values():
+            if running_one.process.is_alive():
+                running_one.process.kill()  # it writes only into folders that are removed
+            running_one.process.join()
         gc.unfreeze()
+
+
+def _published(job: LanguageJob, language: _Indexing) -> LanguageDone:
+    """Put a language's shards in place; its summary with the seconds indexing took."""
+    assert job.target is not None
+    started = time.perf_counter()
+    keys = [language.keys[shard.number] for shard in language.shards]
+    try:
+        pagefind.publish(job.target, language.shards, job.search_cache, keys)
+    finally:
+        pagefind.clean(job.target)
+    seconds = language.seconds + time.perf_counter() - started
+    return replace(language.built, search_seconds=seconds)
+
+
+def _resident() -> int:
+    """The bytes this process holds now (Linux), or at its peak so far (elsewhere)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak if sys.platform == "darwin" else peak * 1024
 
 
 def in_a_child(function: Callable[..., Result], *args: object) -> Result:
@@ -231,17 +304,19 @@ def _worker(
     _send_outcome(send, f"building '{job.language}'", lambda: build_one(context, job))
 
 
-def _indexer(job: LanguageJob, parent: int, send: Connection) -> None:
-    """A forked process: index one built language for search and send back the seconds
-    it took, or its error."""
+def _indexer(job: LanguageJob, shard: pagefind.Shard, parent: int, send: Connection) -> None:
+    """A forked process: index one shard of a built language for search and send back
+    its key in the cache and the seconds it took, or its error."""
     _as_child(parent)
     assert job.target is not None
     target, cache = job.target, job.search_cache
-    _send_outcome(
-        send,
-        f"indexing '{job.language}'",
-        lambda: pagefind.index_language(target, cache).seconds,
-    )
+
+    def run() -> tuple[str | None, float]:
+        started = time.perf_counter()
+        key = pagefind.index_shard(target, shard, cache)
+        return key, time.perf_counter() - started
+
+    _send_outcome(send, f"indexing '{job.language}'", run)
 
 
 def _send_outcome(send: Connection, doing: str, run: Callable[[], object]) -> None:

@@ -1,4 +1,4 @@
-"""The search index: Pagefind run over one built language.
+"""The search index: Pagefind run over one built language, in shards of bounded size.
 
 Each language's folder gets its own index in `<lang>/pagefind/`, stemmed for the
 language Pagefind reads from `<html lang>`. The browser loads nothing of it until the
@@ -14,10 +14,22 @@ copy whose text is folded by `FOLD`; the search box folds the query with the sam
 (a test keeps the two equal). The published pages keep their typography; only excerpts
 in the results show the folded characters.
 
-With a cache folder, an index is kept under a key of what makes it (the builder's digest,
-the indexer's version and options, every indexed page's path and folded text), and a
-language whose pages are all the same as in the build that made it gets that index back
-instead of running Pagefind again.
+Pagefind holds everything it indexes in memory until it writes the index (see
+SHARD_PAGES), so a language is indexed in shards of at most SHARD_PAGES pages, one
+Pagefind run each (`plan`, `index_shard`, then `publish`, which the build runs in
+processes of their own; `index_language` runs the three in turn). The first shard is
+`<lang>/pagefind/` (Pagefind's script, its WebAssembly and that shard's index); every
+other shard is `<lang>/pagefind/shard-N/`, its index only, and `<lang>/pagefind/
+shards.json` lists them (`[]` when a language fits in one shard): the search box merges
+them into the first (Pagefind's `mergeIndex`, which reuses the first shard's WebAssembly)
+and ranks the results of all by their score. A shard is made of whole top folders (a
+country's pages, a listing's pages, the pages at the top), packed in sorted order, so
+that a page edited changes the index of its shard only.
+
+With a cache folder, each shard's index is kept under a key of what makes it (the
+builder's digest, the indexer's version and options, each of the shard's pages' path and
+folded text), and a shard whose pages are all the same as in the build that made it gets
+that index back instead of running Pagefind again.
 """
 
 from __future__ import annotations
@@ -25,6 +37,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib.metadata
+import json
 import os
 import shutil
 import subprocess
@@ -55,6 +68,27 @@ FOLDER = "pagefind"
 ROOT_SELECTOR = "article"
 """What is indexed of each page: the page's own text, not the header, menus or footer."""
 
+SHARD_PAGES = 800
+"""The most pages one Pagefind run indexes. Pagefind 1.5.2 holds about 0.4 MB per page
+until it writes its index, whatever the size of the pages' HTML and its number of
+threads: 105 MB for 242 pages, 234 MB for 578 (peak RSS of one run over an Arabic site
+of 2000 roadmaps, `/usr/bin/time -f %M pagefind --site ...`), 910 MB for the whole
+language (2878 pages). A run of 800 pages (about 340 MB) and the build's process (about
+220 MB at 2000 roadmaps) fit in the build's memory budget (`app/workers.py`); smaller
+shards would fit beside a worker, but each shard costs a first search one more index
+chunk and list of chunks (about 20 KB in Arabic), and at 2000 roadmaps a worker and the
+build's process alone take 500 MB. Read at each call, so that tests can lower it."""
+
+_RUN_MB, _PAGE_MB = 20, 0.4  # what a run holds (with its waiting process), and per page
+
+MANIFEST = "shards.json"
+"""In the first shard's folder: the folders of the other shards, relative to it."""
+
+_SHARD_FOLDER = "shard-{number}"
+
+# What only the first shard needs: the script and WebAssembly that every shard shares.
+_ENGINE = ("pagefind.js", "pagefind-worker.js", "wasm.*.pagefind")
+
 # Pages that are not destinations: the 404 page and the search page itself.
 _SKIPPED = {"404.html", "search/index.html"}
 
@@ -74,6 +108,21 @@ _UNUSED = (
 class IndexStats:
     pages: int
     seconds: float
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Pages indexed by one Pagefind run: `number` 1 is the first shard (`pagefind/`),
+    the others go in `pagefind/shard-<number>/`; `pages` are paths relative to the
+    language folder, in order."""
+
+    number: int
+    pages: tuple[str, ...]
+
+    @property
+    def folder(self) -> str:
+        """Where the shard's index goes, relative to the first shard's folder."""
+        return "" if self.number == 1 else _SHARD_FOLDER.format(number=self.number)
 
 
 def fold(text: str) -> str:
@@ -106,6 +155,130 @@ def _indexed_pages(site_dir: Path) -> Iterator[tuple[str, Path]]:
         yield relative.as_posix(), page
 
 
+def run_memory(pages: int) -> int:
+    """The bytes one Pagefind run over `pages` pages holds at its peak, by estimate (see
+    SHARD_PAGES), with the forked process that waits for it."""
+    return int((_RUN_MB + _PAGE_MB * pages) * 2**20)
+
+
+def plan(site_dir: Path, limit: int | None = None) -> list[Shard]:
+    """The shards of a built language folder, each of at most `limit` pages (SHARD_PAGES
+    when None): its pages grouped by top folder (the pages at the top count as one
+    folder), whole folders packed in sorted order, a folder of more than `limit` pages
+    cut into runs of `limit`. One shard for a folder of no page or few pages."""
+    limit = max(1, limit or SHARD_PAGES)
+    folders: dict[str, list[str]] = {}
+    for relative, _ in _indexed_pages(site_dir):
+        top, _, rest = relative.partition("/")
+        folders.setdefault(top if rest else "", []).append(relative)
+    shards: list[list[str]] = [[]]
+    for name in sorted(folders):
+        pages = folders[name]
+        if shards[-1] and len(shards[-1]) + len(pages) > limit:
+            shards.append([])
+        for page in pages:
+            if len(shards[-1]) == limit:
+                shards.append([])
+            shards[-1].append(page)
+    return [Shard(number, tuple(pages)) for number, pages in enumerate(shards, 1)]
+
+
+def shard_key(site_dir: Path, shard: Shard) -> str:
+    """The key of a shard's index: a SHA-256 of the builder's digest (FOLD and these
+    options are in its code), the indexer's version and each of the shard's pages' path
+    and bytes (the same bytes fold to the same text). Its place among the shards is not
+    in it: an index serves as the first shard or any other."""
+    from site_builder.engine.cache import builder_digest
+
+    digest = hashlib.sha256(builder_digest().encode() + b"\0")
+    try:
+        digest.update(importlib.metadata.version("pagefind_bin").encode() + b"\0")
+    except importlib.metadata.PackageNotFoundError:
+        digest.update(str(_executable()).encode() + b"\0")
+    for relative in shard.pages:
+        digest.update(relative.encode() + b"\0")
+        data = (site_dir / relative).read_bytes()
+        digest.update(f"{len(data)}\0".encode() + data)
+    return digest.hexdigest()
+
+
+def index_language(
+    site_dir: Path, cache: Path | None = None, limit: int | None = None
+) -> IndexStats:
+    """Index the built pages of one language folder (`site/fr/`) into `site/fr/pagefind/`,
+    in shards of at most `limit` pages (SHARD_PAGES when None), one after another.
+
+    Returns the number of pages indexed and the seconds it took. Raises BuildFailed when
+    the indexer fails; the index already there is then left as it was, and replaced
+    otherwise. Scratch files stay inside `site_dir` (`.pagefind-*`) and are removed.
+    With `cache` (this language's folder of indexes), a shard's index made before from
+    the same pages is copied instead of made again, and an index made is kept there (the
+    only ones kept are those of the shards published last).
+    """
+    started = time.perf_counter()
+    try:
+        shards = plan(site_dir, limit)
+        keys = [index_shard(site_dir, shard, cache) for shard in shards]
+        publish(site_dir, shards, cache, keys)
+    finally:
+        clean(site_dir)
+    return IndexStats(sum(len(shard.pages) for shard in shards), time.perf_counter() - started)
+
+
+def index_shard(site_dir: Path, shard: Shard, cache: Path | None = None) -> str | None:
+    """Index one shard of `site_dir` into its scratch folder (`.pagefind-new/<number>`,
+    for `publish`), or copy its index from `cache`; returns the shard's key in the cache
+    (None without a cache). Raises BuildFailed when the indexer fails."""
+    copy = site_dir / f".{FOLDER}-pages-{shard.number}"  # the folded copy of the pages
+    staged = _staged(site_dir, shard)
+    for scratch in (copy, staged):
+        shutil.rmtree(scratch, ignore_errors=True)
+    key = shard_key(site_dir, shard) if cache is not None else None
+    try:
+        if cache is None or key is None or not _restore(cache / key, staged):
+            _make_index(site_dir, shard, copy, staged)
+            if cache is not None and key is not None:
+                _keep(staged, cache, key)
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+    return key
+
+
+def publish(
+    site_dir: Path, shards: list[Shard], cache: Path | None, keys: list[str | None]
+) -> None:
+    """Put the shards made by `index_shard` in place of `site_dir/pagefind/` at once, with
+    the list of the other shards (MANIFEST), and remove from `cache` the indexes of
+    shards that are not in `keys`."""
+    output, assembled = site_dir / FOLDER, site_dir / f".{FOLDER}-out"
+    shutil.rmtree(assembled, ignore_errors=True)
+    _staged(site_dir, shards[0]).rename(assembled)
+    for shard in shards[1:]:
+        folder = assembled / shard.folder
+        _staged(site_dir, shard).rename(folder)
+        for pattern in _ENGINE:
+            for path in folder.glob(pattern):
+                path.unlink()
+    others = [f"{shard.folder}/" for shard in shards[1:]]
+    (assembled / MANIFEST).write_text(json.dumps(others) + "\n", "utf-8")
+    shutil.rmtree(output, ignore_errors=True)
+    assembled.rename(output)
+    if cache is not None and cache.is_dir():
+        for entry in cache.iterdir():
+            if entry.name not in keys and not entry.name.startswith("."):
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+def clean(site_dir: Path) -> None:
+    """Remove the scratch folders of indexing `site_dir` (after a failure too)."""
+    for scratch in site_dir.glob(f".{FOLDER}-*"):
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _staged(site_dir: Path, shard: Shard) -> Path:
+    return site_dir / f".{FOLDER}-new" / str(shard.number)
+
+
 def _command(copy: Path, staged: Path) -> list[str]:
     return [
         str(_executable()),
@@ -121,61 +294,12 @@ def _command(copy: Path, staged: Path) -> list[str]:
     ]
 
 
-def index_key(site_dir: Path) -> str:
-    """The key of the index of a built language folder: a SHA-256 of the builder's
-    digest (FOLD and these options are in its code), the indexer's version and every
-    indexed page's path and bytes (the same bytes fold to the same text)."""
-    from site_builder.engine.cache import builder_digest
-
-    digest = hashlib.sha256(builder_digest().encode() + b"\0")
-    try:
-        digest.update(importlib.metadata.version("pagefind_bin").encode() + b"\0")
-    except importlib.metadata.PackageNotFoundError:
-        digest.update(str(_executable()).encode() + b"\0")
-    for relative, page in _indexed_pages(site_dir):
-        digest.update(relative.encode() + b"\0")
-        data = page.read_bytes()
-        digest.update(f"{len(data)}\0".encode() + data)
-    return digest.hexdigest()
-
-
-def index_language(site_dir: Path, cache: Path | None = None) -> IndexStats:
-    """Index the built pages of one language folder (`site/fr/`) into `site/fr/pagefind/`.
-
-    Returns the number of pages indexed and the seconds it took. Raises BuildFailed when
-    the indexer fails; the index already there is then left as it was, and replaced
-    otherwise. Scratch files stay inside `site_dir` (`.pagefind-*`) and are removed.
-    With `cache` (this language's folder of indexes), an index made before from the same
-    pages is copied instead of made again, and an index made is kept there (the only
-    one kept: a later build of the same pages is what it serves).
-    """
-    started = time.perf_counter()
-    output = site_dir / FOLDER
-    copy = site_dir / f".{FOLDER}-pages"  # the folded copy of the pages
-    staged = site_dir / f".{FOLDER}-new"  # the new index, until it replaces the old one
-    for scratch in (copy, staged):
-        shutil.rmtree(scratch, ignore_errors=True)
-    key = index_key(site_dir) if cache is not None else None
-    try:
-        if cache is None or key is None or not _restore(cache / key, staged):
-            _make_index(site_dir, copy, staged)
-            if cache is not None and key is not None:
-                _keep(staged, cache, key)
-        pages = sum(1 for _ in _indexed_pages(site_dir))
-        shutil.rmtree(output, ignore_errors=True)
-        staged.rename(output)
-    finally:
-        for scratch in (copy, staged):
-            shutil.rmtree(scratch, ignore_errors=True)
-    return IndexStats(pages, time.perf_counter() - started)
-
-
-def _make_index(site_dir: Path, copy: Path, staged: Path) -> None:
-    """Run Pagefind over a folded copy of the pages into `staged`."""
-    for relative, page in _indexed_pages(site_dir):
+def _make_index(site_dir: Path, shard: Shard, copy: Path, staged: Path) -> None:
+    """Run Pagefind over a folded copy of the shard's pages into `staged`."""
+    for relative in shard.pages:
         target = copy / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(fold(page.read_text("utf-8")), "utf-8")
+        target.write_text(fold((site_dir / relative).read_text("utf-8")), "utf-8")
     done = subprocess.run(_command(copy, staged), capture_output=True, text=True, check=False)
     if done.returncode != 0:
         message = (done.stderr or done.stdout).strip().splitlines()
@@ -201,13 +325,10 @@ def _restore(entry: Path, staged: Path) -> bool:
 
 def _keep(staged: Path, cache: Path, key: str) -> None:
     """Keep the index in `cache/<key>/` (copied whole, then renamed into place, so that
-    an entry is complete or absent) and remove the entries of earlier builds."""
+    an entry is complete or absent)."""
     cache.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(dir=cache, prefix=".new-"))
     shutil.copytree(staged, scratch / "index")
     with contextlib.suppress(OSError):  # made meanwhile by another build sharing the cache
         os.rename(scratch / "index", cache / key)
     shutil.rmtree(scratch, ignore_errors=True)
-    for entry in cache.iterdir():
-        if entry.name != key and not entry.name.startswith("."):
-            shutil.rmtree(entry, ignore_errors=True)

@@ -2,7 +2,9 @@
 //
 // Pagefind's index for this language is in ../pagefind/ beside the search page; it is
 // stemmed for the language and ignores case, accents and Arabic short vowels and hamza
-// forms by itself. Queries are folded with the same table as the indexed text
+// forms by itself. A large language is indexed in shards (site_builder/engine/pagefind.py):
+// ../pagefind/shards.json lists the others, merged into the first so that one search
+// ranks the pages of all by their score; they share its WebAssembly. Queries are folded with the same table as the indexed text
 // (site_builder/engine/pagefind.py, FOLD; a test keeps the two equal), so that a
 // typographic apostrophe splits French elisions and ligatures match their two letters.
 
@@ -68,8 +70,20 @@ export async function attach(form) {
   const words = form.dataset; // the theme's words for results (partials/search.html)
   const placeholder = meta.textContent;
   const numbers = new Intl.NumberFormat(document.documentElement.lang);
-  const pagefind = await import(new URL("../pagefind/pagefind.js", form.action).href);
-  await pagefind.options({ excerptLength: 24 });
+  const index = new URL("../pagefind/", form.action);
+  const options = { excerptLength: 24, baseUrl: new URL("../", index).pathname };
+  const [pagefind, shards] = await Promise.all([
+    import(new URL("pagefind.js", index).href),
+    fetch(new URL("shards.json", index), { cache: "no-cache" })
+      .then((response) => (response.ok ? response.json() : []))
+      .catch(() => []),
+  ]);
+  // Searched in this page, without Pagefind's web worker (41 KB more on the first
+  // search; a query takes a few milliseconds of WebAssembly per shard).
+  await pagefind.options({ ...options, noWorker: true });
+  await Promise.all(
+    shards.map((shard) => pagefind.mergeIndex(new URL(shard, index).href, options)),
+  );
   let current = 0; // the latest query; answers to older ones are dropped
   let results = [];
 

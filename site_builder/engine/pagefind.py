@@ -39,6 +39,7 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -91,6 +92,15 @@ _ENGINE = ("pagefind.js", "pagefind-worker.js", "wasm.*.pagefind")
 
 # Pages that are not destinations: the 404 page and the search page itself.
 _SKIPPED = {"404.html", "search/index.html"}
+
+# Pages that only repeat words whose own page is indexed: a listing's pages after the
+# first (`dialogue/page-2/`, `outcomes/water/page-2/`, `status/planned-2/`) and a country's
+# whole coordination lists (`coordination/ml/`), names of other roadmaps gathered. Indexed,
+# they outranked the roadmap page a name is from (a search for a country found its
+# coordination lists first), and made a third of a language's pages at 2000 roadmaps.
+_REPEATING = re.compile(
+    r"(?:^|/)page-\d+/index\.html$|^status/[^/]+-\d+/index\.html$|^coordination/"
+)
 
 # Pagefind writes ready-made interfaces beside its index; the site uses its own.
 _UNUSED = (
@@ -151,6 +161,8 @@ def _indexed_pages(site_dir: Path) -> Iterator[tuple[str, Path]]:
         relative = page.relative_to(site_dir)
         first = relative.parts[0]
         if relative.as_posix() in _SKIPPED or first == FOLDER or first.startswith("."):
+            continue
+        if _REPEATING.search(relative.as_posix()):
             continue
         yield relative.as_posix(), page
 

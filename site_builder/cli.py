@@ -162,6 +162,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="languages built at once, each in its own process (default, 0: one per core)",
     )
+    build.add_argument(
+        "--memory",
+        type=_count,
+        default=0,
+        metavar="MB",
+        help="the memory the build may hold at once, by estimate (default, 0: 600 MB); "
+        "more builds a large site faster",
+    )
     build.add_argument("--engine", choices=list(pipeline.ENGINES), default="mkdocs")
     cache_help = "the build cache, unchanged pages are copied from it (default: .site-cache)"
     build.add_argument("--cache-dir", type=Path, metavar="DIR", help=cache_help)
@@ -266,6 +274,7 @@ def _build(args: argparse.Namespace) -> int:
         languages=tuple(args.language),
         site_url=site_url_of(args.site_url),
         jobs=args.jobs if args.jobs > 0 else cores(),
+        memory=args.memory or None,
         engine=args.engine,
         cache=not args.no_cache,
         cache_dir=args.cache_dir,

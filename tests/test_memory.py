@@ -175,11 +175,13 @@ def test_the_open_data_is_written_while_the_workers_build(tmp_path: Path) -> Non
     assert sorted((d.language, d.pages) for d in done) == [("ar", 1), ("en", 1)]
 
 
+@pytest.mark.parametrize("given", ["default", "option"])
 def test_no_process_starts_beyond_the_memory_budget(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: str
 ) -> None:
-    """With a budget that one process fills, workers and the indexers of every shard run
-    one at a time, and every language is still built and indexed."""
+    """With a budget that one process fills (the default one, or `--memory 1`), workers
+    and the indexers of every shard run one at a time, and every language is still built
+    and indexed."""
     from site_builder.app import workers
 
     log = tmp_path / "log.txt"
@@ -203,8 +205,14 @@ def test_no_process_starts_beyond_the_memory_budget(
     monkeypatch.setattr(pipeline, "build_language", building)
     monkeypatch.setattr(pagefind, "index_shard", indexing)
     monkeypatch.setattr(pagefind, "SHARD_PAGES", 10)
-    monkeypatch.setattr(workers, "MEMORY_BUDGET", 1)
-    options = BuildOptions(project=_project(tmp_path), site_dir=tmp_path / "site", jobs=2)
+    if given == "default":
+        monkeypatch.setattr(workers, "MEMORY_BUDGET", 1)
+    options = BuildOptions(
+        project=_project(tmp_path),
+        site_dir=tmp_path / "site",
+        jobs=2,
+        memory=1 if given == "option" else None,
+    )
     pipeline.build(options)
     runs = sorted(
         (float(start), float(end), kind)

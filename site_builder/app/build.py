@@ -219,7 +219,10 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
 
         # closing: a signal or an error stops the workers now, not when the generator is
         # collected (the traceback keeps it alive while the publisher cleans up).
-        languages_built = run_languages(context, jobs, options.jobs, _build_one, write_open_data)
+        budget = options.memory * 2**20 if options.memory else None
+        languages_built = run_languages(
+            context, jobs, options.jobs, _build_one, write_open_data, budget
+        )
         with contextlib.closing(languages_built) as results:
             for done in results:
                 result.pages[done.language] = done.pages

@@ -134,6 +134,12 @@ class BuildOptions:
     """How many languages to build at once, each in its own process (default: one per
     core this process may run on)."""
 
+    memory: int | None = None
+    """The megabytes (MiB) the build's processes may hold at once, by estimate (see
+    `app.workers.MEMORY_BUDGET`, the default: 600): languages and search shards wait for
+    room rather than run beside each other beyond it. A larger budget builds a large site
+    faster where the memory is there."""
+
     cache: bool = True
     """Keep built pages in a cache and take unchanged pages from it (see `cache_folder`)."""
 

@@ -85,10 +85,11 @@ BuildOne = Callable[[SiteContext, LanguageJob], LanguageDone]
 
 
 MEMORY_BUDGET = 600 * 2**20
-"""The bytes the build's processes may hold at once, by the estimates below: a process
-is started only while the build's process, the processes running and it fit (one always
-runs). Each worker is estimated at WORKER_SHARE of the build's process (which holds the
-roadmaps and views), each search indexer at `pagefind.run_memory` of its shard."""
+"""The bytes the build's processes may hold at once by default (`BuildOptions.memory`),
+by the estimates below: a process is started only while the build's process, the
+processes running and it fit (one always runs). Each worker is estimated at WORKER_SHARE
+of the build's process (which holds the roadmaps and views), each search indexer at
+`pagefind.run_memory` of its shard."""
 
 WORKER_SHARE = 1.2
 """A worker's memory at its peak (what it holds beside what it shares with the build's
@@ -122,6 +123,7 @@ def run_languages(
     workers: int,
     build_one: BuildOne,
     meanwhile: Callable[[], object] | None = None,
+    budget: int | None = None,
 ) -> Iterator[LanguageDone]:
     """Each language on its own: one after another, or in forked worker processes that
     inherit `context` (fork passes arguments without pickling them). A worker that dies
@@ -133,7 +135,8 @@ def run_languages(
     shard (`pagefind.plan`), each in a process of its own, while other languages are
     still built: the memory a worker took (the engine's pages) is never held by an
     indexer. At most `workers` processes run at once, and only as many as fit in
-    MEMORY_BUDGET by estimate; workers are started first, shards fill the cores left.
+    `budget` bytes (MEMORY_BUDGET when None) by estimate; workers are started first,
+    shards fill the cores left.
 
     `meanwhile` is called once in this process, as soon as the first workers run (this
     process would otherwise only wait), or first when there are none."""
@@ -158,7 +161,8 @@ def run_languages(
     running: dict[Connection, _Running] = {}
 
     def fits(cost: int) -> bool:
-        return not running or here + sum(r.cost for r in running.values()) + cost <= MEMORY_BUDGET
+        total = here + sum(r.cost for r in running.values()) + cost
+        return not running or total <= (MEMORY_BUDGET if budget is None else budget)
 
     try:
         while pending or shards or running:

@@ -333,12 +333,17 @@ ANALYSIS = """
   worker about 270 MB more at its peak (it copies the parts of the shared roadmaps it
   reads: Python writes reference counts into every object it touches), so one worker
   and the build's process already take about 500 MB: no second worker nor indexer fits
-  beside, and the build runs one process at a time there: the peak is met (581 MB),
-  the time is not (CPU ratio 1.33, wall 1.47 where the schedule of two workers side by
-  side, 1423 MB, took 0.80). At N = 500 the estimates fit workers and indexers side by
-  side. Under 600 MB with the cores used needs less memory per worker. Each shard costs a
-  first search its list of chunks and one or two index chunks (about 20 KB in Arabic, 5
-  shards at N = 2000), which puts the Arabic first search over 300 KB there.
+  beside, and the build runs one process at a time there. The peak is then not the
+  schedule's but the hand-over of the roadmaps: the process that reads them sends the
+  context back pickled, and for a moment the build's process holds the context while the
+  reader has not yet ended (`benchmarks/memory.py`: build 434 MB and reader 205 MB at
+  13 s at N = 2000). The budget counts the processes it starts, not that moment. One
+  process at a time also costs the time (wall 0.93 of the baseline at N = 2000, where two
+  workers side by side took 0.80 and 1423 MB). `--memory MB` trades memory for speed.
+  At N = 500 the estimates fit workers and indexers side by side. Each shard costs a
+  first search its list of chunks and one or two index chunks (about 20 KB in Arabic);
+  leaving out the pages that only repeat others (a listing's pages after the first, a
+  country's whole coordination lists) keeps the Arabic first search at 273 KB at N = 2000.
 - **First view and search.** A first view loads no search file: the page and Material's
   CSS and JavaScript, whatever the size of the site. The first search loads Pagefind (its
   script and the language's WebAssembly; it searches in the page, without its web

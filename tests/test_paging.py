@@ -114,6 +114,7 @@ def test_coordination_lists_are_capped_and_counted(views: Views) -> None:
     assert len(capped.organisations) == 2
     assert capped.more["organisations"] == len(full.organisations) - 2
     assert full.capped(10_000).more == {}
+    assert full.more_than(2) and not full.more_than(10_000)  # what `capped` would leave out
 
 
 def test_built_listings_are_paged_and_linked(run, tmp_path: Path) -> None:

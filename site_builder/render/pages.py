@@ -123,8 +123,9 @@ class Renderer:
             path = country_path(country)
             roadmap = dataset.country_roadmap(country)
             authorities = dataset.authorities_of(country)
-            coordination = self.context.views.coordination(country)
-            whole_lists = coordination_pages(country, coordination) if roadmap else []
+            coordination = self.context.views.coordination(country) if roadmap else None
+            capped = coordination.capped(COORDINATION_SHOWN) if coordination else None
+            whole_lists = coordination_pages(country, coordination)
             if (text := kept(country.lower(), path)) is not None:
                 pages[path] = text
             elif roadmap is not None:
@@ -134,7 +135,7 @@ class Renderer:
                     roadmap=roadmap,
                     data=roadmap.data,
                     authorities=authorities,
-                    coordination=coordination.capped(COORDINATION_SHOWN),
+                    coordination=capped,
                     whole_lists=list_starts(whole_lists),
                 )
             else:
@@ -244,11 +245,11 @@ def _commonmark(text: str) -> str:
     return text
 
 
-def coordination_pages(country: str, coordination: Coordination) -> list[Page]:
+def coordination_pages(country: str, coordination: Coordination | None) -> list[Page]:
     """The pages of a country's whole coordination lists (`coordination/ml.md`, then
     `coordination/ml/page-2.md`), each holding (list name, entries) groups; none when its
     page shows every entry (no list is longer than COORDINATION_SHOWN)."""
-    if not coordination.capped(COORDINATION_SHOWN).more:
+    if coordination is None or not coordination.more_than(COORDINATION_SHOWN):
         return []
     chunks = coordination.pages()
     name = f"coordination/{country.lower()}"

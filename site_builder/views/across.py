@@ -136,6 +136,10 @@ class Coordination:
             },
         )
 
+    def more_than(self, shown: int) -> bool:
+        """Whether a list holds more than `shown` entries (`capped(shown)` leaves some out)."""
+        return any(len(getattr(self, name)) > shown for name in _COORDINATION_LISTS)
+
     def pages(self, size: int = COORDINATION_PAGE_SIZE) -> list[list[tuple[str, list]]]:
         """The whole lists, in order, cut into pages of at most `size` entries counted
         across lists: each page as its (list name, entries) groups, a list that crosses

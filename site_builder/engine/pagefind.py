@@ -28,7 +28,7 @@ that a page edited changes the index of its shard only.
 
 With a cache folder, each shard's index is kept under a key of what makes it (the
 builder's digest, the indexer's version and options, each of the shard's pages' path and
-folded text), and a shard whose pages are all the same as in the build that made it gets
+bytes), and a shard whose pages are all the same as in the build that made it gets
 that index back instead of running Pagefind again.
 """
 

@@ -149,6 +149,8 @@ def test_a_read_that_only_one_page_makes_is_traced(project: Project, tmp_path: P
 def test_another_builder_renders_every_page(project: Project, tmp_path: Path) -> None:
     first = _warm_equals_full(project, tmp_path / "memo")
     assert _warm_equals_full(project, tmp_path / "memo", builder="b2") == first
+    # Only the last builder's pages are kept: the cache does not grow with each version.
+    assert all(len(list((tmp_path / "memo" / lang).glob("*.json"))) == 1 for lang in first)
 
 
 def test_a_language_catalog_is_in_the_builders_digest(

@@ -252,7 +252,9 @@ class PageMemo:
             return None
 
     def save(self) -> None:
-        """Keep this build's pages for the next (unless they are all as they were)."""
+        """Keep this build's pages for the next (unless they are all as they were), and
+        only them: the files of other builders or settings are removed, so that the cache
+        does not grow with every version of the builder."""
         if not self.rendered and self.pages.keys() == self.stored.keys():
             return
         try:
@@ -262,6 +264,9 @@ class PageMemo:
             ) as handle:
                 handle.write(json.dumps(self.pages, ensure_ascii=False))
             os.replace(handle.name, self.file)
+            for other in self.file.parent.glob("*.json"):  # another builder's, or settings'
+                if other != self.file:
+                    other.unlink(missing_ok=True)
         except OSError:
             pass  # a cache that cannot be written is only a slower next build
 

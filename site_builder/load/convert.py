@@ -233,6 +233,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Bidirectional embeddings and overrides (closed by U+202C) and isolates (closed by U+2069).
 _OPENERS = {"\u202a": "\u202c", "\u202b": "\u202c", "\u202d": "\u202c", "\u202e": "\u202c"}
 _OPENERS |= {"\u2066": "\u2069", "\u2067": "\u2069", "\u2068": "\u2069"}
+_OPENER = re.compile("[" + "".join(_OPENERS) + "]")
 
 
 def _text_problem(text: str, max_length: int) -> tuple[str, str] | None:
@@ -258,7 +259,7 @@ def closed_directions(text: str) -> str:
     the end of the paragraph). Pages isolate each text (`<bdi>`), but plain text cannot: a
     page's `<title>`, an attribute, a search excerpt; an open U+202E ("Trojan Source",
     CVE-2021-42574) reversed the site's own words after it there."""
-    if not any(character in _OPENERS for character in text):
+    if not _OPENER.search(text):
         return text
     open_: list[str] = []
     for character in text:

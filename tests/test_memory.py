@@ -127,6 +127,35 @@ def test_reading_runs_in_a_child_whose_result_arrives_whole() -> None:
     assert result["a"] is result["b"]  # shared parts stay shared
 
 
+def _child_gone(pid: int) -> bool:
+    """Called while the child's result is unpickled here: whether the child has ended
+    and been reaped (a child that ended but was not waited for still has its pid)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+class _Unpickled:
+    """Answers, as it is unpickled, whether the process that sent it was gone by then."""
+
+    def __reduce__(self) -> tuple[Any, tuple[int]]:
+        return _child_gone, (os.getpid(),)
+
+
+def _sent_from_child() -> tuple[int, _Unpickled]:
+    return os.getpid(), _Unpickled()
+
+
+def test_the_result_is_made_here_only_once_the_child_has_ended() -> None:
+    # Both at once, the child holding what it read and this process the same made again,
+    # was the build's peak at 2000 roadmaps (816 MB).
+    pid, gone = in_a_child(_sent_from_child)
+    assert pid != os.getpid()
+    assert gone is True
+
+
 def test_an_error_while_reading_in_the_child_is_raised_as_it_was() -> None:
     with pytest.raises(InvalidData) as invalid:
         in_a_child(_failing_in_child, "invalid")

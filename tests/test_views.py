@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import jsonschema
@@ -15,7 +16,9 @@ import pytest
 import yaml
 
 from site_builder.load.validate import load_dataset
+from site_builder.publish.data import _json, _write_roadmaps
 from site_builder.render.links import source_links
+from site_builder.views.open_data import normalise, roadmap_record
 from tests.conftest import CONTRACT, PROJECT_ROOT, without_isolation
 from tests.test_contract_site import page, text_of
 
@@ -372,3 +375,23 @@ def test_the_two_dates_of_a_page_say_what_they_are(contract_site: Path) -> None:
     french = page(contract_site, "fr/ml")
     assert "Dernière mise à jour de la feuille de route" in french
     assert "Dernière modification du fichier de données" in french
+
+
+@pytest.mark.parametrize("roadmaps", ["contract", "none"])
+def test_the_list_of_every_roadmap_is_the_json_of_them_all(roadmaps: str, tmp_path: Path) -> None:
+    # roadmaps.json is written record by record; it must read as one JSON text made whole.
+    dataset = load_dataset(CONTRACT).dataset
+    if roadmaps == "none":
+        dataset = replace(dataset, roadmaps={})
+    (tmp_path / "roadmaps").mkdir()
+    _write_roadmaps(dataset, tmp_path)
+    records = [roadmap_record(r) for r in sorted(dataset.roadmaps.values(), key=lambda r: r.id)]
+    whole = {
+        "site": normalise(dataset.site),
+        "outcomes": normalise(dataset.outcomes),
+        "roadmaps": records,
+    }
+    assert (tmp_path / "roadmaps.json").read_text("utf-8") == _json(whole)
+    for record in records:
+        written = tmp_path / "roadmaps" / f"{record['id']}.json"
+        assert written.read_text("utf-8") == _json(record)

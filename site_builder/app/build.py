@@ -33,6 +33,7 @@ from site_builder.errors import (
 )
 from site_builder.format.model import Dataset
 from site_builder.load.quality import environment_epoch
+from site_builder.load.stored import StoredReads
 from site_builder.load.validate import ReadCache, Report, load_dataset
 from site_builder.publish.data import write_data
 from site_builder.publish.root import write_root_files
@@ -186,11 +187,13 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     check_site_dir(options.site_dir, keep, inputs)  # at once; the publisher checks again
     # Read in a process of its own: the memory that reading takes and lets go stays
     # there, and the roadmaps and views arrive here compact, before workers are forked.
-    context, warnings, timings = in_a_child(_prepared, project, options.strict)
+    reads = None
+    if options.cache_folder is not None:  # once, before the reader and workers are forked
+        reads = StoredReads(options.cache_folder / "read", render_digest())
+    context, warnings, timings = in_a_child(_prepared, project, options.strict, reads)
     dataset = context.dataset
-    if options.cache_folder is not None:  # once, before the workers are forked
+    if options.cache_folder is not None:
         memo.prime(dataset)
-        render_digest()
     languages = _chosen_languages(dataset, options.languages)
     result = BuildResult(options.site_dir, list(languages), warnings=warnings, timings=timings)
     epoch = source_date_epoch(project.roadmaps)
@@ -242,13 +245,14 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
 
 
 def _prepared(
-    project: Project, strict: bool
+    project: Project, strict: bool, reads: StoredReads | None = None
 ) -> tuple[SiteContext, list[Problem], dict[str, float]]:
     """The roadmaps read and checked, and what is computed across them: the context, the
-    warnings, and the seconds each stage took (`validate`, `prepare`). Field positions
-    are let go once every message is made. Raises as `load_or_fail`."""
+    warnings, and the seconds each stage took (`validate`, `prepare`). Files read by an
+    earlier build are taken from `reads` (the build cache's) when unchanged. Field
+    positions are let go once every message is made. Raises as `load_or_fail`."""
     started = time.perf_counter()
-    dataset, warnings = load_or_fail(project, strict=strict)
+    dataset, warnings = load_or_fail(project, strict=strict, cache=ReadCache(reads))
     read = time.perf_counter()
     context = prepare(project, dataset)
     for roadmap in dataset.roadmaps.values():

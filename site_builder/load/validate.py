@@ -34,6 +34,7 @@ from site_builder.load.source import (
     read_bytes,
     split_lines,
 )
+from site_builder.load.stored import StoredReads
 
 
 @dataclass
@@ -56,10 +57,13 @@ class ReadCache:
     """Files read before, kept while unchanged: the live preview re-reads only what changed.
 
     A file counts as unchanged while its size, modification time and inode are the same and
-    the site's languages are too.
+    the site's languages are too. With a `store` (the build cache's `StoredReads`), a file
+    not kept here is looked up there by its bytes before it is read, and kept there once
+    read without a problem: a build after one roadmap's edit reads only that file.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, store: StoredReads | None = None) -> None:
+        self.store = store
         self.entries: dict[
             Path, tuple[object, tuple[RoadmapFile, SourceFile] | None, list[Problem]]
         ] = {}
@@ -73,6 +77,8 @@ class ReadCache:
         problems: list[Problem],
         authorities: tuple[str, ...] = (),
     ) -> tuple[RoadmapFile, SourceFile] | None:
+        """The roadmap file at `path` read as roadmap `roadmap_id` and its source, or
+        None when it cannot be read; its problems are added to `problems`."""
         try:
             stat = path.stat()
             key: object = (
@@ -90,9 +96,35 @@ class ReadCache:
             problems.extend(cached[2])
             return cached[1]
         own: list[Problem] = []
-        loaded = _read_roadmap(roadmap_id, path, languages, default, own, authorities)
+        loaded = self._read(roadmap_id, path, languages, default, own, authorities)
         self.entries[path] = (key, loaded, own)
         problems.extend(own)
+        return loaded
+
+    def _read(
+        self,
+        roadmap_id: str,
+        path: Path,
+        languages: tuple[str, ...] | None,
+        default: str,
+        problems: list[Problem],
+        authorities: tuple[str, ...],
+    ) -> tuple[RoadmapFile, SourceFile] | None:
+        if self.store is None:
+            return _read_roadmap(roadmap_id, path, languages, default, problems, authorities)
+        display = display_path(path)
+        try:
+            data = read_bytes(path)
+            source = decode_source(data, display)
+        except (OSError, LoadError):  # read again, to report it
+            return _read_roadmap(roadmap_id, path, languages, default, problems, authorities)
+        key = self.store.key(roadmap_id, languages, default, data)
+        kept = self.store.get(key, roadmap_id, display)
+        if kept is not None:
+            return kept, source
+        loaded = _read_roadmap(roadmap_id, path, languages, default, problems, authorities, source)
+        if loaded is not None and not problems:
+            self.store.put(key, loaded[0])
         return loaded
 
 
@@ -146,7 +178,9 @@ def load_dataset(root: Path, *, strict: bool = False, cache: ReadCache | None = 
     else:
         site, site_positions = _read_site(site_path, display, problems)
     languages = tuple(site.languages) if site else None
-    default = (site.default_language or site.languages[0]) if site else "en"
+    # A plain string: the key of every text written as one string, as a key read from
+    # YAML is (a LanguageCode there would make equal texts of different types).
+    default = str(site.default_language or site.languages[0]) if site else "en"
     outcomes = site.outcomes if site and site.outcomes else default_outcomes(default)
 
     files = discover(root, problems)
@@ -201,15 +235,24 @@ def _with_meaning(problem: Problem) -> Problem:
     return replace(problem, meaning=meaning) if meaning else problem
 
 
-def _load_nodes(path: Path, display: str, problems: list[Problem]):
+def _load_nodes(
+    path: Path, display: str, problems: list[Problem], source: SourceFile | None = None
+):
+    """The file's source and its nodes, or (None, None) with its problems added; `source`:
+    the file as already read."""
     data = b""
     try:
-        data = read_bytes(path)
-        source = decode_source(data, display)
+        if source is None:
+            data = read_bytes(path)
+            source = decode_source(data, display)
         return source, compose(source)
     except LoadError as exc:
-        # The excerpt comes from the bytes already read: the file is never opened twice.
-        text = split_lines(data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace"))
+        # The excerpt comes from the text already read: the file is never opened twice.
+        text = (
+            source.lines
+            if source is not None
+            else split_lines(data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace"))
+        )
         for error in (exc, *exc.also):
             line = text[error.line - 1] if 0 < error.line <= len(text) else None
             problems.append(
@@ -257,9 +300,10 @@ def _read_roadmap(
     default: str,
     problems: list[Problem],
     authorities: tuple[str, ...] = (),
+    source: SourceFile | None = None,
 ) -> tuple[RoadmapFile, SourceFile] | None:
-    display = display_path(path)
-    source, root = _load_nodes(path, display, problems)
+    display = source.path if source is not None else display_path(path)
+    source, root = _load_nodes(path, display, problems, source)
     if root is None:
         return None
     reader = Reader(source, languages, default)

@@ -14,11 +14,13 @@ renders, each read it makes of the build's data goes through a proxy (`Traced`,
 - each variable the page is given by name (`arg`: the roadmap, the page of a listing).
 
 A value a read gives is digested whole (everything reachable from it), so that what the
-template then reads of it is covered. Digests are BLAKE2b of the value's pickle: pickling
-only writes bytes to digest; nothing is ever unpickled. A roadmap inside a value is
-pickled as its own digest (computed once per build, `prime`), and so is a roadmap's data
-or one of its frozen parts (`_PARTS`), digested once per render. A value that cannot be
-pickled, or that holds the data itself, makes the page one that is never stored.
+template then reads of it is covered. Digests are BLAKE2b of the value's pickle, written
+without the pickler's memo so that it depends on the values only, not on which of them
+are the same object: pickling only writes bytes to digest; nothing is ever unpickled. A
+roadmap inside a value is pickled as its own digest (computed once per build, `prime`),
+and so is a roadmap's data or one of its frozen parts (`_PARTS`), digested once per
+render. A value that cannot be pickled, or that holds the data itself, makes the page one
+that is never stored.
 
 The pages' texts and reads are stored as JSON, one file per language under a key of
 `base`: what every page depends on without reading it through the proxies (the builder's
@@ -96,7 +98,7 @@ class Digests:
     def roadmap(self, roadmap: RoadmapFile) -> str:
         kept = self._roadmaps.get(id(roadmap))
         if kept is None:
-            kept = (roadmap, _blake(pickle.dumps(roadmap, protocol=5)))
+            kept = (roadmap, _blake(_pickled(roadmap)))
             self._roadmaps[id(roadmap)] = kept  # holds it, so that its id stays its own
         return kept[1]
 
@@ -122,14 +124,12 @@ class Digests:
     def of(self, value: object) -> str:
         """The digest of `value` and of everything reachable from it; raises Unsound
         when it cannot be pickled or reaches a traced object."""
-        buffer = io.BytesIO()
-        pickler = pickle.Pickler(buffer, protocol=5)
-        pickler.dispatch_table = self._table  # a roadmap is pickled as its digest
         try:
-            pickler.dump(value)
+            return _blake(_pickled(value, self._table))  # a roadmap is pickled as its digest
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as error:
             raise Unsound(str(error)) from error
-        return _blake(buffer.getvalue())
+        except ValueError as error:  # a cycle (see _pickled)
+            raise Unsound(str(error)) from error
 
 
 # Parts of roadmaps that listings give many pages, whose digests are kept: every model
@@ -146,6 +146,21 @@ def prime(dataset: Dataset) -> None:
     for roadmap in dataset.roadmaps.values():
         digests.roadmap(roadmap)
     _PRIMED[:] = [(dataset, digests._roadmaps)]
+
+
+def _pickled(value: object, table: dict[type, Callable[[Any], Any]] | None = None) -> bytes:
+    """The pickle of `value` (`table`: the pickler's dispatch table), a function of the
+    values alone: written without the pickler's memo, an object reached twice is written
+    twice, so that equal data gives the same bytes whether its parts are shared or not
+    (roadmaps read from their files or from the build cache's JSON share different
+    strings). Raises ValueError for a value that holds itself."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True  # no memo
+    if table is not None:
+        pickler.dispatch_table = table
+    pickler.dump(value)
+    return buffer.getvalue()
 
 
 def _roadmap(digest: str) -> str:

@@ -155,6 +155,23 @@ def test_a_file_with_an_error_reports_it_in_full_from_a_warm_cache(
     assert error.hint and f"hint: {error.hint}" in shown
 
 
+def test_a_warning_about_a_file_alone_is_reported_from_a_warm_cache(
+    roadmaps: Path, tmp_path: Path
+) -> None:
+    """A text left as a placeholder (`quality.check_texts`, run as the file is read): the
+    file is never kept, and the warning is made again each time, at its place."""
+    _load(roadmaps, tmp_path / "read")
+    edit(_town(roadmaps), "title:\n  en: ", "title:\n  en: TODO ")
+    fresh, _ = _load(roadmaps, None)
+    for _ in range(2):
+        warm, store = _load(roadmaps, tmp_path / "read")
+        assert store.misses == 1 and warm.dataset is not None
+        assert _messages(warm) == _messages(fresh)
+    (warning,) = [p for p in warm.warnings if "placeholder" in p.message]
+    assert warning.path.endswith("ad/town-1.yml") and warning.field == "title.en"
+    assert warning.source_line is not None and "TODO" in warning.source_line
+
+
 def test_an_error_found_across_files_points_where_a_fresh_read_does(
     roadmaps: Path, tmp_path: Path
 ) -> None:

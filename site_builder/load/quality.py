@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 from site_builder.errors import EnvironmentFault, Problem, Severity, shorten
@@ -55,14 +56,15 @@ def today() -> date:
     return datetime.now(tz=UTC).date()
 
 
-def check_quality(
-    roadmap: RoadmapFile, source: SourceFile, default_language: str, on: date
-) -> list[Problem]:
-    problems: list[Problem] = []
+def _warner(
+    roadmap: RoadmapFile, source: SourceFile, problems: list[Problem]
+) -> Callable[..., None]:
+    """`warn(field_path, message, hint, near=None)`: add a warning at the field (at the
+    line, from the value's start on, that holds `near`) to `problems`."""
 
     def warn(field_path: str, message: str, hint: str, near: str | None = None) -> None:
         line, column = roadmap.position(field_path)
-        if near is not None:  # the line, from the value's start on, that holds `near`
+        if near is not None:
             line, column = _line_of(source, line, column, near)
         problems.append(
             Problem(
@@ -77,6 +79,14 @@ def check_quality(
             )
         )
 
+    return warn
+
+
+def check_ended(roadmap: RoadmapFile, source: SourceFile, on: date) -> list[Problem]:
+    """A warning for each commitment that ended before `on` but is still in progress,
+    with no assessment."""
+    problems: list[Problem] = []
+    warn = _warner(roadmap, source, problems)
     for index, commitment in enumerate(roadmap.data.commitments):
         ended = commitment.end is not None and commitment.end.latest() < on
         if ended and commitment.status == "in-progress" and not commitment.assessments:
@@ -85,6 +95,14 @@ def check_quality(
                 f"ended in {commitment.end} but is still in progress, with no assessment",
                 "add an assessment of what was achieved, or update the status",
             )
+    return problems
+
+
+def check_texts(roadmap: RoadmapFile, source: SourceFile, default_language: str) -> list[Problem]:
+    """A warning for each text left as a placeholder, holding HTML (never shown) or
+    without the default language: what the file alone says, whatever the date."""
+    problems: list[Problem] = []
+    warn = _warner(roadmap, source, problems)
     for field_path, text in texts(roadmap.data):
         for language, value in text.items():
             found = PLACEHOLDER.search(value)

@@ -8,9 +8,10 @@ never pickle, decoded through the model's field descriptions), under a key of ev
 the reading depends on: the file's bytes, the roadmap's id (which says what the file
 is), the site's languages and default language, and a digest of the builder given by
 its caller (its code, version and the packages it uses). Only files read without any
-problem are kept: a file with a problem is read again every time, so its messages are
-made as they always are. The checks within and across files run on what is read, kept
-or not.
+problem are kept (no error, and no warning about the file alone: `quality.check_texts`
+runs as a file is read): a file with a problem is read again every time, so its messages
+are made as they always are. The checks that look across files (references, twinning,
+places) or at the date run on what is read, kept or not.
 
 One file per roadmap (`<folder>/<digest of the id>.json`) holds its latest reading, so
 the folder never holds more than the roadmaps ever built. The file's first line is a

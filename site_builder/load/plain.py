@@ -74,8 +74,8 @@ def _kind_encoder(found: Any) -> Callable[[Any], Any]:
     if found.kind == "object":
         return _object_encoder(found.cls)
     if found.kind == "list":
-        item = found.item
-        return lambda value: [_encoder(item)(v) for v in value]
+        item = _encoder(found.item)
+        return lambda value: [item(v) for v in value]
     if found.kind == "union":
         return _union_encoder(found.options)
     if found.kind == "text":
@@ -93,27 +93,32 @@ def _kind_encoder(found: Any) -> Callable[[Any], Any]:
 
 
 def _object_encoder(cls: type) -> Callable[[Any], Any]:
+    fields = [
+        (name, bool(spec.metadata.get("required")), _encoder(spec.type))
+        for name, spec in model_fields(cls).items()
+    ]
+
     def encode(value: Any) -> dict[str, Any]:
         if type(value) is not cls:
             raise TypeError(f"{type(value).__name__} is not {cls.__name__}")
         plain = {}
-        for name, spec in model_fields(cls).items():
+        for name, required, encode_field in fields:
             field_value = getattr(value, name)
-            if not spec.metadata.get("required") and (field_value is None or field_value == ()):
+            if not required and (field_value is None or field_value == ()):
                 continue  # left out: the field's default
-            plain[name] = _encoder(spec.type)(field_value)
+            plain[name] = encode_field(field_value)
         return plain
 
     return encode
 
 
 def _union_encoder(options: tuple[Any, ...]) -> Callable[[Any], Any]:
-    classes = [shape(option).cls for option in options]
+    classes = [(shape(option).cls, _encoder(option)) for option in options]
 
     def encode(value: Any) -> list[Any]:
-        for index, (option, cls) in enumerate(zip(options, classes, strict=True)):
+        for index, (cls, encode_option) in enumerate(classes):
             if type(value) is cls:
-                return [index, _encoder(option)(value)]
+                return [index, encode_option(value)]
         raise TypeError(f"{type(value).__name__} is none of {options!r}")
 
     return encode
@@ -232,12 +237,18 @@ def _scalar_decoder(cls: type) -> Decoder:
     if issubclass(cls, str):
         return lambda data: cls(data) if type(data) is str else _refuse(data)
 
+    known: dict[str, Any] = {}  # values read so far (dates: few, frozen, shared)
+
     def parsed(data: Any) -> Any:
         if type(data) is not str:
             _refuse(data)
-        value = cls.parse(data)  # type: ignore[attr-defined]
-        if str(value) != data:
-            raise Unreadable(f"{data!r} is not how a {cls.__name__} is written")
+        value = known.get(data)
+        if value is None:
+            value = cls.parse(data)  # type: ignore[attr-defined]
+            if str(value) != data:
+                raise Unreadable(f"{data!r} is not how a {cls.__name__} is written")
+            if len(known) < 10_000:
+                known[data] = value
         return value
 
     return parsed

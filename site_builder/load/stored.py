@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from site_builder.format.model import AuthorityRoadmap, CountryRoadmap, RoadmapFile
@@ -47,6 +48,7 @@ class StoredReads:
         self._base = hashlib.sha256(f"{FORMAT}\0{builder}\0".encode())
         self.hits = 0
         self.misses = 0
+        self._writer: ThreadPoolExecutor | None = None
 
     def key(
         self, roadmap_id: str, languages: tuple[str, ...] | None, default: str, data: bytes
@@ -74,7 +76,9 @@ class StoredReads:
 
     def put(self, key: str, roadmap: RoadmapFile) -> None:
         """Keep `roadmap` (read without any problem) under `key`; a folder that cannot
-        be written only means a miss next time."""
+        be written only means a miss next time. The entry is written by a thread of its
+        own while the next files are read (making a file is mostly the system's time):
+        `flush` waits for every entry to be written."""
         payload = json.dumps(
             {
                 "data": to_plain(roadmap.data, _model(roadmap.id)),
@@ -84,11 +88,30 @@ class StoredReads:
             ensure_ascii=False,
             separators=(",", ":"),
         ).encode()
-        with contextlib.suppress(OSError):
-            self.folder.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=self.folder, delete=False) as handle:
-                handle.write(_check(key, payload) + b"\n" + payload)
-            os.replace(handle.name, self._path(roadmap.id))
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(1, thread_name_prefix="stored-reads")
+        entry = _check(key, payload) + b"\n" + payload
+        self._writer.submit(_write, self.folder, self._path(roadmap.id), entry)
+
+    def flush(self) -> None:
+        """Wait until every entry given to `put` is written (or could not be)."""
+        if self._writer is not None:
+            self._writer.shutdown(wait=True)
+            self._writer = None
+
+
+def _write(folder: Path, target: Path, entry: bytes) -> None:
+    """Write `entry` to `target` atomically (a temporary file renamed), or nothing."""
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor, name = tempfile.mkstemp(dir=folder, prefix=".new-")
+        try:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(entry)
+            os.replace(name, target)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(name)
 
 
 def _model(roadmap_id: str) -> type[CountryRoadmap | AuthorityRoadmap]:

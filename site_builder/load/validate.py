@@ -136,8 +136,13 @@ def load_dataset(root: Path, *, strict: bool = False, cache: ReadCache | None = 
 
     `cache` keeps files read before (the live preview passes one across rebuilds).
     """
-    with _collector_paused():
-        return _load_dataset(root, strict, cache if cache is not None else ReadCache())
+    cache = cache if cache is not None else ReadCache()
+    try:
+        with _collector_paused():
+            return _load_dataset(root, strict, cache)
+    finally:
+        if cache.store is not None:
+            cache.store.flush()  # the files read, written to the build cache meanwhile
 
 
 @contextlib.contextmanager

@@ -211,3 +211,28 @@ def test_a_build_from_a_warm_cache_after_a_twinning_link_equals_a_full_build(
     pipeline.build(full)
     assert tree_digest(tmp_path / "site") == tree_digest(tmp_path / "full")
     assert list((tmp_path / ".site-cache" / "ar" / "render").glob("*.json"))
+
+
+def test_an_edit_renders_again_only_the_pages_of_the_dialogue_listing_that_show_it(
+    tmp_path: Path,
+) -> None:
+    """Every page of the listing links to where each level starts: it reads those first
+    pages, not every dialogue model, so that another roadmap's edit leaves it as it was."""
+    from site_builder.views.listings import Listings
+
+    roadmaps = write_sample(tmp_path / "roadmaps", 6, 4, LANGUAGES)
+    project = Project(roadmaps=roadmaps, docs=tmp_path / "docs", themes=tmp_path / "themes")
+    context = _context(project)
+    pages = Listings(context.views).dialogue_pages()
+    assert len(pages) > 1
+    shown = [{entry.roadmap.id for entry in page.entries} for page in pages]
+    edited = next(r for r in sorted(context.dataset.roadmaps) if "/" in r and r not in shown[-1])
+    _warm_equals_full(project, tmp_path / "memo")
+    edit(roadmaps / f"{edited}.yml", "title:\n  en: ", "title:\n  en: Edited ")
+    again = _warm_equals_full(project, tmp_path / "memo")
+    last = pages[-1].path_of(len(pages))
+    for language in LANGUAGES:
+        assert f"{edited}.md" in again[language]
+        assert last not in again[language]
+        paths = [p.path_of(p.number) for p, ids in zip(pages, shown, strict=True) if edited in ids]
+        assert set(paths) <= set(again[language])

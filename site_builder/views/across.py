@@ -26,7 +26,7 @@ from site_builder.format.model import (
     TwinningLink,
 )
 from site_builder.load.quality import twinning_disagreements
-from site_builder.views.paging import grouped, paginate
+from site_builder.views.paging import LISTING_PAGE_SIZE, first_pages, grouped, paginate
 from site_builder.views.summary import latest_assessment
 
 # Commitments shown on one outcome page (or one status list): pages stay light however
@@ -255,6 +255,13 @@ class Views:
             if entries:
                 groups.append((level, entries))
         return groups
+
+    def dialogue_level_pages(self) -> dict[str | None, int]:
+        """Each level that has dialogue models, and the page of the dialogue listing (in
+        pages of LISTING_PAGE_SIZE) where it starts: what every page of the listing shows
+        of the others, a read that changes only when a level starts on another page."""
+        entries = [e for _, group in self.dialogue_by_level() for e in group]
+        return first_pages(entries, lambda e: e.model.level, LISTING_PAGE_SIZE)
 
     def _roadmaps(self) -> list[RoadmapFile]:
         return sorted(self.dataset.roadmaps.values(), key=lambda r: r.id)

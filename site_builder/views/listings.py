@@ -8,10 +8,8 @@ from functools import cached_property
 
 from site_builder.views.across import DialogueEntry, TwinningPair, Views
 from site_builder.views.paging import (
-    LISTING_PAGE_SIZE,
     TWINNING_PAGE_SIZE,
     Page,
-    first_pages,
     grouped,
     pages_of,
 )
@@ -31,8 +29,9 @@ class Listings:
 
     @cached_property  # asked by every page of the listing
     def _dialogue_levels(self) -> dict[str | None, int]:
-        entries = [e for _, group in self.views.dialogue_by_level() for e in group]
-        return first_pages(entries, _level, LISTING_PAGE_SIZE)
+        # Asked of the views, so that a page's render reads only these first pages (and
+        # not every dialogue model: render/memo.py), whatever roadmap changed.
+        return self.views.dialogue_level_pages()
 
     def dialogue_levels(self) -> dict[str | None, int]:
         """Each level that has dialogue models, and the page of the listing where it starts

@@ -307,11 +307,16 @@ def _command(copy: Path, staged: Path) -> list[str]:
 
 
 def _make_index(site_dir: Path, shard: Shard, copy: Path, staged: Path) -> None:
-    """Run Pagefind over a folded copy of the shard's pages into `staged`."""
+    """Run Pagefind over a folded copy of the shard's pages into `staged`. A page that
+    folding leaves as it is (most pages in English and Arabic) is linked into the copy
+    instead of written again: Pagefind only reads it."""
     for relative in shard.pages:
-        target = copy / relative
+        source, target = site_dir / relative, copy / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(fold((site_dir / relative).read_text("utf-8")), "utf-8")
+        text = source.read_bytes().decode("utf-8")
+        if "\r" not in text and fold(text) == text and _linked(source, target):
+            continue  # the bytes the copy would have
+        target.write_text(fold(source.read_text("utf-8")), "utf-8")
     done = subprocess.run(_command(copy, staged), capture_output=True, text=True, check=False)
     if done.returncode != 0:
         message = (done.stderr or done.stdout).strip().splitlines()
@@ -321,6 +326,15 @@ def _make_index(site_dir: Path, shard: Shard, copy: Path, staged: Path) -> None:
         )
     for name in _UNUSED:
         (staged / name).unlink(missing_ok=True)
+
+
+def _linked(source: Path, target: Path) -> bool:
+    """Whether `target` could be made a hard link to `source` (not on every system)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        return False
+    return True
 
 
 def _restore(entry: Path, staged: Path) -> bool:

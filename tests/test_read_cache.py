@@ -311,6 +311,33 @@ def test_an_entry_that_is_a_folder_or_unwritable_is_a_miss(roadmaps: Path, tmp_p
     assert report.dataset is not None and store.misses == 6
 
 
+@pytest.mark.parametrize("kind", ["fifo", "device", "too large"])
+def test_an_entry_that_is_no_regular_file_is_a_miss_never_waited_on(
+    roadmaps: Path, tmp_path: Path, kind: str
+) -> None:
+    import os
+    import signal
+
+    folder = tmp_path / "read"
+    _load(roadmaps, folder)
+    entry, _, _ = _entry_and_key(roadmaps, folder)
+    entry.unlink()
+    if kind == "fifo":
+        os.mkfifo(entry)  # reading it would wait for a writer forever
+    elif kind == "device":
+        entry.symlink_to("/dev/zero")  # endless
+    else:
+        with entry.open("wb") as handle:
+            handle.truncate(stored.MAX_ENTRY_BYTES + 1)
+    signal.alarm(20)  # fail rather than hang
+    try:
+        warm, store = _load(roadmaps, folder)
+    finally:
+        signal.alarm(0)
+    assert (store.hits, store.misses) == (5, 1)
+    assert warm.dataset is not None
+
+
 # --- Whole builds ---------------------------------------------------------------------------
 
 

@@ -26,12 +26,14 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from site_builder.format.model import AuthorityRoadmap, CountryRoadmap, RoadmapFile
 from site_builder.load.plain import Unreadable, from_plain, to_plain
+from site_builder.load.source import MAX_FILE_BYTES
 
 FORMAT = "stored-read-1"
 """Changes when the layout of an entry changes (the builder's digest changes with it too)."""
@@ -67,7 +69,8 @@ class StoredReads:
         """The roadmap kept under `key`, its file shown as `display`; None on a miss."""
         found = None
         with contextlib.suppress(OSError, Unreadable):
-            found = _decode(self._path(roadmap_id).read_bytes(), key, roadmap_id, display)
+            entry = _read_entry(self._path(roadmap_id))
+            found = _decode(entry, key, roadmap_id, display) if entry is not None else None
         if found is None:
             self.misses += 1
         else:
@@ -112,6 +115,26 @@ def _write(folder: Path, target: Path, entry: bytes) -> None:
         except OSError:
             with contextlib.suppress(OSError):
                 os.unlink(name)
+
+
+MAX_ENTRY_BYTES = 64 * MAX_FILE_BYTES
+"""The largest entry read: far more than any file of at most MAX_FILE_BYTES gives."""
+
+
+def _read_entry(path: Path) -> bytes | None:
+    """The bytes of the entry at `path`, or None when it is not a regular file of at most
+    MAX_ENTRY_BYTES (a FIFO put there is never waited on). Raises OSError when it cannot
+    be opened."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    descriptor = os.open(path, flags)
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_ENTRY_BYTES:
+            return None
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            return handle.read(MAX_ENTRY_BYTES + 1)
+    finally:
+        os.close(descriptor)
 
 
 def _model(roadmap_id: str) -> type[CountryRoadmap | AuthorityRoadmap]:

@@ -28,7 +28,6 @@ import json
 import os
 import stat
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from site_builder.format.model import AuthorityRoadmap, CountryRoadmap, RoadmapFile
@@ -50,7 +49,6 @@ class StoredReads:
         self._base = hashlib.sha256(f"{FORMAT}\0{builder}\0".encode())
         self.hits = 0
         self.misses = 0
-        self._writer: ThreadPoolExecutor | None = None
 
     def key(
         self, roadmap_id: str, languages: tuple[str, ...] | None, default: str, data: bytes
@@ -79,9 +77,8 @@ class StoredReads:
 
     def put(self, key: str, roadmap: RoadmapFile) -> None:
         """Keep `roadmap` (read without any problem) under `key`; a folder that cannot
-        be written only means a miss next time. The entry is written by a thread of its
-        own while the next files are read (making a file is mostly the system's time):
-        `flush` waits for every entry to be written."""
+        be written only means a miss next time. Written at once (whatever process
+        reads the file: the reading may be spread over several)."""
         payload = json.dumps(
             {
                 "data": to_plain(roadmap.data, _model(roadmap.id)),
@@ -91,16 +88,8 @@ class StoredReads:
             ensure_ascii=False,
             separators=(",", ":"),
         ).encode()
-        if self._writer is None:
-            self._writer = ThreadPoolExecutor(1, thread_name_prefix="stored-reads")
         entry = _check(key, payload) + b"\n" + payload
-        self._writer.submit(_write, self.folder, self._path(roadmap.id), entry)
-
-    def flush(self) -> None:
-        """Wait until every entry given to `put` is written (or could not be)."""
-        if self._writer is not None:
-            self._writer.shutdown(wait=True)
-            self._writer = None
+        _write(self.folder, self._path(roadmap.id), entry)
 
 
 def _write(folder: Path, target: Path, entry: bytes) -> None:

@@ -136,13 +136,8 @@ def load_dataset(root: Path, *, strict: bool = False, cache: ReadCache | None = 
 
     `cache` keeps files read before (the live preview passes one across rebuilds).
     """
-    cache = cache if cache is not None else ReadCache()
-    try:
-        with _collector_paused():
-            return _load_dataset(root, strict, cache)
-    finally:
-        if cache.store is not None:
-            cache.store.flush()  # the files read, written to the build cache meanwhile
+    with _collector_paused():
+        return _load_dataset(root, strict, cache if cache is not None else ReadCache())
 
 
 @contextlib.contextmanager

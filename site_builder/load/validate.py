@@ -125,9 +125,11 @@ class ReadCache:
         kept = self.store.get(key, roadmap_id, display)
         if kept is not None:
             return kept, source
-        loaded = _read_roadmap(roadmap_id, path, languages, default, problems, authorities, source)
-        if loaded is not None and not problems:
+        own: list[Problem] = []
+        loaded = _read_roadmap(roadmap_id, path, languages, default, own, authorities, source)
+        if loaded is not None and not own:  # a file with any problem is read each time
             self.store.put(key, loaded[0])
+        problems.extend(own)
         return loaded
 
 

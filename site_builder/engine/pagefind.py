@@ -313,10 +313,12 @@ def _make_index(site_dir: Path, shard: Shard, copy: Path, staged: Path) -> None:
     for relative in shard.pages:
         source, target = site_dir / relative, copy / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        text = source.read_bytes().decode("utf-8")
-        if "\r" not in text and fold(text) == text and _linked(source, target):
+        written = source.read_bytes().decode("utf-8")
+        # As read_text would read it (universal newlines), folded, read and folded once.
+        folded = fold(written.replace("\r\n", "\n").replace("\r", "\n"))
+        if folded == written and _linked(source, target):
             continue  # the bytes the copy would have
-        target.write_text(fold(source.read_text("utf-8")), "utf-8")
+        target.write_text(folded, "utf-8")
     done = subprocess.run(_command(copy, staged), capture_output=True, text=True, check=False)
     if done.returncode != 0:
         message = (done.stderr or done.stdout).strip().splitlines()

@@ -16,7 +16,7 @@ from site_builder.app.config import BuildOptions, Project
 from site_builder.engine import cache
 from site_builder.format.model import Date
 from site_builder.format.sample import write_sample
-from site_builder.render.memo import PageMemo
+from site_builder.render.memo import Digests, PageMemo, Unsound
 from site_builder.render.pages import Renderer
 from site_builder.views.context import SiteContext
 from tests.conftest import edit, tree_digest
@@ -236,3 +236,17 @@ def test_an_edit_renders_again_only_the_pages_of_the_dialogue_listing_that_show_
         assert last not in again[language]
         paths = [p.path_of(p.number) for p, ids in zip(pages, shown, strict=True) if edited in ids]
         assert set(paths) <= set(again[language])
+
+
+def test_a_value_is_digested_by_what_it_holds_and_one_that_holds_itself_is_never_stored(
+    project: Project,
+) -> None:
+    digests = Digests(_context(project).dataset)
+    shared = ["Bamako", "Kayes"]
+    # Equal data, shared or not, gives one digest (roadmaps read from the build cache
+    # share other strings than roadmaps read from their files).
+    assert digests.of([shared, shared]) == digests.of([["Bamako", "Kayes"], ["Bamako", "Kayes"]])
+    itself: list[object] = ["Bamako"]
+    itself.append(itself)
+    with pytest.raises(Unsound):
+        digests.of(itself)

@@ -126,10 +126,9 @@ class Digests:
         when it cannot be pickled or reaches a traced object."""
         try:
             return _blake(_pickled(value, self._table))  # a roadmap is pickled as its digest
-        except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as error:
-            raise Unsound(str(error)) from error
-        except ValueError as error:  # a cycle (see _pickled)
-            raise Unsound(str(error)) from error
+        # ValueError: a value that holds itself (see _pickled)
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError, ValueError) as e:
+            raise Unsound(str(e)) from e
 
 
 # Parts of roadmaps that listings give many pages, whose digests are kept: every model

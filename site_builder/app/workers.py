@@ -263,8 +263,7 @@ def in_a_child(function: Callable[..., Result], *args: object) -> Result:
         process.join()
         receive.close()
     # Only now, the child gone with all it held, are the objects it sent made here: made
-    # while it lived, both would be held at once (816 MB at 2000 roadmaps, against 434
-    # for the reading child alone; `benchmarks/memory.py`).
+    # while it lived, both were held at once (the build's peak at 2000 roadmaps, 816 MB).
     if sent is None:
         outcome: object = BuildFailed("the process reading the roadmaps stopped")
     else:

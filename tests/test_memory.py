@@ -3,7 +3,9 @@ once the language's worker has ended (the peak itself is measured by the benchma
 
 from __future__ import annotations
 
+import gc
 import itertools
+import json
 import os
 import time
 from pathlib import Path
@@ -19,6 +21,7 @@ from site_builder.engine import mkdocs as engine
 from site_builder.engine import pagefind
 from site_builder.errors import InvalidData, Problem
 from site_builder.format.sample import write_sample
+from site_builder.render.memo import PageMemo
 
 
 def _project(tmp_path: Path) -> Project:
@@ -250,3 +253,25 @@ def test_no_process_starts_beyond_the_memory_budget(
     shards = sum(len(pagefind.plan(tmp_path / "site" / lang)) for lang in ("en", "ar"))
     assert [kind for _, _, kind in runs].count("index") == shards > 2
     assert all(end <= after for (_, end, _), (after, _, _) in itertools.pairwise(runs))
+
+
+def test_the_pages_kept_for_the_next_build_are_let_go_before_the_engine_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The build cache's memo of the rendered pages holds every page's text: kept while
+    # the engine runs, letting the rendered pages go freed nothing.
+    real = pipeline.ENGINES["mkdocs"]
+    alive: list[int] = []
+
+    def engine_watching(*args: Any) -> int:
+        alive.append(sum(isinstance(o, PageMemo) for o in gc.get_objects()))
+        return real(*args)
+
+    monkeypatch.setitem(pipeline.ENGINES, "mkdocs", engine_watching)
+    options = BuildOptions(
+        project=_project(tmp_path), site_dir=tmp_path / "site", jobs=1, languages=("ar",)
+    )
+    pipeline.build(options)
+    assert options.cache_folder is not None and alive == [0]
+    stored = list((options.cache_folder / "ar" / "render").glob("*.json"))
+    assert len(stored) == 1 and json.loads(stored[0].read_text("utf-8"))  # saved before

@@ -276,7 +276,13 @@ class PageMemo:
             with tempfile.NamedTemporaryFile(
                 "w", encoding="utf-8", dir=self.file.parent, delete=False, suffix=".tmp"
             ) as handle:
-                handle.write(json.dumps(self.pages, ensure_ascii=False))
+                # One page at a time: the whole file as one string would be held at once.
+                handle.write("{")
+                for number, (key, entry) in enumerate(self.pages.items()):
+                    handle.write(", " if number else "")
+                    handle.write(json.dumps(key, ensure_ascii=False) + ": ")
+                    handle.write(json.dumps(entry, ensure_ascii=False))
+                handle.write("}")
             os.replace(handle.name, self.file)
             for other in self.file.parent.glob("*.json"):  # another builder's, or settings'
                 if other != self.file:

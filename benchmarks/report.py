@@ -301,8 +301,10 @@ ANALYSIS = """
   and Pagefind's version) instead of running Pagefind. A page's Markdown is rendered again
   only when something it read while rendering last time gives another digest now (the
   reads of each page are recorded, `render/memo.py`): after one roadmap's edit, its pages,
-  the pages of its twinning partners and the listings that show it. Validation and the
-  views still run on every rebuild.
+  the pages of its twinning partners and the listings that show it. A file is read again
+  only when its bytes changed (the others come from the build cache's JSON,
+  `load/stored.py`); the checks across files and the views run on every rebuild. What is
+  left is mostly the search shard that holds the edited pages, indexed again whole.
 - **Page weight.** Listings continue on numbered pages of 40 entries (countries on the
   home page, dialogue models), 20 (twinning links grouped by diaspora, with a map of each
   page's links) or 12 (an outcome's commitments, the commitments in one status), each
@@ -333,13 +335,13 @@ ANALYSIS = """
   worker about 270 MB more at its peak (it copies the parts of the shared roadmaps it
   reads: Python writes reference counts into every object it touches), so one worker
   and the build's process already take about 500 MB: no second worker nor indexer fits
-  beside, and the build runs one process at a time there. The peak is then not the
-  schedule's but the hand-over of the roadmaps: the process that reads them sends the
-  context back pickled, and for a moment the build's process holds the context while the
-  reader has not yet ended (`benchmarks/memory.py`: build 434 MB and reader 205 MB at
-  13 s at N = 2000). The budget counts the processes it starts, not that moment. One
-  process at a time also costs the time (wall 0.93 of the baseline at N = 2000, where two
-  workers side by side took 0.80 and 1423 MB). `--memory MB` trades memory for speed.
+  beside, and the build runs one process at a time there, which costs the time (wall
+  0.96 of the baseline at N = 2000). Two moments that the budget does not count are kept
+  low as well: the build's process makes the roadmaps the reader sends back only once
+  the reader has ended (both at once were the peak, 816 MB, before), and a worker lets
+  go of its render cache's copy of the pages once it is saved, before the engine runs
+  (kept, it held every page's text through the engine: 752 MB with the cache on).
+  `--memory MB` trades memory for speed.
   At N = 500 the estimates fit workers and indexers side by side. Each shard costs a
   first search its list of chunks and one or two index chunks (about 20 KB in Arabic);
   leaving out the pages that only repeat others (a listing's pages after the first, a

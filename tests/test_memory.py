@@ -275,3 +275,33 @@ def test_the_pages_kept_for_the_next_build_are_let_go_before_the_engine_runs(
     assert options.cache_folder is not None and alive == [0]
     stored = list((options.cache_folder / "ar" / "render").glob("*.json"))
     assert len(stored) == 1 and json.loads(stored[0].read_text("utf-8"))  # saved before
+
+
+def test_a_language_s_engine_project_is_removed_by_its_worker_once_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The MkDocs project of a language (thousands of files at scale) is scratch once the
+    engine has built it: the worker removes it before indexing, so that the end of the
+    build does not remove every language's at once. The preview keeps its own."""
+    from site_builder.app.workers import LanguageJob
+
+    seen: list[tuple[str, bool]] = []
+    index_language = pagefind.index_language
+
+    def indexing(site_dir: Path, cache: Path | None = None, limit: int | None = None) -> Any:
+        projects = site_dir.parent.parent.glob(f".site.work-*/{site_dir.name}/mkdocs.yml")
+        seen.append((site_dir.name, any(projects)))
+        return index_language(site_dir, cache, limit)
+
+    monkeypatch.setattr(pagefind, "index_language", indexing)
+    site = tmp_path / "site"
+    pipeline.build(BuildOptions(project=_project(tmp_path), site_dir=site, jobs=1))
+    assert sorted(seen) == [("ar", False), ("en", False)]
+    assert (site / "ar" / "index.html").is_file()
+
+    context, _, _ = pipeline._prepared(_project(tmp_path), False)
+    job = LanguageJob(
+        "en", _project(tmp_path), tmp_path / "work", tmp_path / "out", incremental=True
+    )
+    done, _ = pipeline.build_language(context, job)
+    assert done.config.is_file()  # the preview's project stays, for its next build

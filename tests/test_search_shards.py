@@ -7,6 +7,7 @@ build's forked processes) so that the contract site, in English and Arabic, is s
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 from pathlib import Path
@@ -115,6 +116,49 @@ def test_shards_are_whole_top_folders_packed_in_order(tmp_path: Path) -> None:
     (tmp_path / "ml/kayes/index.html").write_text("<html lang=en>other</html>", "utf-8")
     assert pagefind.plan(tmp_path, 4) == shards  # an edited page keeps its shard
     assert len(pagefind.plan(tmp_path)) == 1  # SHARD_PAGES
+
+
+def _country_pages(folder: Path, countries: int, towns: int) -> None:
+    pages = ["index.html", "about/index.html"]
+    for country in range(countries):
+        pages += [f"c{country:02}/index.html"]
+        pages += [f"c{country:02}/t{town}/index.html" for town in range(towns)]
+    for page in pages:
+        (folder / page).parent.mkdir(parents=True, exist_ok=True)
+        (folder / page).write_text("<html lang=en><article>x</article></html>", "utf-8")
+
+
+@pytest.mark.parametrize(("countries", "least", "cut"), [(30, 10, 3), (30, 50, 2), (5, 40, 1)])
+def test_a_language_is_cut_in_as_many_even_shards_as_its_pages_allow(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, countries: int, least: int, cut: int
+) -> None:
+    """SEARCH_SHARDS shards (3) once each has SHARD_PAGES_LEAST pages, fewer otherwise,
+    even to within one folder (a country: 4 pages), though all would fit in one; an edit
+    keeps every page in its shard."""
+    monkeypatch.setattr(pagefind, "SHARD_PAGES_LEAST", least)
+    _country_pages(tmp_path, countries, 3)
+    pages = 2 + 4 * countries
+    shards = pagefind.plan(tmp_path)
+    assert len(shards) == cut
+    sizes = [len(shard.pages) for shard in shards]
+    assert sum(sizes) == pages and max(sizes) - min(sizes) <= 4
+    every = [page for shard in shards for page in shard.pages]
+    assert sorted(every) == sorted(relative for relative, _ in pagefind._indexed_pages(tmp_path))
+    folders = [{page.split("/")[0] for page in shard.pages} for shard in shards]
+    assert all(not (a & b) for a, b in itertools.combinations(folders, 2))  # whole folders
+    (tmp_path / "c01/t1/index.html").write_text("<html lang=en>edited</html>", "utf-8")
+    assert pagefind.plan(tmp_path) == shards
+
+
+def test_a_language_is_cut_in_more_shards_when_memory_needs_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SHARD_PAGES (the memory bound) wins over SEARCH_SHARDS: 122 pages at most 30 in a
+    shard make five shards, none over 30."""
+    monkeypatch.setattr(pagefind, "SHARD_PAGES_LEAST", 10)
+    _country_pages(tmp_path, 30, 3)
+    sizes = [len(shard.pages) for shard in pagefind.plan(tmp_path, 30)]
+    assert len(sizes) == 5 and max(sizes) <= 30 and sum(sizes) == 122
 
 
 def test_a_shard_key_is_its_pages_as_indexed(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ import contextlib
 import ctypes
 import gc
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -120,8 +121,9 @@ def build_language(
 ) -> tuple[LanguageDone, RenderedLanguage]:
     """Render one language, write its engine project, build it and index it for search
     (unless `job.target` is None, or `job.search` is false). With `only` and `previous`,
-    pages outside `only` are kept from `previous` (see `Renderer.render`). Raises
-    BuildFailed when the engine or the indexer fails."""
+    pages outside `only` are kept from `previous` (see `Renderer.render`). The engine's
+    project is removed once built, unless `job.incremental`. Raises BuildFailed when the
+    engine or the indexer fails."""
     started = time.perf_counter()
     memo = None
     if job.cache_dir is not None and not job.incremental:
@@ -151,6 +153,10 @@ def build_language(
     if job.target is not None:
         cache = job.cache_dir / job.language if job.cache_dir else None
         cached = ENGINES[job.engine](config, job.target, job.url_path, job.incremental, cache)
+        if not job.incremental:  # the preview builds its project again, a build never
+            # Removed here, in the worker, while other languages are still built: left to
+            # the publisher, a project's files were all removed after the last language.
+            shutil.rmtree(config.parent, ignore_errors=True)
         done_building = time.perf_counter()
         if job.search:
             search_seconds = pagefind.index_language(job.target, job.search_cache).seconds

@@ -15,8 +15,9 @@ copy whose text is folded by `FOLD`; the search box folds the query with the sam
 in the results show the folded characters.
 
 Pagefind holds everything it indexes in memory until it writes the index (see
-SHARD_PAGES), so a language is indexed in shards of at most SHARD_PAGES pages, one
-Pagefind run each (`plan`, `index_shard`, then `publish`, which the build runs in
+SHARD_PAGES), so a language is indexed in shards of at most SHARD_PAGES pages (and in
+SEARCH_SHARDS once it is large enough: an edit is then indexed again in its shard only),
+one Pagefind run each (`plan`, `index_shard`, then `publish`, which the build runs in
 processes of their own; `index_language` runs the three in turn). The first shard is
 `<lang>/pagefind/` (Pagefind's script, its WebAssembly and that shard's index); every
 other shard is `<lang>/pagefind/shard-N/`, its index only, and `<lang>/pagefind/
@@ -79,6 +80,21 @@ language (2878 pages). A run of 800 pages (about 340 MB) and the build's process
 shards would fit beside a worker, but each shard costs a first search one more index
 chunk and list of chunks (about 20 KB in Arabic), and at 2000 roadmaps a worker and the
 build's process alone take 500 MB. Read at each call, so that tests can lower it."""
+
+SEARCH_SHARDS = 3
+"""How many shards a language is cut into when it has SHARD_PAGES_LEAST pages or more for
+each, even when fewer would fit in SHARD_PAGES: after one roadmap is edited, only its
+shard is indexed again (a third of a language's pages instead of all), and a language's
+shards are indexed on several cores at once. More shards would make both shorter, but
+each costs a first search one more index chunk and list of chunks (about 20 KB in
+Arabic): three is what a language of 2000 roadmaps needs by memory (2024 pages indexed
+in Arabic), so a first search at 2000 roadmaps loads no more than before (273 KB in
+Arabic, `docs/benchmarks.md`). Read at each call, so that tests can change it."""
+
+SHARD_PAGES_LEAST = 100
+"""The fewest pages a shard is given to reach SEARCH_SHARDS: below it, a Pagefind run's
+own cost (starting, writing its files, about 0.1 s) and the first search's extra chunk
+outweigh what a smaller shard saves. Read at each call, so that tests can lower it."""
 
 _RUN_MB, _PAGE_MB = 20, 0.4  # what a run holds (with its waiting process), and per page
 
@@ -173,25 +189,41 @@ def run_memory(pages: int) -> int:
     return int((_RUN_MB + _PAGE_MB * pages) * 2**20)
 
 
+def shard_count(pages: int, limit: int) -> int:
+    """How many shards `pages` indexed pages are cut into: SEARCH_SHARDS while each keeps
+    at least SHARD_PAGES_LEAST pages (fewer for a small language, one at the least), and
+    more when one would pass `limit` pages."""
+    wanted = min(SEARCH_SHARDS, pages // max(1, SHARD_PAGES_LEAST))
+    return max(1, -(-pages // limit), wanted)
+
+
 def plan(site_dir: Path, limit: int | None = None) -> list[Shard]:
     """The shards of a built language folder, each of at most `limit` pages (SHARD_PAGES
-    when None): its pages grouped by top folder (the pages at the top count as one
-    folder), whole folders packed in sorted order, a folder of more than `limit` pages
-    cut into runs of `limit`. One shard for a folder of no page or few pages."""
+    when None), `shard_count` of them when whole folders allow: its pages grouped by top
+    folder (the pages at the top count as one folder), whole folders packed in sorted
+    order, a new shard begun where an even cut of the pages would begin one or where a
+    folder would not fit, a folder of more than `limit` pages cut into runs of `limit`.
+    One shard for a folder of no page or few pages. The cut depends only on the pages'
+    paths, so that an edited page keeps its shard and the shards of the other pages."""
     limit = max(1, limit or SHARD_PAGES)
     folders: dict[str, list[str]] = {}
     for relative, _ in _indexed_pages(site_dir):
         top, _, rest = relative.partition("/")
         folders.setdefault(top if rest else "", []).append(relative)
+    total = sum(len(pages) for pages in folders.values())
+    count = shard_count(total, limit)
     shards: list[list[str]] = [[]]
+    seen = 0  # pages packed so far
     for name in sorted(folders):
         pages = folders[name]
-        if shards[-1] and len(shards[-1]) + len(pages) > limit:
+        even = seen * count // total  # the shard this folder begins in, cut evenly
+        if shards[-1] and (len(shards) <= even or len(shards[-1]) + len(pages) > limit):
             shards.append([])
         for page in pages:
             if len(shards[-1]) == limit:
                 shards.append([])
             shards[-1].append(page)
+        seen += len(pages)
     return [Shard(number, tuple(pages)) for number, pages in enumerate(shards, 1)]
 
 

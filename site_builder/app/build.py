@@ -37,6 +37,7 @@ from site_builder.load.quality import environment_epoch
 from site_builder.load.stored import StoredReads
 from site_builder.load.validate import ReadCache, Report, load_dataset
 from site_builder.publish.data import write_data
+from site_builder.publish.records import StoredRecords
 from site_builder.publish.root import write_root_files
 from site_builder.publish.staging import Publisher, check_site_dir
 from site_builder.render import memo
@@ -226,7 +227,11 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
 
         def write_open_data() -> None:  # in this process, while the workers run
             started = time.perf_counter()
-            write_data(dataset, context.views, publisher.staging, options.site_url)
+            records = None
+            if options.cache_folder is not None:
+                digests = memo.roadmap_digests(dataset)
+                records = StoredRecords(options.cache_folder / "data", render_digest(), digests)
+            write_data(dataset, context.views, publisher.staging, options.site_url, records)
             result.timings["data"] = time.perf_counter() - started
 
         # closing: a signal or an error stops the workers now, not when the generator is

@@ -67,7 +67,7 @@ class StoredReads:
         """The roadmap kept under `key`, its file shown as `display`; None on a miss."""
         found = None
         with contextlib.suppress(OSError, Unreadable):
-            entry = _read_entry(self._path(roadmap_id))
+            entry = read_entry(self._path(roadmap_id))
             found = _decode(entry, key, roadmap_id, display) if entry is not None else None
         if found is None:
             self.misses += 1
@@ -89,10 +89,10 @@ class StoredReads:
             separators=(",", ":"),
         ).encode()
         entry = _check(key, payload) + b"\n" + payload
-        _write(self.folder, self._path(roadmap.id), entry)
+        write_entry(self.folder, self._path(roadmap.id), entry)
 
 
-def _write(folder: Path, target: Path, entry: bytes) -> None:
+def write_entry(folder: Path, target: Path, entry: bytes) -> None:
     """Write `entry` to `target` atomically (a temporary file renamed), or nothing."""
     with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)
@@ -110,7 +110,7 @@ MAX_ENTRY_BYTES = 64 * MAX_FILE_BYTES
 """The largest entry read: far more than any file of at most MAX_FILE_BYTES gives."""
 
 
-def _read_entry(path: Path) -> bytes | None:
+def read_entry(path: Path) -> bytes | None:
     """The bytes of the entry at `path`, or None when it is not a regular file of at most
     MAX_ENTRY_BYTES (a FIFO put there is never waited on). Raises OSError when it cannot
     be opened."""

@@ -147,6 +147,13 @@ def prime(dataset: Dataset) -> None:
     _PRIMED[:] = [(dataset, digests._roadmaps)]
 
 
+def roadmap_digests(dataset: Dataset) -> Callable[[RoadmapFile], str]:
+    """The digest of a roadmap of `dataset` (hex): a function of its values alone, the
+    same whether it was read from its file or from the build cache. Those `prime` made
+    are not made again."""
+    return Digests(dataset).roadmap
+
+
 def _pickled(value: object, table: dict[type, Callable[[Any], Any]] | None = None) -> bytes:
     """The pickle of `value` (`table`: the pickler's dispatch table), a function of the
     values alone: written without the pickler's memo, an object reached twice is written

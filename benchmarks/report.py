@@ -303,8 +303,13 @@ ANALYSIS = """
   reads of each page are recorded, `render/memo.py`): after one roadmap's edit, its pages,
   the pages of its twinning partners and the listings that show it. A file is read again
   only when its bytes changed (the others come from the build cache's JSON,
-  `load/stored.py`); the checks across files and the views run on every rebuild. What is
-  left is mostly the search shard that holds the edited pages, indexed again whole.
+  `load/stored.py`), and a roadmap's open-data record is made again only when the
+  roadmap changed (`publish/records.py`); the checks across files and the views run on
+  every rebuild. A language of more than 300 pages indexed is cut into three shards
+  (`SEARCH_SHARDS`), so that the edited pages' shard, indexed again whole, is a third of
+  the language. What is left is mostly work on every page that no cache skips: writing
+  each language's engine project, copying its cached pages, the engine's pass over its
+  navigation, and removing the previous site once the new one is in place.
 - **Page weight.** Listings continue on numbered pages of 40 entries (countries on the
   home page, dialogue models), 20 (twinning links grouped by diaspora, with a map of each
   page's links) or 12 (an outcome's commitments, the commitments in one status), each
@@ -327,7 +332,8 @@ ANALYSIS = """
   engine holds little per page. Pagefind holds what it indexes until it writes its index
   (about 0.4 MB per page, whatever the pages' size: 910 MB for a language at N = 2000),
   so each language is indexed in shards of at most 800 pages (whole top folders: a
-  country's pages, a listing's), one Pagefind run of about 340 MB each, in a process of
+  country's pages, a listing's; three once a language has 300 pages indexed, cut evenly),
+  one Pagefind run of at most about 340 MB each, in a process of
   its own once the language's worker has ended; the search box merges the shards
   (Pagefind's `mergeIndex`). The build starts a worker or a shard's indexer only while
   the estimates of what runs fit in 600 MB (`app/workers.py`). At N = 2000 the build's

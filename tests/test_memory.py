@@ -159,6 +159,27 @@ def test_the_result_is_made_here_only_once_the_child_has_ended() -> None:
     assert gone is True
 
 
+def _waiting_for(flag: str) -> bool:
+    """Waits (up to 20 s) for `flag` to exist; whether it came."""
+    deadline = time.monotonic() + 20
+    while not Path(flag).exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return Path(flag).exists()
+
+
+def test_this_process_gets_ready_for_the_workers_while_the_child_reads(tmp_path: Path) -> None:
+    """`meanwhile` runs here while the child runs: the child waits for the file it writes
+    (called only after the child, the child would give up and say so); an error in it
+    stops the child and is raised."""
+    flag = tmp_path / "ready"
+    came = in_a_child(_waiting_for, str(flag), meanwhile=lambda: flag.write_text("x"))
+    assert came is True
+    started = time.monotonic()
+    with pytest.raises(ZeroDivisionError):
+        in_a_child(_waiting_for, str(tmp_path / "never"), meanwhile=lambda: 1 / 0)
+    assert time.monotonic() - started < 10  # the child was stopped, not waited for
+
+
 def test_an_error_while_reading_in_the_child_is_raised_as_it_was() -> None:
     with pytest.raises(InvalidData) as invalid:
         in_a_child(_failing_in_child, "invalid")

@@ -22,7 +22,13 @@ from pathlib import Path
 
 from site_builder.app.config import BuildOptions, Project
 from site_builder.app.scaffold import write_schema
-from site_builder.app.workers import LanguageDone, LanguageJob, in_a_child, run_languages
+from site_builder.app.workers import (
+    LanguageDone,
+    LanguageJob,
+    in_a_child,
+    ready_to_fork,
+    run_languages,
+)
 from site_builder.engine import mkdocs as engine
 from site_builder.engine import pagefind, properdocs
 from site_builder.engine.cache import render_digest
@@ -200,7 +206,12 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     reads = None
     if options.cache_folder is not None:  # once, before the reader and workers are forked
         reads = StoredReads(options.cache_folder / "read", render_digest())
-    context, warnings, timings = in_a_child(_prepared, project, options.strict, reads)
+    # Meanwhile, what the workers will share is made ready: the templates' code is the
+    # same for every language, so the interface's source language (English) compiles it.
+    ready = (lambda: ready_to_fork("en")) if options.jobs > 1 else None
+    context, warnings, timings = in_a_child(
+        _prepared, project, options.strict, reads, meanwhile=ready
+    )
     dataset = context.dataset
     if options.cache_folder is not None:
         memo.prime(dataset)

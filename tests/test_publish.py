@@ -135,3 +135,29 @@ def test_output_does_not_depend_on_the_clock_under_faketime(tmp_path: Path) -> N
             timeout=600,
         )
     assert tree_digest(tmp_path / "ahead") == tree_digest(tmp_path / "behind")
+
+
+def test_removing_a_tree_removes_all_it_holds_and_nothing_its_links_point_to(
+    tmp_path: Path,
+) -> None:
+    """The previous site and the scratch folders are removed by several threads at once:
+    every file and folder goes, and a symbolic link (to a folder or a file outside) is
+    removed without following it."""
+    from site_builder.publish.staging import remove_tree
+
+    outside = tmp_path / "outside"
+    (outside / "deep").mkdir(parents=True)
+    (outside / "deep" / "keep.txt").write_text("mine", "utf-8")
+    old = tmp_path / "old"
+    for country in ("ml", "sn", "fr"):
+        for town in ("a", "b"):
+            (old / "en" / country / town).mkdir(parents=True)
+            (old / "en" / country / town / "index.html").write_text("x", "utf-8")
+    (old / "index.html").write_text("x", "utf-8")
+    (old / "en" / "linked").symlink_to(outside, target_is_directory=True)
+    (old / "en" / "ml" / "file-link").symlink_to(outside / "deep" / "keep.txt")
+    (old / "top-link").symlink_to(outside)
+    remove_tree(old)
+    assert not old.exists() and not old.is_symlink()
+    assert (outside / "deep" / "keep.txt").read_text("utf-8") == "mine"
+    remove_tree(old)  # gone already: nothing to do, no error

@@ -14,7 +14,6 @@ import contextlib
 import ctypes
 import gc
 import os
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -45,7 +44,7 @@ from site_builder.load.validate import ReadCache, Report, load_dataset
 from site_builder.publish.data import write_data
 from site_builder.publish.records import StoredRecords
 from site_builder.publish.root import write_root_files
-from site_builder.publish.staging import Publisher, check_site_dir
+from site_builder.publish.staging import Publisher, check_site_dir, remove_tree
 from site_builder.render import memo
 from site_builder.render.output import RenderedLanguage
 from site_builder.render.pages import Renderer
@@ -163,7 +162,7 @@ def build_language(
         if not job.incremental:  # the preview builds its project again, a build never
             # Removed here, in the worker, while other languages are still built: left to
             # the publisher, a project's files were all removed after the last language.
-            shutil.rmtree(config.parent, ignore_errors=True)
+            remove_tree(config.parent)
         done_building = time.perf_counter()
         if job.search:
             search_seconds = pagefind.index_language(job.target, job.search_cache).seconds

@@ -304,7 +304,7 @@ def test_a_language_s_engine_project_is_removed_by_its_worker_once_built(
     """The MkDocs project of a language (thousands of files at scale) is scratch once the
     engine has built it: the worker removes it before indexing, so that the end of the
     build does not remove every language's at once. The preview keeps its own."""
-    from site_builder.app.workers import LanguageJob
+    from site_builder.app.preview import Preview
 
     seen: list[tuple[str, bool]] = []
     index_language = pagefind.index_language
@@ -320,9 +320,6 @@ def test_a_language_s_engine_project_is_removed_by_its_worker_once_built(
     assert sorted(seen) == [("ar", False), ("en", False)]
     assert (site / "ar" / "index.html").is_file()
 
-    context, _, _ = pipeline._prepared(_project(tmp_path), False)
-    job = LanguageJob(
-        "en", _project(tmp_path), tmp_path / "work", tmp_path / "out", incremental=True
-    )
-    done, _ = pipeline.build_language(context, job)
-    assert done.config.is_file()  # the preview's project stays, for its next build
+    preview = Preview(_project(tmp_path), tmp_path / "shown", tmp_path / "projects")
+    preview.rebuild()  # its first build is whole: the projects stay for the next ones
+    assert (tmp_path / "projects" / "en" / "mkdocs.yml").is_file()

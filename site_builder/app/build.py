@@ -128,7 +128,7 @@ def build_language(
     """Render one language, write its engine project, build it and index it for search
     (unless `job.target` is None, or `job.search` is false). With `only` and `previous`,
     pages outside `only` are kept from `previous` (see `Renderer.render`). The engine's
-    project is removed once built, unless `job.incremental`. Raises BuildFailed when the
+    project is removed once built, unless `job.keep_project`. Raises BuildFailed when the
     engine or the indexer fails."""
     started = time.perf_counter()
     memo = None
@@ -159,7 +159,7 @@ def build_language(
     if job.target is not None:
         cache = job.cache_dir / job.language if job.cache_dir else None
         cached = ENGINES[job.engine](config, job.target, job.url_path, job.incremental, cache)
-        if not job.incremental:  # the preview builds its project again, a build never
+        if not job.keep_project:
             # Removed here, in the worker, while other languages are still built: left to
             # the publisher, a project's files were all removed after the last language.
             remove_tree(config.parent)

@@ -226,6 +226,7 @@ class Preview:
                     url_path=f"/{language}/",
                     keep_rendered=True,
                     incremental=not full,
+                    keep_project=True,
                     search=False,  # in the background, once every language is built
                 )
                 previous = None if full else self.rendered.get(language)

@@ -56,6 +56,9 @@ class LanguageJob:
     incremental: bool = False
     """The preview: write only files whose text changed and let the engine rebuild only
     those pages (with `only` and `previous` given to `build_language`)."""
+    keep_project: bool = False
+    """Keep the engine's project once built (the preview builds it again); otherwise the
+    worker removes it, while other languages are still built."""
     engine: str = "mkdocs"
     """Which of ENGINES builds the project."""
     search: bool = True

@@ -51,6 +51,71 @@ def test_rebuild_from_a_warm_cache_after_an_edit_equals_a_full_build(
     assert "Edited " in page.read_text("utf-8")
 
 
+def _sources(project: Path) -> dict[str, int]:
+    """Each file of a kept engine project's `docs/`, with the time it was last written."""
+    docs = project / "docs"
+    return {p.relative_to(docs).as_posix(): p.stat().st_mtime_ns for p in docs.rglob("*.md")}
+
+
+def test_the_engine_projects_are_kept_and_only_what_changed_is_written_again(
+    tmp_path: Path,
+) -> None:
+    """With the cache, each language's engine project stays in `<cache>/projects/<lang>/`:
+    the next build writes only the pages whose text changed, removes those no longer
+    made (a hand-written page deleted), takes the theme overrides as they are now, and
+    builds what a build without a cache builds."""
+    project = _project(tmp_path)
+    guide = tmp_path / "docs" / "en" / "guide.md"
+    guide.parent.mkdir(parents=True)
+    guide.write_text("# A guide\n\nHow to read a roadmap.\n", "utf-8")
+    options = BuildOptions(project=project, site_dir=tmp_path / "site", jobs=2)
+    pipeline.build(options)
+    assert (tmp_path / "site" / "en" / "guide" / "index.html").is_file()
+    kept = tmp_path / ".site-cache" / "projects" / "en"
+    before = _sources(kept)
+    assert "index.md" in before and (kept / "mkdocs.yml").is_file()
+    assert not list(tmp_path.glob(".site.work-*/*"))  # nothing written to the scratch folder
+    edited = sorted(project.roadmaps.glob("*/town-1.yml"))[0]
+    edit(edited, "title:\n  en: ", "title:\n  en: Edited ")
+    guide.unlink()
+    theme = tmp_path / "themes" / "partials"
+    theme.mkdir(parents=True)
+    (theme / "copyright.html").write_text("<p>Changed theme</p>\n", "utf-8")
+    pipeline.build(options)
+    after = _sources(kept)
+    written = {page for page in before.keys() & after.keys() if before[page] != after[page]}
+    town = f"{edited.parent.name}/town-1"
+    assert any(page.startswith(town) for page in written)
+    assert len(written) < len(before) // 2  # the pages that show the edit, not all
+    assert "guide.md" in before and "guide.md" not in after
+    assert not (tmp_path / "site" / "en" / "guide").exists()
+    full = BuildOptions(project=project, site_dir=tmp_path / "full", jobs=1, cache=False)
+    pipeline.build(full)
+    assert tree_digest(tmp_path / "site") == tree_digest(tmp_path / "full")
+    home = (tmp_path / "site" / "en" / "index.html").read_text("utf-8")
+    assert "Changed theme" in home
+
+
+def test_a_cache_whose_projects_another_build_is_using_builds_in_scratch(
+    tmp_path: Path,
+) -> None:
+    """Two builds sharing one cache folder never write the same kept project: the second
+    builds its projects in its scratch folder (removed after), and the same site."""
+    from filelock import FileLock
+
+    project = _project(tmp_path)
+    cache = tmp_path / "shared-cache"
+    (cache / "projects").mkdir(parents=True)
+    with FileLock(cache / "projects" / ".lock"):
+        options = BuildOptions(project=project, site_dir=tmp_path / "site", cache_dir=cache)
+        pipeline.build(options)
+    assert not (cache / "projects" / "en").exists()
+    assert not list(tmp_path.glob(".site.work-*"))
+    full = BuildOptions(project=project, site_dir=tmp_path / "full", jobs=1, cache=False)
+    pipeline.build(full)
+    assert tree_digest(tmp_path / "site") == tree_digest(tmp_path / "full")
+
+
 def test_a_cache_of_another_builder_or_configuration_is_not_used(tmp_path: Path) -> None:
     from site_builder.engine import cache
 

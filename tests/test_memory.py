@@ -301,9 +301,10 @@ def test_the_pages_kept_for_the_next_build_are_let_go_before_the_engine_runs(
 def test_a_language_s_engine_project_is_removed_by_its_worker_once_built(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The MkDocs project of a language (thousands of files at scale) is scratch once the
-    engine has built it: the worker removes it before indexing, so that the end of the
-    build does not remove every language's at once. The preview keeps its own."""
+    """Without a build cache, the MkDocs project of a language (thousands of files at
+    scale) is scratch once the engine has built it: the worker removes it before
+    indexing, so that the end of the build does not remove every language's at once.
+    The preview keeps its own."""
     from site_builder.app.preview import Preview
 
     seen: list[tuple[str, bool]] = []
@@ -316,7 +317,8 @@ def test_a_language_s_engine_project_is_removed_by_its_worker_once_built(
 
     monkeypatch.setattr(pagefind, "index_language", indexing)
     site = tmp_path / "site"
-    pipeline.build(BuildOptions(project=_project(tmp_path), site_dir=site, jobs=1))
+    options = BuildOptions(project=_project(tmp_path), site_dir=site, jobs=1, cache=False)
+    pipeline.build(options)
     assert sorted(seen) == [("ar", False), ("en", False)]
     assert (site / "ar" / "index.html").is_file()
 

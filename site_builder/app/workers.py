@@ -57,8 +57,9 @@ class LanguageJob:
     """The preview: write only files whose text changed and let the engine rebuild only
     those pages (with `only` and `previous` given to `build_language`)."""
     keep_project: bool = False
-    """Keep the engine's project once built (the preview builds it again); otherwise the
-    worker removes it, while other languages are still built."""
+    """The engine's project is kept in `work` for the next build (the preview's folder,
+    the build cache's): written only where its files' text changed, and left there once
+    built; otherwise the worker removes it, while other languages are still built."""
     engine: str = "mkdocs"
     """Which of ENGINES builds the project."""
     search: bool = True

@@ -28,7 +28,7 @@ from site_builder import __version__
 from site_builder.app import build as pipeline
 from site_builder.app import scaffold
 from site_builder.app.address import check_free, dev_address
-from site_builder.app.config import BuildOptions, Project, cores, site_url_of
+from site_builder.app.config import BuildOptions, Project, default_jobs, site_url_of
 from site_builder.app.preview import Preview
 from site_builder.app.repository import add_init_command, init_repository
 from site_builder.app.scaffold import add_new_command
@@ -160,7 +160,8 @@ def _parser() -> argparse.ArgumentParser:
         type=_count,
         default=0,
         metavar="N",
-        help="languages built at once, each in its own process (default, 0: one per core)",
+        help="processes building languages or search indexes at once "
+        "(default, 0: one more than the cores)",
     )
     build.add_argument(
         "--memory",
@@ -273,7 +274,7 @@ def _build(args: argparse.Namespace) -> int:
         strict=args.strict,
         languages=tuple(args.language),
         site_url=site_url_of(args.site_url),
-        jobs=args.jobs if args.jobs > 0 else cores(),
+        jobs=args.jobs if args.jobs > 0 else default_jobs(),
         memory=args.memory or None,
         engine=args.engine,
         cache=not args.no_cache,

@@ -15,6 +15,7 @@ PACKAGE = Path(__file__).parent.parent / "site_builder"
 # Bottom to top: a module may import what is at its own place or below it.
 LAYERS = [
     "errors",
+    "files",
     "format",
     "load",
     "i18n",

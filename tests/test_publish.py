@@ -143,7 +143,7 @@ def test_removing_a_tree_removes_all_it_holds_and_nothing_its_links_point_to(
     """The previous site and the scratch folders are removed by several threads at once:
     every file and folder goes, and a symbolic link (to a folder or a file outside) is
     removed without following it."""
-    from site_builder.publish.staging import remove_tree
+    from site_builder.files import remove_tree
 
     outside = tmp_path / "outside"
     (outside / "deep").mkdir(parents=True)

@@ -39,6 +39,7 @@ from site_builder.errors import (
     InvalidData,
     Problem,
 )
+from site_builder.files import folder_of_its_own, remove_tree
 from site_builder.format.model import Dataset
 from site_builder.load.quality import environment_epoch
 from site_builder.load.stored import StoredReads
@@ -46,7 +47,7 @@ from site_builder.load.validate import ReadCache, Report, load_dataset
 from site_builder.publish.data import write_data
 from site_builder.publish.records import StoredRecords
 from site_builder.publish.root import write_root_files
-from site_builder.publish.staging import Publisher, check_site_dir, remove_tree
+from site_builder.publish.staging import Publisher, check_site_dir
 from site_builder.render import memo
 from site_builder.render.output import RenderedLanguage
 from site_builder.render.pages import Renderer
@@ -284,7 +285,7 @@ def _projects_folder(cache: Path | None, scratch: Path) -> Iterator[tuple[Path, 
     lock = None
     if folder is not None:
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            folder_of_its_own(folder)
             lock = FileLock(folder / ".lock", mode=0o644)
             lock.acquire(timeout=0)
         except (OSError, Timeout):

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import site_builder
+from site_builder.files import read_plain
 
 _ENGINE_PACKAGES = (
     "mkdocs",
@@ -135,10 +136,9 @@ class PageCache:
         return self.folder / key[:2] / f"{key}.html"
 
     def get(self, key: str) -> bytes | None:
-        try:
-            return self._path(key).read_bytes()
-        except OSError:
-            return None
+        """The page kept under `key`: None when there is none, or when what is there is
+        not a plain file (a link put in the cache is never followed)."""
+        return read_plain(self._path(key))
 
     def put(self, key: str, page: bytes) -> None:
         target = self._path(key)

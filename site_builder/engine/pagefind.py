@@ -15,11 +15,10 @@ copy whose text is folded by `FOLD`; the search box folds the query with the sam
 in the results show the folded characters.
 
 Pagefind holds everything it indexes in memory until it writes the index (see
-SHARD_PAGES), so a language is indexed in shards of at most SHARD_PAGES pages (and in
-SEARCH_SHARDS once it is large enough: an edit is then indexed again in its shard only),
-one Pagefind run each (`plan`, `index_shard`, then `publish`, which the build runs in
-processes of their own; `index_language` runs the three in turn). The first shard is
-`<lang>/pagefind/` (Pagefind's script, its WebAssembly and that shard's index); every
+SHARD_PAGES), so a language is indexed in shards of at most SHARD_PAGES pages (in
+SEARCH_SHARDS once large enough), one Pagefind run each (`plan`, `index_shard`, then
+`publish`, run in processes of their own; `index_language` runs the three in turn). The
+first shard is `<lang>/pagefind/` (Pagefind's script, its WebAssembly and its index); every
 other shard is `<lang>/pagefind/shard-N/`, its index only, and `<lang>/pagefind/
 shards.json` lists them (`[]` when a language fits in one shard): the search box merges
 them into the first (Pagefind's `mergeIndex`, which reuses the first shard's WebAssembly)
@@ -50,6 +49,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.errors import BuildFailed
+from site_builder.files import plain_tree_digest, read_plain
 
 # Character → replacement applied to indexed text and to queries alike.
 FOLD: dict[str, str] = {
@@ -76,25 +76,21 @@ until it writes its index, whatever the size of the pages' HTML and its number o
 threads: 105 MB for 242 pages, 234 MB for 578 (peak RSS of one run over an Arabic site
 of 2000 roadmaps, `/usr/bin/time -f %M pagefind --site ...`), 910 MB for the whole
 language (2878 pages). A run of 800 pages (about 340 MB) and the build's process (about
-220 MB at 2000 roadmaps) fit in the build's memory budget (`app/workers.py`); smaller
-shards would fit beside a worker, but each shard costs a first search one more index
-chunk and list of chunks (about 20 KB in Arabic), and at 2000 roadmaps a worker and the
-build's process alone take 500 MB. Read at each call, so that tests can lower it."""
+220 MB at 2000 roadmaps) fit in the build's memory budget (`app/workers.py`); a worker
+and the build's process alone take 500 MB there. Read at each call (tests lower it)."""
 
 SEARCH_SHARDS = 3
-"""How many shards a language is cut into when it has SHARD_PAGES_LEAST pages or more for
-each, even when fewer would fit in SHARD_PAGES: after one roadmap is edited, only its
-shard is indexed again (a third of a language's pages instead of all), and a language's
-shards are indexed on several cores at once. More shards would make both shorter, but
-each costs a first search one more index chunk and list of chunks (about 20 KB in
-Arabic): three is what a language of 2000 roadmaps needs by memory (2024 pages indexed
-in Arabic), so a first search at 2000 roadmaps loads no more than before (273 KB in
-Arabic, `docs/benchmarks.md`). Read at each call, so that tests can change it."""
+"""How many shards a language is cut into once each would have SHARD_PAGES_LEAST pages,
+though fewer would fit in SHARD_PAGES: an edit is indexed again in its shard only (a
+third of the language), and a language's shards are indexed on several cores. Each
+shard costs a first search one more chunk and list of chunks (about 20 KB in Arabic);
+three is what 2000 roadmaps need by memory (2024 Arabic pages), so a first search there
+loads no more than before (273 KB, `docs/benchmarks.md`). Read at each call."""
 
 SHARD_PAGES_LEAST = 100
-"""The fewest pages a shard is given to reach SEARCH_SHARDS: below it, a Pagefind run's
-own cost (starting, writing its files, about 0.1 s) and the first search's extra chunk
-outweigh what a smaller shard saves. Read at each call, so that tests can lower it."""
+"""The fewest pages a shard is given to reach SEARCH_SHARDS: below, a Pagefind run's own
+cost and the first search's extra chunk outweigh what a smaller shard saves. Read at
+each call."""
 
 _RUN_MB, _PAGE_MB = 20, 0.4  # what a run holds (with its waiting process), and per page
 
@@ -371,24 +367,34 @@ def _linked(source: Path, target: Path) -> bool:
     return True
 
 
+_DIGEST = ".digest"  # in a kept index: `plain_tree_digest` of its files
+
+
 def _restore(entry: Path, staged: Path) -> bool:
-    """Copy a kept index into `staged`; False when there is none (or it went away)."""
-    if not entry.is_dir():
+    """Copy a kept index into `staged`; False when there is none, or when it is not as it
+    was kept (a file changed, added, removed; a link: never followed)."""
+    kept = read_plain(entry / _DIGEST)
+    if kept is None:
         return False
     try:
-        shutil.copytree(entry, staged)
+        shutil.copytree(entry, staged, symlinks=True, ignore=shutil.ignore_patterns(_DIGEST))
     except OSError:  # removed by another build sharing the cache meanwhile
+        shutil.rmtree(staged, ignore_errors=True)
+        return False
+    if plain_tree_digest(staged) != kept.decode("ascii", "replace"):
         shutil.rmtree(staged, ignore_errors=True)
         return False
     return True
 
 
 def _keep(staged: Path, cache: Path, key: str) -> None:
-    """Keep the index in `cache/<key>/` (copied whole, then renamed into place, so that
-    an entry is complete or absent)."""
+    """Keep the index and its digest in `cache/<key>/`, complete or absent."""
     cache.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(dir=cache, prefix=".new-"))
     shutil.copytree(staged, scratch / "index")
-    with contextlib.suppress(OSError):  # made meanwhile by another build sharing the cache
-        os.rename(scratch / "index", cache / key)
+    digest = plain_tree_digest(staged)
+    if digest is not None:
+        (scratch / "index" / _DIGEST).write_text(digest, "ascii")
+        with contextlib.suppress(OSError):  # made meanwhile by another build sharing it
+            os.rename(scratch / "index", cache / key)
     shutil.rmtree(scratch, ignore_errors=True)

@@ -17,17 +17,15 @@ import ctypes
 import ctypes.util
 import errno
 import os
-import shutil
-import stat
 import tempfile
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 
 from filelock import FileLock, Timeout
 
 from site_builder.errors import SiteBusy, UnsafeSiteDir
+from site_builder.files import remove_tree
 
 MARKER = ".site-builder"
 """The file that marks a folder as a site made by a build, and so replaceable by the next."""
@@ -54,42 +52,6 @@ def _exchange(a: Path, b: Path) -> bool:
     if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
         return False
     raise OSError(code, os.strerror(code), str(a))
-
-
-REMOVING_THREADS = 4
-"""How many folders `remove_tree` removes at once. Removing a site is mostly waiting for
-the file system, one entry after another: the previous site of 500 roadmaps (about 4800
-files in 2500 folders) took half a second to remove with `shutil.rmtree`, and about half
-that with four threads, on the 2 cores of `docs/benchmarks.md`."""
-
-
-def remove_tree(folder: Path) -> None:
-    """Remove `folder` and everything in it, as `shutil.rmtree(folder, ignore_errors=True)`
-    does (a symbolic link is removed, never followed), the folders two levels down by
-    REMOVING_THREADS threads at once."""
-    parts: list[str] = []
-    with contextlib.suppress(OSError):
-        for entry in os.scandir(folder):
-            if entry.is_dir(follow_symlinks=False):
-                with contextlib.suppress(OSError):
-                    parts += [inner.path for inner in os.scandir(entry.path)]
-    if len(parts) > 1:
-        with ThreadPoolExecutor(REMOVING_THREADS) as pool:
-            list(pool.map(_remove, parts))
-    shutil.rmtree(folder, ignore_errors=True)
-
-
-def _remove(path: str) -> None:
-    """Remove one entry of a tree: a folder with what it holds, or a file or link."""
-    try:
-        is_folder = stat.S_ISDIR(os.lstat(path).st_mode)
-    except OSError:
-        return
-    if is_folder:
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
 
 
 def _homes() -> set[Path]:

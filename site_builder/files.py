@@ -1,0 +1,192 @@
+"""Reading, writing and removing files in folders that anyone may have put links in: the
+build's scratch folders, the build cache, the site a build replaces.
+
+Guarantees: nothing is written or removed through a symbolic link, and nothing is read
+through one where it says so. A link found where a file or a folder is expected is
+removed itself, never what it points to; a file that another name shares (a hard link)
+is replaced by a file of its own before it is written. Folders are opened without
+following links (`O_NOFOLLOW`), and what is in them is removed relative to the open
+folder, so that a folder swapped for a link meanwhile leads nowhere else.
+
+Limits: the folder given to each function is taken as it is named (a cache folder that
+is itself a link, as the user may choose, is followed); errors while removing are
+ignored, as `shutil.rmtree(ignore_errors=True)` does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import stat
+from collections.abc import Collection
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+REMOVING_THREADS = 4
+"""How many folders `remove_tree` removes at once. Removing a site is mostly waiting for
+the file system, one entry after another: the previous site of 500 roadmaps (about 4800
+files in 2500 folders) took half a second to remove with `shutil.rmtree`, and about half
+that with four threads, on the 2 cores of `docs/benchmarks.md`."""
+
+_FOLDER_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def remove_tree(path: Path) -> None:
+    """Remove `path`: a folder with everything in it, a file, or a link (the link only).
+    The folders two levels down are removed by REMOVING_THREADS threads at once."""
+    try:
+        status = os.lstat(path)
+    except OSError:
+        return
+    if not stat.S_ISDIR(status.st_mode):
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        return
+    opened: list[int] = []
+    parts: list[tuple[int, str]] = []
+    try:
+        top = _open_folder(path)
+        if top is None:
+            return
+        opened.append(top)
+        for name in _folders_in(top):
+            inner = _open_folder(name, top)
+            if inner is not None:
+                opened.append(inner)
+                parts += [(inner, entry) for entry in _names_in(inner)]
+        if len(parts) > 1:
+            with ThreadPoolExecutor(REMOVING_THREADS) as pool:
+                list(pool.map(lambda part: _remove_at(*part), parts))
+    finally:
+        for descriptor in opened:
+            os.close(descriptor)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _open_folder(path: Path | str, folder: int | None = None) -> int | None:
+    try:
+        return os.open(path, _FOLDER_FLAGS, dir_fd=folder)
+    except OSError:  # gone, not a folder, or a link
+        return None
+
+
+def _names_in(folder: int) -> list[str]:
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        return [entry.name for entry in entries]
+    return []
+
+
+def _folders_in(folder: int) -> list[str]:
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        return [entry.name for entry in entries if entry.is_dir(follow_symlinks=False)]
+    return []
+
+
+def _remove_at(folder: int, name: str) -> None:
+    """Remove the entry `name` of the open `folder`: a folder with what it holds (by
+    `shutil.rmtree`, which follows no link), or a file or link."""
+    try:
+        status = os.lstat(name, dir_fd=folder)
+    except OSError:
+        return
+    if stat.S_ISDIR(status.st_mode):
+        shutil.rmtree(name, ignore_errors=True, dir_fd=folder)
+    else:
+        with contextlib.suppress(OSError):
+            os.unlink(name, dir_fd=folder)
+
+
+def folder_of_its_own(path: Path) -> None:
+    """Make `path` a folder (with its parents): whatever else is there, a file or a link
+    (to a folder too), is removed first."""
+    with contextlib.suppress(FileNotFoundError):
+        if not stat.S_ISDIR(os.lstat(path).st_mode):
+            remove_tree(path)
+    path.mkdir(parents=True, exist_ok=True)
+
+
+def write_text(target: Path, text: str, only_changed: bool = False) -> bool:
+    """Write `text` (UTF-8) to `target` as a file of its own: whatever was there (a file,
+    a link, a file with another name, a folder) is removed first. With `only_changed`, a
+    plain file that holds these bytes already is left as it is. Returns whether it
+    wrote."""
+    data = text.encode("utf-8")
+    try:
+        status = os.lstat(target)
+    except FileNotFoundError:
+        status = None
+    if status is not None:
+        plain = stat.S_ISREG(status.st_mode) and status.st_nlink == 1
+        if only_changed and plain and status.st_size == len(data) and _holds(target, data):
+            return False
+        remove_tree(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    with os.fdopen(os.open(target, flags, 0o666), "wb") as handle:
+        handle.write(data)
+    return True
+
+
+def _holds(target: Path, data: bytes) -> bool:
+    try:
+        with os.fdopen(os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC), "rb") as f:
+            return f.read(len(data) + 1) == data
+    except OSError:
+        return False
+
+
+def keep_only(folder: Path, kept: Collection[str]) -> None:
+    """Remove from `folder` every entry that is not a plain file named in `kept` (paths
+    relative to `folder`, with `/`): files not kept, links of every kind, files that
+    another name shares, and whatever is neither a file nor a folder. Folders left
+    empty stay."""
+    for root, folders, names in os.walk(folder):  # never into a linked folder
+        for name in [*folders, *names]:
+            path = Path(root, name)
+            try:
+                status = os.lstat(path)
+            except OSError:
+                continue
+            if stat.S_ISDIR(status.st_mode):
+                continue
+            relative = path.relative_to(folder).as_posix()
+            plain = stat.S_ISREG(status.st_mode) and status.st_nlink == 1
+            if not plain or relative not in kept:
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+
+
+def plain_tree_digest(folder: Path) -> str | None:
+    """A SHA-256 of every file under `folder` (relative path and bytes, in order), or None
+    when it holds anything but plain folders and plain files (a link, a device...) or
+    cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        for path in sorted(folder.rglob("*")):
+            status = os.lstat(path)
+            if stat.S_ISDIR(status.st_mode):
+                continue
+            if not stat.S_ISREG(status.st_mode):
+                return None
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            with os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC), "rb") as f:
+                data = f.read()
+            digest.update(f"{len(data)}\0".encode() + data)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def read_plain(path: Path) -> bytes | None:
+    """The bytes of `path` when it is a plain file (not a link, not a folder nor a
+    device); None otherwise, or when it cannot be read."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return None
+        return handle.read()

@@ -158,22 +158,31 @@ def keep_only(folder: Path, kept: Collection[str]) -> None:
                     os.unlink(path)
 
 
-def plain_tree_digest(folder: Path) -> str | None:
-    """A SHA-256 of every file under `folder` (relative path and bytes, in order), or None
-    when it holds anything but plain folders and plain files (a link, a device...) or
-    cannot be read."""
+def link_tree(folder: Path, target: Path | None, leave: str = "") -> str | None:
+    """Put every file under `folder` (but `leave`, at its top) at the same place under
+    `target`, as a hard link (a copy where the file system has none), and return a
+    SHA-256 of them all (relative path and bytes, in order) as read meanwhile; None,
+    `target` then half made, when `folder` holds anything but plain folders and files or
+    cannot be read. With `target` None, only the digest."""
     digest = hashlib.sha256()
     try:
         for path in sorted(folder.rglob("*")):
+            relative = path.relative_to(folder)
             status = os.lstat(path)
-            if stat.S_ISDIR(status.st_mode):
+            if stat.S_ISDIR(status.st_mode) or relative.as_posix() == leave:
                 continue
             if not stat.S_ISREG(status.st_mode):
                 return None
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            digest.update(relative.as_posix().encode() + b"\0")
             with os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC), "rb") as f:
                 data = f.read()
             digest.update(f"{len(data)}\0".encode() + data)
+            if target is not None:
+                (target / relative).parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(path, target / relative, follow_symlinks=False)
+                except OSError:  # another file system, or no hard links there
+                    (target / relative).write_bytes(data)
     except OSError:
         return None
     return digest.hexdigest()

@@ -165,3 +165,22 @@ def test_a_site_folder_that_is_a_link_is_replaced_without_emptying_what_it_point
     pipeline.build(BuildOptions(project=Project(roadmaps=roadmaps), site_dir=link, cache=False))
     assert tree_digest(outside) == before
     assert not (tmp_path / ".link.old-x").is_symlink()
+
+
+def test_a_search_file_changed_in_place_in_the_site_is_not_taken_back_from_the_cache(
+    built: tuple[Path, Path, dict[str, str]], tmp_path: Path
+) -> None:
+    """The search indexes are hard links between the site and the cache: a file of the
+    published site written in place (a deploy step's rewrite) changes the cache's too,
+    which is then a miss, not what the next build publishes."""
+    roadmaps, filled, expected = built
+    cache = tmp_path / "cache"
+    shutil.copytree(filled, cache, symlinks=True)
+    site = tmp_path / "site"
+    options = BuildOptions(project=Project(roadmaps=roadmaps), site_dir=site, cache_dir=cache)
+    pipeline.build(options)
+    fragment = next((site / "en" / "pagefind" / "fragment").iterdir())
+    with fragment.open("r+b") as handle:  # in place: the same file, not a new one
+        handle.write(b"X")
+    pipeline.build(options)
+    assert tree_digest(site) == expected

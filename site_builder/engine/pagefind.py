@@ -49,7 +49,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.errors import BuildFailed
-from site_builder.files import plain_tree_digest, read_plain
+from site_builder.files import link_tree, read_plain
 
 # Character → replacement applied to indexed text and to queries alike.
 FOLD: dict[str, str] = {
@@ -367,32 +367,24 @@ def _linked(source: Path, target: Path) -> bool:
     return True
 
 
-_DIGEST = ".digest"  # in a kept index: `plain_tree_digest` of its files
+_DIGEST = ".digest"  # in a kept index: the digest of its files (`link_tree`)
 
 
 def _restore(entry: Path, staged: Path) -> bool:
     """Copy a kept index into `staged`; False when there is none, or when it is not as it
     was kept (a file changed, added, removed; a link: never followed)."""
-    kept = read_plain(entry / _DIGEST)
-    if kept is None:
-        return False
-    try:
-        shutil.copytree(entry, staged, symlinks=True, ignore=shutil.ignore_patterns(_DIGEST))
-    except OSError:  # removed by another build sharing the cache meanwhile
-        shutil.rmtree(staged, ignore_errors=True)
-        return False
-    if plain_tree_digest(staged) != kept.decode("ascii", "replace"):
-        shutil.rmtree(staged, ignore_errors=True)
-        return False
-    return True
+    kept = read_plain(entry / _DIGEST)  # linked, checked as read: a file changed is a miss
+    if kept is not None and link_tree(entry, staged, _DIGEST) == kept.decode("ascii", "replace"):
+        return True
+    shutil.rmtree(staged, ignore_errors=True)
+    return False
 
 
 def _keep(staged: Path, cache: Path, key: str) -> None:
     """Keep the index and its digest in `cache/<key>/`, complete or absent."""
     cache.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(dir=cache, prefix=".new-"))
-    shutil.copytree(staged, scratch / "index")
-    digest = plain_tree_digest(staged)
+    digest = link_tree(staged, scratch / "index")
     if digest is not None:
         (scratch / "index" / _DIGEST).write_text(digest, "ascii")
         with contextlib.suppress(OSError):  # made meanwhile by another build sharing it

@@ -255,12 +255,15 @@ ANALYSIS = """
   walk over its YAML, and a stock MkDocs-Material project per language (its search plugin,
   a one-page navigation, the same Markdown extensions), built one language after another
   in one process. Its time counts the MkDocs builds only, not writing its Markdown.
-- **Ours** is `build` with no flags, in a fresh process: every core, the build cache on and
-  empty at first. It does more than the baseline: validation with positions for every
-  message, views across roadmaps, more pages (countries, listings, outcomes, open data).
+- **Ours** is `build` with no flags, in a fresh process: one process more than the
+  cores, the build cache on and empty at first. It does more than the baseline:
+  validation with positions for every message, views across roadmaps, more pages
+  (countries, listings, outcomes, open data).
 - **Noise.** The machine (2 cores) is shared with other jobs running tests; the load
-  average is in the table. Wall times move by a factor of two from run to run, so compare
-  the ratios measured in the same run, and the CPU times, which move less. Stage times are
+  average is in the table. Wall times move by a factor of two from run to run (the
+  builds are partly bound by the disk: creating a file takes 0.1 to 0.7 ms here, and
+  writes of earlier runs still being flushed slow later ones), so compare the ratios
+  measured in the same run, and the CPU times, which move less. Stage times are
   wall times inside the build, summed over languages (they overlap when languages are
   built in parallel).
 - **Peak memory** is the largest sum, sampled every 0.1 s, of the proportional set size
@@ -285,7 +288,8 @@ ANALYSIS = """
   an engine hook, `engine/commonmark.py`), and lays the page out in Material's templates;
   Pagefind then indexes each built language (the `search` stage; Material's search
   plugin is not run). Validation and the open data are done once for all languages.
-- **What makes it faster than before.** Languages are built on every core by default;
+- **What makes it faster than before.** Languages are built at once by default, one
+  process more than the cores (a process often waits for the files it writes);
   every generated page skips Python-Markdown, including those with Markdown inside HTML
   elements and admonitions (figures, summaries, folded assessments, warnings), which
   `engine/blocks.py` rewrites as Python-Markdown reads them: the HTML is the same byte for
@@ -325,8 +329,8 @@ ANALYSIS = """
 - **Memory.** The roadmaps are read and the views computed in a process of its own,
   which sends them back pickled: what reading took and let go (Python keeps it, scattered
   among what it still holds) leaves with that process, and the build's process, which
-  every worker forks from, holds the roadmaps and views compactly. Each worker (one per
-  core) renders one language, lets the rendered Markdown go (and gives the memory back to
+  every worker forks from, holds the roadmaps and views compactly. Each worker renders
+  one language, lets the rendered Markdown go (and gives the memory back to
   the system) once the engine's project is written; in the engine, each page's Markdown
   is let go once converted and its HTML is kept compressed until laid out, so that the
   engine holds little per page. Pagefind holds what it indexes until it writes its index

@@ -127,6 +127,81 @@ def test_what_is_put_in_a_kept_project_changes_nothing_outside_nor_the_site(
     assert tree_digest(site) == expected
 
 
+def _linked_away(relative: str) -> Callable[[Path, Path], None]:
+    """Replace the cache's folder `relative` by a link to the folder outside."""
+
+    def tamper(cache: Path, outside: Path) -> None:
+        shutil.rmtree(cache / relative)
+        (cache / relative).symlink_to(outside, target_is_directory=True)
+
+    return tamper
+
+
+def _a_file_instead(relative: str) -> Callable[[Path, Path], None]:
+    def tamper(cache: Path, outside: Path) -> None:
+        shutil.rmtree(cache / relative)
+        (cache / relative).write_text("x", "utf-8")
+
+    return tamper
+
+
+def _page_entries(cache: Path) -> list[Path]:
+    return sorted((cache / "ar").glob("??/*.html"))
+
+
+def _bucket_linked_away(cache: Path, outside: Path) -> None:
+    bucket = _page_entries(cache)[0].parent
+    shutil.rmtree(bucket)
+    bucket.symlink_to(outside, target_is_directory=True)
+
+
+def _pages_damaged(cache: Path, outside: Path) -> None:
+    first, second, third = _page_entries(cache)[:3]
+    first.write_bytes(first.read_bytes()[:200])  # cut short
+    second.write_bytes(second.read_bytes() + b"\xff\xfe")  # not UTF-8 any more
+    third.unlink()
+    (third / "x").mkdir(parents=True)  # a folder where a page was
+
+
+def _render_record_a_fifo(cache: Path, outside: Path) -> None:
+    (record,) = (cache / "ar" / "render").glob("*.json")
+    record.unlink()
+    os.mkfifo(record)
+
+
+CACHE_TAMPERING: dict[str, Callable[[Path, Path], None]] = {
+    "a language's cache linked to a folder outside": _linked_away("ar"),
+    "its search indexes linked to a folder outside": _linked_away("ar/search"),
+    "its render record linked to a folder outside": _linked_away("ar/render"),
+    "the open-data records linked to a folder outside": _linked_away("data"),
+    "the readings linked to a folder outside": _linked_away("read"),
+    "a folder of pages linked to a folder outside": _bucket_linked_away,
+    "a file where a language's cache was": _a_file_instead("ar"),
+    "a file where its search indexes were": _a_file_instead("ar/search"),
+    "pages cut short, not UTF-8, or a folder": _pages_damaged,
+    "the render record a FIFO": _render_record_a_fifo,
+}
+
+
+@pytest.mark.parametrize("tamper", CACHE_TAMPERING.values(), ids=CACHE_TAMPERING.keys())
+def test_what_is_put_in_the_cache_changes_nothing_outside_nor_the_site(
+    built: tuple[Path, Path, dict[str, str]],
+    tmp_path: Path,
+    tamper: Callable[[Path, Path], None],
+) -> None:
+    roadmaps, filled, expected = built
+    cache = tmp_path / "cache"
+    shutil.copytree(filled, cache, symlinks=True)
+    outside = _outside(tmp_path)
+    (outside / "precious.json").write_text("{}", "utf-8")
+    before = tree_digest(outside)
+    tamper(cache, outside)
+    site = tmp_path / "site"
+    pipeline.build(BuildOptions(project=Project(roadmaps=roadmaps), site_dir=site, cache_dir=cache))
+    assert tree_digest(outside) == before
+    assert tree_digest(site) == expected
+
+
 def test_a_search_index_edited_or_with_a_link_in_the_cache_is_made_again(
     built: tuple[Path, Path, dict[str, str]], tmp_path: Path
 ) -> None:

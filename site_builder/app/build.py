@@ -134,6 +134,9 @@ def build_language(
     project is removed once built, unless `job.keep_project`. Raises BuildFailed when the
     engine or the indexer fails."""
     started = time.perf_counter()
+    if job.cache_dir is not None:  # the language's cache folders: links or files put there
+        for folder in ("", "render", "search"):  # are removed, never followed
+            folder_of_its_own(job.cache_dir / job.language / folder)
     memo = None
     if job.cache_dir is not None and not job.incremental:
         memo = (job.cache_dir / job.language / "render", render_digest())

@@ -15,6 +15,7 @@ can keep the folder between runs and two builds can share it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import os
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import site_builder
-from site_builder.files import read_plain
+from site_builder.files import folder_of_its_own, read_plain, remove_tree
 
 _ENGINE_PACKAGES = (
     "mkdocs",
@@ -137,15 +138,24 @@ class PageCache:
 
     def get(self, key: str) -> bytes | None:
         """The page kept under `key`: None when there is none, or when what is there is
-        not a plain file (a link put in the cache is never followed)."""
-        return read_plain(self._path(key))
+        not a plain file holding a page and its digest as `put` wrote them (a link put
+        in the cache is never followed; a page edited or cut short is a miss)."""
+        entry = read_plain(self._path(key))
+        if entry is None:
+            return None
+        check, _, page = entry.partition(b"\n")
+        return page if check == hashlib.sha256(page).hexdigest().encode() else None
 
     def put(self, key: str, page: bytes) -> None:
+        """Keep `page` under `key`, after its digest; a cache that cannot be written is a
+        miss next time."""
         target = self._path(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as handle:
-            handle.write(page)
-        os.replace(handle.name, target)
+        with contextlib.suppress(OSError):
+            folder_of_its_own(target.parent)
+            remove_tree(target)  # whatever is there: nothing is written through a link
+            with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as handle:
+                handle.write(hashlib.sha256(page).hexdigest().encode() + b"\n" + page)
+            os.replace(handle.name, target)
 
 
 class Restorer:

@@ -49,7 +49,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.errors import BuildFailed
-from site_builder.files import link_tree, read_plain
+from site_builder.files import folder_of_its_own, link_tree, read_plain, remove_tree
 
 # Character → replacement applied to indexed text and to queries alike.
 FOLD: dict[str, str] = {
@@ -306,7 +306,7 @@ def publish(
     if cache is not None and cache.is_dir():
         for entry in cache.iterdir():
             if entry.name not in keys and not entry.name.startswith("."):
-                shutil.rmtree(entry, ignore_errors=True)
+                remove_tree(entry)
 
 
 def clean(site_dir: Path) -> None:
@@ -382,7 +382,7 @@ def _restore(entry: Path, staged: Path) -> bool:
 
 def _keep(staged: Path, cache: Path, key: str) -> None:
     """Keep the index and its digest in `cache/<key>/`, complete or absent."""
-    cache.mkdir(parents=True, exist_ok=True)
+    folder_of_its_own(cache)
     scratch = Path(tempfile.mkdtemp(dir=cache, prefix=".new-"))
     digest = link_tree(staged, scratch / "index")
     if digest is not None:

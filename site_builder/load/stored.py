@@ -30,6 +30,7 @@ import stat
 import tempfile
 from pathlib import Path
 
+from site_builder.files import folder_of_its_own, remove_tree
 from site_builder.format.model import AuthorityRoadmap, CountryRoadmap, RoadmapFile
 from site_builder.load.plain import Unreadable, from_plain, to_plain
 from site_builder.load.source import MAX_FILE_BYTES
@@ -95,7 +96,8 @@ class StoredReads:
 def write_entry(folder: Path, target: Path, entry: bytes) -> None:
     """Write `entry` to `target` atomically (a temporary file renamed), or nothing."""
     with contextlib.suppress(OSError):
-        folder.mkdir(parents=True, exist_ok=True)
+        folder_of_its_own(folder)  # a link or a file put there: removed, never followed
+        remove_tree(target)
         descriptor, name = tempfile.mkstemp(dir=folder, prefix=".new-")
         try:
             with os.fdopen(descriptor, "wb") as handle:
@@ -114,7 +116,7 @@ def read_entry(path: Path) -> bytes | None:
     """The bytes of the entry at `path`, or None when it is not a regular file of at most
     MAX_ENTRY_BYTES (a FIFO put there is never waited on). Raises OSError when it cannot
     be opened."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOFOLLOW
     descriptor = os.open(path, flags)
     try:
         status = os.fstat(descriptor)

@@ -51,6 +51,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from site_builder.files import folder_of_its_own, read_plain
 from site_builder.format.model import (
     AuthorityRoadmap,
     Commitment,
@@ -279,7 +280,7 @@ class PageMemo:
         if not self.rendered and self.pages.keys() == self.stored.keys():
             return
         try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
+            folder_of_its_own(self.file.parent)
             with tempfile.NamedTemporaryFile(
                 "w", encoding="utf-8", dir=self.file.parent, delete=False, suffix=".tmp"
             ) as handle:
@@ -300,9 +301,10 @@ class PageMemo:
 
 def _load(file: Path) -> dict[str, dict[str, Any]]:
     """The stored pages, or none when the file is missing or not as `save` writes it."""
+    data = read_plain(file)  # a link, a folder or a FIFO put there is no file
     try:
-        stored = json.loads(file.read_text("utf-8"))
-    except (OSError, ValueError):
+        stored = json.loads(data.decode("utf-8")) if data is not None else {}
+    except ValueError:
         return {}
     if not isinstance(stored, dict):
         return {}

@@ -51,7 +51,7 @@ def remove_tree(path: Path) -> None:
         if top is None:
             return
         opened.append(top)
-        for name in _folders_in(top):
+        for name in _names_in(top, folders_only=True):
             inner = _open_folder(name, top)
             if inner is not None:
                 opened.append(inner)
@@ -72,15 +72,10 @@ def _open_folder(path: Path | str, folder: int | None = None) -> int | None:
         return None
 
 
-def _names_in(folder: int) -> list[str]:
+def _names_in(folder: int, folders_only: bool = False) -> list[str]:
+    """The names in the open `folder` (only its folders, never a link, with `folders_only`)."""
     with contextlib.suppress(OSError), os.scandir(folder) as entries:
-        return [entry.name for entry in entries]
-    return []
-
-
-def _folders_in(folder: int) -> list[str]:
-    with contextlib.suppress(OSError), os.scandir(folder) as entries:
-        return [entry.name for entry in entries if entry.is_dir(follow_symlinks=False)]
+        return [e.name for e in entries if not folders_only or e.is_dir(follow_symlinks=False)]
     return []
 
 

@@ -109,22 +109,31 @@ TAMPERING: dict[str, Callable[[Path, Path], None]] = {
 }
 
 
+def _build_after(
+    built: tuple[Path, Path, dict[str, str]], tmp_path: Path, tamper: Callable[[Path, Path], None]
+) -> None:
+    """Build with a copy of the filled cache after `tamper(cache, outside)`: the folder
+    outside stays as it was, and the site is what a build without a cache makes."""
+    roadmaps, filled, expected = built
+    cache = tmp_path / "cache"
+    shutil.copytree(filled, cache, symlinks=True)
+    outside = _outside(tmp_path)
+    (outside / "precious.json").write_text("{}", "utf-8")
+    before = tree_digest(outside)
+    tamper(cache, outside)
+    site = tmp_path / "site"
+    pipeline.build(BuildOptions(project=Project(roadmaps=roadmaps), site_dir=site, cache_dir=cache))
+    assert tree_digest(outside) == before
+    assert tree_digest(site) == expected
+
+
 @pytest.mark.parametrize("tamper", TAMPERING.values(), ids=TAMPERING.keys())
 def test_what_is_put_in_a_kept_project_changes_nothing_outside_nor_the_site(
     built: tuple[Path, Path, dict[str, str]],
     tmp_path: Path,
     tamper: Callable[[Path, Path], None],
 ) -> None:
-    roadmaps, filled, expected = built
-    cache = tmp_path / "cache"
-    shutil.copytree(filled, cache, symlinks=True)
-    outside = _outside(tmp_path)
-    before = tree_digest(outside)
-    tamper(cache / "projects" / "ar", outside)
-    site = tmp_path / "site"
-    pipeline.build(BuildOptions(project=Project(roadmaps=roadmaps), site_dir=site, cache_dir=cache))
-    assert tree_digest(outside) == before
-    assert tree_digest(site) == expected
+    _build_after(built, tmp_path, lambda cache, outside: tamper(cache / "projects" / "ar", outside))
 
 
 def _linked_away(relative: str) -> Callable[[Path, Path], None]:
@@ -189,17 +198,7 @@ def test_what_is_put_in_the_cache_changes_nothing_outside_nor_the_site(
     tmp_path: Path,
     tamper: Callable[[Path, Path], None],
 ) -> None:
-    roadmaps, filled, expected = built
-    cache = tmp_path / "cache"
-    shutil.copytree(filled, cache, symlinks=True)
-    outside = _outside(tmp_path)
-    (outside / "precious.json").write_text("{}", "utf-8")
-    before = tree_digest(outside)
-    tamper(cache, outside)
-    site = tmp_path / "site"
-    pipeline.build(BuildOptions(project=Project(roadmaps=roadmaps), site_dir=site, cache_dir=cache))
-    assert tree_digest(outside) == before
-    assert tree_digest(site) == expected
+    _build_after(built, tmp_path, tamper)
 
 
 def test_a_search_index_edited_or_with_a_link_in_the_cache_is_made_again(

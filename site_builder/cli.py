@@ -29,6 +29,7 @@ from site_builder.app import build as pipeline
 from site_builder.app import scaffold
 from site_builder.app.address import check_free, dev_address
 from site_builder.app.config import BuildOptions, Project, default_jobs, site_url_of
+from site_builder.app.language import ENGINES
 from site_builder.app.preview import Preview
 from site_builder.app.repository import add_init_command, init_repository
 from site_builder.app.scaffold import add_new_command
@@ -171,7 +172,7 @@ def _parser() -> argparse.ArgumentParser:
         help="the memory the build may hold at once, by estimate (default, 0: 600 MB); "
         "more builds a large site faster",
     )
-    build.add_argument("--engine", choices=list(pipeline.ENGINES), default="mkdocs")
+    build.add_argument("--engine", choices=list(ENGINES), default="mkdocs")
     cache_help = "the build cache, unchanged pages are copied from it (default: .site-cache)"
     build.add_argument("--cache-dir", type=Path, metavar="DIR", help=cache_help)
     build.add_argument("--no-cache", action="store_true", help="neither read nor write it")

@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 
 from site_builder.app import build as pipeline
+from site_builder.app import language
 from site_builder.app.config import BuildOptions, Project
-from site_builder.app.workers import RemoteTraceback, in_a_child
+from site_builder.app.processes import RemoteTraceback, in_a_child
 from site_builder.engine import mkdocs as engine
 from site_builder.engine import pagefind
 from site_builder.errors import InvalidData, Problem
@@ -69,42 +70,62 @@ def test_once_every_page_is_converted_none_holds_its_markdown_or_html(
     assert "<article" in page and "</article>" in page  # laid out from the held HTML
 
 
-def test_a_language_is_indexed_for_search_once_its_worker_has_ended(
+def test_each_language_is_rendered_here_and_built_and_indexed_in_processes_of_its_own(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """This process renders every language (it holds the roadmaps; a fork would copy what
+    it reads of them); the engine builds each in a process forked by a server made before
+    the roadmaps were read, which holds none of them; a language's shards are indexed in
+    processes of their own once its engine has ended."""
+    from site_builder.format.model import Dataset
+
     log = tmp_path / "log.txt"
-    build_language = pipeline.build_language
+    render_language = language.render
+    build_project = language.build_project
     index_shard = pagefind.index_shard
 
-    def building(context: Any, job: Any, *args: Any, **options: Any) -> Any:
+    def note(*words: object) -> None:
         with log.open("a", encoding="utf-8") as out:
-            out.write(f"build {job.language} {os.getpid()} {job.search}\n")
-        return build_language(context, job, *args, **options)
+            out.write(" ".join(map(str, words)) + "\n")
+
+    def rendering(context: Any, job: Any, *args: Any) -> Any:
+        note("render", job.language, os.getpid(), os.getppid(), True)
+        return render_language(context, job, *args)
+
+    def building(job: Any, rendered: Any) -> Any:
+        ours = str(tmp_path)  # earlier tests' roadmaps may be alive in the test process
+        holds = any(isinstance(o, Dataset) and ours in str(o.site_path) for o in gc.get_objects())
+        note("engine", job.language, os.getpid(), os.getppid(), holds)
+        return build_project(job, rendered)
 
     def indexing(site_dir: Path, shard: Any, cache: Path | None = None) -> Any:
-        builders = [line.split() for line in log.read_text("utf-8").splitlines()]
-        worker = next(int(pid) for kind, lang, pid, _ in builders if lang == site_dir.name)
+        engines = [line.split() for line in log.read_text("utf-8").splitlines()]
+        engine_pid = next(int(w[2]) for w in engines if w[:2] == ["engine", site_dir.name])
         try:
-            os.kill(worker, 0)
+            os.kill(engine_pid, 0)
             alive = True
         except ProcessLookupError:
             alive = False
-        with log.open("a", encoding="utf-8") as out:
-            out.write(f"index {site_dir.name} {os.getpid()} {alive}\n")
+        note("index", site_dir.name, os.getpid(), os.getppid(), alive)
         return index_shard(site_dir, shard, cache)
 
-    monkeypatch.setattr(pipeline, "build_language", building)  # inherited by the forks
+    monkeypatch.setattr(language, "render", rendering)  # before the server forks
+    monkeypatch.setattr(language, "build_project", building)
     monkeypatch.setattr(pagefind, "index_shard", indexing)
     options = BuildOptions(project=_project(tmp_path), site_dir=tmp_path / "site", jobs=2)
     result = pipeline.build(options)
-    lines = sorted(log.read_text("utf-8").splitlines())
-    assert [line.split()[::3] for line in lines] == [
-        ["build", "False"],
-        ["build", "False"],
-        ["index", "False"],
-        ["index", "False"],
-    ]
-    assert {line.split()[1] for line in lines} == {"en", "ar"}
+    lines = [line.split() for line in log.read_text("utf-8").splitlines()]
+    here = str(os.getpid())
+    renders = [w for w in lines if w[0] == "render"]
+    engines = [w for w in lines if w[0] == "engine"]
+    indexers = [w for w in lines if w[0] == "index"]
+    assert sorted(w[1] for w in renders) == sorted(w[1] for w in engines) == ["ar", "en"]
+    assert {w[2] for w in renders} == {here}
+    servers = {w[3] for w in engines + indexers}
+    assert len(servers) == 1 and here not in servers  # forked by one server, not by this
+    assert not {w[2] for w in engines + indexers} & ({here} | servers)
+    assert [w[4] for w in engines] == ["False", "False"]  # not these roadmaps
+    assert len(indexers) >= 2 and all(w[4] == "False" for w in indexers)  # engine ended
     assert all(result.timings[f"search:{lang}"] > 0 for lang in ("en", "ar"))
     assert (tmp_path / "site" / "ar" / "pagefind" / "pagefind.js").is_file()
 
@@ -209,22 +230,41 @@ def test_the_build_forks_its_workers_from_a_process_that_did_not_read(
     assert (tmp_path / "site" / "en" / "index.html").is_file()
 
 
-def test_the_open_data_is_written_while_the_workers_build(tmp_path: Path) -> None:
-    """The build's process would only wait for its workers: it writes the open data
-    meanwhile. Each worker waits for a file that `meanwhile` writes; were it called only
-    after the workers, they would give up and say so."""
-    from site_builder.app.workers import LanguageDone, LanguageJob, run_languages
+def test_the_open_data_is_written_while_the_engines_build(tmp_path: Path) -> None:
+    """This process would only wait for the engines: it writes the open data meanwhile.
+    Each engine waits for a file that `meanwhile` writes; were it called only after the
+    engines, they would give up and say so."""
+    from site_builder.app.workers import (
+        LanguageDone,
+        LanguageJob,
+        Stages,
+        fork_server,
+        run_languages,
+    )
 
     flag = tmp_path / "meanwhile"
 
-    def build_one(context: Any, job: LanguageJob) -> LanguageDone:
+    def render(context: Any, job: LanguageJob) -> LanguageDone:
+        return LanguageDone(job.language, 1, 0.0, 0.0, tmp_path)
+
+    def build(job: LanguageJob, rendered: LanguageDone) -> LanguageDone:
         deadline = time.monotonic() + 20
         while not flag.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
         return LanguageDone(job.language, int(flag.exists()), 0.0, 0.0, tmp_path)
 
-    jobs = [LanguageJob(code, None, tmp_path, search=False) for code in ("en", "ar")]  # type: ignore[arg-type]
-    done = list(run_languages(None, jobs, 2, build_one, lambda: flag.write_text("x")))  # type: ignore[arg-type]
+    stages = Stages(render, build, whole=render)
+    jobs = [
+        LanguageJob(code, None, tmp_path, tmp_path / code, search=False)  # type: ignore[arg-type]
+        for code in ("en", "ar")
+    ]
+    server = fork_server(stages)
+    try:
+        done = list(
+            run_languages(None, jobs, 2, stages, lambda: flag.write_text("x"), None, server)
+        )  # type: ignore[arg-type]
+    finally:
+        server.stop()
     assert sorted((d.language, d.pages) for d in done) == [("ar", 1), ("en", 1)]
 
 
@@ -238,7 +278,7 @@ def test_no_process_starts_beyond_the_memory_budget(
     from site_builder.app import workers
 
     log = tmp_path / "log.txt"
-    build_language = pipeline.build_language
+    render_language, build_project = language.render, language.build_project
     index_shard = pagefind.index_shard
 
     def timed(kind: str, run: Any) -> Any:
@@ -249,13 +289,17 @@ def test_no_process_starts_beyond_the_memory_budget(
             with log.open("a", encoding="utf-8") as out:
                 out.write(f"{kind} {started} {time.monotonic()}\n")
 
-    def building(context: Any, job: Any, *args: Any, **options: Any) -> Any:
-        return timed("build", lambda: build_language(context, job, *args, **options))
+    def rendering(context: Any, job: Any, *args: Any) -> Any:
+        return timed("render", lambda: render_language(context, job, *args))
+
+    def building(job: Any, rendered: Any) -> Any:
+        return timed("engine", lambda: build_project(job, rendered))
 
     def indexing(site_dir: Path, shard: Any, cache: Path | None = None) -> Any:
         return timed("index", lambda: index_shard(site_dir, shard, cache))
 
-    monkeypatch.setattr(pipeline, "build_language", building)
+    monkeypatch.setattr(language, "render", rendering)
+    monkeypatch.setattr(language, "build_project", building)
     monkeypatch.setattr(pagefind, "index_shard", indexing)
     monkeypatch.setattr(pagefind, "SHARD_PAGES", 10)
     if given == "default":
@@ -272,7 +316,9 @@ def test_no_process_starts_beyond_the_memory_budget(
         for kind, start, end in map(str.split, log.read_text("utf-8").splitlines())
     )
     shards = sum(len(pagefind.plan(tmp_path / "site" / lang)) for lang in ("en", "ar"))
-    assert [kind for _, _, kind in runs].count("index") == shards > 2
+    kinds = [kind for _, _, kind in runs]
+    assert kinds.count("index") == shards > 2
+    assert kinds.count("render") == kinds.count("engine") == 2
     assert all(end <= after for (_, end, _), (after, _, _) in itertools.pairwise(runs))
 
 
@@ -281,14 +327,14 @@ def test_the_pages_kept_for_the_next_build_are_let_go_before_the_engine_runs(
 ) -> None:
     # The build cache's memo of the rendered pages holds every page's text: kept while
     # the engine runs, letting the rendered pages go freed nothing.
-    real = pipeline.ENGINES["mkdocs"]
+    real = language.ENGINES["mkdocs"]
     alive: list[int] = []
 
     def engine_watching(*args: Any) -> int:
         alive.append(sum(isinstance(o, PageMemo) for o in gc.get_objects()))
         return real(*args)
 
-    monkeypatch.setitem(pipeline.ENGINES, "mkdocs", engine_watching)
+    monkeypatch.setitem(language.ENGINES, "mkdocs", engine_watching)
     options = BuildOptions(
         project=_project(tmp_path), site_dir=tmp_path / "site", jobs=1, languages=("ar",)
     )

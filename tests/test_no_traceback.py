@@ -156,13 +156,17 @@ def test_an_internal_error_is_a_short_report(run, monkeypatch: pytest.MonkeyPatc
         assert 'raise ZeroDivisionError("the builder' in result.err
 
 
-def test_an_internal_error_in_a_worker(run, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
-    from site_builder.app import build
+@pytest.mark.parametrize("where", ["build_project", "render"])
+def test_an_internal_error_in_a_worker(
+    run, monkeypatch: pytest.MonkeyPatch, tmp_path, where: str
+) -> None:
+    from site_builder.app import language
 
     def broken(*args: object, **options: object) -> None:
         raise KeyError("deep inside")
 
-    monkeypatch.setattr(build, "build_language", broken)  # inherited by the forked workers
+    # In the engine's process (forked by a server that inherits the patch), or here.
+    monkeypatch.setattr(language, where, broken)
     args = ["build", "--quiet", "--jobs", "2", "--roadmaps", CONTRACT]
     args += ["--site-dir", tmp_path / "site"]
     result = run(*args)

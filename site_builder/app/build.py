@@ -11,8 +11,6 @@ the site only when every language has succeeded.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import gc
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -22,16 +20,11 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from site_builder.app.config import BuildOptions, Project
+from site_builder.app.language import STAGES, build_language
+from site_builder.app.processes import ForkServer, can_fork, in_a_child
 from site_builder.app.scaffold import write_schema
-from site_builder.app.workers import (
-    LanguageDone,
-    LanguageJob,
-    in_a_child,
-    ready_to_fork,
-    run_languages,
-)
+from site_builder.app.workers import LanguageJob, fork_server, ready_to_render, run_languages
 from site_builder.engine import mkdocs as engine
-from site_builder.engine import pagefind, properdocs
 from site_builder.engine.cache import render_digest
 from site_builder.engine.marks import theme_string_counts
 from site_builder.errors import (
@@ -39,7 +32,7 @@ from site_builder.errors import (
     InvalidData,
     Problem,
 )
-from site_builder.files import folder_of_its_own, remove_tree
+from site_builder.files import folder_of_its_own
 from site_builder.format.model import Dataset
 from site_builder.load.quality import environment_epoch
 from site_builder.load.stored import StoredReads
@@ -49,8 +42,6 @@ from site_builder.publish.records import StoredRecords
 from site_builder.publish.root import write_root_files
 from site_builder.publish.staging import Publisher, check_site_dir
 from site_builder.render import memo
-from site_builder.render.output import RenderedLanguage
-from site_builder.render.pages import Renderer
 from site_builder.views.context import SiteContext
 from site_builder.views.provenance import last_changes, last_commit_time
 
@@ -71,12 +62,6 @@ class BuildResult:
 
 
 Progress = Callable[[str], None]
-
-ENGINES: dict[str, Callable[[Path, Path, str, bool, Path | None], int]] = {
-    "mkdocs": engine.build_project,
-    properdocs.NAME: properdocs.build_project,
-}
-"""What builds a language's project: MkDocs in this process, or ProperDocs in its own."""
 
 
 def require_roadmaps(project: Project) -> None:
@@ -122,70 +107,6 @@ def prepare(project: Project, dataset: Dataset) -> SiteContext:
     )
 
 
-def build_language(
-    context: SiteContext,
-    job: LanguageJob,
-    only: set[str] | None = None,
-    previous: RenderedLanguage | None = None,
-) -> tuple[LanguageDone, RenderedLanguage]:
-    """Render one language, write its engine project, build it and index it for search
-    (unless `job.target` is None, or `job.search` is false). With `only` and `previous`,
-    pages outside `only` are kept from `previous` (see `Renderer.render`). The engine's
-    project is removed once built, unless `job.keep_project`. Raises BuildFailed when the
-    engine or the indexer fails."""
-    started = time.perf_counter()
-    if job.cache_dir is not None:  # the language's cache folders: links or files put there
-        for folder in ("", "render", "search"):  # are removed, never followed
-            folder_of_its_own(job.cache_dir / job.language / folder)
-    memo = None
-    if job.cache_dir is not None and not job.incremental:
-        memo = (job.cache_dir / job.language / "render", render_digest())
-    with _heap_frozen():
-        renderer = Renderer(context, job.language, job.project.docs_layers, job.site_url, memo)
-        rendered = renderer.render(only, previous)
-    if renderer.memo is not None:
-        renderer.memo.save()  # for the next build
-        # It holds every page's text and reads: kept, the texts let go below would stay
-        # held while the engine runs (200 MB more per worker at 2000 roadmaps).
-        renderer.memo = None
-    config = engine.write_project(
-        rendered,
-        job.project.mkdocs_config(),
-        job.project.theme_layers,
-        job.work / job.language,
-        job.site_url,
-        only_changed=job.keep_project,
-        incremental=job.incremental,
-    )
-    if not job.keep_rendered:
-        rendered.pages.clear()
-        release_memory()
-    done_rendering = time.perf_counter()
-    pages, cached, search_seconds = 0, 0, 0.0
-    done_building = done_rendering
-    if job.target is not None:
-        cache = job.cache_dir / job.language if job.cache_dir else None
-        cached = ENGINES[job.engine](config, job.target, job.url_path, job.incremental, cache)
-        if not job.keep_project:
-            # Removed here, in the worker, while other languages are still built: left to
-            # the publisher, a project's files were all removed after the last language.
-            remove_tree(config.parent)
-        done_building = time.perf_counter()
-        if job.search:
-            search_seconds = pagefind.index_language(job.target, job.search_cache).seconds
-        pages = sum(1 for _ in job.target.rglob("index.html"))
-    done = LanguageDone(
-        job.language,
-        pages,
-        done_rendering - started,
-        done_building - done_rendering,
-        config,
-        search_seconds,
-        cached,
-    )
-    return done, rendered
-
-
 def render_projects(
     context: SiteContext,
     project: Project,
@@ -207,28 +128,20 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     project = options.project
     keep, inputs = [project.roadmaps.parent], _inputs(project)
     check_site_dir(options.site_dir, keep, inputs)  # at once; the publisher checks again
-    # Read in a process of its own: the memory that reading takes and lets go stays
-    # there, and the roadmaps and views arrive here compact, before workers are forked.
-    reads = None
-    if options.cache_folder is not None:  # once, before the reader and workers are forked
-        reads = StoredReads(options.cache_folder / "read", render_digest())
-    # Meanwhile, what the workers will share is made ready: the templates' code is the
-    # same for every language, so the interface's source language (English) compiles it.
-    ready = (lambda: ready_to_fork("en")) if options.jobs > 1 else None
-    context, warnings, timings = in_a_child(
-        _prepared, project, options.strict, reads, meanwhile=ready
-    )
-    dataset = context.dataset
-    if options.cache_folder is not None:
-        memo.prime(dataset)
-    languages = _chosen_languages(dataset, options.languages)
-    result = BuildResult(options.site_dir, list(languages), warnings=warnings, timings=timings)
-    epoch = source_date_epoch(project.roadmaps)
-    with (
-        engine.reproducible(epoch),
-        Publisher(options.site_dir, keep=keep, inputs=inputs) as publisher,
-        _projects_folder(options.cache_folder, publisher.work) as (work, kept),
-    ):
+    with contextlib.ExitStack() as stack:
+        # First the server that forks the engine's processes, while this process is small.
+        server = stack.enter_context(_fork_server(options.jobs))
+        context, warnings, timings = _read(options)
+        dataset = context.dataset
+        if options.cache_folder is not None:
+            memo.prime(dataset)
+        languages = _chosen_languages(dataset, options.languages)
+        result = BuildResult(options.site_dir, list(languages), warnings=warnings)
+        result.timings.update(timings)
+        epoch = source_date_epoch(project.roadmaps)
+        stack.enter_context(engine.reproducible(epoch))
+        publisher = stack.enter_context(Publisher(options.site_dir, keep=keep, inputs=inputs))
+        work, kept = stack.enter_context(_projects_folder(options.cache_folder, publisher.work))
         jobs = [
             LanguageJob(
                 language,
@@ -240,11 +153,12 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
                 options.cache_folder,
                 engine=options.engine,
                 keep_project=kept,
+                epoch=epoch,
             )
             for language in languages
         ]
 
-        def write_open_data() -> None:  # in this process, while the workers run
+        def write_open_data() -> None:  # in this process, while the engines run
             started = time.perf_counter()
             records = None
             if options.cache_folder is not None:
@@ -257,21 +171,25 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         # collected (the traceback keeps it alive while the publisher cleans up).
         budget = options.memory * 2**20 if options.memory else None
         languages_built = run_languages(
-            context, jobs, options.jobs, _build_one, write_open_data, budget
+            context, jobs, options.jobs, STAGES, write_open_data, budget, server
         )
-        with contextlib.closing(languages_built) as results:
-            for done in results:
-                result.pages[done.language] = done.pages
-                result.seconds[done.language] = (
-                    done.render_seconds + done.engine_seconds + done.search_seconds
-                )
-                result.timings[f"render:{done.language}"] = done.render_seconds
-                result.timings[f"engine:{done.language}"] = done.engine_seconds
-                result.timings[f"search:{done.language}"] = done.search_seconds
-                result.cached[done.language] = done.cached
-                if progress:
-                    seconds = result.seconds[done.language]
-                    progress(f"{done.language}: {done.pages} pages in {seconds:.1f} s")
+        try:
+            with contextlib.closing(languages_built) as results:
+                for done in results:
+                    result.pages[done.language] = done.pages
+                    result.seconds[done.language] = (
+                        done.render_seconds + done.engine_seconds + done.search_seconds
+                    )
+                    result.timings[f"render:{done.language}"] = done.render_seconds
+                    result.timings[f"engine:{done.language}"] = done.engine_seconds
+                    result.timings[f"search:{done.language}"] = done.search_seconds
+                    result.cached[done.language] = done.cached
+                    if progress:
+                        seconds = result.seconds[done.language]
+                        progress(f"{done.language}: {done.pages} pages in {seconds:.1f} s")
+        finally:  # the engines' processes gone before the publisher cleans up
+            if server is not None:
+                server.stop()
         write_root_files(dataset, publisher.staging, options.site_url)  # from what was built
         publisher.publish()
     return result
@@ -302,6 +220,24 @@ def _projects_folder(cache: Path | None, scratch: Path) -> Iterator[tuple[Path, 
         lock.release()
 
 
+def _read(options: BuildOptions) -> tuple[SiteContext, list[Problem], dict[str, float]]:
+    """The roadmaps read and checked in a process of their own (`_prepared`): the memory
+    that reading takes and lets go stays there, and the roadmaps and views arrive here
+    compact. Meanwhile, this process gets ready to render (the templates' code is the
+    same for every language, so the interface's source language, English, compiles it)
+    and, with one process, to build with the engine."""
+    reads = None
+    if options.cache_folder is not None:  # once, before the reader is forked
+        reads = StoredReads(options.cache_folder / "read", render_digest())
+
+    def meanwhile() -> None:
+        ready_to_render("en")
+        if options.jobs <= 1:
+            engine.preload()
+
+    return in_a_child(_prepared, options.project, options.strict, reads, meanwhile=meanwhile)
+
+
 def _prepared(
     project: Project, strict: bool, reads: StoredReads | None = None
 ) -> tuple[SiteContext, list[Problem], dict[str, float]]:
@@ -319,33 +255,19 @@ def _prepared(
     return context, warnings, timings
 
 
-def _build_one(context: SiteContext, job: LanguageJob) -> LanguageDone:
-    return build_language(context, job)[0]  # looked up when called (tests replace it)
-
-
 @contextlib.contextmanager
-def _heap_frozen() -> Iterator[None]:
-    """The objects alive when the block starts (the roadmaps and views, most of the heap)
-    left out of the garbage collector's full passes while it runs, which would walk them
-    all again and again: a tenth of the render stage's time at 2000 roadmaps. Nothing
-    is done when objects are frozen already (by whoever froze them, who unfreezes)."""
-    if gc.get_freeze_count():
-        yield
+def _fork_server(jobs: int) -> Iterator[ForkServer | None]:
+    """The server forking the build's processes (`app.processes`) when more than one
+    process builds, started now (while this process is small) and stopped on leaving,
+    with the processes still running; None otherwise."""
+    if jobs <= 1 or not can_fork():
+        yield None
         return
-    gc.freeze()
+    server = fork_server(STAGES)
     try:
-        yield
+        yield server
     finally:
-        gc.unfreeze()
-
-
-def release_memory() -> None:
-    """Collect garbage and give the heap memory that is free back to the system (glibc's
-    `malloc_trim`): Python's allocator keeps it otherwise, and a process forked later
-    would carry it too. Does nothing where the C library has no `malloc_trim`."""
-    gc.collect()
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None).malloc_trim(0)
+        server.stop()
 
 
 def _inputs(project: Project) -> tuple[Path, ...]:

@@ -1,0 +1,155 @@
+"""One language through the build: render it, build it with the engine, index it.
+
+`build_language` takes a language through every stage in this process (the live
+preview, `build --jobs 1`); the build with more processes runs the same stages apart
+(`STAGES`, see `app.workers`): `render` where the roadmaps are, `build_project` in a
+process of its own. Each stage's function is looked up when called (tests replace them).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import gc
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+from site_builder.app.workers import LanguageDone, LanguageJob, Stages
+from site_builder.engine import mkdocs as engine
+from site_builder.engine import pagefind, properdocs
+from site_builder.engine.cache import render_digest
+from site_builder.files import folder_of_its_own, remove_tree
+from site_builder.render.output import RenderedLanguage
+from site_builder.render.pages import Renderer
+from site_builder.views.context import SiteContext
+
+ENGINES: dict[str, Callable[[Path, Path, str, bool, Path | None], int]] = {
+    "mkdocs": engine.build_project,
+    properdocs.NAME: properdocs.build_project,
+}
+"""What builds a language's project: MkDocs in this process, or ProperDocs in its own."""
+
+
+def render(
+    context: SiteContext,
+    job: LanguageJob,
+    only: set[str] | None = None,
+    previous: RenderedLanguage | None = None,
+) -> tuple[LanguageDone, RenderedLanguage]:
+    """Render one language and write its engine's project; its summary (`pages`: the pages
+    rendered) and the rendered pages (emptied unless `job.keep_rendered`). With `only`
+    and `previous`, pages outside `only` are kept from `previous` (see
+    `Renderer.render`)."""
+    started = time.perf_counter()
+    if job.cache_dir is not None:  # the language's cache folders: links or files put there
+        for folder in ("", "render", "search"):  # are removed, never followed
+            folder_of_its_own(job.cache_dir / job.language / folder)
+    memo = None
+    if job.cache_dir is not None and not job.incremental:
+        memo = (job.cache_dir / job.language / "render", render_digest())
+    with _heap_frozen():
+        renderer = Renderer(context, job.language, job.project.docs_layers, job.site_url, memo)
+        rendered = renderer.render(only, previous)
+    if renderer.memo is not None:
+        renderer.memo.save()  # for the next build
+        # It holds every page's text and reads: kept, the texts let go below would stay
+        # held while the engine runs (200 MB more per worker at 2000 roadmaps).
+        renderer.memo = None
+    config = engine.write_project(
+        rendered,
+        job.project.mkdocs_config(),
+        job.project.theme_layers,
+        job.work / job.language,
+        job.site_url,
+        only_changed=job.keep_project,
+        incremental=job.incremental,
+    )
+    pages = len(rendered.pages)
+    if not job.keep_rendered:
+        rendered.pages.clear()
+        release_memory()
+    seconds = time.perf_counter() - started
+    return LanguageDone(job.language, pages, seconds, 0.0, config), rendered
+
+
+def build_project(job: LanguageJob, rendered: LanguageDone) -> LanguageDone:
+    """Build the engine's project that `render` wrote into `job.target` (in any
+    process); the summary with the pages built, the engine's seconds and the pages taken
+    from the cache. The project is removed once built, unless `job.keep_project`.
+    Raises BuildFailed when the engine fails."""
+    assert job.target is not None
+    started = time.perf_counter()
+    cache = job.cache_dir / job.language if job.cache_dir else None
+    with engine.reproducible(job.epoch) if job.epoch is not None else contextlib.nullcontext():
+        cached = ENGINES[job.engine](
+            rendered.config, job.target, job.url_path, job.incremental, cache
+        )
+    if not job.keep_project:
+        # Removed here, while other languages are still built: left to the publisher, a
+        # project's files were all removed after the last language.
+        remove_tree(rendered.config.parent)
+    pages = sum(1 for _ in job.target.rglob("index.html"))
+    seconds = time.perf_counter() - started
+    return replace(rendered, pages=pages, engine_seconds=seconds, cached=cached)
+
+
+def build_language(
+    context: SiteContext,
+    job: LanguageJob,
+    only: set[str] | None = None,
+    previous: RenderedLanguage | None = None,
+) -> tuple[LanguageDone, RenderedLanguage]:
+    """One language in this process: `render`, then (unless `job.target` is None)
+    `build_project` and, when `job.search`, its search index. Raises BuildFailed when the
+    engine or the indexer fails."""
+    done, rendered = render(context, job, only, previous)
+    if job.target is None:
+        return done, rendered
+    done = build_project(job, done)
+    if job.search:
+        seconds = pagefind.index_language(job.target, job.search_cache).seconds
+        done = replace(done, search_seconds=seconds)
+    return done, rendered
+
+
+def _render_one(context: SiteContext, job: LanguageJob) -> LanguageDone:
+    return render(context, job)[0]  # looked up when called (tests replace them)
+
+
+def _build_one(job: LanguageJob, rendered: LanguageDone) -> LanguageDone:
+    return build_project(job, rendered)
+
+
+def _whole(context: SiteContext, job: LanguageJob) -> LanguageDone:
+    return build_language(context, job)[0]
+
+
+STAGES = Stages(render=_render_one, engine=_build_one, whole=_whole)
+"""The build's stages of a language, for `run_languages`."""
+
+
+@contextlib.contextmanager
+def _heap_frozen() -> Iterator[None]:
+    """The objects alive when the block starts (the roadmaps and views, most of the heap)
+    left out of the garbage collector's full passes while it runs, which would walk them
+    all again and again: a tenth of the render stage's time at 2000 roadmaps. Nothing
+    is done when objects are frozen already (by whoever froze them, who unfreezes)."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def release_memory() -> None:
+    """Collect garbage and give the heap memory that is free back to the system (glibc's
+    `malloc_trim`): Python's allocator keeps it otherwise, and a process forked later
+    would carry it too. Does nothing where the C library has no `malloc_trim`."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)

@@ -1,0 +1,300 @@
+"""Work done in forked processes, whose outcome comes back to the build's process.
+
+Guarantees:
+- An outcome comes back as it was returned or raised: the project's errors and the
+  system's as they were raised, any other error as an InternalError with its traceback
+  as text (the command line shows it with `--debug` only).
+- A process that stops without answering is a BuildFailed, never a hang.
+- Every process forked here ignores Ctrl+C (the build's process decides when to stop) and
+  dies with the process that forked it, even when that one is killed (`app.lifetime`).
+
+Two ways to fork:
+- `in_a_child` runs one function in a fork of this process (the roadmaps' reader).
+- `ForkServer` is forked once, while this process is still small (before the roadmaps are
+  read), and forks a fresh process from itself for each unit of work it is sent: the
+  engine's build of a language, the indexing of a search shard. Those processes share
+  nothing with the roadmaps and views that this process holds later, so they do not copy
+  them (a process forked from this one would: Python writes reference counts into every
+  object it touches), and their memory is their own work's.
+
+Named limits: Unix only (fork); where fork is not available, `in_a_child` runs its
+function here and the build does not use a ForkServer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import pickle
+import resource
+import selectors
+import signal
+import sys
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import NoReturn, TypeVar
+
+from site_builder.app.lifetime import die_with_parent
+from site_builder.errors import BuildFailed, InternalError, SiteBuilderError
+
+Result = TypeVar("Result")
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def resident() -> int:
+    """The bytes this process holds now (Linux), or at its peak so far (elsewhere)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak if sys.platform == "darwin" else peak * 1024
+
+
+def in_a_child(
+    function: Callable[..., Result],
+    *args: object,
+    meanwhile: Callable[[], object] | None = None,
+) -> Result:
+    """`function(*args)` run in a forked process, its result sent back (pickled) or its
+    error raised here. What the function took and let go stays with the child (Python
+    keeps freed memory scattered among what it still holds), and the result arrives
+    here compact, made here only once the child has ended, so that the two are never
+    held at once. `meanwhile` is called here while the child runs (this process would
+    otherwise only wait); an error it raises stops the child. Runs in this process,
+    `meanwhile` first, where fork is not available."""
+    if not can_fork():
+        if meanwhile is not None:
+            meanwhile()
+        return function(*args)
+    fork = multiprocessing.get_context("fork")
+    receive, send = fork.Pipe(duplex=False)
+    process = fork.Process(target=_child, args=(function, args, os.getpid(), send), daemon=True)
+    process.start()
+    send.close()
+    answered = False
+    try:
+        if meanwhile is not None:
+            meanwhile()
+        sent: bytes | None = receive.recv_bytes()
+        answered = True
+    except EOFError:
+        sent, answered = None, True
+    finally:
+        if not answered and process.is_alive():
+            process.kill()  # left early: a signal turned into an exception
+        process.join()
+        receive.close()
+    # Only now, the child gone with all it held, are the objects it sent made here: made
+    # while it lived, both were held at once (the build's peak at 2000 roadmaps, 816 MB).
+    if sent is None:
+        return _raised(BuildFailed("the process reading the roadmaps stopped"))
+    outcome = pickle.loads(sent)
+    del sent
+    return _raised(outcome)
+
+
+def _raised(outcome: object) -> object:
+    """`outcome`, or raise it when it is an error sent back."""
+    if isinstance(outcome, _Raised):
+        raise outcome.error from RemoteTraceback(outcome.details)
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return outcome
+
+
+class RemoteTraceback(Exception):
+    """Where an error raised in a child process was raised, as the child printed it."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+@dataclass(frozen=True)
+class _Raised:
+    error: BaseException
+    details: str
+
+
+def _child(function: Callable[..., object], args: tuple, parent: int, send: Connection) -> None:
+    """Run `function(*args)` and send its result, or its error as it was raised (with its
+    traceback as text), or as an InternalError when it cannot be sent."""
+    as_child(parent)
+    try:
+        outcome = function(*args)
+    except (SiteBuilderError, OSError) as exc:
+        outcome = exc
+    except Exception as exc:  # noqa: BLE001 - reported in the parent, which decides
+        details = traceback.format_exc()
+        try:
+            pickle.dumps(exc)
+            outcome = _Raised(exc, details)
+        except Exception:  # noqa: BLE001 - an error that cannot be sent as it is
+            outcome = InternalError(f"{type(exc).__name__}: {exc}", details)
+    send.send(outcome)
+    send.close()
+
+
+def outcome_of(doing: str, run: Callable[[], object]) -> object:
+    """What `run()` returns, or its error: ours and the system's as they were raised, any
+    other as an InternalError saying what was being done (`doing`), with its traceback."""
+    try:
+        return run()
+    except (SiteBuilderError, OSError) as exc:
+        return exc
+    except Exception as exc:  # noqa: BLE001 - reported in the parent, which decides
+        return InternalError(f"{doing} failed: {exc!r}", traceback.format_exc())
+
+
+def as_child(parent: int) -> None:
+    """The parent alone decides when to stop: SIGINT (Ctrl+C reaches the whole process
+    group) is ignored, SIGTERM and SIGHUP kill at once (unless ignored from the start),
+    and so does the parent's death."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(signum) is not signal.SIG_IGN:  # `nohup` stays nohup
+            signal.signal(signum, signal.SIG_DFL)
+    die_with_parent(parent)
+
+
+Unit = Callable[..., object]
+"""A unit of work a ForkServer runs: what it returns is sent back (it must pickle)."""
+
+
+class ForkServer:
+    """A process that forks, for each unit of work it is sent, a process of its own.
+
+    Forked when made, so make it while this process is small: its processes are forks of
+    what this process held then. `units` names what it can run (functions, looked up in
+    the server when they run: monkeypatched before, patched there too). One unit's
+    process failing does not stop the others; `stop` (or leaving the `with` block) kills
+    the server, and the kernel kills the processes still running with it.
+
+    Use: `submit(tag, name, *args)` (the arguments are pickled), then, once `connection`
+    is ready to read (`multiprocessing.connection.wait`), `receive()` gives
+    `(tag, outcome)`: what the unit returned, or its error (see `outcome_of`), or a
+    BuildFailed when its process stopped without answering.
+    """
+
+    def __init__(self, units: dict[str, Unit], prepare: Callable[[], object] | None = None):
+        fork = multiprocessing.get_context("fork")
+        self.connection, theirs = fork.Pipe()
+        self._process = fork.Process(
+            target=_serve, args=(units, prepare, os.getpid(), theirs), daemon=True
+        )
+        self._process.start()
+        theirs.close()
+
+    def submit(self, tag: int, name: str, *args: object) -> None:
+        self.connection.send((tag, name, args))
+
+    def receive(self) -> tuple[int, object]:
+        try:
+            tag, sent = self.connection.recv()
+        except EOFError:
+            raise BuildFailed("the process that starts the build's workers stopped") from None
+        if sent is None:
+            return tag, BuildFailed("a process of the build stopped without answering")
+        return tag, pickle.loads(sent)
+
+    def stop(self) -> None:
+        """Kill the processes still running and wait until they are gone, then the server;
+        does nothing once stopped."""
+        if self.connection.closed:
+            return
+        with contextlib.suppress(OSError):
+            self.connection.send(None)  # the server kills and reaps its processes, and ends
+        self._process.join(timeout=10)
+        if self._process.is_alive():  # it did not answer: the kernel kills its processes
+            self._process.kill()
+            self._process.join()
+        self.connection.close()
+
+    def __enter__(self) -> ForkServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _serve(
+    units: dict[str, Unit],
+    prepare: Callable[[], object] | None,
+    parent: int,
+    connection: Connection,
+) -> None:
+    """The server's loop: fork a process per request; send back `(tag, pickled outcome)`,
+    or `(tag, None)` when the process stopped without sending one."""
+    as_child(parent)
+    if prepare is not None:
+        prepare()  # shared by every process forked from here
+    selector = selectors.DefaultSelector()
+    selector.register(connection, selectors.EVENT_READ)
+    answers: dict[int, tuple[int, int, bytearray]] = {}  # read end: tag, pid, bytes so far
+    server = os.getpid()
+    while True:
+        for key, _ in selector.select():
+            if key.fileobj is connection:
+                try:
+                    request = connection.recv()
+                except EOFError:
+                    request = None  # the build's process has gone
+                if request is None:
+                    _end(pid for _, pid, _ in answers.values())
+                tag, name, args = request
+                read, write = os.pipe()
+                pid = os.fork()
+                if pid == 0:
+                    os.close(read)
+                    connection.close()  # the server's alone: its end closes when it dies
+                    _run_unit(server, units[name], name, args, write)  # never returns
+                os.close(write)
+                answers[read] = (tag, pid, bytearray())
+                selector.register(read, selectors.EVENT_READ)
+            else:
+                read = key.fd
+                chunk = os.read(read, 1 << 20)
+                if chunk:
+                    answers[read][2].extend(chunk)
+                    continue
+                selector.unregister(read)
+                os.close(read)
+                tag, pid, sent = answers.pop(read)
+                _, status = os.waitpid(pid, 0)
+                complete = status == 0 and sent
+                connection.send((tag, bytes(sent) if complete else None))
+
+
+def _end(processes: Iterable[int]) -> NoReturn:
+    """Kill the server's processes still running, wait until they are gone, and exit."""
+    for pid in processes:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    os._exit(0)
+
+
+def _run_unit(server: int, unit: Unit, name: str, args: tuple, write: int) -> NoReturn:
+    """In a process forked by the server: run `unit(*args)`, write its pickled outcome to
+    `write`, and exit (0 once written)."""
+    code = 1
+    try:
+        as_child(server)
+        outcome = outcome_of(name, lambda: unit(*args))
+        try:
+            data = pickle.dumps(outcome)
+        except Exception as exc:  # noqa: BLE001 - an outcome that cannot be sent
+            data = pickle.dumps(InternalError(f"{name}: {exc!r}", traceback.format_exc()))
+        view = memoryview(data)
+        while view:
+            view = view[os.write(write, view) :]
+        code = 0
+    finally:
+        os._exit(code)

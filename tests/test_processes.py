@@ -1,0 +1,111 @@
+"""The fork server: each unit of work in a process of its own, forked from what this
+process held when the server was made, its outcome or its error back here."""
+
+from __future__ import annotations
+
+import os
+import time
+from multiprocessing.connection import wait
+from pathlib import Path
+
+import pytest
+
+from site_builder.app.processes import ForkServer
+from site_builder.errors import BuildFailed, InternalError, InvalidData, Problem
+
+HELD: list[str] = []
+
+
+def _answer(value: int) -> tuple[int, int, int]:
+    return value * 2, os.getpid(), os.getppid()
+
+
+def _held() -> list[str]:
+    return list(HELD)
+
+
+def _fail(kind: str) -> None:
+    if kind == "ours":
+        raise InvalidData([Problem("x.yml", 1, 1, "title", "missing")])
+    if kind == "vanish":
+        os._exit(0)
+    raise ZeroDivisionError("the unit's own fault")
+
+
+def _sleep(pid_file: str) -> None:
+    Path(pid_file).write_text(str(os.getpid()))
+    time.sleep(60)
+
+
+UNITS = {"answer": _answer, "held": _held, "fail": _fail, "sleep": _sleep}
+
+
+def _outcomes(server: ForkServer, count: int) -> dict[int, object]:
+    outcomes = {}
+    while len(outcomes) < count:
+        wait([server.connection], timeout=30)
+        tag, outcome = server.receive()
+        outcomes[tag] = outcome
+    return outcomes
+
+
+def test_each_unit_runs_in_a_process_of_its_own_and_its_outcome_comes_back_by_tag() -> None:
+    with ForkServer(UNITS) as server:
+        for tag in range(3):
+            server.submit(tag, "answer", tag + 10)
+        outcomes = _outcomes(server, 3)
+    assert [outcomes[tag][0] for tag in range(3)] == [20, 22, 24]  # type: ignore[index]
+    pids = {outcomes[tag][1] for tag in range(3)}  # type: ignore[index]
+    servers = {outcomes[tag][2] for tag in range(3)}  # type: ignore[index]
+    assert len(pids) == 3 and os.getpid() not in pids
+    assert len(servers) == 1 and os.getpid() not in servers
+
+
+def test_a_unit_s_process_holds_what_this_process_held_when_the_server_was_made() -> None:
+    HELD[:] = ["before"]
+    try:
+        with ForkServer(UNITS) as server:
+            HELD.append("after")  # made here later: the roadmaps read after the server
+            server.submit(1, "held")
+            assert _outcomes(server, 1) == {1: ["before"]}
+    finally:
+        HELD.clear()
+
+
+@pytest.mark.parametrize(
+    ("kind", "error", "says"),
+    [
+        ("ours", InvalidData, "1 error(s)"),
+        ("bug", InternalError, "the unit's own fault"),
+        ("vanish", BuildFailed, "stopped without answering"),
+    ],
+)
+def test_a_unit_s_error_comes_back_as_it_was_raised_or_said(
+    kind: str, error: type[Exception], says: str
+) -> None:
+    with ForkServer(UNITS) as server:
+        server.submit(7, "fail", kind)
+        server.submit(8, "answer", 1)  # the others go on
+        outcomes = _outcomes(server, 2)
+    assert isinstance(outcomes[7], error) and says in str(outcomes[7])
+    if kind == "ours":
+        assert outcomes[7].problems[0].message == "missing"  # type: ignore[attr-defined]
+    if kind == "bug":
+        assert "ZeroDivisionError" in outcomes[7].details  # type: ignore[attr-defined]
+    assert outcomes[8][0] == 2  # type: ignore[index]
+
+
+def test_stopping_the_server_kills_the_units_still_running(tmp_path: Path) -> None:
+    pid_file = tmp_path / "pid"
+    server = ForkServer(UNITS)
+    server.submit(1, "sleep", str(pid_file))
+    deadline = time.monotonic() + 20
+    while not pid_file.exists() or not pid_file.read_text():
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    started = time.monotonic()
+    server.stop()
+    server.stop()  # once stopped, nothing more
+    assert time.monotonic() - started < 5
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(pid_file.read_text()), 0)

@@ -131,13 +131,15 @@ class BuildOptions:
     """Build only these languages (all when empty)."""
 
     jobs: int = field(default_factory=lambda: default_jobs())
-    """How many processes build at once: languages, each in its own, and their search
-    indexers (default: `default_jobs`)."""
+    """How many processes build at once (default: `default_jobs`): the build's, which
+    renders the languages one after another, and those that build them with the engine
+    and index them for search (`app.workers`). With 1, each language is built whole in
+    the build's process."""
 
     memory: int | None = None
     """The megabytes (MiB) the build's processes may hold at once, by estimate (see
-    `app.workers.MEMORY_BUDGET`, the default: 600): languages and search shards wait for
-    room rather than run beside each other beyond it. A larger budget builds a large site
+    `app.workers.MEMORY_BUDGET`, the default: 600): rendering, engines and search shards
+    wait for room rather than run beside each other beyond it. A larger budget builds a large site
     faster where the memory is there."""
 
     cache: bool = True
@@ -169,11 +171,10 @@ class BuildOptions:
 
 
 def default_jobs() -> int:
-    """One process more than the cores this process may run on: a language's process
+    """One process more than the cores this process may run on: a process of the build
     spends part of its time waiting for the files it writes (at 500 roadmaps, 22.8 s of
-    CPU took 14.4 s on 2 cores with two), and a third process runs meanwhile;
-    it also starts the third language of three at once rather than after one of the
-    first two (`docs/benchmarks.md`). The memory budget still decides what starts."""
+    CPU took 14.4 s on 2 cores with two), and a third process runs meanwhile
+    (`docs/benchmarks.md`). The memory budget still decides what starts."""
     return cores() + 1
 
 

@@ -49,27 +49,27 @@ def render(
     memo = None
     if job.cache_dir is not None and not job.incremental:
         memo = (job.cache_dir / job.language / "render", render_digest())
-    with _heap_frozen():
+    with _heap_frozen():  # the memory let go at the end: the roadmaps are not walked
         renderer = Renderer(context, job.language, job.project.docs_layers, job.site_url, memo)
         rendered = renderer.render(only, previous)
-    if renderer.memo is not None:
-        renderer.memo.save()  # for the next build
-        # It holds every page's text and reads: kept, the texts let go below would stay
-        # held while the engine runs (200 MB more per worker at 2000 roadmaps).
-        renderer.memo = None
-    config = engine.write_project(
-        rendered,
-        job.project.mkdocs_config(),
-        job.project.theme_layers,
-        job.work / job.language,
-        job.site_url,
-        only_changed=job.keep_project,
-        incremental=job.incremental,
-    )
-    pages = len(rendered.pages)
-    if not job.keep_rendered:
-        rendered.pages.clear()
-        release_memory()
+        if renderer.memo is not None:
+            renderer.memo.save()  # for the next build
+            # It holds every page's text and reads: kept, the texts let go below would
+            # stay held while the engine runs (200 MB at 2000 roadmaps).
+            renderer.memo = None
+        config = engine.write_project(
+            rendered,
+            job.project.mkdocs_config(),
+            job.project.theme_layers,
+            job.work / job.language,
+            job.site_url,
+            only_changed=job.keep_project,
+            incremental=job.incremental,
+        )
+        pages = len(rendered.pages)
+        if not job.keep_rendered:
+            rendered.pages.clear()
+            release_memory()
     seconds = time.perf_counter() - started
     return LanguageDone(job.language, pages, seconds, 0.0, config), rendered
 

@@ -249,8 +249,12 @@ def _serve(
                 if request is None:
                     _end(pid for _, pid, _ in answers.values())
                 tag, name, args = request
-                read, write = os.pipe()
-                pid = os.fork()
+                try:
+                    read, write = os.pipe()
+                    pid = os.fork()
+                except OSError as exc:  # no process to be had: that unit fails
+                    connection.send((tag, pickle.dumps(exc)))
+                    continue
                 if pid == 0:
                     os.close(read)
                     connection.close()  # the server's alone: its end closes when it dies
@@ -297,4 +301,7 @@ def _run_unit(server: int, unit: Unit, name: str, args: tuple, write: int) -> No
             view = view[os.write(write, view) :]
         code = 0
     finally:
+        for stream in (sys.stdout, sys.stderr):  # what the unit printed, not lost
+            with contextlib.suppress(Exception):
+                stream.flush()
         os._exit(code)

@@ -151,6 +151,7 @@ def run_languages(
     meanwhile: Callable[[], object] | None = None,
     budget: int | None = None,
     server: ForkServer | None = None,
+    release: Callable[[], object] | None = None,
 ) -> Iterator[LanguageDone]:
     """Each language through `stages`: one after another, whole, in this process, without
     a `server` or with one worker; otherwise each language is rendered here, one after
@@ -165,7 +166,10 @@ def run_languages(
     stops the server, which stops the processes still running.
 
     `meanwhile` is called once in this process, as soon as a process runs beside it (this
-    process would otherwise only wait), or first when there is no server."""
+    process would otherwise only wait), or first when there is no server. With a server,
+    `release` is called once every language is rendered and `meanwhile` has run, when
+    this function has let go of `context`: the caller's moment to let the roadmaps go,
+    so that more processes fit beside this one (pass `context` as its only holder)."""
     if server is None or workers <= 1:
         if meanwhile is not None:
             meanwhile()
@@ -199,6 +203,12 @@ def run_languages(
         if meanwhile is not None and running:
             meanwhile, call = None, meanwhile
             call()
+            del call
+        if release is not None and not pending and meanwhile is None:
+            del context  # rendering is over
+            release, call = None, release
+            call()
+            del call
         if pending and not engines and len(running) < workers and fits(rendering):
             job = pending.pop(0)
             rendered = stages.render(context, job)

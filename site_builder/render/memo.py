@@ -148,6 +148,11 @@ def prime(dataset: Dataset) -> None:
     _PRIMED[:] = [(dataset, digests._roadmaps)]
 
 
+def forget() -> None:
+    """Let go of the dataset that `prime` digested."""
+    _PRIMED.clear()
+
+
 def roadmap_digests(dataset: Dataset) -> Callable[[RoadmapFile], str]:
     """The digest of a roadmap of `dataset` (hex): a function of its values alone, the
     same whether it was read from its file or from the build cache. Those `prime` made

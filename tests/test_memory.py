@@ -70,19 +70,25 @@ def test_once_every_page_is_converted_none_holds_its_markdown_or_html(
     assert "<article" in page and "</article>" in page  # laid out from the held HTML
 
 
-def test_each_language_is_rendered_here_and_built_and_indexed_in_processes_of_its_own(
+def test_only_the_renderer_holds_the_roadmaps_and_engines_and_indexers_run_apart(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """This process renders every language (it holds the roadmaps; a fork would copy what
-    it reads of them); the engine builds each in a process forked by a server made before
-    the roadmaps were read, which holds none of them; a language's shards are indexed in
+    """One process forked from the build's renders every language, one after another (it
+    makes the roadmaps from what the reader sent; the build's process never holds them);
+    the engine builds each language in a process forked by a server made before the
+    roadmaps were read, which holds none of them; a language's shards are indexed in
     processes of their own once its engine has ended."""
     from site_builder.format.model import Dataset
+
+    def holds_ours() -> bool:  # earlier tests' roadmaps may be alive in the test process
+        return any(
+            isinstance(o, Dataset) and str(tmp_path) in str(o.site_path) for o in gc.get_objects()
+        )
 
     log = tmp_path / "log.txt"
     render_language = language.render
     build_project = language.build_project
-    index_shard = pagefind.index_shard
+    index_shard, publish = pagefind.index_shard, pagefind.publish
 
     def note(*words: object) -> None:
         with log.open("a", encoding="utf-8") as out:
@@ -93,10 +99,12 @@ def test_each_language_is_rendered_here_and_built_and_indexed_in_processes_of_it
         return render_language(context, job, *args)
 
     def building(job: Any, rendered: Any) -> Any:
-        ours = str(tmp_path)  # earlier tests' roadmaps may be alive in the test process
-        holds = any(isinstance(o, Dataset) and ours in str(o.site_path) for o in gc.get_objects())
-        note("engine", job.language, os.getpid(), os.getppid(), holds)
+        note("engine", job.language, os.getpid(), os.getppid(), holds_ours())
         return build_project(job, rendered)
+
+    def publishing(site_dir: Path, *args: Any) -> Any:
+        note("publish", site_dir.name, os.getpid(), os.getppid(), holds_ours())
+        return publish(site_dir, *args)
 
     def indexing(site_dir: Path, shard: Any, cache: Path | None = None) -> Any:
         engines = [line.split() for line in log.read_text("utf-8").splitlines()]
@@ -112,6 +120,7 @@ def test_each_language_is_rendered_here_and_built_and_indexed_in_processes_of_it
     monkeypatch.setattr(language, "render", rendering)  # before the server forks
     monkeypatch.setattr(language, "build_project", building)
     monkeypatch.setattr(pagefind, "index_shard", indexing)
+    monkeypatch.setattr(pagefind, "publish", publishing)
     options = BuildOptions(project=_project(tmp_path), site_dir=tmp_path / "site", jobs=2)
     result = pipeline.build(options)
     lines = [line.split() for line in log.read_text("utf-8").splitlines()]
@@ -120,10 +129,14 @@ def test_each_language_is_rendered_here_and_built_and_indexed_in_processes_of_it
     engines = [w for w in lines if w[0] == "engine"]
     indexers = [w for w in lines if w[0] == "index"]
     assert sorted(w[1] for w in renders) == sorted(w[1] for w in engines) == ["ar", "en"]
-    assert {w[2] for w in renders} == {here}
+    renderer = {w[2] for w in renders}
+    assert len(renderer) == 1 and here not in renderer and {w[3] for w in renders} == {here}
     servers = {w[3] for w in engines + indexers}
     assert len(servers) == 1 and here not in servers  # forked by one server, not by this
-    assert not {w[2] for w in engines + indexers} & ({here} | servers)
+    assert not {w[2] for w in engines + indexers} & ({here} | servers | renderer)
+    publishes = [w for w in lines if w[0] == "publish"]
+    assert len(publishes) == 2 and {w[2] for w in publishes} == {here}
+    assert [w[4] for w in publishes] == ["False", "False"]  # nor does this process
     assert [w[4] for w in engines] == ["False", "False"]  # not these roadmaps
     assert len(indexers) >= 2 and all(w[4] == "False" for w in indexers)  # engine ended
     assert all(result.timings[f"search:{lang}"] > 0 for lang in ("en", "ar"))
@@ -231,15 +244,17 @@ def test_the_build_forks_its_workers_from_a_process_that_did_not_read(
 
 
 def test_the_open_data_is_written_while_the_engines_build(tmp_path: Path) -> None:
-    """This process would only wait for the engines: it writes the open data meanwhile.
-    Each engine waits for a file that `meanwhile` writes; were it called only after the
-    engines, they would give up and say so."""
+    """The renderer writes the open data once every language is rendered, while the
+    engines build. Each engine waits for a file that `meanwhile` writes; were it called
+    only after the engines, they would give up and say so."""
+    import pickle
+
     from site_builder.app.workers import (
         LanguageDone,
         LanguageJob,
         Stages,
         fork_server,
-        run_languages,
+        run_side_by_side,
     )
 
     flag = tmp_path / "meanwhile"
@@ -253,19 +268,25 @@ def test_the_open_data_is_written_while_the_engines_build(tmp_path: Path) -> Non
             time.sleep(0.05)
         return LanguageDone(job.language, int(flag.exists()), 0.0, 0.0, tmp_path)
 
+    def meanwhile(context: Any) -> dict[str, float]:
+        flag.write_text(context)
+        return {"data": 1.0}
+
     stages = Stages(render, build, whole=render)
     jobs = [
         LanguageJob(code, None, tmp_path, tmp_path / code, search=False)  # type: ignore[arg-type]
         for code in ("en", "ar")
     ]
-    server = fork_server(stages)
+    server, timings = fork_server(stages), {}
     try:
-        done = list(
-            run_languages(None, jobs, 2, stages, lambda: flag.write_text("x"), None, server)
-        )  # type: ignore[arg-type]
+        built = run_side_by_side(
+            pickle.dumps("the roadmaps"), jobs, 2, stages, server, meanwhile, timings
+        )
+        done = list(built)
     finally:
         server.stop()
     assert sorted((d.language, d.pages) for d in done) == [("ar", 1), ("en", 1)]
+    assert flag.read_text() == "the roadmaps" and timings == {"data": 1.0}
 
 
 @pytest.mark.parametrize("given", ["default", "option"])

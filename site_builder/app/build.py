@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,10 +22,17 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from site_builder.app.config import BuildOptions, Project
-from site_builder.app.language import STAGES, build_language, release_memory
+from site_builder.app.language import STAGES, build_language
 from site_builder.app.processes import ForkServer, can_fork, in_a_child
 from site_builder.app.scaffold import write_schema
-from site_builder.app.workers import LanguageJob, fork_server, ready_to_render, run_languages
+from site_builder.app.workers import (
+    LanguageJob,
+    Timings,
+    fork_server,
+    ready_to_render,
+    run_languages,
+    run_side_by_side,
+)
 from site_builder.engine import mkdocs as engine
 from site_builder.engine.cache import render_digest
 from site_builder.engine.marks import theme_string_counts
@@ -43,7 +51,6 @@ from site_builder.publish.records import StoredRecords
 from site_builder.publish.root import RootFiles
 from site_builder.publish.staging import Publisher, check_site_dir
 from site_builder.render import memo
-from site_builder.render.pages import forget_site
 from site_builder.views.context import SiteContext
 from site_builder.views.provenance import last_changes, last_commit_time
 
@@ -133,13 +140,9 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     with contextlib.ExitStack() as stack:
         # First the server that forks the engine's processes, while this process is small.
         server = stack.enter_context(_fork_server(options.jobs))
-        warnings, timings, context = _read(options)
-        if options.cache_folder is not None:
-            memo.prime(context.dataset)
-        languages = _chosen_languages(context.dataset, options.languages)
-        root = RootFiles.of(context.dataset)
-        result = BuildResult(options.site_dir, list(languages), warnings=warnings)
-        result.timings.update(timings)
+        read = _read(options)
+        result = BuildResult(options.site_dir, list(read.languages), warnings=read.warnings)
+        result.timings.update(read.timings)
         epoch = source_date_epoch(project.roadmaps)
         stack.enter_context(engine.reproducible(epoch))
         publisher = stack.enter_context(Publisher(options.site_dir, keep=keep, inputs=inputs))
@@ -157,15 +160,25 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
                 keep_project=kept,
                 epoch=epoch,
             )
-            for language in languages
+            for language in read.languages
         ]
-        # In this process, while the engines run; it holds the roadmaps until it has run.
-        open_data = partial(_write_open_data, context, options, publisher.staging, result)
-        budget = options.memory * 2**20 if options.memory else None
-        languages_built = run_languages(
-            context, jobs, options.jobs, STAGES, open_data, budget, server, _let_go
-        )
-        del context, open_data  # the roadmaps are let go once every language is rendered
+        open_data = partial(_write_open_data, options, publisher.staging)
+        if server is None:
+            context = pickle.loads(read.take_context())
+            languages_built = run_languages(context, jobs, STAGES, open_data, result.timings)
+            del context  # held by the generator alone, let go when it ends
+        else:  # this process never holds the roadmaps: the renderer makes them
+            budget = options.memory * 2**20 if options.memory else None
+            languages_built = run_side_by_side(
+                read.take_context(),
+                jobs,
+                options.jobs,
+                STAGES,
+                server,
+                open_data,
+                result.timings,
+                budget,
+            )
         try:
             with contextlib.closing(languages_built) as results:
                 for done in results:
@@ -183,14 +196,14 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         finally:  # the engines' processes gone before the publisher cleans up
             if server is not None:
                 server.stop()
-        root.write(publisher.staging, options.site_url)  # from what was built
+        read.root.write(publisher.staging, options.site_url)  # from what was built
         publisher.publish()
     return result
 
 
-def _write_open_data(
-    context: SiteContext, options: BuildOptions, staging: Path, result: BuildResult
-) -> None:
+def _write_open_data(options: BuildOptions, staging: Path, context: SiteContext) -> Timings:
+    """Write the open data (where the roadmaps are, while the engines build); its
+    seconds as `data`."""
     started = time.perf_counter()
     records = None
     dataset = context.dataset
@@ -198,14 +211,28 @@ def _write_open_data(
         digests = memo.roadmap_digests(dataset)
         records = StoredRecords(options.cache_folder / "data", render_digest(), digests)
     write_data(dataset, context.views, staging, options.site_url, records)
-    result.timings["data"] = time.perf_counter() - started
+    return {"data": time.perf_counter() - started}
 
 
-def _let_go() -> None:
-    """Once every language is rendered: what this process keeps of the roadmaps let go,
-    and the memory they took given back to the system (`run_languages`' `release`)."""
-    forget_site()
-    release_memory()
+@dataclass
+class _Read:
+    """What reading the roadmaps gives this process: the roadmaps and views pickled
+    (`SiteContext`, made only where they are used), and what this process needs of
+    them."""
+
+    warnings: list[Problem]
+    timings: Timings
+    languages: tuple[str, ...]
+    """The languages to build."""
+    root: RootFiles
+    pickled: bytes | pickle.PickleBuffer | None
+    """Sent apart from the rest by `in_a_child`, uncopied."""
+
+    def take_context(self) -> bytes | pickle.PickleBuffer:
+        """The pickled context, which this object then no longer holds."""
+        pickled, self.pickled = self.pickled, None
+        assert pickled is not None
+        return pickled
 
 
 @contextlib.contextmanager
@@ -233,15 +260,12 @@ def _projects_folder(cache: Path | None, scratch: Path) -> Iterator[tuple[Path, 
         lock.release()
 
 
-def _read(options: BuildOptions) -> tuple[list[Problem], dict[str, float], SiteContext]:
+def _read(options: BuildOptions) -> _Read:
     """The roadmaps read and checked in a process of their own (`_prepared`): the memory
-    that reading takes and lets go stays there, and the roadmaps and views arrive here
-    compact. Meanwhile, this process gets ready to render (the templates' code is the
-    same for every language, so the interface's source language, English, compiles it)
-    and, with one process, to build with the engine. The warnings come first: made here
-    before the roadmaps, apart from them, they do not keep the roadmaps' memory held
-    once the roadmaps are let go (at 2000 roadmaps with 5400 warnings, they kept all of
-    it)."""
+    that reading takes and lets go stays there. Meanwhile, this process gets ready to
+    render (the templates' code is the same for every language, so the interface's
+    source language, English, compiles it) and, with one process, to build with the
+    engine. Raises as `load_or_fail`, or InvalidData for a language the site has not."""
     reads = None
     if options.cache_folder is not None:  # once, before the reader is forked
         reads = StoredReads(options.cache_folder / "read", render_digest())
@@ -251,24 +275,25 @@ def _read(options: BuildOptions) -> tuple[list[Problem], dict[str, float], SiteC
         if options.jobs <= 1:
             engine.preload()
 
-    return in_a_child(_prepared, options.project, options.strict, reads, meanwhile=meanwhile)
+    return in_a_child(_prepared, options, reads, meanwhile=meanwhile)
 
 
-def _prepared(
-    project: Project, strict: bool, reads: StoredReads | None = None
-) -> tuple[list[Problem], dict[str, float], SiteContext]:
-    """The roadmaps read and checked, and what is computed across them: the warnings, the
-    seconds each stage took (`validate`, `prepare`). Files read by an
-    earlier build are taken from `reads` (the build cache's) when unchanged. Field
-    positions are let go once every message is made. Raises as `load_or_fail`."""
+def _prepared(options: BuildOptions, reads: StoredReads | None = None) -> _Read:
+    """The roadmaps read and checked, what is computed across them (`prepare`), pickled,
+    and the seconds each stage took (`validate`, `prepare`). Files read by an earlier
+    build are taken from `reads` (the build cache's) when unchanged. Field positions are
+    let go once every message is made."""
     started = time.perf_counter()
-    dataset, warnings = load_or_fail(project, strict=strict, cache=ReadCache(reads))
+    project = options.project
+    dataset, warnings = load_or_fail(project, strict=options.strict, cache=ReadCache(reads))
+    languages = _chosen_languages(dataset, options.languages)
     read = time.perf_counter()
     context = prepare(project, dataset)
     for roadmap in dataset.roadmaps.values():
         roadmap.positions.clear()  # where each field is: for messages, all given above
+    pickled = pickle.PickleBuffer(pickle.dumps(context, protocol=pickle.HIGHEST_PROTOCOL))
     timings = {"validate": read - started, "prepare": time.perf_counter() - read}
-    return warnings, timings, context
+    return _Read(warnings, timings, languages, RootFiles.of(dataset), pickled)
 
 
 @contextlib.contextmanager

@@ -21,6 +21,7 @@ from site_builder.engine import mkdocs as engine
 from site_builder.engine import pagefind, properdocs
 from site_builder.engine.cache import render_digest
 from site_builder.files import folder_of_its_own, remove_tree
+from site_builder.render import memo as render_memo
 from site_builder.render.output import RenderedLanguage
 from site_builder.render.pages import Renderer
 from site_builder.views.context import SiteContext
@@ -49,6 +50,7 @@ def render(
     memo = None
     if job.cache_dir is not None and not job.incremental:
         memo = (job.cache_dir / job.language / "render", render_digest())
+        render_memo.prime(context.dataset)  # once for every language
     with _heap_frozen():  # the memory let go at the end: the roadmaps are not walked
         renderer = Renderer(context, job.language, job.project.docs_layers, job.site_url, memo)
         rendered = renderer.render(only, previous)

@@ -14,15 +14,20 @@ allow. The build in progress is passed as an argument, never kept in a module gl
 from __future__ import annotations
 
 import itertools
+import multiprocessing
+import os
+import pickle
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from site_builder.app.config import Project
-from site_builder.app.processes import ForkServer, resident
+from site_builder.app.processes import ForkServer, as_child, outcome_of, resident
 from site_builder.engine import mkdocs as engine
 from site_builder.engine import pagefind
+from site_builder.errors import BuildFailed
 from site_builder.render.environment import compile_templates
 from site_builder.views.context import SiteContext
 
@@ -98,11 +103,20 @@ MEMORY_BUDGET = 600 * 2**20
 by the estimates below: a process is started, and a language rendered here, only while
 this process, the processes running and it fit (one always runs)."""
 
-RENDER_SHARE = 0.75
-"""What rendering a language adds to this process at its peak (the rendered pages and
-what the build cache keeps of them, until written), over what this process holds when it
-starts: at 2000 roadmaps × 3 languages, 147 MB over 204 MB (`benchmarks/memory.py` on
-`build --jobs 1 --language en`)."""
+RENDERER_SHARE = 6.0
+"""The renderer's memory at its peak (`renderer_memory`), over the size of the pickled
+roadmaps and views it is sent: at 2000 roadmaps × 3 languages, 53 MB pickled, which the
+renderer makes again into 170 MB of objects, and a language's rendered pages and what
+the build cache keeps of them until written, 147 MB more (`benchmarks/memory.py`)."""
+
+_RENDERER_MB = 45
+"""What a process of the build holds before the roadmaps (the modules it imported)."""
+
+
+def renderer_memory(pickled: int) -> int:
+    """The bytes the renderer holds at its peak, given `pickled` bytes of context."""
+    return int(_RENDERER_MB * 2**20 + RENDERER_SHARE * pickled)
+
 
 _ENGINE_MB, _ENGINE_PAGE_MB = 40, 0.024
 """An engine's process at its peak, by estimate: 115 MB for 3200 pages of Material
@@ -143,108 +157,180 @@ class _Indexing:
     seconds: float = 0.0
 
 
+Timings = dict[str, float]
+"""Seconds by stage (`BuildResult.timings`)."""
+
+
 def run_languages(
     context: SiteContext,
     jobs: list[LanguageJob],
+    stages: Stages,
+    meanwhile: Callable[[SiteContext], Timings] | None = None,
+    timings: Timings | None = None,
+) -> Iterator[LanguageDone]:
+    """Each language through `stages`, one after another, whole, in this process;
+    `meanwhile(context)` first (its timings go into `timings`)."""
+    if meanwhile is not None:
+        (timings if timings is not None else {}).update(meanwhile(context))
+    for job in jobs:
+        yield stages.whole(context, job)
+
+
+def run_side_by_side(
+    pickled: bytes | pickle.PickleBuffer,
+    jobs: list[LanguageJob],
     workers: int,
     stages: Stages,
-    meanwhile: Callable[[], object] | None = None,
+    server: ForkServer,
+    meanwhile: Callable[[SiteContext], Timings] | None = None,
+    timings: Timings | None = None,
     budget: int | None = None,
-    server: ForkServer | None = None,
-    release: Callable[[], object] | None = None,
 ) -> Iterator[LanguageDone]:
-    """Each language through `stages`: one after another, whole, in this process, without
-    a `server` or with one worker; otherwise each language is rendered here, one after
-    another, and built by the engine and then indexed for search shard by shard
-    (`pagefind.plan`) in the server's processes. A language's pages are indexed once its
-    engine has ended, so an indexer never holds what the engine took.
+    """Each language through `stages` in processes of their own: a renderer, forked from
+    this process and sent the `pickled` context (`SiteContext`), which renders every
+    language one after another and then calls `meanwhile(context)` (its timings go into
+    `timings`); and, as each language is rendered, the `server`'s processes, which build
+    it with the engine and then index it for search shard by shard (`pagefind.plan`).
+    This process never holds the roadmaps (once sent, it lets go of `pickled`: pass it
+    as the only holder), and the renderer's memory goes back to the system when it ends.
+    A language's pages are indexed once its engine has ended, so an indexer never holds
+    what the engine took.
 
-    At most `workers` processes work at once (rendering here counts as one), and only as
-    many as fit in `budget` bytes (MEMORY_BUDGET when None) by estimate, this process's
-    memory measured each time; an engine waiting for room goes before the next language's
-    rendering, and that before a search shard. A unit's error is raised here; the caller
-    stops the server, which stops the processes still running.
-
-    `meanwhile` is called once in this process, as soon as a process runs beside it (this
-    process would otherwise only wait), or first when there is no server. With a server,
-    `release` is called once every language is rendered and `meanwhile` has run, when
-    this function has let go of `context`: the caller's moment to let the roadmaps go,
-    so that more processes fit beside this one (pass `context` as its only holder)."""
-    if server is None or workers <= 1:
-        if meanwhile is not None:
-            meanwhile()
-        for job in jobs:
-            yield stages.whole(context, job)
-        return
+    At most `workers` processes work at once (the renderer counts as one), and only as
+    many as fit in `budget` bytes (MEMORY_BUDGET when None) by estimate, with this
+    process's memory measured each time (one always runs); an engine waiting for room
+    goes before a search shard. An error in any of them is raised here, once the
+    renderer has been stopped; the caller stops the server, which stops the others."""
     limit = MEMORY_BUDGET if budget is None else budget
-    pending = list(jobs)  # to render here, in order
+    fork = multiprocessing.get_context("fork")
+    mine, theirs = fork.Pipe()
+    renderer = fork.Process(
+        target=_renderer, args=(jobs, stages, meanwhile, os.getpid(), theirs), daemon=True
+    )
+    renderer.start()
+    theirs.close()
+    rendering = renderer_memory(memoryview(pickled).nbytes)
     engines: list[_Unit] = []  # rendered, waiting for room
     shards: list[_Unit] = []
     running: dict[int, _Unit] = {}
     indexing: dict[str, _Indexing] = {}
     tags = itertools.count()
 
+    rendered_all = False  # once the renderer says so (it may have ended before)
+
     def fits(cost: int) -> bool:
         held = resident() + sum(unit.cost for unit in running.values())
-        return not running or held + cost <= limit
+        alive = 0 if rendered_all else rendering
+        return not (running or alive) or held + alive + cost <= limit
 
-    def start(unit: _Unit) -> None:
+    def start(queue: list[_Unit]) -> None:
+        unit = queue.pop(0)
         tag = next(tags)
         server.submit(tag, unit.name, *unit.args)
         running[tag] = unit
 
-    while pending or engines or shards or running:
-        while engines and len(running) < workers and fits(engines[0].cost):
-            start(engines.pop(0))
-        rendering = int(resident() * RENDER_SHARE) if pending else 0
-        slots = workers - (1 if pending else 0)
-        while shards and len(running) < slots and fits(shards[0].cost + rendering):
-            start(shards.pop(0))
-        if meanwhile is not None and running:
-            meanwhile, call = None, meanwhile
-            call()
-            del call
-        if release is not None and not pending and meanwhile is None:
-            del context  # rendering is over
-            release, call = None, release
-            call()
-            del call
-        if pending and not engines and len(running) < workers and fits(rendering):
-            job = pending.pop(0)
-            rendered = stages.render(context, job)
-            if job.target is None:
-                yield rendered
-            else:
-                engines.append(_Unit("engine", job, (job, rendered), engine_memory(rendered.pages)))
-            continue
-        if not running:  # nothing left to wait for: only the callback, when nothing ran
-            continue
-        tag, outcome = server.receive()
-        unit = running.pop(tag)
-        if isinstance(outcome, BaseException):
-            raise outcome
-        job = unit.job
-        if unit.name == "index":
-            language = indexing[job.language]
-            language.keys[unit.shard], seconds = outcome  # type: ignore[misc]
-            language.seconds += seconds
-            if len(language.keys) == len(language.shards):
-                yield _published(job, indexing.pop(job.language))
-            continue
-        assert isinstance(outcome, LanguageDone)
-        if not job.search:
-            yield outcome
-            continue
-        assert job.target is not None
-        planned = pagefind.plan(job.target)
-        indexing[job.language] = _Indexing(outcome, planned)
-        if not planned:
+    try:
+        mine.send_bytes(pickled)
+        del pickled
+        while not rendered_all or engines or shards or running:
+            slots = workers - (not rendered_all)
+            while engines and len(running) < slots and fits(engines[0].cost):
+                start(engines)
+            while shards and len(running) < slots and fits(shards[0].cost):
+                start(shards)
+            listened = [server.connection] + ([] if rendered_all else [mine])
+            for ready in wait(listened):
+                if ready is mine:
+                    message, outcome = _heard(mine)
+                    if isinstance(outcome, BaseException):
+                        raise outcome
+                    if message == "rendered":
+                        job = outcome.job  # type: ignore[union-attr]
+                        done = outcome.done  # type: ignore[union-attr]
+                        if job.target is None:
+                            yield done
+                        else:
+                            cost = engine_memory(done.pages)
+                            engines.append(_Unit("engine", job, (job, done), cost))
+                    else:
+                        (timings if timings is not None else {}).update(outcome)  # type: ignore[arg-type]
+                        rendered_all = True
+                        renderer.join()
+                    continue
+                tag, outcome = server.receive()
+                unit = running.pop(tag)
+                if isinstance(outcome, BaseException):
+                    raise outcome
+                yield from _ended(unit, outcome, indexing, shards)
+    finally:
+        if renderer.is_alive():
+            renderer.kill()
+        renderer.join()
+        mine.close()
+
+
+def _ended(
+    unit: _Unit, outcome: object, indexing: dict[str, _Indexing], shards: list[_Unit]
+) -> Iterator[LanguageDone]:
+    """What follows a unit that ended: a language built goes on to its shards (or is
+    done), a language whose shards are all indexed is done."""
+    job = unit.job
+    if unit.name == "index":
+        language = indexing[job.language]
+        language.keys[unit.shard], seconds = outcome  # type: ignore[misc]
+        language.seconds += seconds
+        if len(language.keys) == len(language.shards):
             yield _published(job, indexing.pop(job.language))
-        for shard in planned:
-            cost = pagefind.run_memory(len(shard.pages))
-            shards.append(_Unit("index", job, (job, shard), cost, shard.number))
-    if meanwhile is not None:
-        meanwhile()
+        return
+    assert isinstance(outcome, LanguageDone)
+    if not job.search:
+        yield outcome
+        return
+    assert job.target is not None
+    planned = pagefind.plan(job.target)
+    indexing[job.language] = _Indexing(outcome, planned)
+    if not planned:
+        yield _published(job, indexing.pop(job.language))
+    for shard in planned:
+        cost = pagefind.run_memory(len(shard.pages))
+        shards.append(_Unit("index", job, (job, shard), cost, shard.number))
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    job: LanguageJob
+    done: LanguageDone
+
+
+def _renderer(
+    jobs: list[LanguageJob],
+    stages: Stages,
+    meanwhile: Callable[[SiteContext], Timings] | None,
+    parent: int,
+    connection: Connection,
+) -> None:
+    """The renderer's process: make the context it is sent, render each language and say
+    so, then run `meanwhile`; send its timings, or the first error."""
+    as_child(parent)
+
+    def run() -> Timings:
+        pickled = connection.recv_bytes()
+        context = pickle.loads(pickled)
+        del pickled
+        for job in jobs:
+            connection.send(("rendered", _Rendered(job, stages.render(context, job))))
+        return meanwhile(context) if meanwhile is not None else {}
+
+    connection.send(("done", outcome_of("rendering", run)))
+    connection.close()
+
+
+def _heard(connection: Connection) -> tuple[str, object]:
+    """The renderer's next message, or a BuildFailed when it stopped without one."""
+    try:
+        return connection.recv()  # type: ignore[no-any-return]
+    except EOFError:
+        return "done", BuildFailed("the process rendering the languages stopped")
 
 
 def ready_to_render(language: str) -> None:

@@ -140,17 +140,14 @@ _PRIMED: list[tuple[Dataset, dict[int, tuple[RoadmapFile, str]]]] = []
 
 
 def prime(dataset: Dataset) -> None:
-    """Digest every roadmap of `dataset` now, for the renders of every language (worker
-    processes forked afterwards inherit them). Only the latest dataset is kept."""
+    """Digest every roadmap of `dataset` now, for the renders of every language; nothing
+    when done already. Only the latest dataset is kept."""
+    if _PRIMED and _PRIMED[0][0] is dataset:
+        return
     digests = Digests(dataset)
     for roadmap in dataset.roadmaps.values():
         digests.roadmap(roadmap)
     _PRIMED[:] = [(dataset, digests._roadmaps)]
-
-
-def forget() -> None:
-    """Let go of the dataset that `prime` digested."""
-    _PRIMED.clear()
 
 
 def roadmap_digests(dataset: Dataset) -> Callable[[RoadmapFile], str]:

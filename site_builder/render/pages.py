@@ -23,7 +23,7 @@ from site_builder.format.model import (
     RoadmapFile,
 )
 from site_builder.i18n.localise import Localiser, direction, own_name
-from site_builder.render import links, maps, markup, memo, text
+from site_builder.render import maps
 from site_builder.render.environment import environment
 from site_builder.render.feeds import atom_feed
 from site_builder.render.figures import FigureHelpers
@@ -338,24 +338,6 @@ def render_language(
     context: SiteContext, language: str, docs_layers: Sequence[Path] = ()
 ) -> RenderedLanguage:
     return Renderer(context, language, docs_layers).render()
-
-
-def forget_site() -> None:
-    """Let go of what rendering keeps from page to page and language to language about
-    the site: the values that the caches of `markup`, `links` and `text` hold, scattered
-    among the roadmaps' objects, would keep the memory of the roadmaps held once they are
-    let go (at 2000 roadmaps, this process held 246 MB with the roadmaps let go, 143 MB
-    once the caches were cleared too). What is cached is made again when asked."""
-    for cached in (
-        markup._escaped_text,
-        markup.safe_href,
-        markup.rich_html,
-        links._relative,
-        text.codes,
-        text._interface_string,
-    ):
-        cached.cache_clear()
-    memo.forget()
 
 
 # Where the search box sends its query (`?q=`) when the page cannot search by itself:

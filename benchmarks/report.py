@@ -267,9 +267,9 @@ ANALYSIS = """
   wall times inside the build, summed over languages (they overlap when languages are
   built in parallel).
 - **Peak memory** is the largest sum, sampled every 0.1 s, of the proportional set size
-  (PSS) of the build's process and all its workers: pages shared by forked processes are
+  (PSS) of the build's process and all the processes it starts: pages shared by forked processes are
   counted once in all; in brackets, that peak by process (`python`: the build's process,
-  its workers and the process waiting for Pagefind; `pagefind`: the indexer).
+  the processes it forks and the process waiting for Pagefind; `pagefind`: the indexer).
 - **The rebuild** edits one local authority's title and builds again with the cache that
   the measured full build filled; Pagefind indexes again every shard of a language whose
   pages changed (it cannot update an index in place), the others get their index back
@@ -289,16 +289,19 @@ ANALYSIS = """
   Pagefind then indexes each built language (the `search` stage; Material's search
   plugin is not run). Validation and the open data are done once for all languages.
 - **What makes it faster than before.** Languages are built at once by default, one
-  process more than the cores (a process often waits for the files it writes);
+  process more than the cores (a process often waits for the files it writes): one
+  process renders them one after another while others build the rendered ones with the
+  engine and index them (see Memory);
   every generated page skips Python-Markdown, including those with Markdown inside HTML
   elements and admonitions (figures, summaries, folded assessments, warnings), which
   `engine/blocks.py` rewrites as Python-Markdown reads them: the HTML is the same byte for
   byte (checked page by page on the test sites, golden trees unchanged), parsed by
   markdown-it-pyrs (Rust) in about 0.5 ms a page where markdown-it-py took 5.8 ms (the
   whole conversion 1.5 ms a page, `benchmarks/conversion.py`); our templates are compiled
-  once per build and shared by every language (before workers are forked); the engine's
-  modules are imported once before forking. What is left is mostly Python: rendering the
-  Jinja templates (the largest stage now), Material's page templates, and Pagefind.
+  once per build and shared by every language (before the renderer is forked); the
+  engine's modules are imported once, by the fork server, before it forks the engines.
+  What is left is mostly Python: rendering the Jinja templates (the largest stage now),
+  Material's page templates, and Pagefind.
 - **The build cache** copies pages whose key did not change and the engine builds only the
   others; a shard of a language's search index (see Memory) whose pages are all the same
   as before gets its index back from the cache (keyed by its pages' bytes, the builder
@@ -327,32 +330,35 @@ ANALYSIS = """
   the site. A roadmap page's weight depends on what the roadmap says, not on the site: the
   synthetic roadmaps fill every field, so a country page in Arabic is the heaviest.
 - **Memory.** The roadmaps are read and the views computed in a process of its own,
-  which sends them back pickled: what reading took and let go (Python keeps it, scattered
-  among what it still holds) leaves with that process, and the build's process, which
-  every worker forks from, holds the roadmaps and views compactly. Each worker renders
-  one language, lets the rendered Markdown go (and gives the memory back to
-  the system) once the engine's project is written; in the engine, each page's Markdown
-  is let go once converted and its HTML is kept compressed until laid out, so that the
-  engine holds little per page. Pagefind holds what it indexes until it writes its index
-  (about 0.4 MB per page, whatever the pages' size: 910 MB for a language at N = 2000),
-  so each language is indexed in shards of at most 800 pages (whole top folders: a
-  country's pages, a listing's; three once a language has 300 pages indexed, cut evenly),
-  one Pagefind run of at most about 340 MB each, in a process of
-  its own once the language's worker has ended; the search box merges the shards
-  (Pagefind's `mergeIndex`). The build starts a worker or a shard's indexer only while
-  the estimates of what runs fit in 600 MB (`app/workers.py`). At N = 2000 the build's
-  process holds about 220 MB (the roadmaps and views every worker forks from) and a
-  worker about 270 MB more at its peak (it copies the parts of the shared roadmaps it
-  reads: Python writes reference counts into every object it touches), so one worker
-  and the build's process already take about 500 MB: no second worker nor indexer fits
-  beside, and the build runs one process at a time there, which costs the time (wall
-  0.96 of the baseline at N = 2000). Two moments that the budget does not count are kept
-  low as well: the build's process makes the roadmaps the reader sends back only once
-  the reader has ended (both at once were the peak, 816 MB, before), and a worker lets
-  go of its render cache's copy of the pages once it is saved, before the engine runs
-  (kept, it held every page's text through the engine: 752 MB with the cache on).
+  which sends them back pickled: what reading took and let go (Python keeps it,
+  scattered among what it still holds) leaves with that process. The build's process
+  never makes them: it forks a renderer and sends it the pickle, and the renderer makes
+  the roadmaps and views compactly, renders each language (letting its rendered Markdown
+  go, and giving the memory back to the system, once the engine's project is written),
+  writes the open data and ends, which gives all its memory back. The engine builds each
+  rendered language in a process forked by a fork server that was made before the
+  roadmaps were read: it holds none of them. (A process forked from one holding them
+  copies the parts it reads, since Python writes reference counts into every object it
+  touches: at N = 2000 such a worker held 330 MB, where an engine's process now holds
+  about 105 MB.) In the engine, each page's Markdown is let go once converted and its
+  HTML is kept compressed until laid out, so that the engine holds little per page.
+  Pagefind holds what it indexes until it writes its index (about 0.4 MB per page,
+  whatever the pages' size: 910 MB for a language at N = 2000), so each language is
+  indexed in shards of at most 800 pages (whole top folders: a country's pages, a
+  listing's; three once a language has 300 pages indexed, cut evenly), one Pagefind run
+  of at most about 340 MB each, in a process of its own once the language's engine has
+  ended; the search box merges the shards (Pagefind's `mergeIndex`). The build starts an
+  engine or a shard's indexer only while the estimates of what runs fit in 600 MB
+  (`app/workers.py`). At N = 2000 (`benchmarks/memory.py`) the build's process holds
+  about 35 MB, the fork server 25, the renderer up to 400 MB while it renders and an
+  engine about 105, so that an engine runs beside the renderer; once the renderer has
+  ended, an engine and a shard's indexer (about 260 MB) run side by side. The peak is
+  while the roadmaps are read (the reader holds about 510 MB), before anything else
+  runs. The reader's result is made in the build's process only once the reader has
+  ended (both at once were the peak, 816 MB, before), and the pickled roadmaps are sent
+  apart from the rest of it, uncopied (a copy was 53 MB more at N = 2000).
   `--memory MB` trades memory for speed.
-  At N = 500 the estimates fit workers and indexers side by side. Each shard costs a
+  At N = 500 the estimates fit engines and indexers side by side. Each shard costs a
   first search its list of chunks and one or two index chunks (about 20 KB in Arabic);
   leaving out the pages that only repeat others (a listing's pages after the first, a
   country's whole coordination lists) keeps the Arabic first search at 273 KB at N = 2000.

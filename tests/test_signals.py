@@ -1,6 +1,7 @@
-"""Stopping: SIGTERM, SIGINT and SIGHUP to `build --jobs 2` stop its workers, release the
-lock and remove the work folders; after SIGKILL the workers die too and the next build
-cleans up; `serve` removes its temporary folder when it stops."""
+"""Stopping: SIGTERM, SIGINT and SIGHUP to `build --jobs 2` stop its processes (the fork
+server, the renderer and the engines the server forked), release the lock and remove the
+work folders; after SIGKILL its processes die too and the next build cleans up; `serve`
+removes its temporary folder when it stops."""
 
 from __future__ import annotations
 
@@ -36,6 +37,16 @@ def children(pid: int) -> set[int]:
     return found
 
 
+def descendants(pid: int) -> set[int]:
+    """Every process below `pid`: its children, theirs, and so on."""
+    found, todo = set(), [pid]
+    while todo:
+        below = children(todo.pop())
+        todo += below - found
+        found |= below
+    return found
+
+
 def alive(pid: int) -> bool:
     """Running or sleeping; a zombie waiting for init to reap it is dead."""
     try:
@@ -52,16 +63,18 @@ def slow_roadmaps(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def start_and_wait_for_workers(roadmaps: Path, site: Path) -> tuple[subprocess.Popen, set[int]]:
+    """A build, once a process it did not fork itself runs (an engine, forked by the fork
+    server), with every process below it then."""
     build = command("build", "--quiet", "--jobs", "2", "--roadmaps", roadmaps, "--site-dir", site)
     deadline = time.monotonic() + 120
     workers: set[int] = set()
-    while len(workers) < 2:
+    while not workers - children(build.pid) - {build.pid}:
         assert build.poll() is None, build.stderr.read()  # type: ignore[union-attr]
-        assert time.monotonic() < deadline, "the workers never started"
-        workers = children(build.pid)
-        time.sleep(0.05)
-    time.sleep(0.5)  # the workers are rendering and writing
-    return build, workers
+        assert time.monotonic() < deadline, "no engine ever started"
+        workers = descendants(build.pid)
+        time.sleep(0.02)
+    time.sleep(0.3)  # the renderer and the engines are writing
+    return build, workers | descendants(build.pid)
 
 
 def assert_clean_after(build: subprocess.Popen, workers: set[int], tmp_path: Path) -> None:

@@ -2,8 +2,9 @@
 
 `build_language` takes a language through every stage in this process (the live
 preview, `build --jobs 1`); the build with more processes runs the same stages apart
-(`STAGES`, see `app.workers`): `render` where the roadmaps are, `build_project` in a
-process of its own. Each stage's function is looked up when called (tests replace them).
+(`STAGES`, see `app.workers`): `render` in the process that holds the roadmaps,
+`build_project` in a process of its own. Each stage's function is looked up when called
+(tests replace them).
 """
 
 from __future__ import annotations
@@ -129,7 +130,7 @@ def _whole(context: SiteContext, job: LanguageJob) -> LanguageDone:
 
 
 STAGES = Stages(render=_render_one, engine=_build_one, whole=_whole)
-"""The build's stages of a language, for `run_languages`."""
+"""The build's stages of a language, for `run_languages` and `run_side_by_side`."""
 
 
 @contextlib.contextmanager

@@ -1,14 +1,18 @@
 """Languages built side by side: each language through its stages, within a memory budget.
 
-`run_languages` takes each language through the stages it is given (`app.build.STAGES`):
-render it and write its engine's project, build the project with the engine, index the
-built pages for search, shard by shard. With one process, one language after another,
-each whole. With more, this process renders the languages one after another (it holds
-the roadmaps and views, which a forked process would copy as it reads them: Python
-writes reference counts into every object it touches), while processes forked by a
-`ForkServer` (made before the roadmaps were read) build the rendered languages with the
-engine and index their shards, as many at once as the cores given and the memory budget
-allow. The build in progress is passed as an argument, never kept in a module global.
+A language goes through the stages it is given (`app.language.STAGES`): render it and
+write its engine's project, build the project with the engine, index the built pages
+for search, shard by shard. `run_languages` takes one language after another through
+all of them in this process. `run_side_by_side` spreads them over processes:
+- a renderer, forked from this process, makes the roadmaps and views from their pickle
+  and renders every language, one after another: only it holds them (a process forked
+  from one that holds them copies what it reads of them, since Python writes reference
+  counts into every object it touches), and its memory goes back to the system when it
+  ends;
+- processes forked by a `ForkServer` (made before the roadmaps were read) build each
+  rendered language with the engine, then index its shards;
+as many at once as the cores given and the memory budget allow. The build in progress
+is passed as an argument, never kept in a module global.
 """
 
 from __future__ import annotations

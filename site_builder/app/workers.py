@@ -107,11 +107,12 @@ MEMORY_BUDGET = 600 * 2**20
 by the estimates below: a process is started, and a language rendered here, only while
 this process, the processes running and it fit (one always runs)."""
 
-RENDERER_SHARE = 6.0
-"""The renderer's memory at its peak (`renderer_memory`), over the size of the pickled
-roadmaps and views it is sent: at 2000 roadmaps × 3 languages, 53 MB pickled, which the
-renderer makes again into 170 MB of objects, and a language's rendered pages and what
-the build cache keeps of them until written, 147 MB more (`benchmarks/memory.py`)."""
+RENDERER_SHARE = 6.7
+"""The renderer's memory at its peak (`renderer_memory`), beyond what a process of the
+build holds before the roadmaps, over the size of the pickled roadmaps and views it is
+sent: at 2000 roadmaps × 3 languages, 53 MB pickled, and the renderer at up to 398 MB
+(PSS, `benchmarks/memory.py`): the roadmaps and views made again (about 170 MB), and a
+language's rendered pages and what the build cache keeps of them until written."""
 
 _RENDERER_MB = 45
 """What a process of the build holds before the roadmaps (the modules it imported)."""

@@ -4,14 +4,16 @@ process held when the server was made, its outcome or its error back here."""
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import time
 from multiprocessing.connection import wait
 from pathlib import Path
 
 import pytest
 
-from site_builder.app.processes import ForkServer
-from site_builder.errors import BuildFailed, InternalError, InvalidData, Problem
+from site_builder.app.processes import ForkServer, Stopped
+from site_builder.errors import InternalError, InvalidData, Problem
 
 HELD: list[str] = []
 
@@ -29,6 +31,8 @@ def _fail(kind: str) -> None:
         raise InvalidData([Problem("x.yml", 1, 1, "title", "missing")])
     if kind == "vanish":
         os._exit(0)
+    if kind == "killed":
+        os.kill(os.getpid(), signal.SIGKILL)
     raise ZeroDivisionError("the unit's own fault")
 
 
@@ -37,7 +41,44 @@ def _sleep(pid_file: str) -> None:
     time.sleep(60)
 
 
-UNITS = {"answer": _answer, "held": _held, "fail": _fail, "sleep": _sleep}
+def _start_program(pid_file: str, then: str) -> None:
+    """Start a program (as the indexer starts Pagefind), then end or wait."""
+    program = subprocess.Popen(["sleep", "60"])
+    Path(pid_file).write_text(str(program.pid))
+    if then == "die":
+        os.kill(os.getpid(), signal.SIGKILL)
+    time.sleep(60)
+
+
+UNITS = {
+    "answer": _answer,
+    "held": _held,
+    "fail": _fail,
+    "sleep": _sleep,
+    "program": _start_program,
+}
+
+
+def _written(pid_file: Path) -> int:
+    deadline = time.monotonic() + 20
+    while not pid_file.exists() or not pid_file.read_text():
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    return int(pid_file.read_text())
+
+
+def _gone(pid: int) -> bool:
+    """Dead, or a zombie that only waits for init to reap it."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            return True
+        if state in ("Z", "X"):
+            return True
+        time.sleep(0.05)
+    return False
 
 
 def _outcomes(server: ForkServer, count: int) -> dict[int, object]:
@@ -77,7 +118,8 @@ def test_a_unit_s_process_holds_what_this_process_held_when_the_server_was_made(
     [
         ("ours", InvalidData, "1 error(s)"),
         ("bug", InternalError, "the unit's own fault"),
-        ("vanish", BuildFailed, "stopped without answering"),
+        ("vanish", Stopped, "ended with status 0 without answering"),
+        ("killed", Stopped, "was killed by SIGKILL (out of memory?)"),
     ],
 )
 def test_a_unit_s_error_comes_back_as_it_was_raised_or_said(
@@ -109,3 +151,20 @@ def test_stopping_the_server_kills_the_units_still_running(tmp_path: Path) -> No
     assert time.monotonic() - started < 5
     with pytest.raises(ProcessLookupError):
         os.kill(int(pid_file.read_text()), 0)
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="reads /proc")
+@pytest.mark.parametrize("then", ["stop", "die"])
+def test_a_program_a_unit_started_does_not_outlive_it(tmp_path: Path, then: str) -> None:
+    """Stopped with the server (Ctrl+C, an error elsewhere), or killed (out of memory):
+    the program the unit started (Pagefind, for an indexer) is killed too."""
+    pid_file = tmp_path / "pid"
+    server = ForkServer(UNITS)
+    try:
+        server.submit(1, "program", str(pid_file), then)
+        program = _written(pid_file)
+        if then == "die":
+            assert isinstance(_outcomes(server, 1)[1], Stopped)
+    finally:
+        server.stop()
+    assert _gone(program)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import signal
 import threading
@@ -16,7 +15,7 @@ def die_with_parent(parent: int) -> None:
     """Have the kernel kill this process when `parent` dies (Linux's PR_SET_PDEATHSIG);
     elsewhere, a thread checks every half second. Exits at once if it already died."""
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc = ctypes.CDLL(None, use_errno=True)  # this program and its C library
         armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
     except (OSError, AttributeError):
         armed = False

@@ -178,6 +178,21 @@ Unit = Callable[..., object]
 """A unit of work a ForkServer runs: what it returns is sent back (it must pickle)."""
 
 
+@dataclass(frozen=True)
+class Stopped:
+    """A unit's process ended without answering: its wait status (`os.waitpid`)."""
+
+    status: int
+
+    def __str__(self) -> str:
+        if os.WIFSIGNALED(self.status):
+            number = os.WTERMSIG(self.status)
+            name = signal.Signals(number).name if number in signal.valid_signals() else number
+            hint = " (out of memory?)" if number == signal.SIGKILL else ""
+            return f"was killed by {name}{hint}"
+        return f"ended with status {os.waitstatus_to_exitcode(self.status)} without answering"
+
+
 class ForkServer:
     """A process that forks, for each unit of work it is sent, a process of its own.
 
@@ -189,8 +204,10 @@ class ForkServer:
 
     Use: `submit(tag, name, *args)` (the arguments are pickled), then, once `connection`
     is ready to read (`multiprocessing.connection.wait`), `receive()` gives
-    `(tag, outcome)`: what the unit returned, or its error (see `outcome_of`), or a
-    BuildFailed when its process stopped without answering.
+    `(tag, outcome)`: what the unit returned, or its error (see `outcome_of`), or
+    `Stopped` when its process ended without answering. Each unit's process leads a
+    process group of its own, killed when the unit ends or is stopped, so that a program
+    it started (Pagefind) never outlives it.
     """
 
     def __init__(self, units: dict[str, Unit], prepare: Callable[[], object] | None = None):
@@ -210,8 +227,8 @@ class ForkServer:
             tag, sent = self.connection.recv()
         except EOFError:
             raise BuildFailed("the process that starts the build's workers stopped") from None
-        if sent is None:
-            return tag, BuildFailed("a process of the build stopped without answering")
+        if isinstance(sent, int):
+            return tag, Stopped(sent)
         return tag, pickle.loads(sent)
 
     def stop(self) -> None:
@@ -269,6 +286,8 @@ def _serve(
                     os.close(read)
                     connection.close()  # the server's alone: its end closes when it dies
                     _run_unit(server, units[name], name, args, write)  # never returns
+                with contextlib.suppress(OSError):  # here too, whichever runs first
+                    os.setpgid(pid, pid)
                 os.close(write)
                 answers[read] = (tag, pid, bytearray())
                 selector.register(read, selectors.EVENT_READ)
@@ -282,17 +301,31 @@ def _serve(
                 os.close(read)
                 tag, pid, sent = answers.pop(read)
                 _, status = os.waitpid(pid, 0)
-                complete = status == 0 and sent
-                connection.send((tag, bytes(sent) if complete else None))
+                _kill_group(pid)  # what the unit started and left behind
+                if status == 0 and sent:
+                    connection.send((tag, bytes(sent)))
+                else:
+                    connection.send((tag, status))
 
 
 def _end(processes: Iterable[int]) -> NoReturn:
-    """Kill the server's processes still running, wait until they are gone, and exit."""
+    """Kill the server's processes still running, and the programs they started, wait
+    until they are gone, and exit."""
     for pid in processes:
+        _kill_group(pid)
         with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
     os._exit(0)
+
+
+def _kill_group(pid: int) -> None:
+    """Kill the process group of a unit's process `pid` (it leads its own): the unit, if
+    it still runs, and any program it started (Pagefind) with it."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except OSError:  # no group left; or not yet its own: the process alone
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
 
 
 def _run_unit(server: int, unit: Unit, name: str, args: tuple, write: int) -> NoReturn:
@@ -300,6 +333,8 @@ def _run_unit(server: int, unit: Unit, name: str, args: tuple, write: int) -> No
     `write`, and exit (0 once written)."""
     code = 1
     try:
+        with contextlib.suppress(OSError):  # a group of its own: killed whole (`_kill_group`)
+            os.setpgid(0, 0)
         as_child(server)
         outcome = outcome_of(name, lambda: unit(*args))
         try:

@@ -25,10 +25,11 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from site_builder.app.config import Project
-from site_builder.app.processes import ForkServer, as_child, outcome_of, resident
+from site_builder.app.processes import ForkServer, Stopped, as_child, outcome_of, resident
 from site_builder.engine import mkdocs as engine
 from site_builder.engine import pagefind
 from site_builder.errors import BuildFailed
@@ -246,7 +247,7 @@ def run_side_by_side(
             listened = [server.connection] + ([] if rendered_all else [mine])
             for ready in wait(listened):
                 if ready is mine:
-                    message, outcome = _heard(mine)
+                    message, outcome = _heard(mine, renderer)
                     if isinstance(outcome, BaseException):
                         raise outcome
                     if message == "rendered":
@@ -264,6 +265,9 @@ def run_side_by_side(
                     continue
                 tag, outcome = server.receive()
                 unit = running.pop(tag)
+                if isinstance(outcome, Stopped):
+                    doing = "building" if unit.name == "engine" else "indexing for search"
+                    raise BuildFailed(f"the process {doing} '{unit.job.language}' {outcome}")
                 if isinstance(outcome, BaseException):
                     raise outcome
                 yield from _ended(unit, outcome, indexing, shards)
@@ -330,12 +334,15 @@ def _renderer(
     connection.close()
 
 
-def _heard(connection: Connection) -> tuple[str, object]:
-    """The renderer's next message, or a BuildFailed when it stopped without one."""
+def _heard(connection: Connection, renderer: BaseProcess) -> tuple[str, object]:
+    """The renderer's next message, or a BuildFailed when it ended without one."""
     try:
         return connection.recv()  # type: ignore[no-any-return]
     except EOFError:
-        return "done", BuildFailed("the process rendering the languages stopped")
+        renderer.join()
+        code = renderer.exitcode or 0
+        ended = Stopped(-code if code < 0 else code << 8)  # as os.waitpid gives it
+        return "done", BuildFailed(f"the process rendering the languages {ended}")
 
 
 def ready_to_render(language: str) -> None:

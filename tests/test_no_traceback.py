@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -232,3 +233,24 @@ def test_no_file_is_left_in_the_project(tmp_path: Path) -> None:
     if (PROJECT_ROOT / "site" / ".site-builder").is_file():
         left.discard(".site.lock")
     assert left == set()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_theme_template_that_does_not_parse_is_the_project_s_error(
+    run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, jobs: str
+) -> None:
+    """A theme override of the project (`themes/`) with a Jinja syntax error: said as the
+    template, its line and why, with a hint, the same whatever the processes; not a bug
+    of the builder."""
+    shutil.copytree(CONTRACT, tmp_path / "roadmaps")
+    broken = tmp_path / "themes" / "partials" / "copyright.html"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("{% if x %}broken\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run("build", "--quiet", "--jobs", jobs, "--roadmaps", "roadmaps")
+    assert result.code == 1 and "Traceback" not in result.err, result.err
+    assert "internal error" not in result.err
+    assert "theme template partials/copyright.html, line 1: Unexpected end of template" in (
+        result.err
+    )
+    assert "themes/ folder" in result.err and not (tmp_path / "site").exists()

@@ -27,6 +27,7 @@ from typing import Any
 
 import rcssmin
 import yaml
+from jinja2 import TemplateError, TemplateSyntaxError
 from markupsafe import Markup, escape
 
 from site_builder.engine.cache import PageCache, Restorer, cacheable, foreign_plugins
@@ -352,6 +353,10 @@ def build_project(
     except MkDocsException as exc:
         details = "; ".join(counter.messages) or str(exc)
         raise BuildFailed(f"the engine failed for {config_file.parent.name}: {details}") from None
+    except TemplateError as exc:  # a theme template, the project's (`themes/`) or ours
+        raise BuildFailed(
+            f"the engine failed for {config_file.parent.name}: {_template_error(exc, config_file)}"
+        ) from None
     except OSError as exc:  # the site or work folder: read-only, full, gone
         where = f"{exc.filename}: " if exc.filename else ""
         raise EnvironmentFault(
@@ -362,6 +367,20 @@ def build_project(
         mkdocs_log.setLevel(previous_level)
     anchor_404(site_dir / "404.html", url_path, config.site_url)
     return restorer.hits if restorer else 0
+
+
+def _template_error(error: TemplateError, config_file: Path) -> str:
+    """Where a theme template failed, named as in the theme folders (`themes/`:
+    `partials/copyright.html, line 1`), and why."""
+    where = ""
+    if isinstance(error, TemplateSyntaxError):
+        name = error.filename or error.name or "?"
+        overrides = os.path.realpath(config_file.parent / "overrides") + os.sep
+        if os.path.realpath(name).startswith(overrides):
+            name = os.path.realpath(name)[len(overrides) :]
+        where = f"theme template {name}, line {error.lineno}: "
+    hint = "correct the template in the project's themes/ folder"
+    return f"{where}{error.message or type(error).__name__}; {hint}"
 
 
 _PRE = re.compile(r"(<pre\b.*?</pre>)", re.DOTALL)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import re
 import shutil
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -27,14 +26,13 @@ from typing import Any
 
 import rcssmin
 import yaml
-from jinja2 import TemplateError, TemplateSyntaxError
 from markupsafe import Markup, escape
 
 from site_builder.engine.cache import PageCache, Restorer, cacheable, foreign_plugins
-from site_builder.engine.marks import html_direction
 from site_builder.engine.notfound import anchor_404
 from site_builder.engine.plugins import hold_plugin as _hold_plugin
 from site_builder.engine.plugins import nav_plugin as _nav_plugin
+from site_builder.engine.plugins import trim_plugin as _trim_plugin
 from site_builder.errors import BuildFailed, EnvironmentFault
 from site_builder.files import folder_of_its_own, keep_only, remove_tree, write_text
 from site_builder.i18n.scripts import likely_locale
@@ -353,14 +351,16 @@ def build_project(
     except MkDocsException as exc:
         details = "; ".join(counter.messages) or str(exc)
         raise BuildFailed(f"the engine failed for {config_file.parent.name}: {details}") from None
-    except TemplateError as exc:  # a theme template, the project's (`themes/`) or ours
-        raise BuildFailed(
-            f"the engine failed for {config_file.parent.name}: {_template_error(exc, config_file)}"
-        ) from None
     except OSError as exc:  # the site or work folder: read-only, full, gone
         where = f"{exc.filename}: " if exc.filename else ""
         raise EnvironmentFault(
             f"cannot build {config_file.parent.name}: {where}{exc.strerror or exc}"
+        ) from None
+    except Exception as exc:
+        if type(exc).__module__ != "jinja2.exceptions":  # a theme template's: `themes/`
+            raise
+        raise BuildFailed(
+            f"the engine failed for {config_file.parent.name}: {_template_error(exc, config_file)}"
         ) from None
     finally:
         mkdocs_log.removeHandler(counter)
@@ -369,11 +369,11 @@ def build_project(
     return restorer.hits if restorer else 0
 
 
-def _template_error(error: TemplateError, config_file: Path) -> str:
+def _template_error(error: Any, config_file: Path) -> str:
     """Where a theme template failed, named as in the theme folders (`themes/`:
     `partials/copyright.html, line 1`), and why."""
     where = ""
-    if isinstance(error, TemplateSyntaxError):
+    if getattr(error, "lineno", None) is not None:  # a syntax error
         name = error.filename or error.name or "?"
         overrides = os.path.realpath(config_file.parent / "overrides") + os.sep
         if os.path.realpath(name).startswith(overrides):
@@ -381,33 +381,3 @@ def _template_error(error: TemplateError, config_file: Path) -> str:
         where = f"theme template {name}, line {error.lineno}: "
     hint = "correct the template in the project's themes/ folder"
     return f"{where}{error.message or type(error).__name__}; {hint}"
-
-
-_PRE = re.compile(r"(<pre\b.*?</pre>)", re.DOTALL)
-_INDENT = re.compile(r"\n[ \t]+|\n\s*\n")
-
-
-def trim_html(html: str) -> str:
-    """The theme's indentation and blank lines removed (about a sixth of a page); text
-    inside <pre> is left as it is; the direction on `<html>` too. A function of the page
-    alone."""
-    parts = _PRE.split(html)
-    trimmed = "".join(
-        part if part.startswith("<pre") else _INDENT.sub("\n", part) for part in parts
-    )
-    return html_direction(trimmed)
-
-
-def _trim_plugin() -> Any:
-    """A plugin that trims every HTML page and HTML template the engine writes, as it
-    writes them: the output depends on the pages only, never on clocks or file times."""
-    from mkdocs.plugins import BasePlugin
-
-    class Trim(BasePlugin):
-        def on_post_page(self, output: str, /, **_: Any) -> str:
-            return trim_html(output)
-
-        def on_post_template(self, output: str, /, *, template_name: str, **_: Any) -> str:
-            return trim_html(output) if template_name.endswith(".html") else output
-
-    return Trim()

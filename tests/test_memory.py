@@ -7,6 +7,8 @@ import gc
 import itertools
 import json
 import os
+import pickle
+import signal
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -392,3 +394,40 @@ def test_a_language_s_engine_project_is_removed_by_its_worker_once_built(
     preview = Preview(_project(tmp_path), tmp_path / "shown", tmp_path / "projects")
     preview.rebuild()  # its first build is whole: the projects stay for the next ones
     assert (tmp_path / "projects" / "en" / "mkdocs.yml").is_file()
+
+
+def _sent_apart(size: int) -> tuple[str, pickle.PickleBuffer]:
+    return "roadmaps", pickle.PickleBuffer(bytes(range(256)) * size)
+
+
+def test_a_buffer_in_the_child_s_result_arrives_whole_and_apart() -> None:
+    """The reader's pickled roadmaps are a `pickle.PickleBuffer` in its result: sent apart
+    from the rest, not copied into its pickle first, and arriving whole."""
+    name, sent = in_a_child(_sent_apart, 4096)
+    assert name == "roadmaps" and bytes(sent) == bytes(range(256)) * 4096
+
+
+def test_a_renderer_that_is_killed_is_said_so(tmp_path: Path) -> None:
+    """The renderer killed (for want of memory): the build fails saying which process
+    ended and how, not with a hang or a traceback."""
+    from site_builder.app.workers import (
+        LanguageDone,
+        LanguageJob,
+        Stages,
+        fork_server,
+        run_side_by_side,
+    )
+    from site_builder.errors import BuildFailed
+
+    def render(context: Any, job: LanguageJob) -> LanguageDone:
+        os.kill(os.getpid(), signal.SIGKILL)
+        raise AssertionError("killed")
+
+    stages = Stages(render, lambda job, done: done, whole=render)
+    jobs = [LanguageJob("en", None, tmp_path, tmp_path / "en", search=False)]  # type: ignore[arg-type]
+    server = fork_server(stages)
+    try:
+        with pytest.raises(BuildFailed, match="rendering the languages was killed by SIGKILL"):
+            list(run_side_by_side(pickle.dumps(None), jobs, 2, stages, server))
+    finally:
+        server.stop()

@@ -208,6 +208,7 @@ def run_side_by_side(
     goes before a search shard. An error in any of them is raised here, once the
     renderer has been stopped; the caller stops the server, which stops the others."""
     limit = MEMORY_BUDGET if budget is None else budget
+    timings = {} if timings is None else timings
     fork = multiprocessing.get_context("fork")
     mine, theirs = fork.Pipe()
     renderer = fork.Process(
@@ -259,7 +260,7 @@ def run_side_by_side(
                             cost = engine_memory(done.pages)
                             engines.append(_Unit("engine", job, (job, done), cost))
                     else:
-                        (timings if timings is not None else {}).update(outcome)  # type: ignore[arg-type]
+                        timings.update(outcome)  # type: ignore[arg-type]
                         rendered_all = True
                         renderer.join()
                     continue

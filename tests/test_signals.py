@@ -32,8 +32,11 @@ def command(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.
 
 def children(pid: int) -> set[int]:
     found: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        found |= {int(child) for child in task.read_text().split()}
+    try:  # a process may end while it is looked at: it then has no children
+        for task in Path(f"/proc/{pid}/task").glob("*/children"):
+            found |= {int(child) for child in task.read_text().split()}
+    except (FileNotFoundError, ProcessLookupError):
+        pass
     return found
 
 

@@ -248,3 +248,40 @@ def test_a_language_whose_pages_did_not_change_gets_its_search_index_back(
     kept = list((tmp_path / ".site-cache" / "en" / "search").iterdir())
     assert len(kept) == 1  # the index of the pages as they are now, not every earlier one
     # (one shard: a small language; tests/test_search_shards.py splits one)
+
+
+@pytest.mark.parametrize("own_hook", [False, True])
+def test_a_language_built_in_parts_at_once_equals_it_built_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, own_hook: bool
+) -> None:
+    """A language cut into parts that processes build at once into the same folder
+    (`engine_parts`, forced here on a small site) gives the same files as one process
+    building it whole, from an empty cache and after an edit; a project with a hook of
+    its own (which may read any page) is built whole by the first part."""
+    from site_builder.app import language, workers
+
+    monkeypatch.setattr(workers, "ENGINE_PART_PAGES", 1)
+    monkeypatch.setattr(workers, "cores", lambda: 3)
+    log, build_project = tmp_path / "parts.txt", language.build_project
+
+    def building(job: object, rendered: object, part: object = None) -> object:
+        with log.open("a", encoding="utf-8") as out:
+            out.write(f"{job.language} {part}\n")  # type: ignore[attr-defined]
+        return build_project(job, rendered, part)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(language, "build_project", building)
+    hook = tmp_path / "hook.py"
+    hook.write_text("def on_page_content(html, page, config, files):\n    return html\n")
+    project = _project(tmp_path, {"hooks": [str(hook)]} if own_hook else None)
+    parted = BuildOptions(project=project, site_dir=tmp_path / "site", jobs=3)
+    whole = BuildOptions(project=project, site_dir=tmp_path / "whole", jobs=1, cache=False)
+    for edited in (False, True):
+        if edited:
+            town = sorted(project.roadmaps.glob("*/town-1.yml"))[0]
+            edit(town, "title:\n  en: ", "title:\n  en: Edited ")
+        built = pipeline.build(parted)
+        pipeline.build(whole)
+        assert tree_digest(tmp_path / "site") == tree_digest(tmp_path / "whole")
+        assert built.pages["en"] > 3
+    parts = sorted({line for line in log.read_text("utf-8").splitlines() if "Part" in line})
+    assert parts == [f"{code} Part(number={n}, count=3)" for code in ("ar", "en") for n in range(3)]

@@ -100,9 +100,9 @@ def test_only_the_renderer_holds_the_roadmaps_and_engines_and_indexers_run_apart
         note("render", job.language, os.getpid(), os.getppid(), True)
         return render_language(context, job, *args)
 
-    def building(job: Any, rendered: Any) -> Any:
+    def building(job: Any, rendered: Any, part: Any = None) -> Any:
         note("engine", job.language, os.getpid(), os.getppid(), holds_ours())
-        return build_project(job, rendered)
+        return build_project(job, rendered, part)
 
     def publishing(site_dir: Path, *args: Any) -> Any:
         note("publish", site_dir.name, os.getpid(), os.getppid(), holds_ours())
@@ -264,7 +264,7 @@ def test_the_open_data_is_written_while_the_engines_build(tmp_path: Path) -> Non
     def render(context: Any, job: LanguageJob) -> LanguageDone:
         return LanguageDone(job.language, 1, 0.0, 0.0, tmp_path)
 
-    def build(job: LanguageJob, rendered: LanguageDone) -> LanguageDone:
+    def build(job: LanguageJob, rendered: LanguageDone, part: object) -> LanguageDone:
         deadline = time.monotonic() + 20
         while not flag.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -315,8 +315,8 @@ def test_no_process_starts_beyond_the_memory_budget(
     def rendering(context: Any, job: Any, *args: Any) -> Any:
         return timed("render", lambda: render_language(context, job, *args))
 
-    def building(job: Any, rendered: Any) -> Any:
-        return timed("engine", lambda: build_project(job, rendered))
+    def building(job: Any, rendered: Any, part: Any = None) -> Any:
+        return timed("engine", lambda: build_project(job, rendered, part))
 
     def indexing(site_dir: Path, shard: Any, cache: Path | None = None) -> Any:
         return timed("index", lambda: index_shard(site_dir, shard, cache))
@@ -423,7 +423,7 @@ def test_a_renderer_that_is_killed_is_said_so(tmp_path: Path) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
         raise AssertionError("killed")
 
-    stages = Stages(render, lambda job, done: done, whole=render)
+    stages = Stages(render, lambda job, done, part: done, whole=render)
     jobs = [LanguageJob("en", None, tmp_path, tmp_path / "en", search=False)]  # type: ignore[arg-type]
     server = fork_server(stages)
     try:

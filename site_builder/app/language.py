@@ -17,11 +17,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from site_builder.app.workers import LanguageDone, LanguageJob, Stages
+from site_builder.app.workers import LanguageDone, LanguageJob, Stages, project_built
 from site_builder.engine import mkdocs as engine
 from site_builder.engine import pagefind, properdocs
 from site_builder.engine.cache import render_digest
-from site_builder.files import folder_of_its_own, remove_tree
+from site_builder.engine.plugins import Part
+from site_builder.files import folder_of_its_own
 from site_builder.render import memo as render_memo
 from site_builder.render.output import RenderedLanguage
 from site_builder.render.pages import Renderer
@@ -77,25 +78,32 @@ def render(
     return LanguageDone(job.language, pages, seconds, 0.0, config), rendered
 
 
-def build_project(job: LanguageJob, rendered: LanguageDone) -> LanguageDone:
+def build_project(
+    job: LanguageJob, rendered: LanguageDone, part: Part | None = None
+) -> LanguageDone:
     """Build the engine's project that `render` wrote into `job.target` (in any
     process); the summary with the pages built, the engine's seconds and the pages taken
     from the cache. The project is removed once built, unless `job.keep_project`.
-    Raises BuildFailed when the engine fails."""
+    With `part` (MkDocs only), only that part of the pages (`engine.Part`), while other
+    processes build the others: the part's summary, whose pages are counted, and the
+    project removed, by `project_built` once every part is built. Raises BuildFailed
+    when the engine fails."""
     assert job.target is not None
     started = time.perf_counter()
     cache = job.cache_dir / job.language if job.cache_dir else None
     with engine.reproducible(job.epoch) if job.epoch is not None else contextlib.nullcontext():
-        cached = ENGINES[job.engine](
-            rendered.config, job.target, job.url_path, job.incremental, cache
-        )
-    if not job.keep_project:
-        # Removed here, while other languages are still built: left to the publisher, a
-        # project's files were all removed after the last language.
-        remove_tree(rendered.config.parent)
-    pages = sum(1 for _ in job.target.rglob("index.html"))
+        if part is None:
+            cached = ENGINES[job.engine](
+                rendered.config, job.target, job.url_path, job.incremental, cache
+            )
+        else:
+            assert job.engine == "mkdocs"
+            cached = engine.build_project(
+                rendered.config, job.target, job.url_path, job.incremental, cache, part
+            )
     seconds = time.perf_counter() - started
-    return replace(rendered, pages=pages, engine_seconds=seconds, cached=cached)
+    done = replace(rendered, pages=0, engine_seconds=seconds, cached=cached)
+    return done if part is not None else project_built(job, [done])
 
 
 def build_language(
@@ -121,8 +129,8 @@ def _render_one(context: SiteContext, job: LanguageJob) -> LanguageDone:
     return render(context, job)[0]  # looked up when called (tests replace them)
 
 
-def _build_one(job: LanguageJob, rendered: LanguageDone) -> LanguageDone:
-    return build_project(job, rendered)
+def _build_one(job: LanguageJob, rendered: LanguageDone, part: Part | None) -> LanguageDone:
+    return build_project(job, rendered, part)
 
 
 def _whole(context: SiteContext, job: LanguageJob) -> LanguageDone:

@@ -28,11 +28,13 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from site_builder.app.config import Project
+from site_builder.app.config import Project, cores
 from site_builder.app.processes import ForkServer, Stopped, as_child, outcome_of, resident
 from site_builder.engine import mkdocs as engine
 from site_builder.engine import pagefind
+from site_builder.engine.plugins import Part
 from site_builder.errors import BuildFailed
+from site_builder.files import remove_tree
 from site_builder.render.environment import compile_templates
 from site_builder.views.context import SiteContext
 
@@ -96,11 +98,49 @@ class Stages:
     render: Callable[[SiteContext, LanguageJob], LanguageDone]
     """Render a language and write its engine's project, in this process (which holds the
     roadmaps): its summary with `pages` the pages rendered and no engine time yet."""
-    engine: Callable[[LanguageJob, LanguageDone], LanguageDone]
+    engine: Callable[[LanguageJob, LanguageDone, Part | None], LanguageDone]
     """Build the project that `render` wrote, in any process (a ForkServer's): the
-    summary with `pages` the pages built, the engine's seconds and the pages cached."""
+    summary with `pages` the pages built, the engine's seconds and the pages cached;
+    given a `Part`, only that part of the pages, while other processes build the others
+    (`engine_parts`), and the part's summary, with no pages (`project_built` counts
+    them)."""
     whole: Callable[[SiteContext, LanguageJob], LanguageDone]
     """All of a language in this process: render, engine, and search when `job.search`."""
+
+
+def project_built(job: LanguageJob, parts: list[LanguageDone]) -> LanguageDone:
+    """A language whose project the engine built, in one part or several: its summary
+    with the pages built in `job.target` (`index.html`), the engine's seconds and the
+    pages cached summed over the parts. The project is removed, unless
+    `job.keep_project`: while other languages are still built (left to the publisher, a
+    project's files were all removed after the last language)."""
+    assert job.target is not None
+    if not job.keep_project:
+        remove_tree(parts[0].config.parent)
+    return replace(
+        parts[0],
+        pages=sum(1 for _ in job.target.rglob("index.html")),
+        engine_seconds=sum(part.engine_seconds for part in parts),
+        cached=sum(part.cached for part in parts),
+    )
+
+
+ENGINE_PART_PAGES = 300
+"""The fewest pages the engine builds in a process of its own when a language is cut
+into parts (`engine_parts`): a part costs the engine's start (its configuration, files
+and navigation) again."""
+
+
+def engine_parts(job: LanguageJob, pages: int, workers: int) -> int:
+    """Into how many parts the engine's build of a rendered language of `pages` pages is
+    cut, each built by a process of its own at the same time (`engine.Part`): as many as
+    the cores and `workers` allow, each of at least ENGINE_PART_PAGES pages, so that the
+    last language rendered is not built on one core while the others wait. Only for
+    MkDocs (ProperDocs builds in a program of its own) and the build's pages (not the
+    preview's, `job.incremental`)."""
+    if job.engine != "mkdocs" or job.incremental:
+        return 1
+    return max(1, min(cores(), workers, pages // ENGINE_PART_PAGES))
 
 
 MEMORY_BUDGET = 600 * 2**20
@@ -139,7 +179,18 @@ def fork_server(stages: Stages) -> ForkServer:
     """The server that forks the processes of `run_languages`: make it while this process
     is still small, before the roadmaps are read. It imports the engine first, for all
     the processes it forks to share."""
-    return ForkServer({"engine": stages.engine, "index": _index_shard}, prepare=engine.preload)
+    return ForkServer({"engine": stages.engine, "index": _index_shard}, prepare=_prepare_server)
+
+
+SERVER_NICENESS = 5
+"""How much lower the processes the fork server starts (engines, indexers) are scheduled
+than the renderer, which the languages wait for (`os.nice`): sharing the cores with them,
+the renderer went at two thirds of its speed."""
+
+
+def _prepare_server() -> None:
+    engine.preload()
+    os.nice(SERVER_NICENESS)
 
 
 @dataclass
@@ -150,7 +201,7 @@ class _Unit:
     job: LanguageJob
     args: tuple
     cost: int  # bytes, estimated
-    shard: int = -1  # its number, for "index"
+    shard: int = -1  # its number, for "index"; the part's, for "engine"
 
 
 @dataclass
@@ -220,6 +271,7 @@ def run_side_by_side(
     engines: list[_Unit] = []  # rendered, waiting for room
     shards: list[_Unit] = []
     running: dict[int, _Unit] = {}
+    building: dict[str, list[LanguageDone]] = {}  # by language, its parts built so far
     indexing: dict[str, _Indexing] = {}
     tags = itertools.count()
 
@@ -257,8 +309,13 @@ def run_side_by_side(
                         if job.target is None:
                             yield done
                         else:
-                            cost = engine_memory(done.pages)
-                            engines.append(_Unit("engine", job, (job, done), cost))
+                            count = engine_parts(job, done.pages, workers)
+                            cost = engine_memory(-(-done.pages // count))
+                            building[job.language] = []
+                            for number in range(count):
+                                part = Part(number, count) if count > 1 else None
+                                args = (job, done, part)
+                                engines.append(_Unit("engine", job, args, cost, number))
                     else:
                         timings.update(outcome)  # type: ignore[arg-type]
                         rendered_all = True
@@ -271,7 +328,7 @@ def run_side_by_side(
                     raise BuildFailed(f"the process {doing} '{unit.job.language}' {outcome}")
                 if isinstance(outcome, BaseException):
                     raise outcome
-                yield from _ended(unit, outcome, indexing, shards)
+                yield from _ended(unit, outcome, building, indexing, shards)
     finally:
         if renderer.is_alive():
             renderer.kill()
@@ -280,10 +337,14 @@ def run_side_by_side(
 
 
 def _ended(
-    unit: _Unit, outcome: object, indexing: dict[str, _Indexing], shards: list[_Unit]
+    unit: _Unit,
+    outcome: object,
+    building: dict[str, list[LanguageDone]],
+    indexing: dict[str, _Indexing],
+    shards: list[_Unit],
 ) -> Iterator[LanguageDone]:
-    """What follows a unit that ended: a language built goes on to its shards (or is
-    done), a language whose shards are all indexed is done."""
+    """What follows a unit that ended: a language whose parts are all built goes on to
+    its shards (or is done), a language whose shards are all indexed is done."""
     job = unit.job
     if unit.name == "index":
         language = indexing[job.language]
@@ -293,6 +354,13 @@ def _ended(
             yield _published(job, indexing.pop(job.language))
         return
     assert isinstance(outcome, LanguageDone)
+    part = unit.args[2]
+    if part is not None:
+        built = building[job.language]
+        built.append(outcome)
+        if len(built) < part.count:
+            return
+        outcome = project_built(job, building.pop(job.language))
     if not job.search:
         yield outcome
         return

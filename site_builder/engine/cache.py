@@ -21,7 +21,7 @@ import importlib.metadata
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -168,15 +168,19 @@ class Restorer:
         self.hits = 0
         self.misses: dict[Path, str] = {}
 
-    def _pages(self) -> Iterator[tuple[Path, Path]]:
+    def _pages(self) -> Iterator[tuple[Path, str, Path]]:
         for source in sorted(self.docs.rglob("*.md")):
             relative = source.relative_to(self.docs).with_suffix("")
             folder = relative.parent if relative.name in ("index", "README") else relative
-            yield source, self.site / folder / "index.html"
+            target = self.site / folder / "index.html"
+            yield source, source.relative_to(self.docs).as_posix(), target
 
-    def restore(self) -> int:
-        for source, target in self._pages():
-            relative = source.relative_to(self.docs).as_posix()
+    def restore(self, holds: Callable[[str], bool] | None = None) -> int:
+        """Put the cached pages in place, of the sources (paths in `docs/`) that `holds`
+        (all by default); how many."""
+        for source, relative, target in self._pages():
+            if holds is not None and not holds(relative):
+                continue
             key = self.cache.key(relative, source.read_bytes())
             page = self.cache.get(key)
             if page is None:

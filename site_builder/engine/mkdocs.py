@@ -30,8 +30,10 @@ from markupsafe import Markup, escape
 
 from site_builder.engine.cache import PageCache, Restorer, cacheable, foreign_plugins
 from site_builder.engine.notfound import anchor_404
+from site_builder.engine.plugins import Part
 from site_builder.engine.plugins import hold_plugin as _hold_plugin
 from site_builder.engine.plugins import nav_plugin as _nav_plugin
+from site_builder.engine.plugins import part_plugin as _part_plugin
 from site_builder.engine.plugins import trim_plugin as _trim_plugin
 from site_builder.errors import BuildFailed, EnvironmentFault
 from site_builder.files import folder_of_its_own, keep_only, remove_tree, write_text
@@ -310,10 +312,16 @@ def build_project(
     url_path: str = "/",
     dirty: bool = False,
     cache_dir: Path | None = None,
+    part: Part | None = None,
 ) -> int:
     """Build one MkDocs project into `site_dir`, served at `url_path` (such as `/fr/`);
     return how many pages were copied from `cache_dir` (engine/cache.py; only when
-    `cacheable`). Warnings fail the build."""
+    `cacheable`). Warnings fail the build.
+
+    With `part`, only that part's pages (and, for part 0, the rest of the site), while
+    processes of their own build the other parts into the same `site_dir`, which must
+    hold no previous build. A project that is not `cacheable` is built whole by part 0,
+    and the other parts build nothing."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -331,14 +339,22 @@ def build_project(
         if not foreign_plugins(config):  # a project's plugin could change either
             config.plugins["site_builder/hold"] = _hold_plugin()
             config.plugins["site_builder/nav"] = _nav_plugin()
+        if part is not None and not cacheable(config):
+            if part.number:
+                return 0
+            part = None
+        if part is not None:
+            config.plugins["site_builder/part"] = _part_plugin(part)
         if cache_dir is not None and not dirty and cacheable(config):
             engine_name = build.__module__.split(".")[0]
+            holds = part.holds if part is not None else None
             restorer = Restorer(PageCache(cache_dir, config_file.parent, engine_name), config)
-            if restorer.restore():
-                # MkDocs' own strict mode counts its notice about dirty builds; ours
-                # (the counter above) fails the build on any other warning.
-                config["strict"] = False
-        partial = dirty or bool(restorer and restorer.hits)
+            restorer.restore(holds)
+        partial = dirty or bool(restorer and restorer.hits) or part is not None
+        if partial and not dirty:
+            # MkDocs' own strict mode counts its notice about dirty builds; ours (the
+            # counter above) fails the build on any other warning.
+            config["strict"] = False
         config.plugins.on_startup(command="build", dirty=partial)
         try:
             build(config, dirty=partial)
@@ -365,7 +381,8 @@ def build_project(
     finally:
         mkdocs_log.removeHandler(counter)
         mkdocs_log.setLevel(previous_level)
-    anchor_404(site_dir / "404.html", url_path, config.site_url)
+    if part is None or part.number == 0:
+        anchor_404(site_dir / "404.html", url_path, config.site_url)
     return restorer.hits if restorer else 0
 
 

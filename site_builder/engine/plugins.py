@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from dataclasses import dataclass
 from typing import Any
 
 from site_builder.engine.marks import html_direction
@@ -144,3 +145,49 @@ def trim_plugin() -> Any:
             return trim_html(output) if template_name.endswith(".html") else output
 
     return Trim()
+
+
+@dataclass(frozen=True)
+class Part:
+    """One of `count` parts of a language's pages, built by processes of their own at
+    the same time into the same site folder (`mkdocs.build_project`). A page belongs to
+    one part, by a digest of its path in `docs/` (CRC-32), so that every process finds the
+    same parts without being told the pages. Part 0 also writes what is not a page: the
+    theme's templates (404 page, sitemap) and the static files."""
+
+    number: int
+    count: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.number < self.count:
+            raise ValueError(f"part {self.number} of {self.count}")
+
+    def holds(self, source: str) -> bool:
+        """Whether the page of `source` (its path in `docs/`, with `/`) is this part's."""
+        return zlib.crc32(source.encode("utf-8")) % self.count == self.number
+
+
+def part_plugin(part: Part) -> Any:
+    """A plugin that makes a dirty MkDocs build write `part`'s pages only: every other
+    file counts as unchanged, so that MkDocs neither reads nor writes it, and part 0
+    alone writes the theme's templates. For a project whose pages depend on their own
+    Markdown and the configuration alone (`cache.cacheable`): a page is then the same
+    whichever pages the same process built."""
+    from mkdocs.plugins import BasePlugin, event_priority
+
+    class PartOnly(BasePlugin):
+        @event_priority(-100)  # after every other handler: files they add count too
+        def on_files(self, files: Any, /, *, config: Any) -> Any:
+            for file in files:
+                page = file.is_documentation_page()
+                if (page and not part.holds(file.src_uri)) or (not page and part.number):
+                    file.is_modified = _unchanged  # this instance only
+            if part.number:
+                config.theme.static_templates.clear()
+            return files
+
+    return PartOnly()
+
+
+def _unchanged() -> bool:
+    return False

@@ -291,7 +291,11 @@ ANALYSIS = """
 - **What makes it faster than before.** Languages are built at once by default, one
   process more than the cores (a process often waits for the files it writes): one
   process renders them one after another while others build the rendered ones with the
-  engine and index them (see Memory);
+  engine and index them (see Memory), at a lower priority (`os.nice`) than the renderer,
+  which every language waits for; a language is built by the engine in parts of at
+  least 300 pages (`engine.Part`: MkDocs builds each part's pages only, into the same
+  folder), one process per core, so that the last language rendered is not built on one
+  core while the other waits;
   every generated page skips Python-Markdown, including those with Markdown inside HTML
   elements and admonitions (figures, summaries, folded assessments, warnings), which
   `engine/blocks.py` rewrites as Python-Markdown reads them: the HTML is the same byte for
@@ -351,12 +355,14 @@ ANALYSIS = """
   engine or a shard's indexer only while the estimates of what runs fit in 600 MB
   (`app/workers.py`). At N = 2000 (`benchmarks/memory.py`) the build's process holds
   about 35 MB, the fork server 25, the renderer up to 400 MB while it renders and an
-  engine about 105, so that an engine runs beside the renderer; once the renderer has
-  ended, an engine and a shard's indexer (about 260 MB) run side by side. The peak is
-  while the roadmaps are read (the reader holds about 510 MB), before anything else
-  runs. The reader's result is made in the build's process only once the reader has
-  ended (both at once were the peak, 816 MB, before), and the pickled roadmaps are sent
-  apart from the rest of it, uncopied (a copy was 53 MB more at N = 2000).
+  engine about 105 (a part of one of two parts, about 70), so that an engine runs beside
+  the renderer; once the renderer has ended, an engine and a shard's indexer (about 260
+  MB) run side by side. The peak is while the renderer renders the last language beside
+  the two parts of an engine (588 MB); while the roadmaps are read, the reader holds
+  about 510 MB, before anything else runs. The reader's result is made in the build's
+  process only once the reader has ended (both at once were the peak, 816 MB, before),
+  and the pickled roadmaps are sent apart from the rest of it, uncopied (a copy was 53
+  MB more at N = 2000).
   `--memory MB` trades memory for speed.
   At N = 500 the estimates fit engines and indexers side by side. Each shard costs a
   first search its list of chunks and one or two index chunks (about 20 KB in Arabic);

@@ -133,8 +133,9 @@ class BuildOptions:
     jobs: int = field(default_factory=lambda: default_jobs())
     """How many processes build at once (default: `default_jobs`): the build's, which
     renders the languages one after another, and those that build them with the engine
-    and index them for search (`app.workers`). With 1, each language is built whole in
-    the build's process."""
+    (a large language in parts, as many as the cores and jobs allow: `engine_parts`) and
+    index them for search (`app.workers`). With 1, each language is built whole in the
+    build's process."""
 
     memory: int | None = None
     """The megabytes (MiB) the build's processes may hold at once, by estimate (see

@@ -7,13 +7,15 @@ import os
 import signal
 import subprocess
 import time
+from collections.abc import Iterator
+from functools import partial
 from multiprocessing.connection import wait
 from pathlib import Path
 
 import pytest
 
 from site_builder.app.processes import ForkServer, Stopped
-from site_builder.errors import InternalError, InvalidData, Problem
+from site_builder.errors import BuildFailed, InternalError, InvalidData, Problem
 
 HELD: list[str] = []
 
@@ -168,3 +170,58 @@ def test_a_program_a_unit_started_does_not_outlive_it(tmp_path: Path, then: str)
     finally:
         server.stop()
     assert _gone(program)
+
+
+def _doubled(items: list[int], fail: str = "", at: int = -1) -> Iterator[tuple[int, int]]:
+    """Each item doubled, with the process that did it; `fail` as `_fail` at item `at`."""
+    for item in items:
+        if item == at:
+            _fail(fail)
+        yield item * 2, os.getpid()
+
+
+def test_spread_gives_what_one_process_gives_with_a_fork_taking_half() -> None:
+    from site_builder.app.processes import spread
+
+    done = spread(_doubled, list(range(101)))
+    assert [value for value, _ in done] == [item * 2 for item in range(101)]
+    by = [pid for _, pid in done]
+    assert set(by[:50]) == {os.getpid()} and len(set(by[50:])) == 1
+    assert by[50] != os.getpid()
+    assert spread(_doubled, [7]) == [(14, os.getpid())]  # too few to spread
+
+
+@pytest.mark.parametrize("fail", ["ours", "theirs", "killed", "here"])
+def test_spread_raises_the_fork_s_error_or_says_it_stopped_and_leaves_no_process(
+    fail: str,
+) -> None:
+    """An error in the fork's half comes back as raised (ours as it is, any other with
+    where it was raised), a fork killed is said so, and an error in this process's half
+    stops the fork: no process is left behind in any case."""
+    from site_builder.app.processes import RemoteTraceback, spread
+
+    expected: dict[str, tuple[type[BaseException], str | None]] = {
+        "ours": (InvalidData, None),
+        "theirs": (ZeroDivisionError, "the unit's own fault"),
+        "killed": (BuildFailed, "reading the roadmaps was killed by SIGKILL"),
+        "here": (ZeroDivisionError, "the unit's own fault"),
+    }
+    error, message = expected[fail]
+    at = 3 if fail == "here" else 8
+    before = _children()
+    with pytest.raises(error, match=message) as raised:
+        spread(partial(_doubled, fail="theirs" if fail == "here" else fail, at=at), list(range(10)))
+    if fail == "ours":
+        assert [p.message for p in raised.value.problems] == ["missing"]  # type: ignore[attr-defined]
+    if fail == "theirs":
+        assert isinstance(raised.value.__cause__, RemoteTraceback)
+        assert "_doubled" in str(raised.value.__cause__)
+    assert _children() <= before  # the fork is gone, reaped
+
+
+def _children() -> set[int]:
+    """This process's children, running or not yet reaped."""
+    found: set[int] = set()
+    for task in Path("/proc/self/task").iterdir():
+        found.update(int(pid) for pid in (task / "children").read_text().split())
+    return found

@@ -548,3 +548,30 @@ def test_an_entry_is_json_named_by_the_roadmap(roadmaps: Path, tmp_path: Path) -
     check, _, payload = entry.read_bytes().partition(b"\n")
     assert len(check) == 64
     assert set(json.loads(payload)) == {"data", "fields", "places"}
+
+
+# --- Read by two processes ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_files_read_by_two_processes_give_what_one_process_reads(
+    roadmaps: Path, tmp_path: Path, broken: bool
+) -> None:
+    """The build's read (`ReadCache` with `spread`: a fork reads the second half of the
+    files): the same dataset and the same messages, in the same order, as one process,
+    with or without the build cache, and with errors and warnings in files of both
+    halves; the files read in the fork are kept in this process's cache too."""
+    from site_builder.app.processes import spread
+
+    if broken:
+        edit(_town(roadmaps, "ad", "town-0"), "title:\n  en: ", "title:\n  en: TODO ")
+        edit(_town(roadmaps, "ae", "town-1"), "title:\n", "title: [\n")
+    alone = load_dataset(roadmaps, cache=ReadCache())
+    for folder in (None, tmp_path / "read", tmp_path / "read"):  # no cache, cold, warm
+        cache = ReadCache(StoredReads(folder, "b1") if folder else None, spread)
+        both = load_dataset(roadmaps, cache=cache)
+        assert _messages(both) == _messages(alone)
+        assert both.dataset == alone.dataset
+        assert (both.dataset is None) is broken
+        assert sorted(cache.entries) == sorted(roadmaps.glob("*/*.yml"))
+    assert any("placeholder" in m for m in _messages(alone)) is broken

@@ -23,7 +23,7 @@ from filelock import FileLock, Timeout
 
 from site_builder.app.config import BuildOptions, Project
 from site_builder.app.language import STAGES, build_language
-from site_builder.app.processes import ForkServer, can_fork, in_a_child
+from site_builder.app.processes import ForkServer, can_fork, in_a_child, spread
 from site_builder.app.scaffold import write_schema
 from site_builder.app.workers import (
     LanguageJob,
@@ -285,7 +285,9 @@ def _prepared(options: BuildOptions, reads: StoredReads | None = None) -> _Read:
     let go once every message is made."""
     started = time.perf_counter()
     project = options.project
-    dataset, warnings = load_or_fail(project, strict=options.strict, cache=ReadCache(reads))
+    # With more than one process, two read the files (the other forked from this one).
+    cache = ReadCache(reads, spread if options.jobs > 1 else None)
+    dataset, warnings = load_or_fail(project, strict=options.strict, cache=cache)
     languages = _chosen_languages(dataset, options.languages)
     read = time.perf_counter()
     context = prepare(project, dataset)

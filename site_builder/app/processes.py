@@ -31,12 +31,13 @@ import resource
 import selectors
 import signal
 import sys
+import tempfile
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from site_builder.app.lifetime import die_with_parent
 from site_builder.errors import BuildFailed, InternalError, SiteBuilderError
@@ -104,6 +105,84 @@ def in_a_child(
     return _raised(outcome)
 
 
+Item = TypeVar("Item")
+Out = TypeVar("Out")
+
+
+def spread(work: Callable[[list[Item]], Iterable[Out]], items: list[Item]) -> list[Out]:
+    """What `list(work(items))` gives, with two processes at work: a fork of this one
+    takes the second half of `items` while this one takes the first. The fork pickles
+    each result into an unnamed file as it comes, so that it holds one at a time; they
+    are made here once this process's half is done (at 500 roadmaps, reading half the
+    files took 2.3 s and making their results here 0.16 s). An error comes back as in
+    `in_a_child`, and a fork that stops is a BuildFailed. All here for fewer than two
+    items, or where fork is not available."""
+    if len(items) < 2 or not can_fork():
+        return list(work(items))
+    half = len(items) // 2
+    parent = os.getpid()
+    with tempfile.TemporaryFile() as spool:
+        pid = os.fork()
+        if pid == 0:  # the fork: never returns
+            _spool(work, items[half:], parent, spool)
+        try:
+            mine = list(work(items[:half]))
+        except BaseException:
+            os.kill(pid, signal.SIGKILL)
+            raise
+        finally:
+            _, status = os.waitpid(pid, 0)  # after a kill too: no process left behind
+        if status != 0:
+            raise BuildFailed(f"the process reading the roadmaps {Stopped(status)}")
+        spool.seek(0)
+        theirs: list[Out] = []
+        while (record := _next(spool)) is not _END:
+            theirs.append(_raised(record))  # type: ignore[arg-type]
+    return mine + theirs
+
+
+_END = object()
+
+
+def _next(spool: Any) -> object:
+    try:
+        return pickle.load(spool)
+    except EOFError:
+        return _END
+
+
+def _spool(
+    work: Callable[[list[Any]], Iterable[Any]], items: list[Any], parent: int, spool: Any
+) -> NoReturn:
+    """In the fork of `spread`: each result of `work(items)` pickled into `spool`, then
+    its error if it raised one (as `_child` sends it); ends the process."""
+    code = 1
+    try:
+        as_child(parent)
+        try:
+            for result in work(items):
+                pickle.dump(result, spool, protocol=5)
+        except Exception as exc:  # noqa: BLE001 - raised in the parent
+            pickle.dump(_sendable(exc), spool, protocol=5)
+        spool.flush()
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def _sendable(exc: Exception) -> object:
+    """An error as the parent is to raise it: the project's and the system's as they are,
+    another with its traceback as text, or as an InternalError when it does not pickle."""
+    if isinstance(exc, SiteBuilderError | OSError):
+        return exc
+    details = traceback.format_exc()
+    try:
+        pickle.dumps(exc)
+        return _Raised(exc, details)
+    except Exception:  # noqa: BLE001 - an error that cannot be sent as it is
+        return InternalError(f"{type(exc).__name__}: {exc}", details)
+
+
 def _raised(outcome: object) -> object:
     """`outcome`, or raise it when it is an error sent back."""
     if isinstance(outcome, _Raised):
@@ -132,15 +211,8 @@ def _child(function: Callable[..., object], args: tuple, parent: int, send: Conn
     as_child(parent)
     try:
         outcome = function(*args)
-    except (SiteBuilderError, OSError) as exc:
-        outcome = exc
     except Exception as exc:  # noqa: BLE001 - reported in the parent, which decides
-        details = traceback.format_exc()
-        try:
-            pickle.dumps(exc)
-            outcome = _Raised(exc, details)
-        except Exception:  # noqa: BLE001 - an error that cannot be sent as it is
-            outcome = InternalError(f"{type(exc).__name__}: {exc}", details)
+        outcome = _sendable(exc)
     # Buffers in the outcome (`pickle.PickleBuffer`) are sent as they are, not copied
     # into its pickle first: at 2000 roadmaps, 53 MB more for the reader to hold.
     buffers: list[pickle.PickleBuffer] = []

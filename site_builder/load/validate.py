@@ -10,9 +10,10 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from site_builder.errors import Problem, sort_problems
 from site_builder.format.fields import field_doc
@@ -56,6 +57,14 @@ class Report:
         return [p for p in self.problems if not p.is_error]
 
 
+_Entry = tuple[object, tuple[RoadmapFile, SourceFile] | None, list[Problem]]
+"""A file read: the key it was read under (its size, time, inode and the site's
+settings), the roadmap and its source (None when it cannot be read), its problems."""
+
+Spread = Callable[[Callable[[list[Any]], Iterable[Any]], list[Any]], list[Any]]
+"""Runs `work` over a list as `list(work(items))` would (see `ReadCache`)."""
+
+
 class ReadCache:
     """Files read before, kept while unchanged: the live preview re-reads only what changed.
 
@@ -65,11 +74,42 @@ class ReadCache:
     read without a problem: a build after one roadmap's edit reads only that file.
     """
 
-    def __init__(self, store: StoredReads | None = None) -> None:
+    def __init__(self, store: StoredReads | None = None, spread: Spread | None = None) -> None:
+        """`spread`: how `read_all` reads many files, as `list(work(files))` would but
+        perhaps in several processes at once (`app.processes.spread`); one after another
+        here when None."""
         self.store = store
-        self.entries: dict[
-            Path, tuple[object, tuple[RoadmapFile, SourceFile] | None, list[Problem]]
-        ] = {}
+        self.spread = spread
+        self.entries: dict[Path, _Entry] = {}
+
+    def read_all(
+        self,
+        files: list[tuple[str, Path]],
+        languages: tuple[str, ...] | None,
+        default: str,
+        problems: list[Problem],
+        authorities: tuple[str, ...] = (),
+    ) -> list[tuple[RoadmapFile, SourceFile] | None]:
+        """Each of `files` (roadmap id, path) as `read` reads it, in order, its problems
+        added to `problems` in that order; through `spread` when given."""
+
+        settings = (languages, default, authorities)
+
+        def work(chunk: list[tuple[str, Path]]) -> Iterator[_Entry]:
+            for roadmap_id, path in chunk:
+                self.read(roadmap_id, path, languages, default, [], authorities)
+                # Taken out: a process that reads some of them holds one at a time.
+                key, loaded, own = self.entries.pop(path)
+                # The file's part of the key only: the site's part is the same for all
+                # (once pickled, each file's would be a copy: 120 MB at 2000 roadmaps).
+                yield (key[:3] if isinstance(key, tuple) else None), loaded, own
+
+        entries = self.spread(work, files) if self.spread else list(work(files))
+        for (_, path), (stat, loaded, own) in zip(files, entries, strict=True):
+            key = None if stat is None else (*stat, *settings)  # type: ignore[misc]
+            self.entries[path] = (key, loaded, own)  # those read in another process too
+            problems.extend(own)
+        return [loaded for _, loaded, _ in entries]
 
     def read(
         self,
@@ -211,8 +251,8 @@ def _load_dataset(root: Path, strict: bool, cache: ReadCache) -> Report:
     roadmaps: dict[str, RoadmapFile] = {}
     sources: dict[str, SourceFile] = {}
     authorities = tuple(roadmap_id for roadmap_id, _ in files if "/" in roadmap_id)
-    for roadmap_id, path in files:
-        loaded = cache.read(roadmap_id, path, languages, default, problems, authorities)
+    read = cache.read_all(files, languages, default, problems, authorities)
+    for (roadmap_id, _), loaded in zip(files, read, strict=True):
         if loaded is not None:
             roadmaps[roadmap_id], sources[loaded[0].path] = loaded
     known_ids = {roadmap_id for roadmap_id, _ in files}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -285,3 +286,25 @@ def test_a_language_built_in_parts_at_once_equals_it_built_whole(
         assert built.pages["en"] > 3
     parts = sorted({line for line in log.read_text("utf-8").splitlines() if "Part" in line})
     assert parts == [f"{code} Part(number={n}, count=3)" for code in ("ar", "en") for n in range(3)]
+    # Nothing rendered anew (every page from the render cache): one process a language.
+    log.unlink()
+    pipeline.build(parted)
+    assert sorted(log.read_text("utf-8").splitlines()) == ["ar None", "en None"]
+    assert tree_digest(tmp_path / "site") == tree_digest(tmp_path / "whole")
+
+
+def test_a_language_is_cut_into_parts_by_the_cores_jobs_and_pages_rendered_anew(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from site_builder.app import workers
+    from site_builder.app.workers import ENGINE_PART_PAGES, LanguageJob, engine_parts
+
+    monkeypatch.setattr(workers, "cores", lambda: 2)
+    job = LanguageJob("en", _project(tmp_path), tmp_path, tmp_path / "en")
+    least = ENGINE_PART_PAGES
+    assert engine_parts(job, 10 * least, 3) == 2  # the cores
+    assert engine_parts(job, 10 * least, 1) == 1  # the jobs
+    assert engine_parts(job, 2 * least - 1, 3) == 1  # the pages
+    assert engine_parts(job, 0, 3) == 1
+    for other in ({"engine": "properdocs"}, {"incremental": True}):  # another engine, the preview
+        assert engine_parts(dataclasses.replace(job, **other), 10 * least, 3) == 1

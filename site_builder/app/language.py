@@ -56,6 +56,7 @@ def render(
     with _heap_frozen():  # the memory let go at the end: the roadmaps are not walked
         renderer = Renderer(context, job.language, job.project.docs_layers, job.site_url, memo)
         rendered = renderer.render(only, previous)
+        anew = None if renderer.memo is None else len(renderer.memo.rendered)
         if renderer.memo is not None:
             renderer.memo.save()  # for the next build
             # It holds every page's text and reads: kept, the texts let go below would
@@ -75,7 +76,7 @@ def render(
             rendered.pages.clear()
             release_memory()
     seconds = time.perf_counter() - started
-    return LanguageDone(job.language, pages, seconds, 0.0, config), rendered
+    return LanguageDone(job.language, pages, seconds, 0.0, config, anew=anew), rendered
 
 
 def build_project(

@@ -89,6 +89,10 @@ class LanguageDone:
     config: Path
     search_seconds: float = 0.0
     cached: int = 0
+    anew: int | None = None
+    """Of the pages rendered, those rendered anew, not taken from the render cache as
+    they were (None: all): the engine finds the others in its cache, unless the project's
+    settings or theme changed."""
 
 
 @dataclass(frozen=True)
@@ -132,12 +136,13 @@ and navigation) again."""
 
 
 def engine_parts(job: LanguageJob, pages: int, workers: int) -> int:
-    """Into how many parts the engine's build of a rendered language of `pages` pages is
-    cut, each built by a process of its own at the same time (`engine.Part`): as many as
-    the cores and `workers` allow, each of at least ENGINE_PART_PAGES pages, so that the
-    last language rendered is not built on one core while the others wait. Only for
-    MkDocs (ProperDocs builds in a program of its own) and the build's pages (not the
-    preview's, `job.incremental`)."""
+    """Into how many parts the engine's build of a rendered language is cut, each built
+    by a process of its own at the same time (`engine.Part`), `pages` being the pages
+    rendered anew (the engine takes the others from its cache, and a part costs the
+    engine's start again): as many as the cores and `workers` allow, each of at least
+    ENGINE_PART_PAGES of them, so that the last language rendered is not built on one
+    core while the others wait. Only for MkDocs (ProperDocs builds in a program of its
+    own) and the build's pages (not the preview's, `job.incremental`)."""
     if job.engine != "mkdocs" or job.incremental:
         return 1
     return max(1, min(cores(), workers, pages // ENGINE_PART_PAGES))
@@ -309,7 +314,8 @@ def run_side_by_side(
                         if job.target is None:
                             yield done
                         else:
-                            count = engine_parts(job, done.pages, workers)
+                            anew = done.pages if done.anew is None else done.anew
+                            count = engine_parts(job, anew, workers)
                             cost = engine_memory(-(-done.pages // count))
                             building[job.language] = []
                             for number in range(count):

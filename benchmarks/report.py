@@ -287,7 +287,9 @@ ANALYSIS = """
   Markdown (for generated pages, markdown-it-pyrs' tree written by `engine/tree.py` in
   an engine hook, `engine/commonmark.py`), and lays the page out in Material's templates;
   Pagefind then indexes each built language (the `search` stage; Material's search
-  plugin is not run). Validation and the open data are done once for all languages.
+  plugin is not run). Validation and the open data are done once for all languages;
+  the roadmap files are read by two processes at once (`app.processes.spread`), the
+  checks across files and the views in one.
 - **What makes it faster than before.** Languages are built at once by default, one
   process more than the cores (a process often waits for the files it writes): one
   process renders them one after another while others build the rendered ones with the
@@ -333,9 +335,11 @@ ANALYSIS = """
   sidebar. The home page maps every link only up to 120 links, so it no longer grows with
   the site. A roadmap page's weight depends on what the roadmap says, not on the site: the
   synthetic roadmaps fill every field, so a country page in Arabic is the heaviest.
-- **Memory.** The roadmaps are read and the views computed in a process of its own,
-  which sends them back pickled: what reading took and let go (Python keeps it,
-  scattered among what it still holds) leaves with that process. The build's process
+- **Memory.** The roadmaps are read and the views computed in a process of its own
+  (with a fork of it reading half the files, which holds one file's result at a time:
+  it pickles each into an unnamed file as it comes), which sends them back pickled:
+  what reading took and let go (Python keeps it, scattered among what it still holds)
+  leaves with that process. The build's process
   never makes them: it forks a renderer and sends it the pickle, and the renderer makes
   the roadmaps and views compactly, renders each language (letting its rendered Markdown
   go, and giving the memory back to the system, once the engine's project is written),

@@ -76,6 +76,25 @@ def test_preview_writes_the_root_files_and_the_open_data(preview: Preview) -> No
     assert (preview.site / "data" / "roadmaps" / "fr" / "montreuil.json").is_file()
 
 
+def test_the_open_data_after_an_edit_is_what_a_build_writes(
+    preview: Preview, tmp_path: Path
+) -> None:
+    """Records of roadmaps that did not change are kept from the last rebuild (the
+    preview's cache), the edited one made again: the open data is a build's, byte for
+    byte."""
+    from site_builder.app import build as pipeline
+    from site_builder.app.config import BuildOptions
+
+    roadmaps = preview.project.roadmaps
+    edit(roadmaps / "fr/montreuil.yml", "en: Water, health", "en: Clean water, health")
+    preview.rebuild()
+    record = preview.site / "data" / "roadmaps" / "fr" / "montreuil.json"
+    assert "Clean water, health" in record.read_text("utf-8")
+    built = tmp_path / "built"
+    pipeline.build(BuildOptions(project=preview.project, site_dir=built, jobs=1, cache=False))
+    assert tree_digest(preview.site / "data") == tree_digest(built / "data")
+
+
 def test_a_preview_started_on_invalid_data_waits_then_shows_the_site(
     roadmaps, tmp_path: Path
 ) -> None:

@@ -35,6 +35,7 @@ from site_builder.engine.plugins import hold_plugin as _hold_plugin
 from site_builder.engine.plugins import nav_plugin as _nav_plugin
 from site_builder.engine.plugins import part_plugin as _part_plugin
 from site_builder.engine.plugins import trim_plugin as _trim_plugin
+from site_builder.engine.templates import bytecode_plugin
 from site_builder.errors import BuildFailed, EnvironmentFault
 from site_builder.files import folder_of_its_own, keep_only, remove_tree, write_text
 from site_builder.i18n.scripts import likely_locale
@@ -339,6 +340,7 @@ def build_project(
         if not foreign_plugins(config):  # a project's plugin could change either
             config.plugins["site_builder/hold"] = _hold_plugin()
             config.plugins["site_builder/nav"] = _nav_plugin()
+            config.plugins["site_builder/bytecode"] = bytecode_plugin()
         if part is not None and not cacheable(config):
             if part.number:
                 return 0

@@ -111,9 +111,17 @@ def texts(value: object, path: str = "") -> Iterator[tuple[str, Text]]:
     """Every Text inside a model object, with its field path (`commitments[0].title`)."""
     if isinstance(value, Text):
         yield path, value
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for f in dataclasses.fields(value):
-            yield from texts(getattr(value, f.name), f"{path}.{f.name}" if path else f.name)
     elif isinstance(value, tuple):
         for index, item in enumerate(value):
             yield from texts(item, f"{path}[{index}]")
+    elif (names := _field_names(type(value))) is not None:
+        for name in names:
+            yield from texts(getattr(value, name), f"{path}.{name}" if path else name)
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """The fields of a dataclass (None for any other class), looked up once per class."""
+    if not dataclasses.is_dataclass(cls):
+        return None
+    return tuple(f.name for f in dataclasses.fields(cls))

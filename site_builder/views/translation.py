@@ -102,6 +102,11 @@ def translation_status(
         (r.path, r.file_name, r.positions, r.data)
         for r in sorted(dataset.roadmaps.values(), key=lambda r: r.path)
     ]
+    # Each file's translatable texts, found once for every language.
+    found_texts = [
+        (path, file_name, positions, [(f, t) for f, t in texts(data) if _translatable(t)])
+        for path, file_name, positions, data in sources
+    ]
     documents = _documents(layers, (dataset.default_language, *dataset.languages))
     result = []
     for language in dataset.languages:
@@ -116,11 +121,9 @@ def translation_status(
                 status.interface_translated += size
             else:
                 status.missing_documents.append(name)
-        for path, file_name, positions, data in sources:
+        for path, file_name, positions, translatable in found_texts:
             found: list[MissingText] = []
-            for field_path, text in texts(data):
-                if not _translatable(text):
-                    continue
+            for field_path, text in translatable:
                 status.data_total += 1
                 if language in text:
                     status.data_translated += 1

@@ -297,7 +297,8 @@ def test_a_language_is_cut_into_parts_by_the_cores_jobs_and_pages_rendered_anew(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from site_builder.app import workers
-    from site_builder.app.workers import ENGINE_PART_PAGES, LanguageJob, engine_parts
+    from site_builder.app.jobs import LanguageJob
+    from site_builder.app.workers import ENGINE_PART_PAGES, engine_parts
 
     monkeypatch.setattr(workers, "cores", lambda: 2)
     job = LanguageJob("en", _project(tmp_path), tmp_path, tmp_path / "en")

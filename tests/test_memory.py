@@ -20,8 +20,7 @@ from site_builder.app import build as pipeline
 from site_builder.app import language
 from site_builder.app.config import BuildOptions, Project
 from site_builder.app.processes import RemoteTraceback, in_a_child
-from site_builder.engine import mkdocs as engine
-from site_builder.engine import pagefind
+from site_builder.engine import pagefind, plugins
 from site_builder.errors import InvalidData, Problem
 from site_builder.format.sample import write_sample
 from site_builder.render.memo import PageMemo
@@ -33,7 +32,7 @@ def _project(tmp_path: Path) -> Project:
 
 
 def test_a_page_holds_its_html_compressed_until_laid_out_then_nothing() -> None:
-    hold = engine._hold_plugin()
+    hold = plugins.hold_plugin()
     page = SimpleNamespace(markdown="# Mali\n\nدياسبورا " * 50, content=None)
     html = "<h1>Mali</h1><p>دياسبورا</p>" * 50
     assert hold.on_page_content(html, page=page, config={}, files=None) == ""
@@ -50,7 +49,7 @@ def test_once_every_page_is_converted_none_holds_its_markdown_or_html(
     """MkDocs converts every page before laying out the first: at that moment (its `env`
     event) no page holds its Markdown or its HTML, whichever converter made it."""
     held: dict[str, int] = {}
-    trim = engine._trim_plugin
+    trim = plugins.trim_plugin
 
     def watching() -> Any:
         plugin = trim()
@@ -64,7 +63,7 @@ def test_once_every_page_is_converted_none_holds_its_markdown_or_html(
         plugin.on_env = on_env
         return plugin
 
-    monkeypatch.setattr(engine, "_trim_plugin", watching)
+    monkeypatch.setattr(plugins, "trim_plugin", watching)
     options = BuildOptions(project=_project(tmp_path), site_dir=tmp_path / "site", jobs=1)
     pipeline.build(options)
     assert len(held) > 20 and set(held.values()) == {0}
@@ -251,13 +250,8 @@ def test_the_open_data_is_written_while_the_engines_build(tmp_path: Path) -> Non
     only after the engines, they would give up and say so."""
     import pickle
 
-    from site_builder.app.workers import (
-        LanguageDone,
-        LanguageJob,
-        Stages,
-        fork_server,
-        run_side_by_side,
-    )
+    from site_builder.app.jobs import LanguageDone, LanguageJob, Stages
+    from site_builder.app.workers import fork_server, run_side_by_side
 
     flag = tmp_path / "meanwhile"
 
@@ -410,13 +404,8 @@ def test_a_buffer_in_the_child_s_result_arrives_whole_and_apart() -> None:
 def test_a_renderer_that_is_killed_is_said_so(tmp_path: Path) -> None:
     """The renderer killed (for want of memory): the build fails saying which process
     ended and how, not with a hang or a traceback."""
-    from site_builder.app.workers import (
-        LanguageDone,
-        LanguageJob,
-        Stages,
-        fork_server,
-        run_side_by_side,
-    )
+    from site_builder.app.jobs import LanguageDone, LanguageJob, Stages
+    from site_builder.app.workers import fork_server, run_side_by_side
     from site_builder.errors import BuildFailed
 
     def render(context: Any, job: LanguageJob) -> LanguageDone:

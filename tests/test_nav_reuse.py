@@ -10,7 +10,6 @@ import pytest
 
 from site_builder.app import build as pipeline
 from site_builder.app.config import BuildOptions, Project
-from site_builder.engine import mkdocs as engine
 from site_builder.engine import plugins
 from site_builder.format.sample import write_sample
 
@@ -45,7 +44,7 @@ def test_reused_navigation_is_what_rendering_it_on_each_page_gives(
 
         return BasePlugin()
 
-    monkeypatch.setattr(engine, "_nav_plugin", without)
+    monkeypatch.setattr(plugins, "nav_plugin", without)
     rendered = _build(tmp_path, "rendered")
     assert len(rendered) > 40 and reused.keys() == rendered.keys()
     assert [page for page in rendered if reused[page] != rendered[page]] == []

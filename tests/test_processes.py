@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.app.processes import ForkServer, Stopped
+from site_builder.app.forkserver import ForkServer
+from site_builder.app.processes import Stopped
 from site_builder.errors import BuildFailed, InternalError, InvalidData, Problem
 
 HELD: list[str] = []

@@ -66,15 +66,19 @@ def slow_roadmaps(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def start_and_wait_for_workers(roadmaps: Path, site: Path) -> tuple[subprocess.Popen, set[int]]:
-    """A build, once a process it did not fork itself runs (an engine, forked by the fork
-    server), with every process below it then."""
+    """A build, once a process it did not fork itself runs while the site is built (an
+    engine, forked by the fork server, once the roadmaps are read: the reader's own fork
+    does not count), with every process below it then."""
     build = command("build", "--quiet", "--jobs", "2", "--roadmaps", roadmaps, "--site-dir", site)
     deadline = time.monotonic() + 120
-    workers: set[int] = set()
-    while not workers - children(build.pid) - {build.pid}:
+    while True:
+        # The staging folder first: it is made once the roadmaps are read.
+        building = any(p.name.startswith(".site.build") for p in site.parent.iterdir())
+        workers = descendants(build.pid)
+        if building and workers - children(build.pid):
+            break
         assert build.poll() is None, build.stderr.read()  # type: ignore[union-attr]
         assert time.monotonic() < deadline, "no engine ever started"
-        workers = descendants(build.pid)
         time.sleep(0.02)
     time.sleep(0.3)  # the renderer and the engines are writing
     return build, workers | descendants(build.pid)

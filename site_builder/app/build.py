@@ -22,12 +22,12 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from site_builder.app.config import BuildOptions, Project
+from site_builder.app.forkserver import ForkServer
+from site_builder.app.jobs import LanguageJob, Timings
 from site_builder.app.language import STAGES, build_language
-from site_builder.app.processes import ForkServer, can_fork, in_a_child, spread
+from site_builder.app.processes import can_fork, in_a_child, spread
 from site_builder.app.scaffold import write_schema
 from site_builder.app.workers import (
-    LanguageJob,
-    Timings,
     fork_server,
     ready_to_render,
     run_languages,

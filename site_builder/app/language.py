@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from site_builder.app.workers import LanguageDone, LanguageJob, Stages, project_built
+from site_builder.app.jobs import LanguageDone, LanguageJob, Stages, project_built
 from site_builder.engine import mkdocs as engine
 from site_builder.engine import pagefind, properdocs
 from site_builder.engine.cache import render_digest

@@ -28,8 +28,8 @@ from pathlib import Path
 
 from site_builder.app.build import load_or_fail, prepare, source_date_epoch
 from site_builder.app.config import Project
+from site_builder.app.jobs import LanguageJob
 from site_builder.app.language import build_language
-from site_builder.app.workers import LanguageJob
 from site_builder.engine import mkdocs as engine
 from site_builder.engine import pagefind
 from site_builder.engine.cache import render_digest

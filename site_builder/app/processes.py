@@ -8,12 +8,15 @@ Guarantees:
 - Every process forked here ignores Ctrl+C (the build's process decides when to stop) and
   dies with the process that forked it, even when that one is killed (`app.lifetime`).
 
-Two ways to fork:
+Three ways to fork:
 - `in_a_child` runs one function in a fork of this process (the roadmaps' reader).
-- `ForkServer` is forked once, while this process is still small (before the roadmaps are
-  read), and forks a fresh process from itself for each unit of work it is sent: the
-  engine's build of a language, the indexing of a search shard. Those processes share
-  nothing with the roadmaps and views that this process holds later, so they do not copy
+- `spread` runs a function over a list in this process and a fork of it, half each (the
+  reader's files).
+- `ForkServer` (`app.forkserver`) is forked once, while this process is still small
+  (before the roadmaps are read), and forks a fresh process from itself for each unit
+  of work it is sent: the engine's build of a language, the indexing of a search shard.
+  Those processes share nothing with the roadmaps and views that this process holds
+  later, so they do not copy
   them (a process forked from this one would: Python writes reference counts into every
   object it touches), and their memory is their own work's.
 
@@ -23,12 +26,10 @@ function here and the build does not use a ForkServer.
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 import pickle
 import resource
-import selectors
 import signal
 import sys
 import tempfile
@@ -246,10 +247,6 @@ def as_child(parent: int) -> None:
     die_with_parent(parent)
 
 
-Unit = Callable[..., object]
-"""A unit of work a ForkServer runs: what it returns is sent back (it must pickle)."""
-
-
 @dataclass(frozen=True)
 class Stopped:
     """A unit's process ended without answering: its wait status (`os.waitpid`)."""
@@ -263,162 +260,3 @@ class Stopped:
             hint = " (out of memory?)" if number == signal.SIGKILL else ""
             return f"was killed by {name}{hint}"
         return f"ended with status {os.waitstatus_to_exitcode(self.status)} without answering"
-
-
-class ForkServer:
-    """A process that forks, for each unit of work it is sent, a process of its own.
-
-    Forked when made, so make it while this process is small: its processes are forks of
-    what this process held then. `units` names what it can run (functions, looked up in
-    the server when they run: monkeypatched before, patched there too). One unit's
-    process failing does not stop the others; `stop` (or leaving the `with` block) kills
-    the server, and the kernel kills the processes still running with it.
-
-    Use: `submit(tag, name, *args)` (the arguments are pickled), then, once `connection`
-    is ready to read (`multiprocessing.connection.wait`), `receive()` gives
-    `(tag, outcome)`: what the unit returned, or its error (see `outcome_of`), or
-    `Stopped` when its process ended without answering. Each unit's process leads a
-    process group of its own, killed when the unit ends or is stopped, so that a program
-    it started (Pagefind) never outlives it.
-    """
-
-    def __init__(self, units: dict[str, Unit], prepare: Callable[[], object] | None = None):
-        fork = multiprocessing.get_context("fork")
-        self.connection, theirs = fork.Pipe()
-        self._process = fork.Process(
-            target=_serve, args=(units, prepare, os.getpid(), theirs), daemon=True
-        )
-        self._process.start()
-        theirs.close()
-
-    def submit(self, tag: int, name: str, *args: object) -> None:
-        self.connection.send((tag, name, args))
-
-    def receive(self) -> tuple[int, object]:
-        try:
-            tag, sent = self.connection.recv()
-        except EOFError:
-            raise BuildFailed("the process that starts the build's workers stopped") from None
-        if isinstance(sent, int):
-            return tag, Stopped(sent)
-        return tag, pickle.loads(sent)
-
-    def stop(self) -> None:
-        """Kill the processes still running and wait until they are gone, then the server;
-        does nothing once stopped."""
-        if self.connection.closed:
-            return
-        with contextlib.suppress(OSError):
-            self.connection.send(None)  # the server kills and reaps its processes, and ends
-        self._process.join(timeout=10)
-        if self._process.is_alive():  # it did not answer: the kernel kills its processes
-            self._process.kill()
-            self._process.join()
-        self.connection.close()
-
-    def __enter__(self) -> ForkServer:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-
-def _serve(
-    units: dict[str, Unit],
-    prepare: Callable[[], object] | None,
-    parent: int,
-    connection: Connection,
-) -> None:
-    """The server's loop: fork a process per request; send back `(tag, pickled outcome)`,
-    or `(tag, None)` when the process stopped without sending one."""
-    as_child(parent)
-    if prepare is not None:
-        prepare()  # shared by every process forked from here
-    selector = selectors.DefaultSelector()
-    selector.register(connection, selectors.EVENT_READ)
-    answers: dict[int, tuple[int, int, bytearray]] = {}  # read end: tag, pid, bytes so far
-    server = os.getpid()
-    while True:
-        for key, _ in selector.select():
-            if key.fileobj is connection:
-                try:
-                    request = connection.recv()
-                except EOFError:
-                    request = None  # the build's process has gone
-                if request is None:
-                    _end(pid for _, pid, _ in answers.values())
-                tag, name, args = request
-                try:
-                    read, write = os.pipe()
-                    pid = os.fork()
-                except OSError as exc:  # no process to be had: that unit fails
-                    connection.send((tag, pickle.dumps(exc)))
-                    continue
-                if pid == 0:
-                    os.close(read)
-                    connection.close()  # the server's alone: its end closes when it dies
-                    _run_unit(server, units[name], name, args, write)  # never returns
-                with contextlib.suppress(OSError):  # here too, whichever runs first
-                    os.setpgid(pid, pid)
-                os.close(write)
-                answers[read] = (tag, pid, bytearray())
-                selector.register(read, selectors.EVENT_READ)
-            else:
-                read = key.fd
-                chunk = os.read(read, 1 << 20)
-                if chunk:
-                    answers[read][2].extend(chunk)
-                    continue
-                selector.unregister(read)
-                os.close(read)
-                tag, pid, sent = answers.pop(read)
-                _, status = os.waitpid(pid, 0)
-                _kill_group(pid)  # what the unit started and left behind
-                if status == 0 and sent:
-                    connection.send((tag, bytes(sent)))
-                else:
-                    connection.send((tag, status))
-
-
-def _end(processes: Iterable[int]) -> NoReturn:
-    """Kill the server's processes still running, and the programs they started, wait
-    until they are gone, and exit."""
-    for pid in processes:
-        _kill_group(pid)
-        with contextlib.suppress(OSError):
-            os.waitpid(pid, 0)
-    os._exit(0)
-
-
-def _kill_group(pid: int) -> None:
-    """Kill the process group of a unit's process `pid` (it leads its own): the unit, if
-    it still runs, and any program it started (Pagefind) with it."""
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except OSError:  # no group left; or not yet its own: the process alone
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-
-
-def _run_unit(server: int, unit: Unit, name: str, args: tuple, write: int) -> NoReturn:
-    """In a process forked by the server: run `unit(*args)`, write its pickled outcome to
-    `write`, and exit (0 once written)."""
-    code = 1
-    try:
-        with contextlib.suppress(OSError):  # a group of its own: killed whole (`_kill_group`)
-            os.setpgid(0, 0)
-        as_child(server)
-        outcome = outcome_of(name, lambda: unit(*args))
-        try:
-            data = pickle.dumps(outcome)
-        except Exception as exc:  # noqa: BLE001 - an outcome that cannot be sent
-            data = pickle.dumps(InternalError(f"{name}: {exc!r}", traceback.format_exc()))
-        view = memoryview(data)
-        while view:
-            view = view[os.write(write, view) :]
-        code = 0
-    finally:
-        for stream in (sys.stdout, sys.stderr):  # what the unit printed, not lost
-            with contextlib.suppress(Exception):
-                stream.flush()
-        os._exit(code)

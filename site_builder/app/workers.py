@@ -10,7 +10,9 @@ all of them in this process. `run_side_by_side` spreads them over processes:
   counts into every object it touches), and its memory goes back to the system when it
   ends;
 - processes forked by a `ForkServer` (made before the roadmaps were read) build each
-  rendered language with the engine, then index its shards;
+  rendered language with the engine (a language with many pages rendered anew, in parts
+  built at once: `engine_parts`), then index its shards; they run at a lower priority
+  than the renderer, which every language waits for;
 as many at once as the cores given and the memory budget allow. The build in progress
 is passed as an argument, never kept in a module global.
 """
@@ -26,108 +28,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
-from pathlib import Path
 
-from site_builder.app.config import Project, cores
-from site_builder.app.processes import ForkServer, Stopped, as_child, outcome_of, resident
+from site_builder.app.config import cores
+from site_builder.app.forkserver import ForkServer
+from site_builder.app.jobs import LanguageDone, LanguageJob, Stages, Timings, project_built
+from site_builder.app.processes import Stopped, as_child, outcome_of, resident
 from site_builder.engine import mkdocs as engine
 from site_builder.engine import pagefind
 from site_builder.engine.plugins import Part
 from site_builder.errors import BuildFailed
-from site_builder.files import remove_tree
 from site_builder.render.environment import compile_templates
 from site_builder.views.context import SiteContext
-
-
-@dataclass(frozen=True)
-class LanguageJob:
-    """One language's unit of work and its options."""
-
-    language: str
-    project: Project
-    work: Path
-    """Where the language's MkDocs project is written (`work/<lang>/mkdocs.yml`)."""
-    target: Path | None = None
-    """Where the language's pages are built; None writes the project only (`render`)."""
-    site_url: str | None = None
-    url_path: str = "/"
-    """The URL path the language is served under (`/fr/`, `/roadmaps/fr/`)."""
-    cache_dir: Path | None = None
-    """The build cache of the whole site (engine/cache.py); None: no cache."""
-    keep_rendered: bool = False
-    """Return the rendered pages (the preview keeps them); otherwise they are let go once
-    the engine's project is written, before the engine builds it."""
-    incremental: bool = False
-    """The preview: write only files whose text changed and let the engine rebuild only
-    those pages (with `only` and `previous` given to `build_language`)."""
-    keep_project: bool = False
-    """The engine's project is kept in `work` for the next build (the preview's folder,
-    the build cache's): written only where its files' text changed, and left there once
-    built; otherwise the worker removes it, while other languages are still built."""
-    engine: str = "mkdocs"
-    """Which of ENGINES builds the project."""
-    search: bool = True
-    """Index the built pages for search; the preview does it in a background thread."""
-    epoch: int | None = None
-    """The date the engine stamps into the pages (SOURCE_DATE_EPOCH, seconds since 1970),
-    set where it builds: the engine may run in a process forked before it was known;
-    None: the environment's."""
-
-    @property
-    def search_cache(self) -> Path | None:
-        """Where the language's search indexes are kept (engine/pagefind.py), if cached."""
-        return self.cache_dir / self.language / "search" if self.cache_dir else None
-
-
-@dataclass(frozen=True)
-class LanguageDone:
-    language: str
-    pages: int
-    """The pages rendered, once rendered; the pages built (`index.html`), once built."""
-    render_seconds: float
-    engine_seconds: float
-    config: Path
-    search_seconds: float = 0.0
-    cached: int = 0
-    anew: int | None = None
-    """Of the pages rendered, those rendered anew, not taken from the render cache as
-    they were (None: all): the engine finds the others in its cache, unless the project's
-    settings or theme changed."""
-
-
-@dataclass(frozen=True)
-class Stages:
-    """What takes a language through the build, stage by stage."""
-
-    render: Callable[[SiteContext, LanguageJob], LanguageDone]
-    """Render a language and write its engine's project, in this process (which holds the
-    roadmaps): its summary with `pages` the pages rendered and no engine time yet."""
-    engine: Callable[[LanguageJob, LanguageDone, Part | None], LanguageDone]
-    """Build the project that `render` wrote, in any process (a ForkServer's): the
-    summary with `pages` the pages built, the engine's seconds and the pages cached;
-    given a `Part`, only that part of the pages, while other processes build the others
-    (`engine_parts`), and the part's summary, with no pages (`project_built` counts
-    them)."""
-    whole: Callable[[SiteContext, LanguageJob], LanguageDone]
-    """All of a language in this process: render, engine, and search when `job.search`."""
-
-
-def project_built(job: LanguageJob, parts: list[LanguageDone]) -> LanguageDone:
-    """A language whose project the engine built, in one part or several: its summary
-    with the pages built in `job.target` (`index.html`), the engine's seconds and the
-    pages cached summed over the parts. The project is removed, unless
-    `job.keep_project`: while other languages are still built (left to the publisher, a
-    project's files were all removed after the last language)."""
-    assert job.target is not None
-    if not job.keep_project:
-        remove_tree(parts[0].config.parent)
-    return replace(
-        parts[0],
-        pages=sum(1 for _ in job.target.rglob("index.html")),
-        engine_seconds=sum(part.engine_seconds for part in parts),
-        cached=sum(part.cached for part in parts),
-    )
-
 
 ENGINE_PART_PAGES = 300
 """The fewest pages the engine builds in a process of its own when a language is cut
@@ -217,10 +128,6 @@ class _Indexing:
     shards: list[pagefind.Shard]
     keys: dict[int, str | None] = field(default_factory=dict)
     seconds: float = 0.0
-
-
-Timings = dict[str, float]
-"""Seconds by stage (`BuildResult.timings`)."""
 
 
 def run_languages(

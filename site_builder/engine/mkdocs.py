@@ -28,13 +28,9 @@ import rcssmin
 import yaml
 from markupsafe import Markup, escape
 
+from site_builder.engine import plugins
 from site_builder.engine.cache import PageCache, Restorer, cacheable, foreign_plugins
 from site_builder.engine.notfound import anchor_404
-from site_builder.engine.plugins import Part
-from site_builder.engine.plugins import hold_plugin as _hold_plugin
-from site_builder.engine.plugins import nav_plugin as _nav_plugin
-from site_builder.engine.plugins import part_plugin as _part_plugin
-from site_builder.engine.plugins import trim_plugin as _trim_plugin
 from site_builder.engine.templates import bytecode_plugin
 from site_builder.errors import BuildFailed, EnvironmentFault
 from site_builder.files import folder_of_its_own, keep_only, remove_tree, write_text
@@ -313,7 +309,7 @@ def build_project(
     url_path: str = "/",
     dirty: bool = False,
     cache_dir: Path | None = None,
-    part: Part | None = None,
+    part: plugins.Part | None = None,
 ) -> int:
     """Build one MkDocs project into `site_dir`, served at `url_path` (such as `/fr/`);
     return how many pages were copied from `cache_dir` (engine/cache.py; only when
@@ -336,17 +332,17 @@ def build_project(
     restorer = None
     try:
         config = load_config(str(config_file), site_dir=str(site_dir))
-        config.plugins["site_builder/trim"] = _trim_plugin()
+        config.plugins["site_builder/trim"] = plugins.trim_plugin()
         if not foreign_plugins(config):  # a project's plugin could change either
-            config.plugins["site_builder/hold"] = _hold_plugin()
-            config.plugins["site_builder/nav"] = _nav_plugin()
+            config.plugins["site_builder/hold"] = plugins.hold_plugin()
+            config.plugins["site_builder/nav"] = plugins.nav_plugin()
             config.plugins["site_builder/bytecode"] = bytecode_plugin()
         if part is not None and not cacheable(config):
             if part.number:
                 return 0
             part = None
         if part is not None:
-            config.plugins["site_builder/part"] = _part_plugin(part)
+            config.plugins["site_builder/part"] = plugins.part_plugin(part)
         if cache_dir is not None and not dirty and cacheable(config):
             engine_name = build.__module__.split(".")[0]
             holds = part.holds if part is not None else None

@@ -8,20 +8,21 @@ process. `bytecode_plugin` gives each build's environment a Jinja bytecode cache
 build is taken by the next.
 
 Guarantee: compiled code is taken only for the same template name and file, with the
-same source (Jinja's checksum of it), compiled by an environment with the same settings
+same source, compiled by an environment with the same settings
 (`settings`: what Jinja's compiler reads of the environment: its syntax, extensions,
 filters' and tests' names with how they are called, policies); any other template is
-compiled as Jinja does without a cache. Nothing is written to disk. No MkDocs import at
-module level.
+compiled as Jinja does without a cache. Nothing is written to disk. Neither MkDocs nor
+Jinja is imported here (the engine's plugin imports MkDocs when made).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-_KEPT: dict[tuple[str, str], tuple[str, Any]] = {}
-"""(the environment's settings, Jinja's key of the template: its name and file) → (the
-checksum of its source, its compiled code)."""
+_KEPT: dict[tuple[str, str, str | None], tuple[str, Any]] = {}
+"""(the environment's settings, the template's name, its file) → (its source, its
+compiled code)."""
 
 
 def settings(env: Any) -> str:
@@ -60,24 +61,33 @@ def settings(env: Any) -> str:
     )
 
 
-def kept_code(env: Any) -> Any:
-    """A Jinja bytecode cache for `env` that takes the code kept in this process for the
-    same settings and keeps what `env` compiles."""
-    from jinja2 import BytecodeCache
-
-    class KeptCode(BytecodeCache):
-        def __init__(self, settings: str):
-            self.settings = settings
-
-        def load_bytecode(self, bucket: Any) -> None:
-            kept = _KEPT.get((self.settings, bucket.key))
-            if kept is not None and kept[0] == bucket.checksum:
-                bucket.code = kept[1]
-
-        def dump_bytecode(self, bucket: Any) -> None:
-            _KEPT[(self.settings, bucket.key)] = (bucket.checksum, bucket.code)
-
+def kept_code(env: Any) -> KeptCode:
+    """A bytecode cache for the Jinja environment `env` that takes the code kept in this
+    process for the same settings and keeps what `env` compiles."""
     return KeptCode(settings(env))
+
+
+@dataclass
+class _Bucket:
+    key: tuple[str, str, str | None]
+    source: str
+    code: Any
+
+
+class KeptCode:
+    """A Jinja bytecode cache (what Jinja's loaders call of one: `get_bucket`, then
+    `set_bucket` with the code compiled when the bucket had none), held in `_KEPT`."""
+
+    def __init__(self, settings: str):
+        self.settings = settings
+
+    def get_bucket(self, environment: Any, name: str, filename: str | None, source: str) -> _Bucket:
+        key = (self.settings, name, filename)
+        kept = _KEPT.get(key)
+        return _Bucket(key, source, kept[1] if kept is not None and kept[0] == source else None)
+
+    def set_bucket(self, bucket: _Bucket) -> None:
+        _KEPT[bucket.key] = (bucket.source, bucket.code)
 
 
 def bytecode_plugin() -> Any:

@@ -36,12 +36,14 @@ from site_builder.app.scaffold import add_new_command
 from site_builder.engine.marks import theme_string_counts
 from site_builder.engine.serve import serve_folder
 from site_builder.errors import (
+    STOPPED,
     EnvironmentFault,
     InternalError,
     InvalidData,
     SiteBuilderError,
     Stopped,
     printable,
+    stop_if_asked,
 )
 from site_builder.load.quality import today
 from site_builder.report import report
@@ -59,7 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with _signals_stop():
         try:
-            return int(args.handler(args))
+            status = int(args.handler(args))
+            stop_if_asked()  # a stop that Python dropped still ends as a stop
+            return status
         except InvalidData as exc:
             report(exc.problems, getattr(args, "format", "text"))
             return EXIT_INVALID
@@ -70,6 +74,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _error(str(exc))
             return EXIT_INVALID
         except Stopped as exc:
+            name = signal.Signals(exc.signum).name
+            print(f"stopped by {name}", file=sys.stderr)
             return 128 + exc.signum
         except KeyboardInterrupt:
             return 128 + signal.SIGINT
@@ -121,11 +127,13 @@ def _signals_stop() -> Iterator[None]:
     def stop(signum: int, frame: object) -> None:
         for other in wanted:
             signal.signal(other, signal.SIG_IGN)
+        STOPPED.append(signum)  # should Python drop what is raised here (see Stopped)
         raise Stopped(signum)
 
     # A signal ignored from the start stays ignored: `nohup` ignores SIGHUP, a shell
     # ignores SIGINT for commands started in the background.
     wanted = [s for s in STOP_SIGNALS if signal.getsignal(s) is not signal.SIG_IGN]
+    STOPPED.clear()  # none yet for this command
     saved = {signum: signal.signal(signum, stop) for signum in wanted}
     try:
         yield
@@ -385,7 +393,7 @@ def _serve(args: argparse.Namespace) -> int:
             ),
         )
     except Stopped:  # Ctrl+C or a signal: the normal way to end a preview
-        pass
+        STOPPED.clear()
     finally:
         preview.search.stop()  # the search indexer writes into `root`
         shutil.rmtree(root, ignore_errors=True)

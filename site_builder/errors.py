@@ -144,6 +144,11 @@ class EnvironmentFault(SiteBuilderError):
     The command line prints one line and exits with 2."""
 
 
+class ProcessLost(EnvironmentFault):
+    """A process of the build ended without answering: killed (for want of memory, or by
+    someone), not stopped by the data; nothing was published."""
+
+
 class UnsafeSiteDir(EnvironmentFault):
     """The site folder would replace something a build did not make; nothing was touched."""
 
@@ -163,8 +168,22 @@ class InternalError(Exception):
 class Stopped(BaseException):
     """The process received SIGTERM, SIGINT or SIGHUP: unwind, cleaning up on the way.
 
-    A BaseException, like KeyboardInterrupt, so that no `except Exception` swallows it."""
+    A BaseException, like KeyboardInterrupt, so that no `except Exception` swallows it.
+    Python itself drops an exception raised while it runs its own hooks (after a fork,
+    in a destructor), so the signal is also noted (`STOPPED`): `stop_if_asked` raises it
+    again where nothing must happen after a stop (before the site is published)."""
 
     def __init__(self, signum: int):
         super().__init__(f"stopped by signal {signum}")
         self.signum = signum
+
+
+STOPPED: list[int] = []
+"""The stop signals received by this process (see Stopped), first first."""
+
+
+def stop_if_asked() -> None:
+    """Raise Stopped when this process received a stop signal, even one whose Stopped
+    was dropped on the way."""
+    if STOPPED:
+        raise Stopped(STOPPED[0])

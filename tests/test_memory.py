@@ -406,7 +406,7 @@ def test_a_renderer_that_is_killed_is_said_so(tmp_path: Path) -> None:
     ended and how, not with a hang or a traceback."""
     from site_builder.app.jobs import LanguageDone, LanguageJob, Stages
     from site_builder.app.workers import fork_server, run_side_by_side
-    from site_builder.errors import BuildFailed
+    from site_builder.errors import ProcessLost
 
     def render(context: Any, job: LanguageJob) -> LanguageDone:
         os.kill(os.getpid(), signal.SIGKILL)
@@ -416,7 +416,7 @@ def test_a_renderer_that_is_killed_is_said_so(tmp_path: Path) -> None:
     jobs = [LanguageJob("en", None, tmp_path, tmp_path / "en", search=False)]  # type: ignore[arg-type]
     server = fork_server(stages)
     try:
-        with pytest.raises(BuildFailed, match="rendering the languages was killed by SIGKILL"):
+        with pytest.raises(ProcessLost, match="rendering the languages was killed by SIGKILL"):
             list(run_side_by_side(pickle.dumps(None), jobs, 2, stages, server))
     finally:
         server.stop()

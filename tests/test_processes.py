@@ -16,7 +16,7 @@ import pytest
 
 from site_builder.app.forkserver import ForkServer
 from site_builder.app.processes import Stopped
-from site_builder.errors import BuildFailed, InternalError, InvalidData, Problem
+from site_builder.errors import InternalError, InvalidData, Problem, ProcessLost
 
 HELD: list[str] = []
 
@@ -204,7 +204,7 @@ def test_spread_raises_the_fork_s_error_or_says_it_stopped_and_leaves_no_process
     expected: dict[str, tuple[type[BaseException], str | None]] = {
         "ours": (InvalidData, None),
         "theirs": (ZeroDivisionError, "the unit's own fault"),
-        "killed": (BuildFailed, "reading the roadmaps was killed by SIGKILL"),
+        "killed": (ProcessLost, "reading the roadmaps was killed by SIGKILL"),
         "here": (ZeroDivisionError, "the unit's own fault"),
     }
     error, message = expected[fail]

@@ -394,6 +394,20 @@ def test_an_indexer_failure_fails_the_build(
     assert (folder / "pagefind" / "pagefind.js").is_file()  # the old index is left whole
 
 
+def test_an_indexer_killed_is_said_so_as_a_fault_around_the_build(
+    search_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind killed (for want of memory): the environment's fault (exit 2), named."""
+    from site_builder.errors import EnvironmentFault
+
+    folder = tmp_path / "en"
+    shutil.copytree(search_site / "en", folder)
+    monkeypatch.setattr(pagefind, "_command", lambda copy, staged: ["sh", "-c", "kill -9 $$"])
+    with pytest.raises(EnvironmentFault, match="indexer for en was killed by SIGKILL"):
+        pagefind.index_language(folder)
+    assert (folder / "pagefind" / "pagefind.js").is_file()  # the old index is left whole
+
+
 def test_materials_search_plugin_is_left_out(tmp_path: Path) -> None:
     from site_builder.app.build import load_or_fail, render_projects
     from site_builder.app.config import Project

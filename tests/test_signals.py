@@ -112,6 +112,7 @@ def test_a_signal_stops_the_workers_and_cleans_up(
     assert build.wait(timeout=60) == 128 + signum
     err = build.stderr.read()  # type: ignore[union-attr]
     assert "Traceback" not in err, err
+    assert f"stopped by {signal.Signals(signum).name}" in err  # a CI log says why
     assert not any(alive(pid) for pid in workers), "workers outlived the build"
     # Nothing left beside the site: no staging, no work folder; the site as it was.
     # The build cache (.site-cache) may keep what the workers built before the signal.
@@ -186,3 +187,48 @@ def test_a_build_under_nohup_survives_a_hangup(tmp_path: Path) -> None:
         os.kill(worker, signal.SIGHUP)  # a hangup reaches the whole process group
     assert build.wait(timeout=300) == 0, build.stderr.read()  # type: ignore[union-attr]
     assert (site / "ar" / "ml" / "index.html").is_file()
+
+
+def test_a_stop_whose_exception_python_dropped_still_publishes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Python drops an exception raised while it runs its own hooks (after a fork: a
+    Ctrl+C that lands there raised Stopped into nothing): the signal noted still stops
+    the build before it publishes, and says so."""
+    from site_builder import cli, errors
+    from site_builder.publish import root
+
+    write = root.RootFiles.write
+
+    def dropped(self: object, *args: object) -> object:
+        errors.STOPPED.append(signal.SIGINT)  # the handler ran; what it raised is gone
+        return write(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(root.RootFiles, "write", dropped)
+    site = tmp_path / "site"
+    roadmaps = write_sample(tmp_path / "roadmaps", 1, 1, ("en",))
+    assert cli.main(["build", "--roadmaps", str(roadmaps), "--site-dir", str(site)]) == 130
+    assert "stopped by SIGINT" in capsys.readouterr().err
+    assert not site.exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".site-cache") == [
+        ".site.lock",
+        "roadmaps",
+    ]
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.1, 0.2, 0.4])
+def test_ctrl_c_while_the_program_starts_is_a_stop_without_traceback(
+    tmp_path: Path, slow_roadmaps: Path, delay: float
+) -> None:
+    """Ctrl+C at any moment, even while modules are imported (before the command line
+    set its handler): exit 130, no traceback (or, before Python itself is up, the
+    signal's own end, as a shell reports it: 130 too)."""
+    build = command("build", "--quiet", "--roadmaps", slow_roadmaps, "--site-dir", tmp_path / "s")
+    time.sleep(delay)
+    build.send_signal(signal.SIGINT)
+    status = build.wait(timeout=60)
+    err = build.stderr.read()  # type: ignore[union-attr]
+    if "Fatal Python error: init_import_site" in err:  # before Python ran the program
+        return
+    assert status in (130, -signal.SIGINT), err
+    assert "Traceback" not in err, err

@@ -36,11 +36,7 @@ from site_builder.app.workers import (
 from site_builder.engine import mkdocs as engine
 from site_builder.engine.cache import render_digest
 from site_builder.engine.marks import theme_string_counts
-from site_builder.errors import (
-    EnvironmentFault,
-    InvalidData,
-    Problem,
-)
+from site_builder.errors import EnvironmentFault, InvalidData, Problem, stop_if_asked
 from site_builder.files import folder_of_its_own
 from site_builder.format.model import Dataset
 from site_builder.load.quality import environment_epoch
@@ -197,6 +193,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
             if server is not None:
                 server.stop()
         read.root.write(publisher.staging, options.site_url)  # from what was built
+        stop_if_asked()  # a stop Python dropped (see Stopped) publishes nothing either
         publisher.publish()
     return result
 

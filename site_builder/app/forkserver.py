@@ -21,7 +21,7 @@ from multiprocessing.connection import Connection
 from typing import NoReturn
 
 from site_builder.app.processes import Stopped, as_child, outcome_of
-from site_builder.errors import BuildFailed, InternalError
+from site_builder.errors import InternalError, ProcessLost
 
 Unit = Callable[..., object]
 """A unit of work a ForkServer runs: what it returns is sent back (it must pickle)."""
@@ -60,7 +60,7 @@ class ForkServer:
         try:
             tag, sent = self.connection.recv()
         except EOFError:
-            raise BuildFailed("the process that starts the build's workers stopped") from None
+            raise ProcessLost("the process that starts the build's workers stopped") from None
         if isinstance(sent, int):
             return tag, Stopped(sent)
         return tag, pickle.loads(sent)

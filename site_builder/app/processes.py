@@ -4,7 +4,8 @@ Guarantees:
 - An outcome comes back as it was returned or raised: the project's errors and the
   system's as they were raised, any other error as an InternalError with its traceback
   as text (the command line shows it with `--debug` only).
-- A process that stops without answering is a BuildFailed, never a hang.
+- A process that stops without answering is a ProcessLost (killed, say for want of
+  memory: exit 2), never a hang.
 - Every process forked here ignores Ctrl+C (the build's process decides when to stop) and
   dies with the process that forked it, even when that one is killed (`app.lifetime`).
 
@@ -41,7 +42,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 from site_builder.app.lifetime import die_with_parent
-from site_builder.errors import BuildFailed, InternalError, SiteBuilderError
+from site_builder.errors import InternalError, ProcessLost, SiteBuilderError
 
 Result = TypeVar("Result")
 
@@ -100,7 +101,7 @@ def in_a_child(
     # Only now, the child gone with all it held, are the objects it sent made here: made
     # while it lived, both were held at once (the build's peak at 2000 roadmaps, 816 MB).
     if sent is None:
-        return _raised(BuildFailed("the process reading the roadmaps stopped"))
+        return _raised(ProcessLost("the process reading the roadmaps stopped"))
     outcome = pickle.loads(sent, buffers=buffers)
     del sent, buffers
     return _raised(outcome)
@@ -116,7 +117,7 @@ def spread(work: Callable[[list[Item]], Iterable[Out]], items: list[Item]) -> li
     each result into an unnamed file as it comes, so that it holds one at a time; they
     are made here once this process's half is done (at 500 roadmaps, reading half the
     files took 2.3 s and making their results here 0.16 s). An error comes back as in
-    `in_a_child`, and a fork that stops is a BuildFailed. All here for fewer than two
+    `in_a_child`, and a fork that stops is a ProcessLost. All here for fewer than two
     items, or where fork is not available."""
     if len(items) < 2 or not can_fork():
         return list(work(items))
@@ -134,7 +135,7 @@ def spread(work: Callable[[list[Item]], Iterable[Out]], items: list[Item]) -> li
         finally:
             _, status = os.waitpid(pid, 0)  # after a kill too: no process left behind
         if status != 0:
-            raise BuildFailed(f"the process reading the roadmaps {Stopped(status)}")
+            raise ProcessLost(f"the process reading the roadmaps {Stopped(status)}")
         spool.seek(0)
         theirs: list[Out] = []
         while (record := _next(spool)) is not _END:

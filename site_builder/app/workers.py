@@ -36,7 +36,7 @@ from site_builder.app.processes import Stopped, as_child, outcome_of, resident
 from site_builder.engine import mkdocs as engine
 from site_builder.engine import pagefind
 from site_builder.engine.plugins import Part
-from site_builder.errors import BuildFailed
+from site_builder.errors import ProcessLost
 from site_builder.render.environment import compile_templates
 from site_builder.views.context import SiteContext
 
@@ -238,7 +238,7 @@ def run_side_by_side(
                 unit = running.pop(tag)
                 if isinstance(outcome, Stopped):
                     doing = "building" if unit.name == "engine" else "indexing for search"
-                    raise BuildFailed(f"the process {doing} '{unit.job.language}' {outcome}")
+                    raise ProcessLost(f"the process {doing} '{unit.job.language}' {outcome}")
                 if isinstance(outcome, BaseException):
                     raise outcome
                 yield from _ended(unit, outcome, building, indexing, shards)
@@ -317,14 +317,14 @@ def _renderer(
 
 
 def _heard(connection: Connection, renderer: BaseProcess) -> tuple[str, object]:
-    """The renderer's next message, or a BuildFailed when it ended without one."""
+    """The renderer's next message, or a ProcessLost when it ended without one."""
     try:
         return connection.recv()  # type: ignore[no-any-return]
     except EOFError:
         renderer.join()
         code = renderer.exitcode or 0
         ended = Stopped(-code if code < 0 else code << 8)  # as os.waitpid gives it
-        return "done", BuildFailed(f"the process rendering the languages {ended}")
+        return "done", ProcessLost(f"the process rendering the languages {ended}")
 
 
 def ready_to_render(language: str) -> None:

@@ -41,6 +41,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -48,7 +49,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_builder.errors import BuildFailed
+from site_builder.errors import BuildFailed, ProcessLost
 from site_builder.files import folder_of_its_own, link_tree, read_plain, remove_tree
 
 # Character → replacement applied to indexed text and to queries alike.
@@ -348,6 +349,10 @@ def _make_index(site_dir: Path, shard: Shard, copy: Path, staged: Path) -> None:
             continue  # the bytes the copy would have
         target.write_text(folded, "utf-8")
     done = subprocess.run(_command(copy, staged), capture_output=True, text=True, check=False)
+    if done.returncode < 0:  # killed, say for want of memory: not the pages' fault
+        name = signal.Signals(-done.returncode).name
+        hint = " (out of memory?)" if done.returncode == -signal.SIGKILL else ""
+        raise ProcessLost(f"the search indexer for {site_dir.name} was killed by {name}{hint}")
     if done.returncode != 0:
         message = (done.stderr or done.stdout).strip().splitlines()
         raise BuildFailed(

@@ -19,6 +19,7 @@ is passed as an argument, never kept in a module global.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import multiprocessing
 import os
@@ -84,6 +85,30 @@ _ENGINE_MB, _ENGINE_PAGE_MB = 40, 0.024
 """An engine's process at its peak, by estimate: 115 MB for 3200 pages of Material
 (peak RSS of `engine.build_project` over a language of 2000 roadmaps, in a process that
 had imported the engine: 34 MB), with 40 MB of it the imported engine."""
+
+
+STORED_SHARE = 2.0
+"""What the renderer holds of a language's pages as the last build rendered them (the
+render cache, `render/memo.py`, read whole), over the size of their file: at 2000
+roadmaps, 65 MB files made the renderer of a warm build about 130 MB larger than a
+cold build's (530 MB, `benchmarks/memory.py`)."""
+
+
+def stored_memory(jobs: list[LanguageJob]) -> int:
+    """The bytes the renderer holds beyond `renderer_memory` while it renders the
+    language whose render cache is the largest (`STORED_SHARE`); 0 without one."""
+    largest = 0
+    for job in jobs:
+        if job.cache_dir is None:
+            continue
+        with (
+            contextlib.suppress(OSError),
+            os.scandir(job.cache_dir / job.language / "render") as found,
+        ):
+            for entry in found:
+                if entry.name.endswith(".json") and entry.is_file(follow_symlinks=False):
+                    largest = max(largest, entry.stat(follow_symlinks=False).st_size)
+    return int(STORED_SHARE * largest)
 
 
 def engine_memory(pages: int) -> int:
@@ -179,7 +204,7 @@ def run_side_by_side(
     )
     renderer.start()
     theirs.close()
-    rendering = renderer_memory(memoryview(pickled).nbytes)
+    rendering = renderer_memory(memoryview(pickled).nbytes) + stored_memory(jobs)
     engines: list[_Unit] = []  # rendered, waiting for room
     shards: list[_Unit] = []
     running: dict[int, _Unit] = {}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.errors import UnsafeSiteDir
-from site_builder.publish.staging import MARKER, Publisher, check_site_dir
+from site_builder.publish.staging import CACHE_MARKER, MARKER, Publisher, check_site_dir
 from tests.conftest import CONTRACT, PROJECT_ROOT, tree_digest
 
 
@@ -166,3 +166,59 @@ def test_guard_protects_every_input(tmp_path: Path, where: str) -> None:
     with pytest.raises(UnsafeSiteDir):
         check_site_dir(target, keep=[root], inputs=inputs)
     check_site_dir(root / "site", keep=[root], inputs=inputs)  # the usual place is fine
+
+
+# --- The build cache: a build writes and removes files in it ---------------------------
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "a folder of the user's files",
+        "the roadmaps",
+        "inside the roadmaps",
+        "the site folder",
+        "inside the site folder",
+        "holding the site folder",
+    ],
+)
+def test_a_cache_folder_no_build_made_or_that_the_build_needs_is_refused(
+    run, project: Path, tmp_path: Path, case: str
+) -> None:
+    """As the site folder: exit 2, one line, nothing touched (the user's `data` file and
+    `projects` file were replaced by cache folders; a cache in the roadmaps made them
+    invalid)."""
+    roadmaps, site = project / "roadmaps", tmp_path / "out" / "site"
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "data").write_text("my notes", "utf-8")
+    (mine / "projects").write_text("x", "utf-8")
+    cache = {
+        "a folder of the user's files": mine,
+        "the roadmaps": roadmaps,
+        "inside the roadmaps": roadmaps / "cache",
+        "the site folder": site,
+        "inside the site folder": site / "cache",
+        "holding the site folder": site.parent,
+    }[case]
+    err = refused(run, tmp_path, "--roadmaps", roadmaps, "--site-dir", site, "--cache-dir", cache)
+    assert "as the build cache" in err and str(cache) in err
+
+
+def test_a_cache_folder_made_by_a_build_or_empty_is_used(
+    run, project: Path, tmp_path: Path
+) -> None:
+    """An empty folder becomes a cache (with its marker), a cache from a build before the
+    marker (only its own folders) is taken as one."""
+    roadmaps = project / "roadmaps"
+    for cache, made_before in ((tmp_path / "empty", False), (tmp_path / "old", True)):
+        cache.mkdir()
+        if made_before:
+            for name in ("read", "data", "projects", "en", "fr"):
+                (cache / name).mkdir()
+        site = tmp_path / f"site-{cache.name}"
+        result = run(
+            "build", "--quiet", "--roadmaps", roadmaps, "--site-dir", site, "--cache-dir", cache
+        )
+        assert result.code == 0, result.err
+        assert (cache / CACHE_MARKER).is_file() and (cache / "read").is_dir()

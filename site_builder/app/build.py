@@ -45,7 +45,7 @@ from site_builder.load.validate import ReadCache, Report, load_dataset
 from site_builder.publish.data import write_data
 from site_builder.publish.records import StoredRecords
 from site_builder.publish.root import RootFiles
-from site_builder.publish.staging import Publisher, check_site_dir
+from site_builder.publish.staging import Publisher, check_cache_dir, check_site_dir, mark_cache
 from site_builder.render import memo
 from site_builder.views.context import SiteContext
 from site_builder.views.provenance import last_changes, last_commit_time
@@ -133,6 +133,9 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     project = options.project
     keep, inputs = [project.roadmaps.parent], _inputs(project)
     check_site_dir(options.site_dir, keep, inputs)  # at once; the publisher checks again
+    if options.cache_folder is not None:  # before anything is written into it
+        check_cache_dir(options.cache_folder, options.site_dir, keep, inputs)
+        mark_cache(options.cache_folder)
     with contextlib.ExitStack() as stack:
         # First the server that forks the engine's processes, while this process is small.
         server = stack.enter_context(_fork_server(options.jobs))

@@ -17,6 +17,7 @@ import ctypes
 import ctypes.util
 import errno
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -77,32 +78,8 @@ def check_site_dir(target: Path, keep: Iterable[Path] = (), inputs: Iterable[Pat
     folder inside one of `inputs` (`--site-dir roadmaps/fr`); a parent that is not a
     folder; a target that is not a folder, or a non-empty folder without the marker file.
     Paths are compared with symbolic links resolved. Touches nothing."""
-    site = target.absolute()
-    real = site.resolve()
-    inputs = [p.absolute() for p in inputs]
-    guarded = [(home, "a home folder") for home in _homes()]
-    guarded.append((Path.cwd(), "the current folder"))
-    guarded += [(p.absolute(), f"the project folder {p.absolute()}") for p in keep]
-    guarded += [(p, f"{p}, which the build reads") for p in inputs]
-    if site.parent == site or real.parent == real:
-        raise UnsafeSiteDir(f"refusing to use {target} as the site folder: it is the root folder")
-    for folder, name in guarded:
-        for candidate in {folder, folder.resolve()}:
-            if _same_or_inside(candidate, site) or _same_or_inside(candidate, real):
-                how = "is" if candidate in (site, real) else "holds"
-                raise UnsafeSiteDir(
-                    f"refusing to use {target} as the site folder: each build replaces it "
-                    f"whole, and it {how} {name}; choose a folder of its own, such as site/"
-                )
-    for folder in inputs:
-        if _same_or_inside(site, folder) or _same_or_inside(real, folder.resolve()):
-            raise UnsafeSiteDir(
-                f"refusing to use {target} as the site folder: it is inside {folder}, "
-                "which the build reads; choose a folder outside it, such as site/"
-            )
-    for parent in site.parents:
-        if parent.exists() and not parent.is_dir():
-            raise UnsafeSiteDir(f"cannot make the site folder {target}: {parent} is not a folder")
+    role = ("the site folder", "each build replaces it whole", "site/")
+    site = _check_place(target, role, keep, inputs)
     if not (site.exists() or site.is_symlink()):
         return
     if not site.is_dir():
@@ -114,6 +91,91 @@ def check_site_dir(target: Path, keep: Iterable[Path] = (), inputs: Iterable[Pat
             f"refusing to replace {target}: it is not empty and no build made it "
             f"(it has no {MARKER} file); remove it yourself or choose another site folder"
         )
+
+
+def _check_place(
+    target: Path, role: tuple[str, str, str], keep: Iterable[Path], inputs: Iterable[Path]
+) -> Path:
+    """Raise UnsafeSiteDir when `target` is a place no build may write as `role` (what it
+    is, why that matters, an example): `/`, a home folder, the current folder, one that
+    is or holds one of `keep` or `inputs`, or inside one of `inputs`; or when a parent is
+    not a folder. Returns `target` made absolute."""
+    what, why, example = role
+    site = target.absolute()
+    real = site.resolve()
+    inputs = [p.absolute() for p in inputs]
+    guarded = [(home, "a home folder") for home in _homes()]
+    guarded.append((Path.cwd(), "the current folder"))
+    guarded += [(p.absolute(), f"the project folder {p.absolute()}") for p in keep]
+    guarded += [(p, f"{p}, which the build reads") for p in inputs]
+    if site.parent == site or real.parent == real:
+        raise UnsafeSiteDir(f"refusing to use {target} as {what}: it is the root folder")
+    for folder, name in guarded:
+        for candidate in {folder, folder.resolve()}:
+            if _same_or_inside(candidate, site) or _same_or_inside(candidate, real):
+                how = "is" if candidate in (site, real) else "holds"
+                raise UnsafeSiteDir(
+                    f"refusing to use {target} as {what}: {why}, and it {how} {name}; "
+                    f"choose a folder of its own, such as {example}"
+                )
+    for folder in inputs:
+        if _same_or_inside(site, folder) or _same_or_inside(real, folder.resolve()):
+            raise UnsafeSiteDir(
+                f"refusing to use {target} as {what}: it is inside {folder}, "
+                f"which the build reads; choose a folder outside it, such as {example}"
+            )
+    for parent in site.parents:
+        if parent.exists() and not parent.is_dir():
+            raise UnsafeSiteDir(f"cannot make {what} {target}: {parent} is not a folder")
+    return site
+
+
+CACHE_MARKER = ".site-builder-cache"
+"""The file that every build cache holds (`mark_cache`), as every site holds MARKER."""
+
+CACHE_ENTRIES = re.compile(r"read|data|projects|[a-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+"""The names at the top of a build cache: folders, one per language and three more."""
+
+
+def mark_cache(cache: Path) -> None:
+    """Make `cache` a build cache (see `check_cache_dir`): the folder, with its marker."""
+    cache.mkdir(parents=True, exist_ok=True)
+    marker = cache / CACHE_MARKER
+    if not marker.is_file() or marker.is_symlink():
+        remove_tree(marker)
+        marker.write_text("A build cache of diaspora-roadmaps: a build may remove any of it.\n")
+
+
+def check_cache_dir(
+    cache: Path, site: Path, keep: Iterable[Path] = (), inputs: Iterable[Path] = ()
+) -> None:
+    """Raise UnsafeSiteDir unless `cache` can be the build cache, in which a build writes
+    and removes files: not a place `check_site_dir` refuses for the same reasons, neither
+    the site folder nor inside or around it, and, when it exists, a folder that holds
+    its marker (CACHE_MARKER), or else nothing but what a build cache holds (folders
+    named by CACHE_ENTRIES: a cache made before the marker). Touches nothing."""
+    role = ("the build cache", "the build writes and removes files in it", ".site-cache/")
+    folder = _check_place(cache, role, keep, inputs)
+    site = site.absolute()
+    for a, b in ((folder, site), (folder.resolve(), site.resolve())):
+        if _same_or_inside(a, b) or _same_or_inside(b, a):
+            raise UnsafeSiteDir(
+                f"refusing to use {cache} as the build cache: it is, holds or is inside "
+                f"the site folder {site}; choose a folder of its own, such as .site-cache/"
+            )
+    if not (folder.exists() or folder.is_symlink()):
+        return
+    if not folder.is_dir():
+        raise UnsafeSiteDir(f"refusing to use {cache} as the build cache: it is not a folder")
+    marker = folder / CACHE_MARKER
+    if marker.is_file() and not marker.is_symlink():
+        return  # a build made it: what was put in it is removed, never followed
+    for entry in folder.iterdir():
+        if not (CACHE_ENTRIES.fullmatch(entry.name) and entry.is_dir() and not entry.is_symlink()):
+            raise UnsafeSiteDir(
+                f"refusing to use {cache} as the build cache: it holds {entry.name}, which "
+                "no build made; remove it yourself or choose another cache folder"
+            )
 
 
 class Publisher:

@@ -135,11 +135,12 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     check_site_dir(options.site_dir, keep, inputs)  # at once; the publisher checks again
     if options.cache_folder is not None:  # before anything is written into it
         check_cache_dir(options.cache_folder, options.site_dir, keep, inputs)
-        mark_cache(options.cache_folder)
     with contextlib.ExitStack() as stack:
         # First the server that forks the engine's processes, while this process is small.
         server = stack.enter_context(_fork_server(options.jobs))
         read = _read(options)
+        if options.cache_folder is not None:  # once there is a project to build
+            mark_cache(options.cache_folder)
         result = BuildResult(options.site_dir, list(read.languages), warnings=read.warnings)
         result.timings.update(read.timings)
         epoch = source_date_epoch(project.roadmaps)

@@ -232,3 +232,5 @@ def test_ctrl_c_while_the_program_starts_is_a_stop_without_traceback(
         return
     assert status in (130, -signal.SIGINT), err
     assert "Traceback" not in err, err
+    if status == 130:  # Python ran the program: it says why it ended
+        assert "stopped by SIGINT" in err, err

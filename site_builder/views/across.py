@@ -246,12 +246,18 @@ class Views:
         """Dialogue models grouped by level in the model's order (local → international,
         then those with no level), each group ordered by the name of its format (models
         without a format last), else in the order of the roadmaps; empty groups are left
-        out."""
-        levels: list[str | None] = [*typing.get_args(Level), None]
+        out. Computed once (every page of the dialogue listing asks): the same list on
+        every call, not to be changed."""
+        return self._dialogue_by_level
+
+    @cached_property
+    def _dialogue_by_level(self) -> list[tuple[str | None, list[DialogueEntry]]]:
+        by_level: dict[str | None, list[DialogueEntry]] = defaultdict(list)
+        for entry in self.dialogue:
+            by_level[entry.model.level].append(entry)
         groups = []
-        for level in levels:
-            entries = [e for e in self.dialogue if e.model.level == level]
-            entries.sort(key=lambda e: (e.model.format is None, e.model.format or ""))
+        for level in [*typing.get_args(Level), None]:
+            entries = sorted(by_level.get(level, []), key=_by_format)
             if entries:
                 groups.append((level, entries))
         return groups
@@ -259,9 +265,24 @@ class Views:
     def dialogue_level_pages(self) -> dict[str | None, int]:
         """Each level that has dialogue models, and the page of the dialogue listing (in
         pages of LISTING_PAGE_SIZE) where it starts: what every page of the listing shows
-        of the others, a read that changes only when a level starts on another page."""
+        of the others, a read that changes only when a level starts on another page.
+        Computed once: the same dict on every call, not to be changed."""
+        return self._dialogue_level_pages
+
+    @cached_property
+    def _dialogue_level_pages(self) -> dict[str | None, int]:
         entries = [e for _, group in self.dialogue_by_level() for e in group]
         return first_pages(entries, lambda e: e.model.level, LISTING_PAGE_SIZE)
+
+    def diaspora_link_counts(self) -> Counter[str | None]:
+        """How many twinning links each diaspora has (None: links whose diaspora is not
+        stated). Computed once (every page of the twinning listing asks): the same
+        Counter on every call, not to be changed."""
+        return self._diaspora_link_counts
+
+    @cached_property
+    def _diaspora_link_counts(self) -> Counter[str | None]:
+        return Counter(link.entry.diaspora for link in self.links)
 
     def _roadmaps(self) -> list[RoadmapFile]:
         return sorted(self.dataset.roadmaps.values(), key=lambda r: r.id)
@@ -363,6 +384,10 @@ class Views:
             len(organisations),
             sum(1 for o in organisations if o.women_led),
         )
+
+
+def _by_format(entry: DialogueEntry) -> tuple[bool, str]:
+    return entry.model.format is None, entry.model.format or ""
 
 
 def _completed(own: TwinningLink, other: TwinningLink) -> TwinningLink:

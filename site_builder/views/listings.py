@@ -57,14 +57,10 @@ class Listings:
         """The links of one page of the twinning listing under their diaspora."""
         return grouped(page.entries, _diaspora)
 
-    @cached_property  # asked by every page of the listing
-    def _diaspora_links(self) -> Counter[str | None]:
-        return Counter(link.entry.diaspora for link in self.views.links)
-
     def diaspora_links(self) -> Counter[str | None]:
         """How many links each diaspora has (a group may run over two pages; the same
         Counter on every call: not to be changed)."""
-        return self._diaspora_links
+        return self.views.diaspora_link_counts()
 
 
 def _level(entry: DialogueEntry) -> str | None:

@@ -265,7 +265,7 @@ def test_and_n_more_leads_to_the_whole_list(sample_site: tuple[Path, Path], lang
     (with the pages after it) lists every entry. In Arabic, one and two are words."""
     from lxml import html as lxml_html
 
-    from site_builder.views.across import COORDINATION_SHOWN
+    from site_builder.views.entries import COORDINATION_SHOWN
 
     data, site = sample_site
     dataset = load_dataset(data).dataset

@@ -15,7 +15,7 @@ from site_builder.render.marks import status_badge
 from site_builder.render.markup import fill
 from site_builder.render.overview import shorten_words
 from site_builder.render.text import interface_language
-from site_builder.views.across import TwinningPair
+from site_builder.views.entries import TwinningPair
 from site_builder.views.twinning_map import MapEnd, map_plan
 
 ENLARGED = N_("Around {town}")

@@ -35,8 +35,8 @@ from site_builder.render.overview import OverviewHelpers
 from site_builder.render.structured import dataset_json_ld
 from site_builder.render.text import mark
 from site_builder.render.titles import TitleHelpers
-from site_builder.views.across import COORDINATION_SHOWN, Coordination, TwinningEnd
 from site_builder.views.context import SiteContext
+from site_builder.views.entries import COORDINATION_SHOWN, Coordination, TwinningEnd
 from site_builder.views.listings import Listings
 from site_builder.views.open_data import Column, csv_files
 from site_builder.views.paging import AUTHORITIES_ON_HOME, Page, pages_of

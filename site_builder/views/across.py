@@ -8,166 +8,33 @@ from __future__ import annotations
 
 import typing
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import cached_property
-from operator import itemgetter
 
 from site_builder.format.model import (
-    Assessment,
     AuthorityRoadmap,
-    Commitment,
     CountryRoadmap,
     Dataset,
-    DialogueModel,
     ExternalPartner,
     Level,
-    Organisation,
     RoadmapFile,
     TwinningLink,
 )
-from site_builder.load.quality import twinning_disagreements
-from site_builder.views.paging import LISTING_PAGE_SIZE, first_pages, grouped, paginate
-from site_builder.views.summary import latest_assessment
+from site_builder.views.entries import (
+    CommitmentEntry,
+    Coordination,
+    DialogueEntry,
+    Gender,
+    Money,
+    TwinningEnd,
+    TwinningPair,
+)
+from site_builder.views.paging import LISTING_PAGE_SIZE, first_pages
 
 # Commitments shown on one outcome page (or one status list): pages stay light however
 # large the site grows. Each entry shows its summary and latest assessment (issue 13): 25
 # made an Arabic outcome page of synthetic roadmaps 87 KB; 12 keeps it under 50 KB.
 OUTCOME_PAGE_SIZE = 12
-
-# Entries of each list of a country's coordination section shown on its page (the others
-# are counted): at 2000 synthetic roadmaps each list runs to 40 entries or more, and 10
-# of each (50 long names with their links) weighed 8.5 KB of an Arabic country page; 3 of
-# each, a sample beside the count, keep the page under 40 KB with the rest of it full.
-COORDINATION_SHOWN = 3
-
-# Entries per page of a country's whole coordination lists (render: `coordination/<cc>.md`),
-# counted across its lists: the page the "… and N more" of a capped list links to. An
-# entry is one line; an Arabic page of 40 synthetic entries weighed 19.5 KB (the theme
-# about 12 KB of it), so 100 stay near 32 KB and most countries need only one page.
-COORDINATION_PAGE_SIZE = 100
-
-_COORDINATION_LISTS = ("countries", "authorities", "links", "organisations", "dialogue")
-
-
-@dataclass(frozen=True)
-class TwinningEnd:
-    """One twinning link seen from one local authority's page.
-
-    `entry` is the entry that describes it (this end's own, completed by the partner's), and
-    `declared_here` / `declared_there` tell which files list it.
-    """
-
-    partner_id: str | None  # the partner's roadmap id, when it has one on this site
-    external: ExternalPartner | None
-    entry: TwinningLink
-    declared_here: bool
-    declared_there: bool
-    theirs: TwinningLink | None = None  # the partner's own entry, when both ends list it
-
-    @property
-    def disagreements(self) -> list[str]:
-        """The facts (kind, status, since, until, diaspora) that the two ends state
-        differently; empty when they agree or only one end lists the link."""
-        return twinning_disagreements(self.entry, self.theirs) if self.theirs else []
-
-    @property
-    def one_sided(self) -> bool:
-        return self.partner_id is not None and not (self.declared_here and self.declared_there)
-
-
-@dataclass(frozen=True)
-class TwinningPair:
-    """One twinning relationship, listed once: `first` declares it (or both ends do)."""
-
-    first: str
-    second: str | None  # None for a partner without a roadmap here
-    external: ExternalPartner | None
-    entry: TwinningLink
-    one_sided: bool
-
-
-@dataclass(frozen=True)
-class CommitmentEntry:
-    roadmap: RoadmapFile
-    commitment: Commitment
-
-    @property
-    def latest(self) -> Assessment | None:
-        return latest_assessment(self.commitment)
-
-
-@dataclass(frozen=True)
-class DialogueEntry:
-    roadmap: RoadmapFile
-    model: DialogueModel
-
-    @property
-    def latest_meeting(self):  # noqa: ANN201 - a Meeting or None
-        return max(self.model.meetings, key=lambda m: m.date.latest(), default=None)
-
-
-@dataclass
-class Coordination:
-    """Who works with one country's diaspora, or with the diasporas a host country receives."""
-
-    countries: list[RoadmapFile] = field(default_factory=list)
-    authorities: list[RoadmapFile] = field(default_factory=list)
-    links: list[TwinningPair] = field(default_factory=list)
-    organisations: list[tuple[RoadmapFile, Organisation]] = field(default_factory=list)
-    dialogue: list[DialogueEntry] = field(default_factory=list)
-
-    more: dict[str, int] = field(default_factory=dict)
-    """How many entries of each list were left out by `capped`, by list name."""
-
-    def __bool__(self) -> bool:
-        return bool(self.countries or self.authorities or self.links or self.organisations)
-
-    def capped(self, shown: int) -> Coordination:
-        """The same, each list cut to its first `shown` entries, with how many were left
-        out in `more`: a country's page does not grow with the number of roadmaps that
-        work with its diaspora. The whole lists are on the pages `pages` cuts them into."""
-        lists = {name: getattr(self, name) for name in _COORDINATION_LISTS}
-        return Coordination(
-            **{name: entries[:shown] for name, entries in lists.items()},
-            more={
-                name: len(entries) - shown
-                for name, entries in lists.items()
-                if len(entries) > shown
-            },
-        )
-
-    def more_than(self, shown: int) -> bool:
-        """Whether a list holds more than `shown` entries (`capped(shown)` leaves some out)."""
-        return any(len(getattr(self, name)) > shown for name in _COORDINATION_LISTS)
-
-    def pages(self, size: int = COORDINATION_PAGE_SIZE) -> list[list[tuple[str, list]]]:
-        """The whole lists, in order, cut into pages of at most `size` entries counted
-        across lists: each page as its (list name, entries) groups, a list that crosses
-        a page boundary continuing on the next page. At least one page (empty when all
-        lists are). Raises ValueError when `size` < 1."""
-        items = [(name, entry) for name in _COORDINATION_LISTS for entry in getattr(self, name)]
-        return [
-            [(name, [entry for _, entry in group]) for name, group in grouped(chunk, itemgetter(0))]
-            for chunk in paginate(items, size)
-        ]
-
-
-@dataclass(frozen=True)
-class Money:
-    """Matching funds: amounts summed per currency and matching ratio."""
-
-    currency: str | None
-    ratio: float | None
-    amount: float
-    commitments: int
-
-
-@dataclass(frozen=True)
-class Gender:
-    commitments: int
-    with_gender: int
-    organisations: int  # whose leadership is stated
-    women_led: int
 
 
 class Views:
@@ -252,15 +119,7 @@ class Views:
 
     @cached_property
     def _dialogue_by_level(self) -> list[tuple[str | None, list[DialogueEntry]]]:
-        by_level: dict[str | None, list[DialogueEntry]] = defaultdict(list)
-        for entry in self.dialogue:
-            by_level[entry.model.level].append(entry)
-        groups = []
-        for level in [*typing.get_args(Level), None]:
-            entries = sorted(by_level.get(level, []), key=_by_format)
-            if entries:
-                groups.append((level, entries))
-        return groups
+        return by_level(self.dialogue)
 
     def dialogue_level_pages(self) -> dict[str | None, int]:
         """Each level that has dialogue models, and the page of the dialogue listing (in
@@ -361,29 +220,50 @@ class Views:
             result.organisations = [(own, o) for o in own.data.organisations] + result.organisations
 
     def money(self, roadmaps: list[RoadmapFile] | None = None) -> list[Money]:
-        totals: dict[tuple[str | None, float | None], list[float]] = defaultdict(list)
-        chosen = roadmaps if roadmaps is not None else self._roadmaps()
-        for commitment in (c for r in chosen for c in r.data.commitments):
-            funding = commitment.funding
-            if funding and funding.amount is not None:
-                totals[(funding.currency, funding.matching_ratio)].append(funding.amount)
-        return [
-            Money(currency, ratio, sum(amounts), len(amounts))
-            for (currency, ratio), amounts in sorted(
-                totals.items(), key=lambda item: (item[0][0] or "", item[0][1] or 0)
-            )
-        ]
+        """Matching funds of `roadmaps` (all by default), summed per currency and ratio."""
+        return money_of(roadmaps if roadmaps is not None else self._roadmaps())
 
     def gender(self, roadmaps: list[RoadmapFile] | None = None) -> Gender:
-        chosen = roadmaps if roadmaps is not None else self._roadmaps()
-        commitments = [c for r in chosen for c in r.data.commitments]
-        organisations = [o for r in chosen for o in r.data.organisations if o.women_led is not None]
-        return Gender(
-            len(commitments),
-            sum(1 for c in commitments if c.gender),
-            len(organisations),
-            sum(1 for o in organisations if o.women_led),
+        """Women's participation in `roadmaps` (all by default)."""
+        return gender_of(roadmaps if roadmaps is not None else self._roadmaps())
+
+
+def money_of(chosen: list[RoadmapFile]) -> list[Money]:
+    totals: dict[tuple[str | None, float | None], list[float]] = defaultdict(list)
+    for commitment in (c for r in chosen for c in r.data.commitments):
+        funding = commitment.funding
+        if funding and funding.amount is not None:
+            totals[(funding.currency, funding.matching_ratio)].append(funding.amount)
+    return [
+        Money(currency, ratio, sum(amounts), len(amounts))
+        for (currency, ratio), amounts in sorted(
+            totals.items(), key=lambda item: (item[0][0] or "", item[0][1] or 0)
         )
+    ]
+
+
+def gender_of(chosen: list[RoadmapFile]) -> Gender:
+    commitments = [c for r in chosen for c in r.data.commitments]
+    organisations = [o for r in chosen for o in r.data.organisations if o.women_led is not None]
+    return Gender(
+        len(commitments),
+        sum(1 for c in commitments if c.gender),
+        len(organisations),
+        sum(1 for o in organisations if o.women_led),
+    )
+
+
+def by_level(dialogue: list[DialogueEntry]) -> list[tuple[str | None, list[DialogueEntry]]]:
+    """`dialogue` grouped by level (see `Views.dialogue_by_level`)."""
+    levels: dict[str | None, list[DialogueEntry]] = defaultdict(list)
+    for entry in dialogue:
+        levels[entry.model.level].append(entry)
+    groups = []
+    for level in [*typing.get_args(Level), None]:
+        entries = sorted(levels.get(level, []), key=_by_format)
+        if entries:
+            groups.append((level, entries))
+    return groups
 
 
 def _by_format(entry: DialogueEntry) -> tuple[bool, str]:

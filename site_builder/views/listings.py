@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from functools import cached_property
 
-from site_builder.views.across import DialogueEntry, TwinningPair, Views
+from site_builder.views.across import Views
+from site_builder.views.entries import DialogueEntry, TwinningPair
 from site_builder.views.paging import (
     TWINNING_PAGE_SIZE,
     Page,

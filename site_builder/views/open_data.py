@@ -14,7 +14,8 @@ from typing import Any
 from site_builder.format.fields import model_fields
 from site_builder.format.framework import N_
 from site_builder.format.model import Dataset, Date, Name, RoadmapFile, Text
-from site_builder.views.across import CommitmentEntry, DialogueEntry, TwinningPair, Views
+from site_builder.views.across import Views
+from site_builder.views.entries import CommitmentEntry, DialogueEntry, TwinningPair
 
 
 def normalise(value: Any) -> Any:

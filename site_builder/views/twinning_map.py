@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 from site_builder.format.model import ExternalPartner
 from site_builder.load import gazetteer
-from site_builder.views.across import TwinningPair, Views
+from site_builder.views.across import Views
+from site_builder.views.entries import TwinningPair
 
 
 @dataclass(frozen=True)

@@ -85,12 +85,13 @@ class Digests:
     def __init__(self, dataset: Dataset) -> None:
         primed = _PRIMED[0] if _PRIMED and _PRIMED[0][0] is dataset else None
         self._roadmaps: dict[int, tuple[RoadmapFile, str]] = dict(primed[1]) if primed else {}
+        # A part's digest is a function of its values: kept for every language's render.
+        self._parts: dict[int, tuple[object, str]] = primed[2] if primed else {}
         self._bodies = {id(roadmap.data): roadmap for roadmap in dataset.roadmaps.values()}
         self.reads: dict[Read, str | None] = {}
         self._table: dict[type, Callable[[Any], Any]] = {RoadmapFile: self._reference}
         for body in (CountryRoadmap, AuthorityRoadmap):
             self._table[body] = self._body
-        self._parts: dict[int, tuple[object, str]] = {}
         for part in _PARTS:
             self._table[part] = self._part
         for kind in (Traced, TracedMapping, *OPEN):
@@ -136,18 +137,31 @@ class Digests:
 # dataclass is frozen and holds only tuples and frozen values.
 _PARTS = (Commitment, DialogueModel, TwinningLink, Organisation, Institution)
 
-_PRIMED: list[tuple[Dataset, dict[int, tuple[RoadmapFile, str]]]] = []
+_PRIMED: list[
+    tuple[Dataset, dict[int, tuple[RoadmapFile, str]], dict[int, tuple[object, str]]]
+] = []
+_READS: list[tuple[SiteContext, dict[Read, str | None]]] = []
 
 
 def prime(dataset: Dataset) -> None:
-    """Digest every roadmap of `dataset` now, for the renders of every language; nothing
-    when done already. Only the latest dataset is kept."""
+    """Digest every roadmap of `dataset` now, for the renders of every language, whose
+    digests of roadmaps' parts are then kept for all of them; nothing when done already.
+    Only the latest dataset is kept."""
     if _PRIMED and _PRIMED[0][0] is dataset:
         return
     digests = Digests(dataset)
     for roadmap in dataset.roadmaps.values():
         digests.roadmap(roadmap)
-    _PRIMED[:] = [(dataset, digests._roadmaps)]
+    _PRIMED[:] = [(dataset, digests._roadmaps, {})]
+
+
+def _reads_of(context: SiteContext) -> dict[Read, str | None]:
+    """The digests of the reads made of `context`, for the renders of every language: a
+    read other than a page's own variables (`arg`) is a function of the context alone
+    (`trace.replay`), whatever the language. Only the latest context's are kept."""
+    if not (_READS and _READS[0][0] is context):
+        _READS[:] = [(context, {})]
+    return _READS[0][1]
 
 
 def roadmap_digests(dataset: Dataset) -> Callable[[RoadmapFile], str]:
@@ -199,6 +213,7 @@ class PageMemo:
         and SOURCE_DATE_EPOCH are added here."""
         self.roots: dict[str, object] = {"context": context}
         self.digests = Digests(context.dataset)
+        self.digests.reads = _reads_of(context)
         languages = list(context.dataset.languages)
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         base_key = _blake(json.dumps([*base, languages, epoch]).encode())

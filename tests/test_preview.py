@@ -111,3 +111,35 @@ def test_a_preview_started_on_invalid_data_waits_then_shows_the_site(
     assert shown.banner() == "" and shown.problems == []
     assert "waits for the data" not in (shown.site / "index.html").read_text("utf-8")
     assert (shown.site / "en" / "ml" / "index.html").is_file()
+
+
+def test_an_edit_renders_again_only_the_pages_that_read_what_changed(
+    preview: Preview, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The listings (dialogue, twinning, outcomes...) look across every roadmap, so the
+    preview cannot tell by the roadmap's id which of them an edit touches: their pages
+    whose recorded reads give the same again are kept (render/memo.py, in the preview's
+    work folder), and the pages are what a fresh render gives."""
+    from site_builder.app import build as pipeline
+    from site_builder.render import pages as render_pages
+
+    rendered: list[str] = []
+    page_of = render_pages._page
+
+    def counted(r, template, path, args, site):  # type: ignore[no-untyped-def]
+        rendered.append(f"{r.language}/{path}")
+        return page_of(r, template, path, args, site)
+
+    monkeypatch.setattr(render_pages, "_page", counted)
+    roadmaps = preview.project.roadmaps
+    edit(roadmaps / "fr/montreuil.yml", "en: Water, health", "en: Clean water, health")
+    preview.rebuild()
+    assert {"en/fr/montreuil.md", "ar/ml/yelimane.md", "fr/twinning.md"} <= set(rendered)
+    # Pages the change does not reach, which a preview rendered on every edit before.
+    untouched = {"en/status/planned.md", "ar/translation-status.md", "fr/search.md"}
+    assert not (untouched | {"en/dialogue.md", "ar/outcomes.md"}) & set(rendered)
+    monkeypatch.setattr(render_pages, "_page", page_of)
+    context = pipeline.prepare(preview.project, preview.dataset)
+    for language, kept in preview.rendered.items():
+        fresh = render_pages.Renderer(context, language, preview.project.docs_layers).render()
+        assert kept.pages == fresh.pages, language

@@ -54,6 +54,21 @@ class LanguageJob:
     set where it builds: the engine may run in a process forked before it was known;
     None: the environment's."""
 
+    memo_dir: Path | None = None
+    """Where the language's rendered pages are kept with what each read (render/memo.py),
+    for the next render to take those whose reads give the same again, when the build
+    cache does not keep them (`<cache>/<lang>/render`, not for `incremental` builds): the
+    preview's work folder."""
+
+    @property
+    def render_memo(self) -> Path | None:
+        """Where the language's render memo is (`memo_dir`, else in the build cache)."""
+        if self.memo_dir is not None:
+            return self.memo_dir
+        if self.cache_dir is None or self.incremental:
+            return None
+        return self.cache_dir / self.language / "render"
+
     @property
     def search_cache(self) -> Path | None:
         """Where the language's search indexes are kept (engine/pagefind.py), if cached."""

@@ -50,8 +50,8 @@ def render(
         for folder in ("", "render", "search"):  # are removed, never followed
             folder_of_its_own(job.cache_dir / job.language / folder)
     memo = None
-    if job.cache_dir is not None and not job.incremental:
-        memo = (job.cache_dir / job.language / "render", render_digest())
+    if job.render_memo is not None:
+        memo = (job.render_memo, render_digest())
         render_memo.prime(context.dataset)  # once for every language
     with _heap_frozen():  # the memory let go at the end: the roadmaps are not walked
         renderer = Renderer(context, job.language, job.project.docs_layers, job.site_url, memo)

@@ -227,6 +227,8 @@ class Preview:
                     incremental=not full,
                     keep_project=True,
                     search=False,  # in the background, once every language is built
+                    # The listings' pages that the change does not touch are kept too.
+                    memo_dir=self.work / "render" / language,
                 )
                 previous = None if full else self.rendered.get(language)
                 _, self.rendered[language] = build_language(

@@ -314,7 +314,10 @@ ANALYSIS = """
   and Pagefind's version) instead of running Pagefind. A page's Markdown is rendered again
   only when something it read while rendering last time gives another digest now (the
   reads of each page are recorded, `render/memo.py`): after one roadmap's edit, its pages,
-  the pages of its twinning partners and the listings that show it. A file is read again
+  the pages of its twinning partners and the listings that show it; what the pages read
+  of the site's data is digested once for all languages. The preview keeps the same
+  record in its work folder, so that after an edit it renders the roadmap's pages and
+  only those of the listings that show it. A file is read again
   only when its bytes changed (the others come from the build cache's JSON,
   `load/stored.py`), and a roadmap's open-data record is made again only when the
   roadmap changed (`publish/records.py`); the checks across files and the views run on

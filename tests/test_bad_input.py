@@ -179,6 +179,45 @@ CASES = [
         "YAML anchors \\(&c\\) are not allowed",
     ),
     Case(
+        "field-of-the-other-kind-of-roadmap",
+        "fr/montreuil.yml",
+        "country: FR\n",
+        "country: FR\nrole: origin\n",
+        "role",
+        "unknown field 'role'",
+        "'role' is a field of a country's roadmap",
+        line_offset=1,
+    ),
+    Case(
+        "duplicate-commitment-id",
+        "ml/country.yml",
+        "  - id: forum-follow-up",
+        "  - id: matching-fund",
+        "commitments[1].id",
+        "id 'matching-fund' is used twice in commitments",
+        "commitments[0] has it already: give each commitment its own id",
+    ),
+    Case(
+        "duplicate-language",
+        "site.yml",
+        "languages: [en, fr, ar]",
+        "languages: [en, fr, ar, fr]",
+        "languages[3]",
+        "language 'fr' is listed twice",
+        "languages[1] is 'fr'",
+    ),
+    Case(
+        "duplicate-partner-after-a-partner-without-a-roadmap",
+        "fr/montreuil.yml",
+        "    since: 1959\n    status: dormant\n",
+        "    since: 1959\n    status: dormant\n"
+        "  - partner: ml/yelimane\n    kind: town-twinning\n    status: active\n",
+        "twinning[2].partner",  # the list's own index, not one among partners on the site
+        "a link with 'ml/yelimane' is already listed",
+        "twinning[0] is a link with it",
+        line_offset=2,
+    ),
+    Case(
         "boolean-yes",
         "ml/country.yml",
         "women_led: true",
@@ -317,3 +356,13 @@ def test_partner_hints_name_only_roadmaps_of_this_site(
     assert f"hint: {hint}" in result.err, result.err
     hints = [line for line in result.err.splitlines() if line.strip().startswith("hint:")]
     assert not any("yelimane" in line for line in hints)
+
+
+def test_a_misspelt_field_is_never_taken_for_one_the_mapping_has_already(roadmaps, run) -> None:
+    """`colour` is close to `country`, which the file sets: suggesting it would lead the
+    author to write `country` twice."""
+    data = roadmaps()
+    edit(data / "fr/montreuil.yml", "country: FR\n", "country: FR\ncolour: blue\n")
+    result = run("validate", "--roadmaps", data)
+    assert result.code == 1 and "unknown field 'colour'" in result.err
+    assert "did you mean 'country'" not in result.err

@@ -68,3 +68,28 @@ def test_every_duplicate_key_of_a_file_is_reported_in_one_run(tmp_path: Path) ->
             f"'start' is already set on line {at('    start: 2005')}; keep one of them",
         ),
     ]
+
+
+def test_no_message_or_hint_names_a_class_of_the_code(tmp_path: Path) -> None:
+    """Authors read field paths and their own words, never the model's class names
+    (`AuthorityRoadmap`, `TwinningLink`): a mapping where a list item's text is expected,
+    the file itself written as a list, and every mistake of the corpus."""
+    import dataclasses
+
+    from site_builder.format import model
+
+    classes = {
+        name
+        for name, value in vars(model).items()
+        if isinstance(value, type) and dataclasses.is_dataclass(value)
+    }
+    texts = [case.text for case in CASES] + [
+        LYON.replace("commitments:\n", "commitments:\n  - just a commitment\n", 1),
+        "- name: Lyon\n- country: FR\n",
+    ]
+    for number, text in enumerate(texts):
+        problems = validate_files({"fr/lyon.yml": text}, tmp_path / str(number))
+        assert problems
+        for problem in problems:
+            said = f"{problem.message} {problem.hint or ''}"
+            assert not {word for word in classes if word in said}, problem.format()

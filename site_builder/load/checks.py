@@ -33,11 +33,12 @@ def check_site(site: Site, reader: Reader) -> list[Problem]:
     if not site.languages:
         at("languages", "the site needs at least one language", "for example: languages: [en, fr]")
     # Language codes are case-insensitive (BCP 47): en-GB and en-gb are one language.
-    for index, _code in _duplicates([code.lower() for code in site.languages]):
+    for index, _code, first in _duplicates([code.lower() for code in site.languages]):
         at(
-            "languages",
+            f"languages[{index}]",
             f"language '{site.languages[index]}' is listed twice",
-            "language codes ignore case: keep one of them",
+            f"languages[{first}] is '{site.languages[first]}' (language codes ignore case): "
+            "keep one of them",
         )
     if site.default_language and site.default_language not in site.languages:
         at(
@@ -45,8 +46,12 @@ def check_site(site: Site, reader: Reader) -> list[Problem]:
             f"'{site.default_language}' is not in languages",
             "add it to languages, or remove default_language",
         )
-    for index, duplicate in _duplicates([o.id for o in site.outcomes]):
-        at(f"outcomes[{index}].id", f"outcome id '{duplicate}' is used twice")
+    for index, duplicate, first in _duplicates([o.id for o in site.outcomes]):
+        at(
+            f"outcomes[{index}].id",
+            f"outcome id '{duplicate}' is used twice",
+            _twice_hint("outcomes", first, "outcome"),
+        )
     return problems
 
 
@@ -64,14 +69,19 @@ def problem_at(
     )
 
 
-def _duplicates(values: list[str]) -> list[tuple[int, str]]:
-    seen: set[str] = set()
+def _duplicates(values: list[str]) -> list[tuple[int, str, int]]:
+    """Each value met again: (its index, the value, the index where it was first met)."""
+    first: dict[str, int] = {}
     result = []
     for index, value in enumerate(values):
-        if value in seen:
-            result.append((index, value))
-        seen.add(value)
+        if value in first:
+            result.append((index, value, first[value]))
+        first.setdefault(value, index)
     return result
+
+
+def _twice_hint(list_name: str, first: int, what: str) -> str:
+    return f"{list_name}[{first}] has it already: give each {what} its own id"
 
 
 def check_roadmap(
@@ -107,8 +117,13 @@ def check_roadmap(
             at(field_path, f"'{ref}' is not an institution or organisation of this file", hint)
 
     for name, items in (("dialogue", data.dialogue), ("commitments", data.commitments)):
-        for index, duplicate in _duplicates([item.id for item in items]):
-            at(f"{name}[{index}].id", f"id '{duplicate}' is used twice in {name}")
+        for index, duplicate, first in _duplicates([item.id for item in items]):
+            what = "dialogue model" if name == "dialogue" else "commitment"
+            at(
+                f"{name}[{index}].id",
+                f"id '{duplicate}' is used twice in {name}",
+                _twice_hint(name, first, what) + " (the site's addresses and links use it)",
+            )
     for d, model in enumerate(data.dialogue):
         for p, participant in enumerate(model.participants):
             check_ref(f"dialogue[{d}].participants[{p}]", participant)
@@ -128,12 +143,14 @@ def check_roadmap(
         _check_order(commitment.start, commitment.end, f"{base}.end", "start", at)
     _check_order(data.published, data.updated, "updated", "published", at)
     if isinstance(data, AuthorityRoadmap):
-        partners = [t.partner for t in data.twinning if isinstance(t.partner, str)]
-        for index, duplicate in _duplicates(partners):
+        # (the link's index, its partner) for partners on the site: indexes of `twinning`.
+        linked = [(t, link.partner) for t, link in enumerate(data.twinning)]
+        linked = [(t, partner) for t, partner in linked if isinstance(partner, str)]
+        for index, duplicate, first in _duplicates([partner for _, partner in linked]):
             at(
-                f"twinning[{index}].partner",
+                f"twinning[{linked[index][0]}].partner",
                 f"a link with '{duplicate}' is already listed",
-                "list each partner once",
+                f"twinning[{linked[first][0]}] is a link with it: list each partner once",
             )
         for t, link in enumerate(data.twinning):
             _check_order(link.since, link.until, f"twinning[{t}].until", "since", at)

@@ -13,7 +13,15 @@ from typing import Any
 
 from site_builder.errors import Problem, closest_hint, shorten
 from site_builder.format.fields import model_fields, shape
-from site_builder.format.model import MAX_LIST_ITEMS, Invalid, Name, RoadmapRef, Text
+from site_builder.format.model import (
+    MAX_LIST_ITEMS,
+    AuthorityRoadmap,
+    CountryRoadmap,
+    Invalid,
+    Name,
+    RoadmapRef,
+    Text,
+)
 from site_builder.load.source import AnyNode, Mapping, Scalar, Sequence, SourceFile
 
 INVALID: Any = type(
@@ -77,7 +85,8 @@ class Reader:
                 node,
                 path,
                 f"expected a mapping of fields, found {_kind(node)}",
-                f"write the fields of {cls.__name__} on indented lines",
+                f"write the fields of {path or 'the file'} on lines of their own, "
+                "as 'name: value', indented under it",
             )
             return INVALID
         fields = model_fields(cls)
@@ -87,7 +96,12 @@ class Reader:
             name = key.value
             child = f"{path}.{name}" if path else name
             if name not in fields:
-                hint = indented_too_far(self.enclosing, name) or closest_hint(name, fields)
+                unset = [field for field in fields if field not in node.keys]
+                hint = (
+                    indented_too_far(self.enclosing, name)
+                    or closest_hint(name, unset)
+                    or other_kind(cls, name)
+                )
                 self.problem(key, child, f"unknown field '{name}'", hint)
                 continue
             self.enclosing.append((path, fields, node))
@@ -293,3 +307,18 @@ def _kind(node: AnyNode) -> str:
     if isinstance(node, Sequence):
         return "a list"
     return f"'{shorten(node.value)}'"
+
+
+# A roadmap's fields that belong to the other kind of roadmap, and where that kind is written.
+_OTHER_KINDS = (
+    (AuthorityRoadmap, CountryRoadmap, "a country's roadmap (the folder's country.yml)"),
+    (CountryRoadmap, AuthorityRoadmap, "a local authority's roadmap (a file beside country.yml)"),
+)
+
+
+def other_kind(cls: type, name: str) -> str | None:
+    """The hint for a field `cls` does not have that the other kind of roadmap has."""
+    for model, other, written in _OTHER_KINDS:
+        if cls is model and name in model_fields(other):
+            return f"'{name}' is a field of {written}, not of this file"
+    return None

@@ -202,6 +202,12 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     return result
 
 
+def stored_records(folder: Path, dataset: Dataset) -> StoredRecords:
+    """The open-data records kept in `folder` (the build cache's, the preview's), under a
+    key of this builder and of each roadmap of `dataset` (`publish/records.py`)."""
+    return StoredRecords(folder, render_digest(), memo.roadmap_digests(dataset))
+
+
 def _write_open_data(options: BuildOptions, staging: Path, context: SiteContext) -> Timings:
     """Write the open data (where the roadmaps are, while the engines build); its
     seconds as `data`."""
@@ -209,8 +215,7 @@ def _write_open_data(options: BuildOptions, staging: Path, context: SiteContext)
     records = None
     dataset = context.dataset
     if options.cache_folder is not None:
-        digests = memo.roadmap_digests(dataset)
-        records = StoredRecords(options.cache_folder / "data", render_digest(), digests)
+        records = stored_records(options.cache_folder / "data", dataset)
     write_data(dataset, context.views, staging, options.site_url, records)
     return {"data": time.perf_counter() - started}
 

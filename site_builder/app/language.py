@@ -28,11 +28,12 @@ from site_builder.render.output import RenderedLanguage
 from site_builder.render.pages import Renderer
 from site_builder.views.context import SiteContext
 
-ENGINES: dict[str, Callable[[Path, Path, str, bool, Path | None], int]] = {
+ENGINES: dict[str, Callable[[Path, Path, str, bool, Path | None, Part | None], int]] = {
     "mkdocs": engine.build_project,
     properdocs.NAME: properdocs.build_project,
 }
-"""What builds a language's project: MkDocs in this process, or ProperDocs in its own."""
+"""What builds a language's project: MkDocs in this process (whole, or the `Part` given:
+`app.workers.engine_parts`), or ProperDocs in its own (always whole)."""
 
 
 def render(
@@ -93,15 +94,9 @@ def build_project(
     started = time.perf_counter()
     cache = job.cache_dir / job.language if job.cache_dir else None
     with engine.reproducible(job.epoch) if job.epoch is not None else contextlib.nullcontext():
-        if part is None:
-            cached = ENGINES[job.engine](
-                rendered.config, job.target, job.url_path, job.incremental, cache
-            )
-        else:
-            assert job.engine == "mkdocs"
-            cached = engine.build_project(
-                rendered.config, job.target, job.url_path, job.incremental, cache, part
-            )
+        cached = ENGINES[job.engine](
+            rendered.config, job.target, job.url_path, job.incremental, cache, part
+        )
     seconds = time.perf_counter() - started
     done = replace(rendered, pages=0, engine_seconds=seconds, cached=cached)
     return done if part is not None else project_built(job, [done])

@@ -26,20 +26,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from site_builder.app.build import load_or_fail, prepare, source_date_epoch
+from site_builder.app.build import load_or_fail, prepare, source_date_epoch, stored_records
 from site_builder.app.config import Project
 from site_builder.app.jobs import LanguageJob
 from site_builder.app.language import build_language
 from site_builder.engine import mkdocs as engine
 from site_builder.engine import pagefind
-from site_builder.engine.cache import render_digest
 from site_builder.errors import InvalidData, Problem, SiteBuilderError, printable
 from site_builder.format.model import Dataset
 from site_builder.load.validate import ReadCache
 from site_builder.publish.data import write_data
-from site_builder.publish.records import StoredRecords
 from site_builder.publish.root import write_root_files
-from site_builder.render import memo as render_memo
 from site_builder.render.links import outcome_path
 from site_builder.render.output import RenderedLanguage
 from site_builder.render.pages import VIEW_FIELDS
@@ -236,8 +233,7 @@ class Preview:
                 )
         write_root_files(dataset, self.site)
         # The records of roadmaps that did not change are taken from the last rebuilds'.
-        digests = render_memo.roadmap_digests(dataset)
-        records = StoredRecords(self.work / "records", render_digest(), digests)
+        records = stored_records(self.work / "records", dataset)
         write_data(dataset, context.views, self.site, None, records)
         self.context, self.stamp = context, stamp
         self.search.request([self.site / language for language in dataset.languages])

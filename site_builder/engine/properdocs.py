@@ -31,13 +31,17 @@ def build_project(
     url_path: str = "/",
     dirty: bool = False,
     cache_dir: Path | None = None,
+    part: object = None,
 ) -> int:
     """Build one project into `site_dir`, served at `url_path` (such as `/fr/`), with
     ProperDocs, as `mkdocs.build_project` builds it with MkDocs; return how many pages
-    were copied from the build cache `cache_dir` (its keys name the engine).
+    were copied from the build cache `cache_dir` (its keys name the engine). Always
+    whole: `part` must be None (ProperDocs runs as a program of its own).
 
     Raises SiteBuilderError when ProperDocs is not installed, BuildFailed when the build
     fails or warns (with the engine's messages)."""
+    if part is not None:
+        raise ValueError("ProperDocs builds a project whole, never in parts")
     if not available():
         raise SiteBuilderError(
             "--engine properdocs needs ProperDocs: pip install 'diaspora-roadmaps[properdocs]'"

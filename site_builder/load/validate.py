@@ -57,9 +57,27 @@ class Report:
         return [p for p in self.problems if not p.is_error]
 
 
-_Entry = tuple[object, tuple[RoadmapFile, SourceFile] | None, list[Problem]]
-"""A file read: the key it was read under (its size, time, inode and the site's
-settings), the roadmap and its source (None when it cannot be read), its problems."""
+_Stamp = tuple[int, int, int]
+_Key = tuple[_Stamp, tuple[object, ...]]
+_Entry = tuple[_Key | None, tuple[RoadmapFile, SourceFile] | None, list[Problem]]
+"""A file read: the key it was read under (`_key`; None when the file was gone), the
+roadmap and its source (None when it cannot be read), its problems."""
+
+
+def _stamp(path: Path) -> _Stamp | None:
+    """A file's size, modification time and inode; None when gone (reading it says why)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns, stat.st_ino
+
+
+def _key(stamp: _Stamp | None, settings: tuple[object, ...]) -> _Key | None:
+    """A file's key in `ReadCache`: its stamp and the site's settings it is read with
+    (languages, default language, the authorities' ids)."""
+    return None if stamp is None else (stamp, settings)
+
 
 Spread = Callable[[Callable[[list[Any]], Iterable[Any]], list[Any]], list[Any]]
 """Runs `work` over a list as `list(work(items))` would (see `ReadCache`)."""
@@ -102,12 +120,12 @@ class ReadCache:
                 key, loaded, own = self.entries.pop(path)
                 # The file's part of the key only: the site's part is the same for all
                 # (once pickled, each file's would be a copy: 120 MB at 2000 roadmaps).
-                yield (key[:3] if isinstance(key, tuple) else None), loaded, own
+                yield (key[0] if key is not None else None), loaded, own
 
         entries = self.spread(work, files) if self.spread else list(work(files))
-        for (_, path), (stat, loaded, own) in zip(files, entries, strict=True):
-            key = None if stat is None else (*stat, *settings)  # type: ignore[misc]
-            self.entries[path] = (key, loaded, own)  # those read in another process too
+        for (_, path), (stamp, loaded, own) in zip(files, entries, strict=True):
+            # Those read in another process too.
+            self.entries[path] = (_key(stamp, settings), loaded, own)
             problems.extend(own)
         return [loaded for _, loaded, _ in entries]
 
@@ -122,18 +140,7 @@ class ReadCache:
     ) -> tuple[RoadmapFile, SourceFile] | None:
         """The roadmap file at `path` read as roadmap `roadmap_id` and its source, or
         None when it cannot be read; its problems are added to `problems`."""
-        try:
-            stat = path.stat()
-            key: object = (
-                stat.st_size,
-                stat.st_mtime_ns,
-                stat.st_ino,
-                languages,
-                default,
-                authorities,
-            )
-        except OSError:
-            key = None  # gone since it was found: reading it reports why
+        key = _key(_stamp(path), (languages, default, authorities))
         cached = self.entries.get(path)
         if cached is not None and key is not None and cached[0] == key:
             problems.extend(cached[2])

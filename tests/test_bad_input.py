@@ -218,6 +218,38 @@ CASES = [
         line_offset=2,
     ),
     Case(
+        "duplicate-partner-without-a-roadmap",
+        "fr/montreuil.yml",
+        "    since: 1959\n    status: dormant\n",
+        "    since: 1959\n    status: dormant\n"
+        "  - partner: {name: ' cottbus', country: DE}\n    kind: partnership\n"
+        "    status: active\n",
+        "twinning[2].partner",
+        "a link with 'cottbus \\(DE\\)' is already listed",
+        "twinning[1] is a link with it",
+        line_offset=2,
+    ),
+    Case(
+        "duplicate-outcome-group",
+        "site.yml",
+        "languages: [en, fr, ar]\n",
+        "languages: [en, fr, ar]\noutcome_groups:\n  - id: local\n    title: Local\n"
+        "  - id: local\n    title: Again\n",
+        "outcome_groups[1].id",
+        "outcome group id 'local' is used twice",
+        "outcome_groups[0] has it already",
+        line_offset=4,
+    ),
+    Case(
+        "language-code-in-upper-case",
+        "site.yml",
+        "languages: [en, fr, ar]",
+        "languages: [en, FR, ar]",
+        "languages[1]",
+        "'FR' is not a valid language code",
+        "write the language in lower case: fr",
+    ),
+    Case(
         "boolean-yes",
         "ml/country.yml",
         "women_led: true",

@@ -93,3 +93,14 @@ def test_no_message_or_hint_names_a_class_of_the_code(tmp_path: Path) -> None:
         for problem in problems:
             said = f"{problem.message} {problem.hint or ''}"
             assert not {word for word in classes if word in said}, problem.format()
+
+
+def test_a_file_written_as_a_list_is_told_to_drop_the_dashes(tmp_path: Path) -> None:
+    problems = validate_files({"fr/lyon.yml": "- name: Lyon\n- country: FR\n"}, tmp_path)
+    assert [(p.line, p.message, p.hint) for p in problems] == [
+        (
+            1,
+            "expected a mapping of fields, found a list",
+            "a file is one mapping of fields: remove the '- ' before each top-level field",
+        )
+    ]

@@ -168,6 +168,15 @@ class LanguageCode(Code):
     examples = ("en", "fr", "ar")
 
     @classmethod
+    def hint(cls, raw: str) -> str | None:
+        """The code with its language in lower case, when that is how it is written."""
+        language, dash, rest = raw.partition("-")
+        lowered = language.lower() + dash + rest
+        if lowered != raw and re.fullmatch(cls.pattern, lowered):
+            return f"write the language in lower case: {lowered}"
+        return super().hint(raw)
+
+    @classmethod
     def parse(cls, raw: str) -> LanguageCode:
         code = super().parse(raw)
         if not is_known_language(code):

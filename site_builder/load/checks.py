@@ -9,6 +9,7 @@ from site_builder.errors import Problem, Severity, closest_hint
 from site_builder.format.model import (
     AuthorityRoadmap,
     Date,
+    ExternalPartner,
     RoadmapFile,
     RoadmapRef,
     Site,
@@ -52,6 +53,12 @@ def check_site(site: Site, reader: Reader) -> list[Problem]:
             f"outcome id '{duplicate}' is used twice",
             _twice_hint("outcomes", first, "outcome"),
         )
+    for index, duplicate, first in _duplicates([g.id for g in site.outcome_groups]):
+        at(
+            f"outcome_groups[{index}].id",
+            f"outcome group id '{duplicate}' is used twice",
+            _twice_hint("outcome_groups", first, "group"),
+        )
     return problems
 
 
@@ -80,6 +87,23 @@ def _duplicates(values: list[str]) -> list[tuple[int, str, int]]:
     return result
 
 
+def _partner_key(partner: str | ExternalPartner) -> str:
+    """What tells twinning partners apart: a roadmap's id, or a town without a roadmap
+    here by its country and spellings (case and spacing do not count)."""
+    if isinstance(partner, str):
+        return partner
+    spellings = sorted({" ".join(name.split()).casefold() for name in partner.name.values()})
+    return "\0".join([partner.country, *spellings])
+
+
+def _partner_named(partner: str | ExternalPartner) -> str:
+    """A twinning partner as a message names it: `ml/kayes`, `Dubai (AE)`."""
+    if isinstance(partner, str):
+        return partner
+    name = next(iter(partner.name.values()), "")
+    return f"{' '.join(name.split())} ({partner.country})"
+
+
 def _twice_hint(list_name: str, first: int, what: str) -> str:
     return f"{list_name}[{first}] has it already: give each {what} its own id"
 
@@ -99,10 +123,13 @@ def check_roadmap(
     seen: dict[str, str] = {}
     for list_name, index, body_id in bodies:
         if body_id in seen:
+            first = seen[body_id]
             at(
                 f"{list_name}[{index}].id",
-                f"id '{body_id}' is already used by {seen[body_id]}",
-                "institutions and organisations share one set of ids in a file",
+                f"id '{body_id}' is already used by {first}",
+                f"give each {list_name[:-1]} its own id"
+                if first.startswith(list_name + "[")
+                else "institutions and organisations share one set of ids in a file",
             )
         seen.setdefault(body_id, f"{list_name}[{index}]")
     body_ids = sorted(seen)
@@ -143,14 +170,12 @@ def check_roadmap(
         _check_order(commitment.start, commitment.end, f"{base}.end", "start", at)
     _check_order(data.published, data.updated, "updated", "published", at)
     if isinstance(data, AuthorityRoadmap):
-        # (the link's index, its partner) for partners on the site: indexes of `twinning`.
-        linked = [(t, link.partner) for t, link in enumerate(data.twinning)]
-        linked = [(t, partner) for t, partner in linked if isinstance(partner, str)]
-        for index, duplicate, first in _duplicates([partner for _, partner in linked]):
+        partners = [_partner_key(link.partner) for link in data.twinning]
+        for index, _, first in _duplicates(partners):
             at(
-                f"twinning[{linked[index][0]}].partner",
-                f"a link with '{duplicate}' is already listed",
-                f"twinning[{linked[first][0]}] is a link with it: list each partner once",
+                f"twinning[{index}].partner",
+                f"a link with '{_partner_named(data.twinning[index].partner)}' is already listed",
+                f"twinning[{first}] is a link with it: list each partner once",
             )
         for t, link in enumerate(data.twinning):
             _check_order(link.since, link.until, f"twinning[{t}].until", "since", at)

@@ -85,8 +85,7 @@ class Reader:
                 node,
                 path,
                 f"expected a mapping of fields, found {_kind(node)}",
-                f"write the fields of {path or 'the file'} on lines of their own, "
-                "as 'name: value', indented under it",
+                _mapping_hint(node, path),
             )
             return INVALID
         fields = model_fields(cls)
@@ -322,3 +321,12 @@ def other_kind(cls: type, name: str) -> str | None:
         if cls is model and name in model_fields(other):
             return f"'{name}' is a field of {written}, not of this file"
     return None
+
+
+def _mapping_hint(node: AnyNode, path: str) -> str:
+    """What to write where a mapping of fields is expected and `node` is something else."""
+    if path:
+        return f"write the fields of {path} on lines of their own, as 'field: value', indented"
+    if isinstance(node, Sequence):
+        return "a file is one mapping of fields: remove the '- ' before each top-level field"
+    return "write the file's fields on lines of their own, as 'field: value'"

@@ -319,9 +319,16 @@ class PageMemo:
 def _load(file: Path) -> dict[str, dict[str, Any]]:
     """The stored pages, or none when the file is missing or not as `save` writes it."""
     data = read_plain(file)  # a link, a folder or a FIFO put there is no file
+    if data is None:
+        return {}
     try:
-        stored = json.loads(data.decode("utf-8")) if data is not None else {}
-    except ValueError:
+        text = data.decode("utf-8")
+        # The bytes let go before parsing: held with the text and what is parsed from
+        # it, they were one more copy of the file (65 MB a language at 2000 roadmaps).
+        del data
+        stored = json.loads(text)
+        del text
+    except ValueError:  # UnicodeDecodeError included
         return {}
     if not isinstance(stored, dict):
         return {}

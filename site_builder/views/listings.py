@@ -4,7 +4,6 @@ the views: the dialogue models by level and the twinning links by diaspora."""
 from __future__ import annotations
 
 from collections import Counter
-from functools import cached_property
 
 from site_builder.views.across import Views
 from site_builder.views.entries import DialogueEntry, TwinningPair
@@ -28,16 +27,12 @@ class Listings:
         entries = [e for _, group in self.views.dialogue_by_level() for e in group]
         return pages_of("dialogue", entries)
 
-    @cached_property  # asked by every page of the listing
-    def _dialogue_levels(self) -> dict[str | None, int]:
-        # Asked of the views, so that a page's render reads only these first pages (and
-        # not every dialogue model: render/memo.py), whatever roadmap changed.
-        return self.views.dialogue_level_pages()
-
     def dialogue_levels(self) -> dict[str | None, int]:
         """Each level that has dialogue models, and the page of the listing where it starts
-        (the same dict on every call: not to be changed)."""
-        return self._dialogue_levels
+        (the same dict on every call: not to be changed). Asked of the views, which
+        compute it once per build, so that a page's render reads only these first pages
+        (not every dialogue model: render/memo.py), whatever roadmap changed."""
+        return self.views.dialogue_level_pages()
 
     @staticmethod
     def by_level(page: Page[DialogueEntry]) -> list[tuple[str | None, list[DialogueEntry]]]:

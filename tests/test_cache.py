@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -291,6 +293,74 @@ def test_a_language_built_in_parts_at_once_equals_it_built_whole(
     pipeline.build(parted)
     assert sorted(log.read_text("utf-8").splitlines()) == ["ar None", "en None"]
     assert tree_digest(tmp_path / "site") == tree_digest(tmp_path / "whole")
+
+
+def test_a_language_s_first_parts_are_built_while_its_other_pages_render(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every page rendered anew (an empty cache): a language is rendered and written part
+    by part, and the engine builds each part but the last while the renderer renders the
+    others (`EarlyParts`), giving the site a process building it whole gives. Once the
+    render cache holds the pages, a language is rendered whole first: how many pages are
+    rendered anew, which cuts the parts, is known only then."""
+    from site_builder.app import language, workers
+    from site_builder.engine import project as engine_project
+
+    monkeypatch.setattr(workers, "ENGINE_PART_PAGES", 1)
+    monkeypatch.setattr(workers, "cores", lambda: 2)
+    log = tmp_path / "log.txt"
+    render_language, build_project = language.render, language.build_project
+    write_pages = engine_project.write_pages
+
+    def note(*words: object) -> None:
+        with log.open("a", encoding="utf-8") as out:
+            out.write(" ".join(map(str, words)) + "\n")
+
+    def lines() -> list[list[str]]:
+        text = log.read_text("utf-8") if log.exists() else ""
+        return [line.split() for line in text.splitlines()]
+
+    def rendering(context: object, job: Any, *args: object, **named: object) -> object:
+        try:
+            return render_language(context, job, *args, **named)  # type: ignore[arg-type]
+        finally:
+            note("rendered", job.language)
+
+    def building(job: Any, rendered: Any, part: Any = None) -> object:
+        note("engine", job.language, part.number if part else "whole")
+        return build_project(job, rendered, part)
+
+    def writing(config: Path, pages: dict[str, str], only_changed: bool = False) -> None:
+        code = config.parent.name
+        if ["written", code] in lines():  # the last part: the first may be built meanwhile
+            deadline = time.monotonic() + 60
+            while ["engine", code, "0"] not in lines() and time.monotonic() < deadline:
+                time.sleep(0.05)
+        write_pages(config, pages, only_changed)
+        note("written", code)
+
+    monkeypatch.setattr(language, "render", rendering)  # before the server forks
+    monkeypatch.setattr(language, "build_project", building)
+    monkeypatch.setattr(engine_project, "write_pages", writing)
+    project = _project(tmp_path)
+    parted = BuildOptions(project=project, site_dir=tmp_path / "site", jobs=2)
+    whole = BuildOptions(project=project, site_dir=tmp_path / "whole", jobs=1, cache=False)
+    built = pipeline.build(parted)
+    pipeline.build(whole)
+    assert tree_digest(tmp_path / "site") == tree_digest(tmp_path / "whole")
+    for code in ("en", "ar"):
+        done = lines().index(["rendered", code])
+        assert lines().index(["engine", code, "0"]) < done < lines().index(["engine", code, "1"])
+        assert built.timings[f"render:{code}"] > 0
+    log.unlink()
+    edit(sorted(project.roadmaps.glob("*/town-1.yml"))[0], "title:\n  en: ", "title:\n  en: New ")
+    pipeline.build(parted)
+    pipeline.build(whole)
+    assert tree_digest(tmp_path / "site") == tree_digest(tmp_path / "whole")
+    for code in ("en", "ar"):
+        engines = [n for n, line in enumerate(lines()) if line[:2] == ["engine", code]]
+        assert engines and lines().index(["rendered", code]) < min(engines)
+        assert ["written", code] not in lines()
 
 
 def test_a_language_is_cut_into_parts_by_the_cores_jobs_and_pages_rendered_anew(

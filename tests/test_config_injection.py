@@ -16,7 +16,7 @@ import yaml
 from markupsafe import escape
 
 from site_builder.app.config import DEFAULTS, Project
-from site_builder.engine.mkdocs import for_theme, write_project
+from site_builder.engine.project import for_theme, write_project
 from site_builder.render.output import LanguageInfo, RenderedLanguage
 from tests.browser import ARGS, CHROMIUM, require_chromium, serve
 from tests.conftest import CONTRACT, PROJECT_ROOT

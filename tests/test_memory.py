@@ -95,9 +95,9 @@ def test_only_the_renderer_holds_the_roadmaps_and_engines_and_indexers_run_apart
         with log.open("a", encoding="utf-8") as out:
             out.write(" ".join(map(str, words)) + "\n")
 
-    def rendering(context: Any, job: Any, *args: Any) -> Any:
+    def rendering(context: Any, job: Any, *args: Any, **named: Any) -> Any:
         note("render", job.language, os.getpid(), os.getppid(), True)
-        return render_language(context, job, *args)
+        return render_language(context, job, *args, **named)
 
     def building(job: Any, rendered: Any, part: Any = None) -> Any:
         note("engine", job.language, os.getpid(), os.getppid(), holds_ours())
@@ -255,7 +255,7 @@ def test_the_open_data_is_written_while_the_engines_build(tmp_path: Path) -> Non
 
     flag = tmp_path / "meanwhile"
 
-    def render(context: Any, job: LanguageJob) -> LanguageDone:
+    def render(context: Any, job: LanguageJob, early: object = None) -> LanguageDone:
         return LanguageDone(job.language, 1, 0.0, 0.0, tmp_path)
 
     def build(job: LanguageJob, rendered: LanguageDone, part: object) -> LanguageDone:
@@ -292,7 +292,7 @@ def test_no_process_starts_beyond_the_memory_budget(
     """With a budget that one process fills (the default one, or `--memory 1`), workers
     and the indexers of every shard run one at a time, and every language is still built
     and indexed."""
-    from site_builder.app import workers
+    from site_builder.app import memory
 
     log = tmp_path / "log.txt"
     render_language, build_project = language.render, language.build_project
@@ -306,8 +306,8 @@ def test_no_process_starts_beyond_the_memory_budget(
             with log.open("a", encoding="utf-8") as out:
                 out.write(f"{kind} {started} {time.monotonic()}\n")
 
-    def rendering(context: Any, job: Any, *args: Any) -> Any:
-        return timed("render", lambda: render_language(context, job, *args))
+    def rendering(context: Any, job: Any, *args: Any, **named: Any) -> Any:
+        return timed("render", lambda: render_language(context, job, *args, **named))
 
     def building(job: Any, rendered: Any, part: Any = None) -> Any:
         return timed("engine", lambda: build_project(job, rendered, part))
@@ -320,7 +320,7 @@ def test_no_process_starts_beyond_the_memory_budget(
     monkeypatch.setattr(pagefind, "index_shard", indexing)
     monkeypatch.setattr(pagefind, "SHARD_PAGES", 10)
     if given == "default":
-        monkeypatch.setattr(workers, "MEMORY_BUDGET", 1)
+        monkeypatch.setattr(memory, "MEMORY_BUDGET", 1)
     options = BuildOptions(
         project=_project(tmp_path),
         site_dir=tmp_path / "site",
@@ -408,7 +408,7 @@ def test_a_renderer_that_is_killed_is_said_so(tmp_path: Path) -> None:
     from site_builder.app.workers import fork_server, run_side_by_side
     from site_builder.errors import ProcessLost
 
-    def render(context: Any, job: LanguageJob) -> LanguageDone:
+    def render(context: Any, job: LanguageJob, early: object = None) -> LanguageDone:
         os.kill(os.getpid(), signal.SIGKILL)
         raise AssertionError("killed")
 
@@ -427,7 +427,7 @@ def test_the_renderer_s_estimate_counts_the_pages_the_last_build_stored(tmp_path
     such file counts in what the renderer is reckoned to hold (at 2000 roadmaps, 65 MB
     files made a warm renderer 130 MB larger), and a link is not followed."""
     from site_builder.app.jobs import LanguageJob
-    from site_builder.app.workers import STORED_SHARE, stored_memory
+    from site_builder.app.memory import STORED_SHARE, stored_memory
 
     jobs = [
         LanguageJob(code, None, tmp_path, tmp_path / code, cache_dir=tmp_path / "cache")  # type: ignore[arg-type]

@@ -139,7 +139,7 @@ class BuildOptions:
 
     memory: int | None = None
     """The megabytes (MiB) the build's processes may hold at once, by estimate (see
-    `app.workers.MEMORY_BUDGET`, the default: 600): rendering, engines and search shards
+    `app.memory.MEMORY_BUDGET`, the default: 600): rendering, engines and search shards
     wait for room rather than run beside each other beyond it. A larger budget builds a large site
     faster where the memory is there."""
 

@@ -92,12 +92,26 @@ class LanguageDone:
 
 
 @dataclass(frozen=True)
+class EarlyParts:
+    """How a language's render hands the engine parts of its pages before it ends, so
+    that the engine builds them while the others render (`app.workers`): the pages are
+    rendered part by part (`engine.Part`), and each part but the last is `sent` once its
+    pages are written, with the summary of the render so far."""
+
+    count: Callable[[int], int]
+    """Into how many parts the engine's build of a language cuts the pages it renders
+    anew (`app.workers.engine_parts`): 1 sends none early."""
+    send: Callable[[LanguageDone, Part], None]
+
+
+@dataclass(frozen=True)
 class Stages:
     """What takes a language through the build, stage by stage."""
 
-    render: Callable[[SiteContext, LanguageJob], LanguageDone]
+    render: Callable[[SiteContext, LanguageJob, EarlyParts | None], LanguageDone]
     """Render a language and write its engine's project, in this process (which holds the
-    roadmaps): its summary with `pages` the pages rendered and no engine time yet."""
+    roadmaps): its summary with `pages` the pages rendered and no engine time yet; with
+    `EarlyParts`, parts of it are sent to the engine before it ends."""
     engine: Callable[[LanguageJob, LanguageDone, Part | None], LanguageDone]
     """Build the project that `render` wrote, in any process (a ForkServer's): the
     summary with `pages` the pages built, the engine's seconds and the pages cached;

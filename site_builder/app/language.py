@@ -15,17 +15,19 @@ import gc
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
-from site_builder.app.jobs import LanguageDone, LanguageJob, Stages, project_built
+from site_builder.app.jobs import EarlyParts, LanguageDone, LanguageJob, Stages, project_built
 from site_builder.engine import mkdocs as engine
 from site_builder.engine import pagefind, properdocs
+from site_builder.engine import project as engine_project
 from site_builder.engine.cache import render_digest
 from site_builder.engine.plugins import Part
 from site_builder.files import folder_of_its_own
 from site_builder.render import memo as render_memo
 from site_builder.render.output import RenderedLanguage
-from site_builder.render.pages import Renderer
+from site_builder.render.pages import Plan, Renderer
 from site_builder.views.context import SiteContext
 
 ENGINES: dict[str, Callable[[Path, Path, str, bool, Path | None, Part | None], int]] = {
@@ -41,11 +43,15 @@ def render(
     job: LanguageJob,
     only: set[str] | None = None,
     previous: RenderedLanguage | None = None,
+    early: EarlyParts | None = None,
 ) -> tuple[LanguageDone, RenderedLanguage]:
     """Render one language and write its engine's project; its summary (`pages`: the pages
     rendered) and the rendered pages (emptied unless `job.keep_rendered`). With `only`
     and `previous`, pages outside `only` are kept from `previous` (see
-    `Renderer.render`)."""
+    `Renderer.render`). With `early`, when every page is to be rendered anew (the render
+    cache holds none of the language's) and the pages can be built apart
+    (`engine.project.pages_apart`), the pages are rendered and written part by part, and each
+    part but the last is sent to the engine as soon as it is written (`EarlyParts`)."""
     started = time.perf_counter()
     if job.cache_dir is not None:  # the language's cache folders: links or files put there
         for folder in ("", "render", "search"):  # are removed, never followed
@@ -56,28 +62,60 @@ def render(
         render_memo.prime(context.dataset)  # once for every language
     with _heap_frozen():  # the memory let go at the end: the roadmaps are not walked
         renderer = Renderer(context, job.language, job.project.docs_layers, job.site_url, memo)
-        rendered = renderer.render(only, previous)
-        anew = None if renderer.memo is None else len(renderer.memo.rendered)
-        if renderer.memo is not None:
-            renderer.memo.save()  # for the next build
-            # It holds every page's text and reads: kept, the texts let go below would
-            # stay held while the engine runs (200 MB at 2000 roadmaps).
-            renderer.memo = None
-        config = engine.write_project(
+        planned = renderer.plan(only, previous)
+        rendered, base_config = planned.rendered, job.project.mkdocs_config()
+        parts = _early_parts(renderer, planned, base_config, early)
+        write = partial(
+            engine_project.write_project,
             rendered,
-            job.project.mkdocs_config(),
+            base_config,
             job.project.theme_layers,
             job.work / job.language,
             job.site_url,
             only_changed=job.keep_project,
             incremental=job.incremental,
         )
+        if parts:
+            assert early is not None
+            config = write(later=set(planned.pending))
+            for part in parts:
+                paths = [path for path in planned.pending if part.holds(path)]
+                renderer.fill(planned, paths)
+                written = {path: rendered.pages[path] for path in paths}
+                engine_project.write_pages(config, written, only_changed=job.keep_project)
+                if part.number < part.count - 1:  # the last is sent with the language
+                    seconds = time.perf_counter() - started
+                    so_far = LanguageDone(job.language, len(rendered.pages), seconds, 0.0, config)
+                    early.send(so_far, part)
+        else:
+            renderer.fill(planned)
+        anew = None if renderer.memo is None else len(renderer.memo.rendered)
+        if renderer.memo is not None:
+            renderer.memo.save()  # for the next build
+            # It holds every page's text and reads: kept, the texts let go below would
+            # stay held while the engine runs (200 MB at 2000 roadmaps).
+            renderer.memo = None
+        if not parts:
+            config = write()
         pages = len(rendered.pages)
         if not job.keep_rendered:
             rendered.pages.clear()
             release_memory()
     seconds = time.perf_counter() - started
     return LanguageDone(job.language, pages, seconds, 0.0, config, anew=anew), rendered
+
+
+def _early_parts(
+    renderer: Renderer, planned: Plan, base_config: dict[str, object], early: EarlyParts | None
+) -> list[Part]:
+    """The parts in which `render` renders and writes a language's pages, sending each but
+    the last to the engine as soon as it is written; none to render it whole first."""
+    if early is None or (renderer.memo is not None and renderer.memo.stored):
+        return []  # how many pages are rendered anew is known once they are
+    count = early.count(len(planned.pending))
+    if count < 2 or not engine_project.pages_apart(base_config):
+        return []
+    return [Part(number, count) for number in range(count)]
 
 
 def build_project(
@@ -121,8 +159,10 @@ def build_language(
     return done, rendered
 
 
-def _render_one(context: SiteContext, job: LanguageJob) -> LanguageDone:
-    return render(context, job)[0]  # looked up when called (tests replace them)
+def _render_one(
+    context: SiteContext, job: LanguageJob, early: EarlyParts | None = None
+) -> LanguageDone:
+    return render(context, job, early=early)[0]  # looked up when called (tests replace them)
 
 
 def _build_one(job: LanguageJob, rendered: LanguageDone, part: Part | None) -> LanguageDone:

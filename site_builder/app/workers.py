@@ -19,7 +19,6 @@ is passed as an argument, never kept in a module global.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import multiprocessing
 import os
@@ -30,9 +29,17 @@ from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
+from site_builder.app import memory
 from site_builder.app.config import cores
 from site_builder.app.forkserver import ForkServer
-from site_builder.app.jobs import LanguageDone, LanguageJob, Stages, Timings, project_built
+from site_builder.app.jobs import (
+    EarlyParts,
+    LanguageDone,
+    LanguageJob,
+    Stages,
+    Timings,
+    project_built,
+)
 from site_builder.app.processes import Stopped, as_child, outcome_of, resident
 from site_builder.engine import mkdocs as engine
 from site_builder.engine import pagefind
@@ -58,62 +65,6 @@ def engine_parts(job: LanguageJob, pages: int, workers: int) -> int:
     if job.engine != "mkdocs" or job.incremental:
         return 1
     return max(1, min(cores(), workers, pages // ENGINE_PART_PAGES))
-
-
-MEMORY_BUDGET = 600 * 2**20
-"""The bytes the build's processes may hold at once by default (`BuildOptions.memory`),
-by the estimates below: a process is started, and a language rendered here, only while
-this process, the processes running and it fit (one always runs)."""
-
-RENDERER_SHARE = 6.7
-"""The renderer's memory at its peak (`renderer_memory`), beyond what a process of the
-build holds before the roadmaps, over the size of the pickled roadmaps and views it is
-sent: at 2000 roadmaps × 3 languages, 53 MB pickled, and the renderer at up to 398 MB
-(PSS, `benchmarks/memory.py`): the roadmaps and views made again (about 170 MB), and a
-language's rendered pages and what the build cache keeps of them until written."""
-
-_RENDERER_MB = 45
-"""What a process of the build holds before the roadmaps (the modules it imported)."""
-
-
-def renderer_memory(pickled: int) -> int:
-    """The bytes the renderer holds at its peak, given `pickled` bytes of context."""
-    return int(_RENDERER_MB * 2**20 + RENDERER_SHARE * pickled)
-
-
-_ENGINE_MB, _ENGINE_PAGE_MB = 40, 0.024
-"""An engine's process at its peak, by estimate: 115 MB for 3200 pages of Material
-(peak RSS of `engine.build_project` over a language of 2000 roadmaps, in a process that
-had imported the engine: 34 MB), with 40 MB of it the imported engine."""
-
-
-STORED_SHARE = 2.0
-"""What the renderer holds of a language's pages as the last build rendered them (the
-render cache, `render/memo.py`, read whole), over the size of their file: at 2000
-roadmaps, 65 MB files made the renderer of a warm build about 130 MB larger than a
-cold build's (530 MB, `benchmarks/memory.py`)."""
-
-
-def stored_memory(jobs: list[LanguageJob]) -> int:
-    """The bytes the renderer holds beyond `renderer_memory` while it renders the
-    language whose render cache is the largest (`STORED_SHARE`); 0 without one."""
-    largest = 0
-    for job in jobs:
-        if job.cache_dir is None:
-            continue
-        with (
-            contextlib.suppress(OSError),
-            os.scandir(job.cache_dir / job.language / "render") as found,
-        ):
-            for entry in found:
-                if entry.name.endswith(".json") and entry.is_file(follow_symlinks=False):
-                    largest = max(largest, entry.stat(follow_symlinks=False).st_size)
-    return int(STORED_SHARE * largest)
-
-
-def engine_memory(pages: int) -> int:
-    """The bytes the engine's process building `pages` pages holds at its peak."""
-    return int((_ENGINE_MB + _ENGINE_PAGE_MB * pages) * 2**20)
 
 
 def fork_server(stages: Stages) -> ForkServer:
@@ -191,24 +142,28 @@ def run_side_by_side(
     what the engine took.
 
     At most `workers` processes work at once (the renderer counts as one), and only as
-    many as fit in `budget` bytes (MEMORY_BUDGET when None) by estimate, with this
+    many as fit in `budget` bytes (`app.memory.MEMORY_BUDGET` when None) by estimate, with this
     process's memory measured each time (one always runs); an engine waiting for room
     goes before a search shard. An error in any of them is raised here, once the
     renderer has been stopped; the caller stops the server, which stops the others."""
-    limit = MEMORY_BUDGET if budget is None else budget
+    limit = memory.MEMORY_BUDGET if budget is None else budget
     timings = {} if timings is None else timings
     fork = multiprocessing.get_context("fork")
     mine, theirs = fork.Pipe()
     renderer = fork.Process(
-        target=_renderer, args=(jobs, stages, meanwhile, os.getpid(), theirs), daemon=True
+        target=_renderer,
+        args=(jobs, stages, meanwhile, workers, os.getpid(), theirs),
+        daemon=True,
     )
     renderer.start()
     theirs.close()
-    rendering = renderer_memory(memoryview(pickled).nbytes) + stored_memory(jobs)
+    rendering = memory.renderer_memory(memoryview(pickled).nbytes) + memory.stored_memory(jobs)
     engines: list[_Unit] = []  # rendered, waiting for room
     shards: list[_Unit] = []
     running: dict[int, _Unit] = {}
     building: dict[str, list[LanguageDone]] = {}  # by language, its parts built so far
+    sent_early: dict[str, list[Part]] = {}  # by language, the parts the renderer sent
+    rendered: dict[str, LanguageDone] = {}  # by language, once the renderer has said so
     indexing: dict[str, _Indexing] = {}
     tags = itertools.count()
 
@@ -240,20 +195,31 @@ def run_side_by_side(
                     message, outcome = _heard(mine, renderer)
                     if isinstance(outcome, BaseException):
                         raise outcome
-                    if message == "rendered":
+                    if message == "part":  # sent before the language is all rendered
+                        job, done, part = outcome.job, outcome.done, outcome.part  # type: ignore[union-attr]
+                        building.setdefault(job.language, [])
+                        sent_early.setdefault(job.language, []).append(part)
+                        cost = memory.engine_memory(-(-done.pages // part.count))
+                        engines.append(_Unit("engine", job, (job, done, part), cost, part.number))
+                    elif message == "rendered":
                         job = outcome.job  # type: ignore[union-attr]
                         done = outcome.done  # type: ignore[union-attr]
                         if job.target is None:
                             yield done
+                            continue
+                        rendered[job.language] = done
+                        sent = sent_early.pop(job.language, [])
+                        if sent:  # the parts not sent yet
+                            count = sent[0].count
                         else:
                             anew = done.pages if done.anew is None else done.anew
                             count = engine_parts(job, anew, workers)
-                            cost = engine_memory(-(-done.pages // count))
                             building[job.language] = []
-                            for number in range(count):
-                                part = Part(number, count) if count > 1 else None
-                                args = (job, done, part)
-                                engines.append(_Unit("engine", job, args, cost, number))
+                        cost = memory.engine_memory(-(-done.pages // count))
+                        for number in range(len(sent), count):
+                            part = Part(number, count) if count > 1 else None
+                            args = (job, done, part)
+                            engines.append(_Unit("engine", job, args, cost, number))
                     else:
                         timings.update(outcome)  # type: ignore[arg-type]
                         rendered_all = True
@@ -266,7 +232,7 @@ def run_side_by_side(
                     raise ProcessLost(f"the process {doing} '{unit.job.language}' {outcome}")
                 if isinstance(outcome, BaseException):
                     raise outcome
-                yield from _ended(unit, outcome, building, indexing, shards)
+                yield from _ended(unit, outcome, building, rendered, indexing, shards)
     finally:
         if renderer.is_alive():
             renderer.kill()
@@ -278,11 +244,14 @@ def _ended(
     unit: _Unit,
     outcome: object,
     building: dict[str, list[LanguageDone]],
+    rendered: dict[str, LanguageDone],
     indexing: dict[str, _Indexing],
     shards: list[_Unit],
 ) -> Iterator[LanguageDone]:
     """What follows a unit that ended: a language whose parts are all built goes on to
-    its shards (or is done), a language whose shards are all indexed is done."""
+    its shards (or is done), a language whose shards are all indexed is done. The
+    language's render, as `rendered` holds it, is in its summary (a part sent early was
+    given the render so far)."""
     job = unit.job
     if unit.name == "index":
         language = indexing[job.language]
@@ -299,6 +268,8 @@ def _ended(
         if len(built) < part.count:
             return
         outcome = project_built(job, building.pop(job.language))
+    whole = rendered.pop(job.language)
+    outcome = replace(outcome, render_seconds=whole.render_seconds, anew=whole.anew)
     if not job.search:
         yield outcome
         return
@@ -318,23 +289,41 @@ class _Rendered:
     done: LanguageDone
 
 
+@dataclass(frozen=True)
+class _Sent:
+    """A part of a language's pages rendered and written before the rest (`EarlyParts`)."""
+
+    job: LanguageJob
+    done: LanguageDone
+    part: Part
+
+
 def _renderer(
     jobs: list[LanguageJob],
     stages: Stages,
     meanwhile: Callable[[SiteContext], Timings] | None,
+    workers: int,
     parent: int,
     connection: Connection,
 ) -> None:
     """The renderer's process: make the context it is sent, render each language and say
-    so, then run `meanwhile`; send its timings, or the first error."""
+    so (and, before, each part of it sent early: `EarlyParts`, cut as `engine_parts`
+    says), then run `meanwhile`; send its timings, or the first error."""
     as_child(parent)
+
+    def early(job: LanguageJob) -> EarlyParts:
+        return EarlyParts(
+            count=lambda pages: engine_parts(job, pages, workers),
+            send=lambda done, part: connection.send(("part", _Sent(job, done, part))),
+        )
 
     def run() -> Timings:
         pickled = connection.recv_bytes()
         context = pickle.loads(pickled)
         del pickled
         for job in jobs:
-            connection.send(("rendered", _Rendered(job, stages.render(context, job))))
+            done = stages.render(context, job, early(job))
+            connection.send(("rendered", _Rendered(job, done)))
         return meanwhile(context) if meanwhile is not None else {}
 
     connection.send(("done", outcome_of("rendering", run)))

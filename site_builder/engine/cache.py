@@ -21,7 +21,7 @@ import importlib.metadata
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -99,9 +99,12 @@ def cacheable(config: Any) -> bool:
     hook (`commonmark.py`) and plugins (named `site_builder/...`) are in the builder's
     digest; a project's own hooks count as plugins."""
     extensions = [str(e) for e in config["markdown_extensions"]]
-    return not foreign_plugins(config) and not any(
-        e.startswith(_READING_EXTENSIONS) for e in extensions
-    )
+    return not foreign_plugins(config) and not reads_other_files(extensions)
+
+
+def reads_other_files(extensions: Iterable[str]) -> bool:
+    """Whether one of the Markdown extensions named makes a page out of other files."""
+    return any(e.startswith(_READING_EXTENSIONS) for e in extensions)
 
 
 def foreign_plugins(config: Any) -> list[str]:

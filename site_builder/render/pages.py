@@ -8,7 +8,8 @@ from `ml/yelimane.md`. Every value from the data passes through `markup`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
 
@@ -65,6 +66,16 @@ class Helpers(OverviewHelpers, FigureHelpers, TitleHelpers):
         return self.context.changes.get(roadmap.file_name) or roadmap.data.updated
 
 
+@dataclass
+class Plan:
+    """One language's pages planned (`Renderer.plan`): `rendered` holds them all, those
+    left to render from a template as "" until `Renderer.fill` renders them (`pending`:
+    by path, in the pages' order, what renders each)."""
+
+    rendered: RenderedLanguage
+    pending: dict[str, Callable[[], str]]
+
+
 class Renderer:
     """Renders every page of one language."""
 
@@ -103,6 +114,27 @@ class Renderer:
         """Every page; or, with `only` and `previous`, only the pages of the roadmaps and
         countries named in `only` (`ml/kayes`, `ml`) and the pages that look across all
         roadmaps, keeping the other pages from `previous`."""
+        planned = self.plan(only, previous)
+        self.fill(planned)
+        return planned.rendered
+
+    def fill(self, planned: Plan, paths: Iterable[str] | None = None) -> None:
+        """Render the pages of `planned` still to render among `paths` (all when None), in
+        the plan's order, into the places `plan` kept for them. A page is the same
+        whichever pages were rendered before it."""
+        chosen = planned.pending if paths is None else set(paths)
+        for path in [path for path in planned.pending if path in chosen]:
+            dict.__setitem__(planned.rendered.pages, path, planned.pending.pop(path)())
+
+    def plan(self, only: set[str] | None = None, previous: RenderedLanguage | None = None) -> Plan:
+        """The pages `render` gives, each rendered from a template left to render
+        (`Plan.pending`, its place in the pages kept): the navigation, the names and the
+        pages that are not rendered from a template are all there."""
+        pending: dict[str, Callable[[], str]] = {}
+
+        def later(template: str, path: str, **context: object) -> str:
+            pending[path] = partial(self.page, template, path, **context)
+            return ""
 
         def kept(page_id: str, path: str) -> str | None:
             """The page from `previous` when it is one to keep, else None."""
@@ -116,7 +148,7 @@ class Renderer:
         recent = recent_assessments(dataset.roadmaps.values())
         updated = recently_updated(dataset.roadmaps.values(), self.context.changes)
         for listing in pages_of("countries", country_rows(dataset, loc), first="index.md"):
-            pages[listing.path] = self.page(
+            pages[listing.path] = later(
                 "home.md.j2", listing.path, page=listing, recent=recent, updated=updated
             )
         for country in dataset.countries():
@@ -129,7 +161,7 @@ class Renderer:
             if (text := kept(country.lower(), path)) is not None:
                 pages[path] = text
             elif roadmap is not None:
-                pages[path] = self.page(
+                pages[path] = later(
                     "country.md.j2",
                     path,
                     roadmap=roadmap,
@@ -139,11 +171,11 @@ class Renderer:
                     whole_lists=list_starts(whole_lists),
                 )
             else:
-                pages[path] = self.page(
+                pages[path] = later(
                     "country_index.md.j2", path, country=country, authorities=authorities
                 )
             for listing in whole_lists:  # linked from the country's capped lists
-                pages[listing.path] = self.page(
+                pages[listing.path] = later(
                     "coordination.md.j2", listing.path, page=listing, roadmap=roadmap
                 )
             for authority in authorities:
@@ -152,11 +184,12 @@ class Renderer:
                 pages[apath] = (
                     text
                     if text is not None
-                    else self.page("authority.md.j2", apath, roadmap=authority, data=authority.data)
+                    else later("authority.md.j2", apath, roadmap=authority, data=authority.data)
                 )
         result.nav.append((self.helpers.ui(N_("Home"), markdown=False), "index.md"))
         for outcome in dataset.outcomes:
             pages |= self._numbered(
+                later,
                 "outcome.md.j2",
                 self.context.views.outcome_pages(outcome.id),
                 partial(outcome_path, outcome.id),
@@ -165,6 +198,7 @@ class Renderer:
             )
         for status in STATUSES:  # lists behind the home page's figures, always rendered
             pages |= self._numbered(
+                later,
                 "status_list.md.j2",
                 self.context.views.status_pages(status),
                 partial(status_path, status),
@@ -178,28 +212,29 @@ class Renderer:
                 if (text := kept(name, path)) is not None:
                     pages[path] = text
                 elif page is None:
-                    pages[path] = self.page(template, path)
+                    pages[path] = later(template, path)
                 else:
-                    pages[path] = self.page(template, path, page=page)
+                    pages[path] = later(template, path, page=page)
             result.nav.append((self.helpers.ui(title, markdown=False), name))
         for name, title, text in hand_written_pages(self.helpers, self.docs_layers):
             pages[name] = text
             result.nav.append((title.html, name))
-        pages["translation-status.md"] = self.page(
+        pages["translation-status.md"] = later(
             "status.md.j2", "translation-status.md", statuses=self.context.statuses
         )
         status = self.helpers.ui(N_("Translation status"), markdown=False)
         result.nav.append((status, "translation-status.md"))
-        pages[SEARCH_PAGE] = self.page("search.md.j2", SEARCH_PAGE)
+        pages[SEARCH_PAGE] = later("search.md.j2", SEARCH_PAGE)
         result.unlisted.append(SEARCH_PAGE)
         pages["feed.xml"] = atom_feed(self.context, loc, self.site_url)
         if self.context.views.links:  # the outlines every twinning map draws
             pages[maps.LAND_PATH] = maps.land_file()
         result.strings, result.strings_lang = _theme_strings(self.helpers)
-        return result
+        return Plan(result, pending)
 
     def _numbered(
         self,
+        page: Callable[..., str],
         template: str,
         chunks: Sequence[Sequence[object]],
         path_of: Callable[[int], str],
@@ -207,13 +242,13 @@ class Renderer:
         **context: object,
     ) -> dict[str, str]:
         """The pages of a listing split into `chunks`, numbered from 1 (`path_of(number)`),
-        each given its `entries`, `number` and the `total`; a page that `kept` gives (by
-        its path) is kept as it was."""
+        each given its `entries`, `number` and the `total` (`page(template, path, ...)`
+        gives its text); a page that `kept` gives (by its path) is kept as it was."""
         pages = {}
         for number, entries in enumerate(chunks, start=1):
             path = path_of(number)
             text = kept(path, path) if kept else None
-            pages[path] = text or self.page(
+            pages[path] = text or page(
                 template, path, entries=entries, number=number, total=len(chunks), **context
             )
         return pages

@@ -71,14 +71,16 @@ FOLDER = "pagefind"
 ROOT_SELECTOR = "article"
 """What is indexed of each page: the page's own text, not the header, menus or footer."""
 
-SHARD_PAGES = 800
+SHARD_PAGES = 600
 """The most pages one Pagefind run indexes. Pagefind 1.5.2 holds about 0.4 MB per page
 until it writes its index, whatever the size of the pages' HTML and its number of
-threads: 105 MB for 242 pages, 234 MB for 578 (peak RSS of one run over an Arabic site
-of 2000 roadmaps, `/usr/bin/time -f %M pagefind --site ...`), 910 MB for the whole
-language (2878 pages). A run of 800 pages (about 340 MB) and the build's process (about
-220 MB at 2000 roadmaps) fit in the build's memory budget (`app/workers.py`); a worker
-and the build's process alone take 500 MB there. Read at each call (tests lower it)."""
+threads: 105 MB for 242 pages, 234 MB for 578, 271 MB for 675 (peak RSS of one run over
+an Arabic site of 2000 roadmaps, `/usr/bin/time -f %M pagefind --site ...`), 910 MB for
+the whole language (2878 pages). Two runs of 600 pages (about 260 MB each, `run_memory`)
+and the build's process fit in the build's memory budget (`app/memory.py`): the shards
+left when every language is built are indexed two at a time (a run keeps about one core
+and a half busy), where runs of 800 pages went one at a time. Read at each call (tests
+lower it)."""
 
 SEARCH_SHARDS = 3
 """How many shards a language is cut into once each would have SHARD_PAGES_LEAST pages,

@@ -297,7 +297,12 @@ ANALYSIS = """
   which every language waits for; a language is built by the engine in parts of at
   least 300 pages (`engine.Part`: MkDocs builds each part's pages only, into the same
   folder), one process per core, so that the last language rendered is not built on one
-  core while the other waits;
+  core while the other waits; when every page of a language is rendered anew (a first
+  build), the renderer renders and writes it part by part and the engine builds each part
+  but the last while the renderer renders the rest (`EarlyParts`), so that no core waits
+  for the whole of the first language; the search shards left once every language is
+  built are indexed two at a time (a Pagefind run holds about 0.4 MB a page: runs of at
+  most 600 pages, `SHARD_PAGES`, fit two in the budget);
   every generated page skips Python-Markdown, including those with Markdown inside HTML
   elements and admonitions (figures, summaries, folded assessments, warnings), which
   `engine/blocks.py` rewrites as Python-Markdown reads them: the HTML is the same byte for
@@ -322,8 +327,8 @@ ANALYSIS = """
   `load/stored.py`), and a roadmap's open-data record is made again only when the
   roadmap changed (`publish/records.py`); the checks across files and the views run on
   every rebuild. A language of more than 300 pages indexed is cut into three shards
-  (`SEARCH_SHARDS`), so that the edited pages' shard, indexed again whole, is a third of
-  the language. What is left is mostly work on every page that no cache skips: writing
+  (`SEARCH_SHARDS`; four at N = 2000, where three would pass `SHARD_PAGES`), so that the
+  edited pages' shard, indexed again whole, is a third of the language. What is left is mostly work on every page that no cache skips: writing
   each language's engine project, copying its cached pages, the engine's pass over its
   navigation, and removing the previous site once the new one is in place.
 - **Page weight.** Listings continue on numbered pages of 40 entries (countries on the

@@ -86,9 +86,10 @@ SEARCH_SHARDS = 3
 """How many shards a language is cut into once each would have SHARD_PAGES_LEAST pages,
 though fewer would fit in SHARD_PAGES: an edit is indexed again in its shard only (a
 third of the language), and a language's shards are indexed on several cores. Each
-shard costs a first search one more chunk and list of chunks (about 20 KB in Arabic);
-three is what 2000 roadmaps need by memory (2024 Arabic pages), so a first search there
-loads no more than before (273 KB, `docs/benchmarks.md`). Read at each call."""
+shard costs a first search one more chunk and list of chunks (about 20 KB in Arabic),
+though smaller shards have smaller chunks: at 2000 roadmaps (2024 Arabic pages), the
+four shards SHARD_PAGES asks for gave a first search of 242 KB where three gave 268
+(`docs/benchmarks.md`). Read at each call."""
 
 SHARD_PAGES_LEAST = 100
 """The fewest pages a shard is given to reach SEARCH_SHARDS: below, a Pagefind run's own

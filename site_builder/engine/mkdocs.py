@@ -60,6 +60,38 @@ def reproducible(epoch: int) -> Iterator[None]:
                 os.environ[key] = old
 
 
+def _listing_without_hidden_folders(theme: Any) -> None:
+    """Make the template environments of `theme` (MkDocs' `Theme`) list the theme's files
+    without walking its hidden folders. MkDocs lists them on every build only to copy
+    the theme's static files, and leaves out every path with a part that starts with `.`:
+    walking Material's `.icons` (14,000 files, each then matched against ten patterns)
+    took 0.26 s of each build of a language or a part (cProfile), for nothing. Templates
+    are loaded by name as before (`.icons/...` included)."""
+    from jinja2 import FileSystemLoader
+
+    class Listing(FileSystemLoader):
+        def list_templates(self) -> list[str]:
+            found = set()
+            for searchpath in self.searchpath:
+                for folder, folders, names in os.walk(searchpath, followlinks=self.followlinks):
+                    folders[:] = [name for name in folders if not name.startswith(".")]
+                    for name in names:
+                        path = os.path.join(folder, name)[len(searchpath) :].strip(os.sep)
+                        found.add(path.replace(os.sep, "/").removeprefix("./"))
+            return sorted(found)
+
+    make = theme.get_env
+
+    def get_env() -> Any:
+        env = make()
+        loader = env.loader
+        if type(loader) is FileSystemLoader:  # as MkDocs 1.6 makes it
+            env.loader = Listing(loader.searchpath, loader.encoding, loader.followlinks)
+        return env
+
+    theme.get_env = get_env
+
+
 def build_project(
     config_file: Path,
     site_dir: Path,
@@ -89,6 +121,7 @@ def build_project(
     restorer = None
     try:
         config = load_config(str(config_file), site_dir=str(site_dir))
+        _listing_without_hidden_folders(config.theme)
         config.plugins["site_builder/trim"] = plugins.trim_plugin()
         if not foreign_plugins(config):  # a project's plugin could change either
             config.plugins["site_builder/hold"] = plugins.hold_plugin()

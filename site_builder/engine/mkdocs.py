@@ -10,6 +10,7 @@ Material writes it on `<body>` only, outside any block a theme can override).
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 from collections.abc import Iterator
@@ -66,30 +67,35 @@ def _listing_without_hidden_folders(theme: Any) -> None:
     the theme's static files, and leaves out every path with a part that starts with `.`:
     walking Material's `.icons` (14,000 files, each then matched against ten patterns)
     took 0.26 s of each build of a language or a part (cProfile), for nothing. Templates
-    are loaded by name as before (`.icons/...` included)."""
-    from jinja2 import FileSystemLoader
-
-    class Listing(FileSystemLoader):
-        def list_templates(self) -> list[str]:
-            found = set()
-            for searchpath in self.searchpath:
-                for folder, folders, names in os.walk(searchpath, followlinks=self.followlinks):
-                    folders[:] = [name for name in folders if not name.startswith(".")]
-                    for name in names:
-                        path = os.path.join(folder, name)[len(searchpath) :].strip(os.sep)
-                        found.add(path.replace(os.sep, "/").removeprefix("./"))
-            return sorted(found)
-
+    are loaded by name as before (`.icons/...` included). Jinja is not imported here: the
+    loader's class is the one MkDocs made (a FileSystemLoader, as MkDocs 1.6 makes it)."""
     make = theme.get_env
 
     def get_env() -> Any:
         env = make()
-        loader = env.loader
-        if type(loader) is FileSystemLoader:  # as MkDocs 1.6 makes it
-            env.loader = Listing(loader.searchpath, loader.encoding, loader.followlinks)
+        kind = type(env.loader)
+        if (kind.__module__, kind.__name__) == ("jinja2.loaders", "FileSystemLoader"):
+            env.loader.__class__ = _listing(kind)
         return env
 
     theme.get_env = get_env
+
+
+@functools.cache
+def _listing(loader: type) -> type:
+    """`loader` (Jinja's FileSystemLoader) listing its files without hidden folders."""
+
+    def list_templates(self: Any) -> list[str]:
+        found = set()
+        for searchpath in self.searchpath:
+            for folder, folders, names in os.walk(searchpath, followlinks=self.followlinks):
+                folders[:] = [name for name in folders if not name.startswith(".")]
+                for name in names:
+                    path = os.path.join(folder, name)[len(searchpath) :].strip(os.sep)
+                    found.add(path.replace(os.sep, "/").removeprefix("./"))
+        return sorted(found)
+
+    return type("VisibleFileSystemLoader", (loader,), {"list_templates": list_templates})
 
 
 def build_project(

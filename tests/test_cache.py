@@ -194,6 +194,42 @@ def test_only_the_builders_own_hook_and_plugins_allow_the_cache(tmp_path: Path) 
     assert not cacheable(config([], [], ["pymdownx.snippets"]))
 
 
+@pytest.mark.parametrize(
+    ("settings", "apart"),
+    [
+        ({}, True),
+        ({"plugins": ["search"]}, True),  # Material's search: left out of every project
+        ({"plugins": ["material/tags"]}, False),
+        ({"hooks": ["HOOK"]}, False),
+        ({"markdown_extensions": ["pymdownx.snippets"]}, False),
+        ({"markdown_extensions": [{"pymdownx.snippets": {"check_paths": True}}]}, False),
+        # A parent's plugins: the project's own `plugins` (always written) replaces them.
+        ({"INHERIT": "PARENT"}, True),
+    ],
+)
+def test_pages_are_built_while_others_render_only_where_the_engine_would_cache_them(
+    tmp_path: Path, settings: dict, apart: bool
+) -> None:
+    """`pages_apart` says, from the settings before MkDocs loads them, what `cacheable`
+    says once it has: a part of a language is built while its other pages are still
+    being written only where every page depends on its own Markdown alone."""
+    from mkdocs.config import load_config
+
+    from site_builder.engine.cache import cacheable
+    from site_builder.engine.project import pages_apart
+
+    hook, parent = tmp_path / "hook.py", tmp_path / "parent.yml"
+    hook.write_text("def on_page_markdown(markdown, **kwargs):\n    return markdown\n")
+    parent.write_text("plugins:\n  - material/tags\nhooks:\n  - " + str(hook) + "\n", "utf-8")
+    text = yaml.safe_dump(settings).replace("HOOK", str(hook)).replace("PARENT", str(parent))
+    project = _project(tmp_path, yaml.safe_load(text))
+    dataset, _ = pipeline.load_or_fail(project, strict=False)
+    context = pipeline.prepare(project, dataset)
+    written = pipeline.render_projects(context, project, tmp_path / "out", ("en",))
+    loaded = load_config(str(written["en"]), site_dir=str(tmp_path / "site"))
+    assert pages_apart(project.mkdocs_config()) == cacheable(loaded) == apart
+
+
 def cache_module_file() -> str:
     from site_builder.engine import cache
 

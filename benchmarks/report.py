@@ -270,6 +270,12 @@ ANALYSIS = """
   (PSS) of the build's process and all the processes it starts: pages shared by forked processes are
   counted once in all; in brackets, that peak by process (`python`: the build's process,
   the processes it forks and the process waiting for Pagefind; `pagefind`: the indexer).
+  It is measured in a run of its own (the same build, from an empty cache): reading
+  /proc every 0.1 s took 13 s of CPU during a build of 2000 roadmaps and made it 7 %
+  longer (two builds each way, one after the other, `MemorySampler` in
+  `benchmarks/run.py`), so the timed runs (the baseline's and ours) are not sampled.
+  Before, both were, which slowed ours, whose processes take both cores, more than the
+  baseline's one.
 - **The rebuild** edits one local authority's title and builds again with the cache that
   the measured full build filled; Pagefind indexes again every shard of a language whose
   pages changed (it cannot update an index in place), the others get their index back
@@ -328,9 +334,10 @@ ANALYSIS = """
   roadmap changed (`publish/records.py`); the checks across files and the views run on
   every rebuild. A language of more than 300 pages indexed is cut into three shards
   (`SEARCH_SHARDS`; four at N = 2000, where three would pass `SHARD_PAGES`), so that the
-  edited pages' shard, indexed again whole, is a third of the language. What is left is mostly work on every page that no cache skips: writing
-  each language's engine project, copying its cached pages, the engine's pass over its
-  navigation, and removing the previous site once the new one is in place.
+  edited pages' shard, indexed again whole, is a third of the language. What is left is
+  mostly work on every page that no cache skips: writing each language's engine project,
+  copying its cached pages, the engine's pass over its navigation, and removing the
+  previous site once the new one is in place.
 - **Page weight.** Listings continue on numbered pages of 40 entries (countries on the
   home page, dialogue models), 20 (twinning links grouped by diaspora, with a map of each
   page's links) or 12 (an outcome's commitments, the commitments in one status), each

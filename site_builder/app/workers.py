@@ -174,6 +174,12 @@ def run_side_by_side(
         alive = 0 if rendered_all else rendering
         return not (running or alive) or held + alive + cost <= limit
 
+    def build(job: LanguageJob, done: LanguageDone, number: int, count: int) -> None:
+        """Queue the engine's build of part `number` of `count` (the whole when 1)."""
+        part = Part(number, count) if count > 1 else None
+        cost = memory.engine_memory(-(-done.pages // count))
+        engines.append(_Unit("engine", job, (job, done, part), cost, number))
+
     def start(queue: list[_Unit]) -> None:
         unit = queue.pop(0)
         tag = next(tags)
@@ -199,8 +205,7 @@ def run_side_by_side(
                         job, done, part = outcome.job, outcome.done, outcome.part  # type: ignore[union-attr]
                         building.setdefault(job.language, [])
                         sent_early.setdefault(job.language, []).append(part)
-                        cost = memory.engine_memory(-(-done.pages // part.count))
-                        engines.append(_Unit("engine", job, (job, done, part), cost, part.number))
+                        build(job, done, part.number, part.count)
                     elif message == "rendered":
                         job = outcome.job  # type: ignore[union-attr]
                         done = outcome.done  # type: ignore[union-attr]
@@ -215,11 +220,8 @@ def run_side_by_side(
                             anew = done.pages if done.anew is None else done.anew
                             count = engine_parts(job, anew, workers)
                             building[job.language] = []
-                        cost = memory.engine_memory(-(-done.pages // count))
                         for number in range(len(sent), count):
-                            part = Part(number, count) if count > 1 else None
-                            args = (job, done, part)
-                            engines.append(_Unit("engine", job, args, cost, number))
+                            build(job, done, number, count)
                     else:
                         timings.update(outcome)  # type: ignore[arg-type]
                         rendered_all = True

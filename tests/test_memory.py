@@ -441,3 +441,14 @@ def test_the_renderer_s_estimate_counts_the_pages_the_last_build_stored(tmp_path
     (tmp_path / "big.json").write_bytes(b"x" * 90000)
     (tmp_path / "cache" / "en" / "render" / "b.json").symlink_to(tmp_path / "big.json")
     assert stored_memory(jobs) == int(STORED_SHARE * 5000)
+
+
+def test_two_search_shards_fit_in_the_memory_budget_beside_the_build_s_process() -> None:
+    """The shards left once every language is built are indexed two at a time: two
+    Pagefind runs of the most pages a shard holds (`pagefind.SHARD_PAGES`, by
+    `run_memory`'s estimate) and the build's process (`memory._RENDERER_MB`, what a
+    process of the build holds before the roadmaps) fit in the default budget."""
+    from site_builder.app import memory
+
+    two_runs = 2 * pagefind.run_memory(pagefind.SHARD_PAGES)
+    assert two_runs + memory._RENDERER_MB * 2**20 <= memory.MEMORY_BUDGET

@@ -399,6 +399,43 @@ def test_a_language_s_first_parts_are_built_while_its_other_pages_render(
         assert ["written", code] not in lines()
 
 
+def test_a_page_written_later_into_a_kept_project_replaces_a_link_without_following_it(
+    tmp_path: Path,
+) -> None:
+    """A page whose text comes later (`write_project(later=...)`, then `write_pages`) is
+    made an empty file of its own at once, where a kept project holds a link in its place
+    (`keep_only` removes what is not a file of its own first): the link is neither
+    followed (the file it names is left as it was) nor left for the engine to list while
+    the text is still being rendered."""
+    from site_builder.app.config import DEFAULTS
+    from site_builder.engine.project import write_pages, write_project
+    from site_builder.render.output import LanguageInfo, RenderedLanguage
+
+    outside = tmp_path / "outside.md"
+    outside.write_text("# Not the builder's\n", "utf-8")
+    out = tmp_path / "out"
+    (out / "docs").mkdir(parents=True)
+    (out / "docs" / "later.md").symlink_to(outside)
+    rendered = RenderedLanguage(
+        language="en",
+        default_language="en",
+        direction="ltr",
+        site_name="Site",
+        site_description=None,
+        languages=[LanguageInfo("en", "English", "ltr")],
+        pages={"index.md": "# Home\n", "later.md": ""},
+        nav=[("Home", "index.md")],
+    )
+    config = write_project(
+        rendered, {}, [DEFAULTS / "themes"], out, only_changed=True, later={"later.md"}
+    )
+    page = out / "docs" / "later.md"
+    assert not page.is_symlink() and page.read_text("utf-8") == ""
+    write_pages(config, {"later.md": "# Later\n"}, only_changed=True)
+    assert page.read_text("utf-8") == "# Later\n" and not page.is_symlink()
+    assert outside.read_text("utf-8") == "# Not the builder's\n"
+
+
 def test_a_language_is_cut_into_parts_by_the_cores_jobs_and_pages_rendered_anew(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

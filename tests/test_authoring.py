@@ -18,6 +18,12 @@ from site_builder.format.reference import (
     reference_markdown,
     schema_text,
 )
+from site_builder.load.quality import (
+    _CASE_ALIKE_LETTERS,
+    _PLACEHOLDER_WORDS,
+    PLACEHOLDER,
+    placeholder,
+)
 from site_builder.load.validate import load_dataset
 from tests.conftest import CONTRACT, PROJECT_ROOT, edit
 from tests.test_views import yaml12
@@ -382,6 +388,43 @@ def test_placeholder_text_from_new_is_a_warning_and_an_error_when_strict(run, ro
     assert strict.code == 1 and re.search(
         rf"no/country\.yml:{todo}:\d+: title\.en: text left", strict.err
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "TODO: title",
+        "todo",
+        "ToDo later",
+        "a FIXME here",
+        "tbd.",
+        "XXX",
+        "Lorem Ipsum dolor",
+        "lorem ıpsum",
+        "LOREM İPSUM",
+        "lorem ipſum",
+        "à faire : TODO",
+        "لا TODO",
+        "todos",
+        "mastodon",
+        "xxxx",
+        "nothing to see",
+        "lorem  ipsum",
+        "",
+    ],
+)
+def test_a_placeholder_is_found_where_the_regular_expression_finds_it(text) -> None:
+    found, expected = placeholder(text), PLACEHOLDER.search(text)
+    assert (found and found.span()) == (expected and expected.span())
+
+
+def test_the_letters_a_placeholder_word_matches_when_case_is_ignored_are_all_folded() -> None:
+    # The quick check folds these before looking for the words; a letter Python's `re`
+    # also matches and the check did not fold would let a placeholder through.
+    letters = set("".join(_PLACEHOLDER_WORDS).replace(" ", ""))
+    any_letter = re.compile(f"[{''.join(sorted(letters))}]", re.IGNORECASE)
+    alike = {chr(code) for code in range(0x80, 0x110000) if any_letter.fullmatch(chr(code))}
+    assert alike and alike <= set(_CASE_ALIKE_LETTERS)
 
 
 def test_new_authority_says_what_its_file_asks_for(run, roadmaps) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from site_builder.format.sample import write_sample
 from site_builder.load.validate import load_dataset
-from site_builder.views.across import Views
+from site_builder.views.across import STATUS_PAGE_SIZE, Views
 from site_builder.views.listings import Listings
 from site_builder.views.paging import (
     Page,
@@ -137,6 +137,10 @@ def test_built_listings_are_paged_and_linked(run, tmp_path: Path) -> None:
         assert len(home.encode()) < 60 * 1024
         countries = home.split('id="countries"', 1)[1]
         assert len(re.findall(r"<tr>", countries)) == 1 + 40  # the header row, 40 countries
+        # A status list holds as many commitments a page as the other listings.
+        statuses = (site / language / "status" / "completed" / "index.html").read_text("utf-8")
+        assert len(re.findall(r"<tr>", statuses)) == 1 + STATUS_PAGE_SIZE == 1 + 40
+        assert (site / language / "status" / "completed-2" / "index.html").is_file()
     # Every generated page (hand-written guides such as /contribute/ are what they are).
     guides = {
         p.stem for p in (PROJECT_ROOT / "site_builder" / "defaults" / "docs" / "en").glob("*.md")

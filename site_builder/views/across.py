@@ -39,7 +39,7 @@ OUTCOME_PAGE_SIZE = 12
 # Commitments on one page of a status list: a row there is a line of four cells (title
 # shortened, roadmap, latest assessment, timeframe), lighter than a dialogue row, so it
 # takes the listings' size. 12 made a page of 17 KB in Arabic at 2000 roadmaps, and 335
-# pages per language to build; 40 makes pages of about 31 KB, and 101.
+# pages per language to build; 40 makes pages of 30 KB, and 100.
 STATUS_PAGE_SIZE = LISTING_PAGE_SIZE
 
 

@@ -422,6 +422,41 @@ def test_a_renderer_that_is_killed_is_said_so(tmp_path: Path) -> None:
         server.stop()
 
 
+class _MadeWithTheCollector:
+    """A context that says, once unpickled, whether the cycle collector was on."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_collector_was_on, ())
+
+
+def _collector_was_on() -> bool:
+    return gc.isenabled()
+
+
+def test_the_renderer_makes_its_context_with_the_cycle_collector_paused(tmp_path: Path) -> None:
+    """The renderer's context (76 MB pickled at 2000 roadmaps) is unpickled with the
+    cycle collector paused, which otherwise walks the objects made again and again (1.67 s
+    instead of 0.34 s); the collector is on again for the render."""
+    from site_builder.app.jobs import LanguageDone, LanguageJob, Stages
+    from site_builder.app.workers import fork_server, run_side_by_side
+
+    def render(context: Any, job: LanguageJob, early: object = None) -> LanguageDone:
+        # The pages say whether the collector was on: 1 while unpickling, 2 while rendering.
+        return LanguageDone(job.language, int(context) + 2 * gc.isenabled(), 0.0, 0.0, tmp_path)
+
+    stages = Stages(render, lambda job, done, part: done, whole=render)
+    jobs = [LanguageJob("en", None, tmp_path, None, search=False)]  # type: ignore[arg-type]
+    server = fork_server(stages)
+    try:
+        made = list(
+            run_side_by_side(pickle.dumps(_MadeWithTheCollector()), jobs, 2, stages, server)
+        )
+    finally:
+        server.stop()
+    assert gc.isenabled()  # here too
+    assert [done.pages for done in made] == [2]  # off while unpickling, on while rendering
+
+
 def test_the_renderer_s_estimate_counts_the_pages_the_last_build_stored(tmp_path: Path) -> None:
     """A warm build's renderer reads the render cache of each language whole: the largest
     such file counts in what the renderer is reckoned to hold (at 2000 roadmaps, 65 MB

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from site_builder import collector
 from site_builder.app.config import BuildOptions, Project
 from site_builder.app.forkserver import ForkServer
 from site_builder.app.jobs import LanguageJob, Timings
@@ -164,7 +165,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         ]
         open_data = partial(_write_open_data, options, publisher.staging)
         if server is None:
-            context = pickle.loads(read.take_context())
+            with collector.paused():
+                context = pickle.loads(read.take_context())
             languages_built = run_languages(context, jobs, STAGES, open_data, result.timings)
             del context  # held by the generator alone, let go when it ends
         else:  # this process never holds the roadmaps: the renderer makes them

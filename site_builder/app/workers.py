@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
+from site_builder import collector
 from site_builder.app import memory
 from site_builder.app.config import cores
 from site_builder.app.forkserver import ForkServer
@@ -321,7 +322,8 @@ def _renderer(
 
     def run() -> Timings:
         pickled = connection.recv_bytes()
-        context = pickle.loads(pickled)
+        with collector.paused():
+            context = pickle.loads(pickled)
         del pickled
         for job in jobs:
             done = stages.render(context, job, early(job))

@@ -7,14 +7,13 @@ by `source`, turned into model objects by `convert`, then checked within each fi
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from site_builder import collector
 from site_builder.errors import Problem, sort_problems
 from site_builder.format.fields import field_doc
 from site_builder.format.framework import default_outcomes
@@ -185,23 +184,8 @@ def load_dataset(root: Path, *, strict: bool = False, cache: ReadCache | None = 
 
     `cache` keeps files read before (the live preview passes one across rebuilds).
     """
-    with _collector_paused():
+    with collector.paused():  # reading makes many objects and almost no cycles
         return _load_dataset(root, strict, cache if cache is not None else ReadCache())
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector left off while the block runs. Reading makes many objects
-    and almost no cycles (a dozen at 500 roadmaps), and each collection of the oldest
-    generation walks every object read so far: a quarter of the time of reading."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _load_dataset(root: Path, strict: bool, cache: ReadCache) -> Report:

@@ -121,6 +121,42 @@ def test_site_folder_whose_parent_is_a_file(run, tmp_path: Path) -> None:
     assert "is not a folder" in err
 
 
+# Linux's /proc: no folder can be made in it, even by root (for whom permissions do not).
+NOWHERE = Path("/proc")
+needs_nowhere = pytest.mark.skipif(
+    not (NOWHERE / "self").is_dir(), reason="needs a place where no folder can be made"
+)
+
+
+@needs_nowhere
+@pytest.mark.parametrize("cache", [(), ("--no-cache",)], ids=["default cache", "no cache"])
+def test_a_site_folder_that_cannot_be_written_is_named_with_its_option(
+    run, cache: tuple[str, ...]
+) -> None:
+    """Not "another build is writing" (the lock's file could not be made), nor the
+    default cache folder beside it: the site folder typed, why, and the option."""
+    site = NOWHERE / "dr-site"
+    result = run("build", "--quiet", "--roadmaps", CONTRACT, "--site-dir", site, *cache)
+    assert result.code == 2 and "Traceback" not in result.err
+    assert result.err.startswith(f"error: cannot write the site folder {site}: "), result.err
+    assert result.err.rstrip().endswith("choose another with --site-dir")
+    assert "another build" not in result.err and "cache" not in result.err
+
+
+@needs_nowhere
+def test_a_cache_folder_that_cannot_be_written_is_named_with_its_options(
+    run, tmp_path: Path
+) -> None:
+    site, cache = tmp_path / "site", NOWHERE / "dr-cache"
+    result = run(
+        "build", "--quiet", "--roadmaps", CONTRACT, "--site-dir", site, "--cache-dir", cache
+    )
+    assert result.code == 2 and "Traceback" not in result.err
+    assert result.err.startswith(f"error: cannot write the build cache {cache}: "), result.err
+    assert "--cache-dir" in result.err and "--no-cache" in result.err
+    assert not site.exists()  # nothing published
+
+
 def test_site_folder_that_is_a_file(run, tmp_path: Path) -> None:
     (tmp_path / "site").write_text("a file", "utf-8")
     refused(run, tmp_path, "--roadmaps", CONTRACT, "--site-dir", tmp_path / "site")

@@ -140,13 +140,13 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         # First the server that forks the engine's processes, while this process is small.
         server = stack.enter_context(_fork_server(options.jobs))
         read = _read(options)
-        if options.cache_folder is not None:  # once there is a project to build
-            mark_cache(options.cache_folder)
         result = BuildResult(options.site_dir, list(read.languages), warnings=read.warnings)
         result.timings.update(read.timings)
         epoch = source_date_epoch(project.roadmaps)
         stack.enter_context(engine.reproducible(epoch))
         publisher = stack.enter_context(Publisher(options.site_dir, keep=keep, inputs=inputs))
+        if options.cache_folder is not None:  # once there is a project to build
+            mark_cache(options.cache_folder)  # after the site folder: its own faults first
         work, kept = stack.enter_context(_projects_folder(options.cache_folder, publisher.work))
         jobs = [
             LanguageJob(

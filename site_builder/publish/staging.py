@@ -19,13 +19,13 @@ import errno
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 
 from filelock import FileLock, Timeout
 
-from site_builder.errors import SiteBusy, UnsafeSiteDir
+from site_builder.errors import EnvironmentFault, SiteBusy, UnsafeSiteDir
 from site_builder.files import remove_tree
 
 MARKER = ".site-builder"
@@ -138,12 +138,27 @@ CACHE_ENTRIES = re.compile(r"read|data|projects|[a-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 
 
 def mark_cache(cache: Path) -> None:
-    """Make `cache` a build cache (see `check_cache_dir`): the folder, with its marker."""
-    cache.mkdir(parents=True, exist_ok=True)
-    marker = cache / CACHE_MARKER
-    if not marker.is_file() or marker.is_symlink():
-        remove_tree(marker)
-        marker.write_text("A build cache of diaspora-roadmaps: a build may remove any of it.\n")
+    """Make `cache` a build cache (see `check_cache_dir`): the folder, with its marker.
+    Raises EnvironmentFault when it cannot be written."""
+    with _writing(cache, "the build cache", "choose another with --cache-dir, or --no-cache"):
+        cache.mkdir(parents=True, exist_ok=True)
+        marker = cache / CACHE_MARKER
+        if not marker.is_file() or marker.is_symlink():
+            remove_tree(marker)
+            marker.write_text("A build cache of diaspora-roadmaps: a build may remove any of it.\n")
+
+
+@contextlib.contextmanager
+def _writing(folder: Path, role: str, hint: str) -> Iterator[None]:
+    """An OSError raised by the block, writing `folder` (or beside it), made an
+    EnvironmentFault that names the folder by its role, what failed, and `hint`."""
+    try:
+        yield
+    except OSError as exc:
+        failed = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(folder) else ""
+        raise EnvironmentFault(
+            f"cannot write {role} {folder}: {exc.strerror or exc}{failed}; {hint}"
+        ) from None
 
 
 def check_cache_dir(
@@ -178,6 +193,10 @@ def check_cache_dir(
             )
 
 
+# Where the system has it: a lock's file that is a link is refused, never followed.
+_NO_LINK = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
 class Publisher:
     """`with Publisher(site) as pub:` build into `pub.staging` (using `pub.work` for
     scratch files), then `pub.publish()`.
@@ -197,9 +216,15 @@ class Publisher:
 
     def __enter__(self) -> Publisher:
         check_site_dir(self.target, self.keep, self.inputs)
-        self.parent.mkdir(parents=True, exist_ok=True)
+        writing = _writing(self.target, "the site folder", "choose another with --site-dir")
+        lock_file = self.parent / f"{self.prefix}lock"
+        with writing:
+            self.parent.mkdir(parents=True, exist_ok=True)
+            # The lock's file opened here first: filelock takes a file it cannot open
+            # (a folder that cannot be written) for one another process has locked.
+            os.close(os.open(lock_file, os.O_RDWR | os.O_CREAT | _NO_LINK, 0o644))
         # filelock: flock on POSIX, msvcrt on Windows; importing needs neither.
-        lock = FileLock(self.parent / f"{self.prefix}lock", mode=0o644)
+        lock = FileLock(lock_file, mode=0o644)
         try:
             lock.acquire(timeout=0)
         except Timeout:
@@ -208,11 +233,14 @@ class Publisher:
             ) from None
         self._lock = lock
         try:
-            self._remove_leftovers()
-            self.staging = Path(tempfile.mkdtemp(prefix=f"{self.prefix}build-", dir=self.parent))
-            self.staging.chmod(0o755)
-            (self.staging / MARKER).write_text(_MARKER_TEXT, "utf-8")
-            self.work = Path(tempfile.mkdtemp(prefix=f"{self.prefix}work-", dir=self.parent))
+            with _writing(self.target, "the site folder", "choose another with --site-dir"):
+                self._remove_leftovers()
+                self.staging = Path(
+                    tempfile.mkdtemp(prefix=f"{self.prefix}build-", dir=self.parent)
+                )
+                self.staging.chmod(0o755)
+                (self.staging / MARKER).write_text(_MARKER_TEXT, "utf-8")
+                self.work = Path(tempfile.mkdtemp(prefix=f"{self.prefix}work-", dir=self.parent))
         except BaseException:
             self.__exit__(None, None, None)
             raise

@@ -20,6 +20,7 @@ import stat
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import NoReturn
 
 import yaml
 
@@ -241,46 +242,40 @@ def _duplicate_error(key: str, line: int, column: int, first_line: int) -> Dupli
     )
 
 
+_SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
+_SEQUENCE, _SEQUENCE_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+_MAPPING_END = yaml.MappingEndEvent
+
+
 def _compose_node(parser: _Parser, depth: int, restore: dict[int, str] | None) -> AnyNode:
+    # Called for every node of every file: events compared by their exact class (the
+    # parser makes no subclasses), the refusals checked at once and explained apart.
     event = parser.get_event()
-    line, column = event.start_mark.line + 1, event.start_mark.column + 1
-    if depth > MAX_DEPTH:
-        raise LoadError(line, column, f"nested more than {MAX_DEPTH} levels deep")
-    if isinstance(event, yaml.AliasEvent):
-        raise LoadError(
-            line,
-            column,
-            "YAML aliases (*name) are not allowed",
-            "write the value out in full where it is needed",
-        )
-    if event.anchor is not None:
-        raise LoadError(
-            line,
-            column,
-            f"YAML anchors (&{event.anchor}) are not allowed",
-            "write the value out in full where it is needed",
-        )
-    if event.tag is not None and not (isinstance(event, yaml.ScalarEvent) and event.tag == "!"):
-        raise LoadError(
-            line,
-            column,
-            f"explicit YAML tag {event.tag} is not allowed",
-            "remove the tag: every field already has its type",
-        )
-    if isinstance(event, yaml.ScalarEvent):
+    kind = type(event)
+    if (
+        depth > MAX_DEPTH
+        or kind is _ALIAS
+        or event.anchor is not None
+        or (event.tag is not None and not (kind is _SCALAR and event.tag == "!"))
+    ):
+        _refuse(event, depth)
+    mark = event.start_mark
+    line, column = mark.line + 1, mark.column + 1
+    if kind is _SCALAR:
         value = event.value.translate(restore) if restore else event.value
         return Scalar(line, column, value, plain=not event.style and event.tag is None)
-    if isinstance(event, yaml.SequenceStartEvent):
+    peek = parser.peek_event
+    if kind is _SEQUENCE:
         items = []
-        while not _peek_is(parser, yaml.SequenceEndEvent):
+        while type(peek()) is not _SEQUENCE_END:
             items.append(_compose_node(parser, depth + 1, restore))
         parser.get_event()
         return Sequence(line, column, tuple(items))
     items_m: list[tuple[Scalar, AnyNode]] = []
     keys: dict[str, int] = {}
-    while not _peek_is(parser, yaml.MappingEndEvent):
+    while type(peek()) is not _MAPPING_END:
         key = _compose_node(parser, depth + 1, restore)
-        if not isinstance(key, Scalar):
+        if type(key) is not Scalar:
             raise LoadError(
                 key.line, key.column, "a key must be a plain name, not a list or mapping"
             )
@@ -298,3 +293,31 @@ def _compose_node(parser: _Parser, depth: int, restore: dict[int, str] | None) -
         items_m.append((key, _compose_node(parser, depth + 1, restore)))
     parser.get_event()
     return Mapping(line, column, tuple(items_m), keys)
+
+
+def _refuse(event: yaml.Event, depth: int) -> NoReturn:
+    """The LoadError for a node too deep, an alias, an anchor or an explicit tag, in that
+    order."""
+    line, column = event.start_mark.line + 1, event.start_mark.column + 1
+    if depth > MAX_DEPTH:
+        raise LoadError(line, column, f"nested more than {MAX_DEPTH} levels deep")
+    if isinstance(event, yaml.AliasEvent):
+        raise LoadError(
+            line,
+            column,
+            "YAML aliases (*name) are not allowed",
+            "write the value out in full where it is needed",
+        )
+    if event.anchor is not None:
+        raise LoadError(
+            line,
+            column,
+            f"YAML anchors (&{event.anchor}) are not allowed",
+            "write the value out in full where it is needed",
+        )
+    raise LoadError(
+        line,
+        column,
+        f"explicit YAML tag {event.tag} is not allowed",
+        "remove the tag: every field already has its type",
+    )

@@ -20,6 +20,7 @@ import hashlib
 import os
 import shutil
 import stat
+import time
 from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -91,6 +92,47 @@ def _remove_at(folder: int, name: str) -> None:
     else:
         with contextlib.suppress(OSError):
             os.unlink(name, dir_fd=folder)
+
+
+SCRATCH = ".new-"
+"""How the name of every file or folder that a build writes into the build cache begins
+until it is renamed into place: what a killed build left is found by it
+(`remove_scratch`)."""
+
+SCRATCH_AGE = 3600.0
+"""Seconds after its last change from which scratch is taken for left by a killed build:
+a write lasts seconds, so scratch this old is no build's, even one sharing the cache."""
+
+
+def remove_scratch(folder: Path, skip: Collection[str] = (), depth: int = 3) -> int:
+    """Remove the scratch (SCRATCH) older than SCRATCH_AGE in `folder` and the folders in
+    it down to `depth` levels, but for those named in `skip` at the top; no link is
+    followed or removed. Returns how many entries were removed; never raises OSError."""
+    top = _open_folder(folder)
+    if top is None:
+        return 0
+    try:
+        return _remove_scratch_in(top, set(skip), depth, time.time() - SCRATCH_AGE)
+    finally:
+        os.close(top)
+
+
+def _remove_scratch_in(folder: int, skip: set[str], depth: int, before: float) -> int:
+    removed = 0
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith(SCRATCH):
+                if entry.stat(follow_symlinks=False).st_mtime < before:
+                    _remove_at(folder, entry.name)
+                    removed += 1
+            elif depth > 0 and entry.name not in skip and entry.is_dir(follow_symlinks=False):
+                inner = _open_folder(entry.name, folder)
+                if inner is not None:
+                    try:
+                        removed += _remove_scratch_in(inner, set(), depth - 1, before)
+                    finally:
+                        os.close(inner)
+    return removed
 
 
 def folder_of_its_own(path: Path) -> None:

@@ -452,3 +452,72 @@ def test_a_language_is_cut_into_parts_by_the_cores_jobs_and_pages_rendered_anew(
     assert engine_parts(job, 0, 3) == 1
     for other in ({"engine": "properdocs"}, {"incremental": True}):  # another engine, the preview
         assert engine_parts(dataclasses.replace(job, **other), 10 * least, 3) == 1
+
+
+def test_scratch_a_killed_build_left_in_the_cache_is_removed_by_the_next_build(
+    tmp_path: Path,
+) -> None:
+    """A build killed while it wrote into the cache leaves its scratch (files and folders
+    named SCRATCH); the next build removes what is older than SCRATCH_AGE, never through
+    a link, and leaves younger scratch (another build sharing the cache may be writing
+    it) and the kept engine projects alone. The site is the same."""
+    import os
+
+    from site_builder.files import SCRATCH, SCRATCH_AGE
+
+    options = BuildOptions(project=_project(tmp_path), site_dir=tmp_path / "site", jobs=1)
+    pipeline.build(options)
+    built = tree_digest(tmp_path / "site")
+    cache = options.cache_folder
+    assert cache is not None
+    outside = tmp_path / "outside.txt"
+    outside.write_text("kept", "utf-8")
+    page_folder = next(p for p in (cache / "en").iterdir() if len(p.name) == 2)
+    old = [
+        page_folder / f"{SCRATCH}page",
+        cache / "en" / "render" / f"{SCRATCH}memo",
+        cache / "read" / f"{SCRATCH}entry",
+        cache / "en" / "search" / f"{SCRATCH}index",  # a folder, as the search cache's
+        cache / f"{SCRATCH}link",  # to a file outside: the link alone goes
+    ]
+    for path in old[:3]:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"half written")
+    (old[3] / "index").mkdir(parents=True)
+    (old[3] / "index" / "pagefind.js").write_text("half", "utf-8")
+    old[4].symlink_to(outside)
+    young = cache / "en" / "render" / f"{SCRATCH}being-written"
+    young.write_bytes(b"another build's")
+    projects = cache / "projects" / f"{SCRATCH}not-ours"
+    projects.write_bytes(b"left alone")
+    then = time.time() - SCRATCH_AGE - 60
+    for path in [*old, projects]:
+        os.utime(path, (then, then), follow_symlinks=False)
+
+    pipeline.build(options)
+    assert [path for path in old if path.exists() or path.is_symlink()] == []
+    assert young.read_bytes() == b"another build's" and projects.exists()
+    assert outside.read_text("utf-8") == "kept"
+    assert tree_digest(tmp_path / "site") == built
+
+
+def test_what_the_build_writes_into_the_cache_is_scratch_until_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page kept by the engine's cache whose last step fails stays as scratch that a
+    later build removes (named SCRATCH), not as a file of another name."""
+    import os
+
+    from site_builder.engine.cache import PageCache
+    from site_builder.files import SCRATCH
+
+    cache = PageCache.__new__(PageCache)  # its folder alone: no project to key pages by
+    cache.folder = tmp_path / "pages"
+
+    def killed(*args: Any) -> None:
+        raise OSError("killed before the rename")
+
+    monkeypatch.setattr(os, "replace", killed)
+    cache.put("ab" * 32, b"<p>page</p>")
+    left = [p.name for p in (tmp_path / "pages").rglob("*") if p.is_file()]
+    assert len(left) == 1 and left[0].startswith(SCRATCH)

@@ -38,7 +38,7 @@ from site_builder.engine import mkdocs as engine
 from site_builder.engine.cache import render_digest
 from site_builder.engine.marks import theme_string_counts
 from site_builder.errors import EnvironmentFault, InvalidData, Problem, stop_if_asked
-from site_builder.files import folder_of_its_own
+from site_builder.files import folder_of_its_own, remove_scratch
 from site_builder.format.model import Dataset
 from site_builder.load.quality import environment_epoch
 from site_builder.load.stored import StoredReads
@@ -54,6 +54,9 @@ from site_builder.views.provenance import last_changes, last_commit_time
 # When neither SOURCE_DATE_EPOCH nor git tells the date of the data: 2007-07-10, the
 # first Global Forum on Migration and Development, where the seed paper was discussed.
 FALLBACK_EPOCH = 1184025600
+
+PROJECTS = "projects"
+"""The folder of the build cache where the languages' engine projects are kept."""
 
 
 @dataclass
@@ -147,6 +150,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         publisher = stack.enter_context(Publisher(options.site_dir, keep=keep, inputs=inputs))
         if options.cache_folder is not None:  # once there is a project to build
             mark_cache(options.cache_folder)  # after the site folder: its own faults first
+            # What killed builds left half written (engine projects hold none).
+            remove_scratch(options.cache_folder, skip=(PROJECTS,))
         work, kept = stack.enter_context(_projects_folder(options.cache_folder, publisher.work))
         jobs = [
             LanguageJob(
@@ -250,7 +255,7 @@ def _projects_folder(cache: Path | None, scratch: Path) -> Iterator[tuple[Path, 
     writes only the files whose text changed (writing every page's file again was a
     third of a language's rebuild after one edit); in `scratch` without a cache, or while
     another build holds the cache's."""
-    folder = cache / "projects" if cache is not None else None
+    folder = cache / PROJECTS if cache is not None else None
     lock = None
     if folder is not None:
         try:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import site_builder
-from site_builder.files import folder_of_its_own, read_plain, remove_tree
+from site_builder.files import SCRATCH, folder_of_its_own, read_plain, remove_tree
 
 _ENGINE_PACKAGES = (
     "mkdocs",
@@ -156,7 +156,9 @@ class PageCache:
         with contextlib.suppress(OSError):
             folder_of_its_own(target.parent)
             remove_tree(target)  # whatever is there: nothing is written through a link
-            with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as handle:
+            with tempfile.NamedTemporaryFile(
+                dir=target.parent, prefix=SCRATCH, delete=False
+            ) as handle:
                 handle.write(hashlib.sha256(page).hexdigest().encode() + b"\n" + page)
             os.replace(handle.name, target)
 

@@ -50,7 +50,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.errors import BuildFailed, ProcessLost
-from site_builder.files import folder_of_its_own, link_tree, read_plain, remove_tree
+from site_builder.files import SCRATCH, folder_of_its_own, link_tree, read_plain, remove_tree
 
 # Character → replacement applied to indexed text and to queries alike.
 FOLD: dict[str, str] = {
@@ -391,7 +391,7 @@ def _restore(entry: Path, staged: Path) -> bool:
 def _keep(staged: Path, cache: Path, key: str) -> None:
     """Keep the index and its digest in `cache/<key>/`, complete or absent."""
     folder_of_its_own(cache)
-    scratch = Path(tempfile.mkdtemp(dir=cache, prefix=".new-"))
+    scratch = Path(tempfile.mkdtemp(dir=cache, prefix=SCRATCH))
     digest = link_tree(staged, scratch / "index")
     if digest is not None:
         (scratch / "index" / _DIGEST).write_text(digest, "ascii")

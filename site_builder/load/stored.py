@@ -30,7 +30,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from site_builder.files import folder_of_its_own, remove_tree
+from site_builder.files import SCRATCH, folder_of_its_own, remove_tree
 from site_builder.format.model import AuthorityRoadmap, CountryRoadmap, RoadmapFile
 from site_builder.load.plain import Unreadable, from_plain, to_plain
 from site_builder.load.source import MAX_FILE_BYTES
@@ -98,7 +98,7 @@ def write_entry(folder: Path, target: Path, entry: bytes) -> None:
     with contextlib.suppress(OSError):
         folder_of_its_own(folder)  # a link or a file put there: removed, never followed
         remove_tree(target)
-        descriptor, name = tempfile.mkstemp(dir=folder, prefix=".new-")
+        descriptor, name = tempfile.mkstemp(dir=folder, prefix=SCRATCH)
         try:
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(entry)

@@ -51,7 +51,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from site_builder.files import folder_of_its_own, read_plain
+from site_builder.files import SCRATCH, folder_of_its_own, read_plain
 from site_builder.format.model import (
     AuthorityRoadmap,
     Commitment,
@@ -299,7 +299,7 @@ class PageMemo:
         try:
             folder_of_its_own(self.file.parent)
             with tempfile.NamedTemporaryFile(
-                "w", encoding="utf-8", dir=self.file.parent, delete=False, suffix=".tmp"
+                "w", encoding="utf-8", dir=self.file.parent, prefix=SCRATCH, delete=False
             ) as handle:
                 # One page at a time: the whole file as one string would be held at once.
                 handle.write("{")

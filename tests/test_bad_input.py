@@ -347,6 +347,46 @@ def test_one_sided_twinning_is_a_warning_and_an_error_when_strict(roadmaps, run,
 
 
 @pytest.mark.parametrize(
+    "partner",
+    [
+        "{name: Montreuil, country: FR}",
+        "{name: '  montreuil ', country: FR}",
+        "{name: {en: Montreuil, fr: MONTREUIL}, country: FR}",
+    ],
+)
+def test_a_partner_written_as_a_town_apart_that_has_a_roadmap_here_is_a_warning(
+    roadmaps, run, partner: str
+) -> None:
+    """Written as a town without a roadmap, the link would be shown as one to a town
+    apart and neither end compared: the warning names the roadmap and how to link it."""
+    data = roadmaps()
+    edit(data / "ml/yelimane.yml", "  - partner: fr/montreuil", f"  - partner: {partner}")
+    relaxed = run("validate", "--roadmaps", data)
+    assert relaxed.code == 0
+    assert re.search(
+        r"ml/yelimane\.yml:14:\d+: warning: twinning\[0\]\.partner\.name: (?i:montreuil) \(FR\) "
+        r"has a roadmap on this site, \S*fr/montreuil\.yml, but this link names it as a town "
+        r"without one",
+        relaxed.err,
+    ), relaxed.err
+    assert "write partner: fr/montreuil, so that the two roadmaps are linked" in relaxed.err
+    assert run("validate", "--strict", "--roadmaps", data).code == 1
+
+
+@pytest.mark.parametrize(
+    "partner",
+    ["{name: Montreuil, country: BE}", "{name: Montreuil-sous-Bois, country: FR}"],
+)
+def test_a_town_apart_in_another_country_or_of_another_name_is_not_warned(
+    roadmaps, run, partner: str
+) -> None:
+    data = roadmaps()
+    edit(data / "ml/yelimane.yml", "  - partner: fr/montreuil", f"  - partner: {partner}")
+    result = run("validate", "--roadmaps", data)
+    assert "has a roadmap on this site" not in result.err
+
+
+@pytest.mark.parametrize(
     ("old", "new", "field"),
     [
         ("    kind: decentralised-cooperation", "    kind: decentralized-cooperation", "kind"),

@@ -92,8 +92,13 @@ def _partner_key(partner: str | ExternalPartner) -> str:
     here by its country and spellings (case and spacing do not count)."""
     if isinstance(partner, str):
         return partner
-    spellings = sorted({" ".join(name.split()).casefold() for name in partner.name.values()})
+    spellings = sorted({_spelling(name) for name in partner.name.values()})
     return "\0".join([partner.country, *spellings])
+
+
+def _spelling(name: str) -> str:
+    """A name as names are compared: case and spacing do not count."""
+    return " ".join(name.split()).casefold()
 
 
 def _partner_named(partner: str | ExternalPartner) -> str:
@@ -207,6 +212,33 @@ def _check_order(
         )
 
 
+def _external_with_a_roadmap(
+    roadmap: RoadmapFile,
+    t: int,
+    partner: ExternalPartner,
+    named: dict[tuple[str, str], RoadmapFile],
+    sources: dict[str, SourceFile],
+) -> list[Problem]:
+    """A warning when a partner written as a town without a roadmap here is named as one
+    of the site's local authorities in the same country: the link would be shown as one
+    to a town apart, and neither end compared with the other."""
+    for name in partner.name.values():
+        other = named.get((partner.country, _spelling(name)))
+        if other is not None and other.id != roadmap.id:
+            return [
+                problem_at(
+                    roadmap,
+                    sources[roadmap.path],
+                    f"twinning[{t}].partner.name",
+                    f"{' '.join(name.split())} ({partner.country}) has a roadmap on this site, "
+                    f"{other.path}, but this link names it as a town without one",
+                    f"write partner: {other.id}, so that the two roadmaps are linked",
+                    Severity.WARNING,
+                )
+            ]
+    return []
+
+
 def check_twinning(
     roadmaps: dict[str, RoadmapFile],
     sources: dict[str, SourceFile],
@@ -217,11 +249,20 @@ def check_twinning(
     `failed` holds the paths of files with an error in their twinning entries: an entry
     that failed may be the link back, so their partners are not warned (no follow-on)."""
     problems: list[Problem] = []
+    named = {  # the site's local authorities, by country and each spelling of their name
+        (other.data.country, _spelling(name)): other
+        for other in roadmaps.values()
+        if isinstance(other.data, AuthorityRoadmap)
+        for name in other.data.name.values()
+    }
     for roadmap in roadmaps.values():
         if not isinstance(roadmap.data, AuthorityRoadmap):
             continue
         for t, link in enumerate(roadmap.data.twinning):
             partner = link.partner
+            if isinstance(partner, ExternalPartner):
+                problems.extend(_external_with_a_roadmap(roadmap, t, partner, named, sources))
+                continue
             if not isinstance(partner, RoadmapRef) or partner not in roadmaps:
                 continue
             other = roadmaps[partner]

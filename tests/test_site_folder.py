@@ -3,6 +3,7 @@ touched) any folder whose loss would lose more than a site that an earlier build
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -30,6 +31,8 @@ def refused(run, watched: Path, *args: str | Path) -> str:
     assert "Traceback" not in result.err
     assert result.err.startswith("error: refusing") or result.err.startswith("error: cannot")
     assert len(result.err.strip().splitlines()) == 1
+    # The option to change, whatever the reason: the user typed it, or its default.
+    assert re.search(r"with --(site|cache)-dir\b", result.err), result.err
     assert tree_digest(watched) == before
     return result.err
 
@@ -155,6 +158,28 @@ def test_a_cache_folder_that_cannot_be_written_is_named_with_its_options(
     assert result.err.startswith(f"error: cannot write the build cache {cache}: "), result.err
     assert "--cache-dir" in result.err and "--no-cache" in result.err
     assert not site.exists()  # nothing published
+
+
+@pytest.mark.parametrize(
+    ("option", "place"),
+    [
+        ("--cache-dir", "file"),
+        ("--cache-dir", "file/cache"),
+        ("--site-dir", "file/site"),
+        ("--site-dir", "file"),
+        ("--cache-dir", "/dev/null"),
+        ("--site-dir", "/dev/null"),
+    ],
+)
+def test_a_folder_that_is_a_file_or_under_one_is_refused_naming_its_option(
+    run, tmp_path: Path, option: str, place: str
+) -> None:
+    (tmp_path / "file").write_text("a file", "utf-8")
+    where = Path(place) if place.startswith("/") else tmp_path / place
+    others = ["--site-dir", tmp_path / "site"] if option == "--cache-dir" else []
+    err = refused(run, tmp_path, "--roadmaps", CONTRACT, option, where, *others)
+    assert f"with {option}" in err
+    assert (tmp_path / "file").read_text("utf-8") == "a file"
 
 
 def test_site_folder_that_is_a_file(run, tmp_path: Path) -> None:

@@ -43,10 +43,11 @@ def environment_epoch() -> int | None:
     return int(value)
 
 
-PLACEHOLDER = re.compile(r"\b(?:TODO|FIXME|TBD|XXX)\b|\blorem ipsum\b", re.IGNORECASE)
+PLACEHOLDER = re.compile(r"\b(?:TODO|FIXME|TBD|XXX)\b|\blorem\s+ipsum\b", re.IGNORECASE)
 """Text that marks a value still to write: `TODO: title of the roadmap` (what `new` writes)."""
 
-_PLACEHOLDER_WORDS = ("todo", "fixme", "tbd", "xxx", "lorem ipsum")
+_PLACEHOLDER_WORDS = ("todo", "fixme", "tbd", "xxx", "lorem", "ipsum")
+# Each placeholder holds one of these (`lorem` and `ipsum` apart: any space between them).
 # The letters other than their own that PLACEHOLDER's words match when the case is ignored
 # (Python's `re` matches dotless ı and dotted İ as i, long ſ as s).
 _CASE_ALIKE_LETTERS = {"ı": "i", "İ": "i", "ſ": "s"}

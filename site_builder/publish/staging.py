@@ -78,29 +78,35 @@ def check_site_dir(target: Path, keep: Iterable[Path] = (), inputs: Iterable[Pat
     folder inside one of `inputs` (`--site-dir roadmaps/fr`); a parent that is not a
     folder; a target that is not a folder, or a non-empty folder without the marker file.
     Paths are compared with symbolic links resolved. Touches nothing."""
-    role = ("the site folder", "each build replaces it whole", "site/")
+    role = ("the site folder", "each build replaces it whole", "site/", "--site-dir")
     site = _check_place(target, role, keep, inputs)
     if not (site.exists() or site.is_symlink()):
         return
     if not site.is_dir():
-        raise UnsafeSiteDir(f"refusing to replace {target}: it exists and is not a folder")
+        raise UnsafeSiteDir(
+            f"refusing to replace {target}: it exists and is not a folder; "
+            "choose another with --site-dir"
+        )
     if (site / ".git").exists():
-        raise UnsafeSiteDir(f"refusing to replace {target}: it holds a git repository (.git)")
+        raise UnsafeSiteDir(
+            f"refusing to replace {target}: it holds a git repository (.git); "
+            "choose another with --site-dir"
+        )
     if any(site.iterdir()) and not (site / MARKER).is_file():
         raise UnsafeSiteDir(
             f"refusing to replace {target}: it is not empty and no build made it "
-            f"(it has no {MARKER} file); remove it yourself or choose another site folder"
+            f"(it has no {MARKER} file); remove it yourself or choose another with --site-dir"
         )
 
 
 def _check_place(
-    target: Path, role: tuple[str, str, str], keep: Iterable[Path], inputs: Iterable[Path]
+    target: Path, role: tuple[str, str, str, str], keep: Iterable[Path], inputs: Iterable[Path]
 ) -> Path:
     """Raise UnsafeSiteDir when `target` is a place no build may write as `role` (what it
-    is, why that matters, an example): `/`, a home folder, the current folder, one that
-    is or holds one of `keep` or `inputs`, or inside one of `inputs`; or when a parent is
-    not a folder. Returns `target` made absolute."""
-    what, why, example = role
+    is, why that matters, an example, the option that chooses it): `/`, a home folder,
+    the current folder, one that is or holds one of `keep` or `inputs`, or inside one of
+    `inputs`; or when a parent is not a folder. Returns `target` made absolute."""
+    what, why, example, option = role
     site = target.absolute()
     real = site.resolve()
     inputs = [p.absolute() for p in inputs]
@@ -109,24 +115,31 @@ def _check_place(
     guarded += [(p.absolute(), f"the project folder {p.absolute()}") for p in keep]
     guarded += [(p, f"{p}, which the build reads") for p in inputs]
     if site.parent == site or real.parent == real:
-        raise UnsafeSiteDir(f"refusing to use {target} as {what}: it is the root folder")
+        raise UnsafeSiteDir(
+            f"refusing to use {target} as {what}: it is the root folder; "
+            f"choose another with {option}, such as {example}"
+        )
     for folder, name in guarded:
         for candidate in {folder, folder.resolve()}:
             if _same_or_inside(candidate, site) or _same_or_inside(candidate, real):
                 how = "is" if candidate in (site, real) else "holds"
                 raise UnsafeSiteDir(
                     f"refusing to use {target} as {what}: {why}, and it {how} {name}; "
-                    f"choose a folder of its own, such as {example}"
+                    f"choose a folder of its own with {option}, such as {example}"
                 )
     for folder in inputs:
         if _same_or_inside(site, folder) or _same_or_inside(real, folder.resolve()):
             raise UnsafeSiteDir(
                 f"refusing to use {target} as {what}: it is inside {folder}, "
-                f"which the build reads; choose a folder outside it, such as {example}"
+                f"which the build reads; choose a folder outside it with {option}, "
+                f"such as {example}"
             )
     for parent in site.parents:
         if parent.exists() and not parent.is_dir():
-            raise UnsafeSiteDir(f"cannot make {what} {target}: {parent} is not a folder")
+            raise UnsafeSiteDir(
+                f"cannot make {what} {target}: {parent} is not a folder; "
+                f"choose another with {option}"
+            )
     return site
 
 
@@ -169,19 +182,28 @@ def check_cache_dir(
     the site folder nor inside or around it, and, when it exists, a folder that holds
     its marker (CACHE_MARKER), or else nothing but what a build cache holds (folders
     named by CACHE_ENTRIES: a cache made before the marker). Touches nothing."""
-    role = ("the build cache", "the build writes and removes files in it", ".site-cache/")
+    role = (
+        "the build cache",
+        "the build writes and removes files in it",
+        ".site-cache/",
+        "--cache-dir",
+    )
     folder = _check_place(cache, role, keep, inputs)
     site = site.absolute()
     for a, b in ((folder, site), (folder.resolve(), site.resolve())):
         if _same_or_inside(a, b) or _same_or_inside(b, a):
             raise UnsafeSiteDir(
                 f"refusing to use {cache} as the build cache: it is, holds or is inside "
-                f"the site folder {site}; choose a folder of its own, such as .site-cache/"
+                f"the site folder {site}; choose a folder of its own with --cache-dir, "
+                "such as .site-cache/"
             )
     if not (folder.exists() or folder.is_symlink()):
         return
     if not folder.is_dir():
-        raise UnsafeSiteDir(f"refusing to use {cache} as the build cache: it is not a folder")
+        raise UnsafeSiteDir(
+            f"refusing to use {cache} as the build cache: it is not a folder; "
+            "choose another with --cache-dir, or --no-cache"
+        )
     marker = folder / CACHE_MARKER
     if marker.is_file() and not marker.is_symlink():
         return  # a build made it: what was put in it is removed, never followed
@@ -189,7 +211,7 @@ def check_cache_dir(
         if not (CACHE_ENTRIES.fullmatch(entry.name) and entry.is_dir() and not entry.is_symlink()):
             raise UnsafeSiteDir(
                 f"refusing to use {cache} as the build cache: it holds {entry.name}, which "
-                "no build made; remove it yourself or choose another cache folder"
+                "no build made; remove it yourself or choose another with --cache-dir"
             )
 
 

@@ -22,6 +22,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
+from typing import NamedTuple
 
 from filelock import FileLock, Timeout
 
@@ -69,6 +70,28 @@ def _same_or_inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
+class _Place(NamedTuple):
+    """A folder the build writes, as its messages name it."""
+
+    what: str
+    why: str
+    """Why a wrong choice matters."""
+    example: str
+    instead: str
+    """How to choose another: the option that names it."""
+
+
+_SITE = _Place(
+    "the site folder", "each build replaces it whole", "site/", "choose another with --site-dir"
+)
+_CACHE = _Place(
+    "the build cache",
+    "the build writes and removes files in it",
+    ".site-cache/",
+    "choose another with --cache-dir, or --no-cache",
+)
+
+
 def check_site_dir(target: Path, keep: Iterable[Path] = (), inputs: Iterable[Path] = ()) -> None:
     """Raise UnsafeSiteDir unless replacing `target` whole can lose nothing but a site that
     an earlier build made.
@@ -78,35 +101,30 @@ def check_site_dir(target: Path, keep: Iterable[Path] = (), inputs: Iterable[Pat
     folder inside one of `inputs` (`--site-dir roadmaps/fr`); a parent that is not a
     folder; a target that is not a folder, or a non-empty folder without the marker file.
     Paths are compared with symbolic links resolved. Touches nothing."""
-    role = ("the site folder", "each build replaces it whole", "site/", "--site-dir")
-    site = _check_place(target, role, keep, inputs)
+    site = _check_place(target, _SITE, keep, inputs)
     if not (site.exists() or site.is_symlink()):
         return
     if not site.is_dir():
         raise UnsafeSiteDir(
-            f"refusing to replace {target}: it exists and is not a folder; "
-            "choose another with --site-dir"
+            f"refusing to replace {target}: it exists and is not a folder; {_SITE.instead}"
         )
     if (site / ".git").exists():
         raise UnsafeSiteDir(
-            f"refusing to replace {target}: it holds a git repository (.git); "
-            "choose another with --site-dir"
+            f"refusing to replace {target}: it holds a git repository (.git); {_SITE.instead}"
         )
     if any(site.iterdir()) and not (site / MARKER).is_file():
         raise UnsafeSiteDir(
             f"refusing to replace {target}: it is not empty and no build made it "
-            f"(it has no {MARKER} file); remove it yourself or choose another with --site-dir"
+            f"(it has no {MARKER} file); remove it yourself, or {_SITE.instead}"
         )
 
 
-def _check_place(
-    target: Path, role: tuple[str, str, str, str], keep: Iterable[Path], inputs: Iterable[Path]
-) -> Path:
-    """Raise UnsafeSiteDir when `target` is a place no build may write as `role` (what it
-    is, why that matters, an example, the option that chooses it): `/`, a home folder,
-    the current folder, one that is or holds one of `keep` or `inputs`, or inside one of
-    `inputs`; or when a parent is not a folder. Returns `target` made absolute."""
-    what, why, example, option = role
+def _check_place(target: Path, place: _Place, keep: Iterable[Path], inputs: Iterable[Path]) -> Path:
+    """Raise UnsafeSiteDir when `target` is a place no build may write as `place`: `/`, a
+    home folder, the current folder, one that is or holds one of `keep` or `inputs`, or
+    inside one of `inputs`; or when a parent is not a folder. Returns `target` made
+    absolute."""
+    what, why, example, instead = place
     site = target.absolute()
     real = site.resolve()
     inputs = [p.absolute() for p in inputs]
@@ -117,7 +135,7 @@ def _check_place(
     if site.parent == site or real.parent == real:
         raise UnsafeSiteDir(
             f"refusing to use {target} as {what}: it is the root folder; "
-            f"choose another with {option}, such as {example}"
+            f"{instead}, such as {example}"
         )
     for folder, name in guarded:
         for candidate in {folder, folder.resolve()}:
@@ -125,21 +143,17 @@ def _check_place(
                 how = "is" if candidate in (site, real) else "holds"
                 raise UnsafeSiteDir(
                     f"refusing to use {target} as {what}: {why}, and it {how} {name}; "
-                    f"choose a folder of its own with {option}, such as {example}"
+                    f"{instead}, a folder of its own such as {example}"
                 )
     for folder in inputs:
         if _same_or_inside(site, folder) or _same_or_inside(real, folder.resolve()):
             raise UnsafeSiteDir(
                 f"refusing to use {target} as {what}: it is inside {folder}, "
-                f"which the build reads; choose a folder outside it with {option}, "
-                f"such as {example}"
+                f"which the build reads; {instead}, outside it, such as {example}"
             )
     for parent in site.parents:
         if parent.exists() and not parent.is_dir():
-            raise UnsafeSiteDir(
-                f"cannot make {what} {target}: {parent} is not a folder; "
-                f"choose another with {option}"
-            )
+            raise UnsafeSiteDir(f"cannot make {what} {target}: {parent} is not a folder; {instead}")
     return site
 
 
@@ -153,7 +167,7 @@ CACHE_ENTRIES = re.compile(r"read|data|projects|[a-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 def mark_cache(cache: Path) -> None:
     """Make `cache` a build cache (see `check_cache_dir`): the folder, with its marker.
     Raises EnvironmentFault when it cannot be written."""
-    with _writing(cache, "the build cache", "choose another with --cache-dir, or --no-cache"):
+    with _writing(cache, _CACHE):
         cache.mkdir(parents=True, exist_ok=True)
         marker = cache / CACHE_MARKER
         if not marker.is_file() or marker.is_symlink():
@@ -162,15 +176,15 @@ def mark_cache(cache: Path) -> None:
 
 
 @contextlib.contextmanager
-def _writing(folder: Path, role: str, hint: str) -> Iterator[None]:
+def _writing(folder: Path, place: _Place) -> Iterator[None]:
     """An OSError raised by the block, writing `folder` (or beside it), made an
-    EnvironmentFault that names the folder by its role, what failed, and `hint`."""
+    EnvironmentFault that names the folder as `place`, what failed, and what to do."""
     try:
         yield
     except OSError as exc:
         failed = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(folder) else ""
         raise EnvironmentFault(
-            f"cannot write {role} {folder}: {exc.strerror or exc}{failed}; {hint}"
+            f"cannot write {place.what} {folder}: {exc.strerror or exc}{failed}; {place.instead}"
         ) from None
 
 
@@ -182,27 +196,20 @@ def check_cache_dir(
     the site folder nor inside or around it, and, when it exists, a folder that holds
     its marker (CACHE_MARKER), or else nothing but what a build cache holds (folders
     named by CACHE_ENTRIES: a cache made before the marker). Touches nothing."""
-    role = (
-        "the build cache",
-        "the build writes and removes files in it",
-        ".site-cache/",
-        "--cache-dir",
-    )
-    folder = _check_place(cache, role, keep, inputs)
+    folder = _check_place(cache, _CACHE, keep, inputs)
     site = site.absolute()
     for a, b in ((folder, site), (folder.resolve(), site.resolve())):
         if _same_or_inside(a, b) or _same_or_inside(b, a):
             raise UnsafeSiteDir(
                 f"refusing to use {cache} as the build cache: it is, holds or is inside "
-                f"the site folder {site}; choose a folder of its own with --cache-dir, "
-                "such as .site-cache/"
+                f"the site folder {site}; {_CACHE.instead}, a folder of its own such as "
+                f"{_CACHE.example}"
             )
     if not (folder.exists() or folder.is_symlink()):
         return
     if not folder.is_dir():
         raise UnsafeSiteDir(
-            f"refusing to use {cache} as the build cache: it is not a folder; "
-            "choose another with --cache-dir, or --no-cache"
+            f"refusing to use {cache} as the build cache: it is not a folder; {_CACHE.instead}"
         )
     marker = folder / CACHE_MARKER
     if marker.is_file() and not marker.is_symlink():
@@ -211,7 +218,7 @@ def check_cache_dir(
         if not (CACHE_ENTRIES.fullmatch(entry.name) and entry.is_dir() and not entry.is_symlink()):
             raise UnsafeSiteDir(
                 f"refusing to use {cache} as the build cache: it holds {entry.name}, which "
-                "no build made; remove it yourself or choose another with --cache-dir"
+                f"no build made; remove it yourself, or {_CACHE.instead}"
             )
 
 
@@ -238,9 +245,8 @@ class Publisher:
 
     def __enter__(self) -> Publisher:
         check_site_dir(self.target, self.keep, self.inputs)
-        writing = _writing(self.target, "the site folder", "choose another with --site-dir")
         lock_file = self.parent / f"{self.prefix}lock"
-        with writing:
+        with _writing(self.target, _SITE):
             self.parent.mkdir(parents=True, exist_ok=True)
             # The lock's file opened here first: filelock takes a file it cannot open
             # (a folder that cannot be written) for one another process has locked.
@@ -255,7 +261,7 @@ class Publisher:
             ) from None
         self._lock = lock
         try:
-            with _writing(self.target, "the site folder", "choose another with --site-dir"):
+            with _writing(self.target, _SITE):
                 self._remove_leftovers()
                 self.staging = Path(
                     tempfile.mkdtemp(prefix=f"{self.prefix}build-", dir=self.parent)

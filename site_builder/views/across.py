@@ -29,7 +29,7 @@ from site_builder.views.entries import (
     TwinningEnd,
     TwinningPair,
 )
-from site_builder.views.paging import LISTING_PAGE_SIZE, first_pages
+from site_builder.views.paging import LISTING_PAGE_SIZE, first_pages, paginate
 
 # Commitments shown on one outcome page: pages stay light however
 # large the site grows. Each entry shows its summary and latest assessment (issue 13): 25
@@ -154,16 +154,13 @@ class Views:
 
     def outcome_pages(self, outcome_id: str) -> list[list[CommitmentEntry]]:
         """The commitments of an outcome in pages of OUTCOME_PAGE_SIZE, at least one page."""
-        entries = self.by_outcome.get(outcome_id, [])
-        size = OUTCOME_PAGE_SIZE
-        return [entries[i : i + size] for i in range(0, len(entries), size)] or [[]]
+        return paginate(self.by_outcome.get(outcome_id, []), OUTCOME_PAGE_SIZE)
 
     def status_pages(self, status: str) -> list[list[CommitmentEntry]]:
         """The commitments in one status, across roadmaps (in the order of the roadmaps'
         ids, then of their files), in pages of STATUS_PAGE_SIZE, at least one page."""
         entries = [e for e in self.commitments if e.commitment.status == status]
-        size = STATUS_PAGE_SIZE
-        return [entries[i : i + size] for i in range(0, len(entries), size)] or [[]]
+        return paginate(entries, STATUS_PAGE_SIZE)
 
     def page_of_commitment(self, roadmap_id: str, commitment_id: str, outcome_id: str) -> int:
         for index, entry in enumerate(self.by_outcome.get(outcome_id, [])):

@@ -46,8 +46,9 @@ def environment_epoch() -> int | None:
 PLACEHOLDER = re.compile(r"\b(?:TODO|FIXME|TBD|XXX)\b|\blorem\s+ipsum\b", re.IGNORECASE)
 """Text that marks a value still to write: `TODO: title of the roadmap` (what `new` writes)."""
 
-_PLACEHOLDER_WORDS = ("todo", "fixme", "tbd", "xxx", "lorem", "ipsum")
 # Each placeholder holds one of these (`lorem` and `ipsum` apart: any space between them).
+_PLACEHOLDER_WORDS = ("todo", "fixme", "tbd", "xxx", "lorem", "ipsum")
+
 # The letters other than their own that PLACEHOLDER's words match when the case is ignored
 # (Python's `re` matches dotless ı and dotted İ as i, long ſ as s).
 _CASE_ALIKE_LETTERS = {"ı": "i", "İ": "i", "ſ": "s"}
@@ -56,8 +57,8 @@ _CASE_ALIKE = str.maketrans(_CASE_ALIKE_LETTERS)
 
 def placeholder(text: str) -> re.Match[str] | None:
     """PLACEHOLDER's first match in `text`, else None. The regular expression runs only on
-    a text that holds one of its words once case is folded: six times faster on texts that
-    do not (1.5 s of CPU saved when validating 2000 roadmaps)."""
+    a text that holds one of its words once case is folded: over the 68,000 texts of 300
+    synthetic roadmaps, 64 ms where the expression alone took 208 ms."""
     folded = (text if text.isascii() else text.translate(_CASE_ALIKE)).lower()
     if not any(word in folded for word in _PLACEHOLDER_WORDS):
         return None

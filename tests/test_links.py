@@ -123,3 +123,26 @@ def test_hostile_addresses_in_every_url_field_reach_the_pages_as_written(
         for suffix in ("/forim", "/mme", "/evidence", "/plan"):
             assert HOSTILE + suffix in hrefs, (language, suffix)
         assert any(h.startswith(HOSTILE + "/repo/") for h in hrefs), language
+
+
+@pytest.mark.parametrize(
+    ("target", "folder"),
+    [
+        ("ml/index.md", "."),
+        ("ml/index.md", "ml"),
+        ("ml/yelimane.md", "coordination/ml"),
+        ("outcomes/water/page-2/index.md", "outcomes/water"),
+        ("outcomes/water/index.md", "outcomes/water/page-2"),
+        ("status/planned/index.md", "status/planned-2"),
+        ("index.md", "status/planned-2"),
+        ("a/b/c.md", "a/b/c"),
+        ("a/b.md", "a/b"),
+        ("mlx/index.md", "ml"),
+    ],
+)
+def test_relative_paths_between_sources_are_what_relpath_gives(target: str, folder: str) -> None:
+    import posixpath
+
+    from site_builder.render.links import relative_path
+
+    assert relative_path.__wrapped__(target, folder) == posixpath.relpath(target, folder)

@@ -70,6 +70,37 @@ def test_every_duplicate_key_of_a_file_is_reported_in_one_run(tmp_path: Path) ->
     ]
 
 
+def test_a_key_set_twice_hides_no_other_problem_of_its_file(tmp_path: Path) -> None:
+    """The first value is kept, and the rest of the file is checked in the same run: an
+    unknown field and an impossible date are reported beside the duplicate."""
+    text = LYON.replace("kind: municipality\n", "kind: municipality\nkind: region\n", 1)
+    text += "bogus: 1\nupdated: 2099-02-30\n"
+    problems = validate_files({"fr/lyon.yml": text}, tmp_path)
+    messages = [p.message for p in problems]
+    assert "duplicate key 'kind'" in messages
+    assert "unknown field 'bogus'" in messages
+    assert any("2099-02-30" in m for m in messages), messages
+
+
+def test_the_first_value_of_a_key_set_twice_is_the_one_checked(tmp_path: Path) -> None:
+    text = LYON.replace("kind: municipality\n", "kind: nowhere\nkind: municipality\n", 1)
+    problems = validate_files({"fr/lyon.yml": text}, tmp_path)
+    lines = text.splitlines()
+    assert [(p.line, p.field) for p in problems] == [
+        (lines.index("kind: nowhere") + 1, "kind"),
+        (lines.index("kind: municipality") + 1, ""),
+    ], [p.format() for p in problems]
+
+
+def test_keys_set_twice_before_a_syntax_error_are_reported_with_it(tmp_path: Path) -> None:
+    text = LYON.replace("kind: municipality\n", "kind: municipality\nkind: region\n", 1)
+    text += "summary: {en: [unclosed\n"
+    problems = validate_files({"fr/lyon.yml": text}, tmp_path)
+    messages = [p.message for p in problems]
+    assert messages[0] == "duplicate key 'kind'", messages
+    assert len(messages) == 2 and messages[1].startswith("YAML syntax error: ")
+
+
 def test_no_message_or_hint_names_a_class_of_the_code(tmp_path: Path) -> None:
     """Authors read field paths and their own words, never the model's class names
     (`AuthorityRoadmap`, `TwinningLink`): a mapping where a list item's text is expected,

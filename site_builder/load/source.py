@@ -2,9 +2,11 @@
 
 No value is typed here: every scalar stays the text the author wrote, so that the
 validator can read it as the type its field has (`NO` in a Country field is Norway,
-`1.10` in a Text field is the text "1.10"). Anchors, aliases, explicit tags, duplicate
-keys and several documents in one file are refused while composing, so an alias bomb
-costs nothing. The C parser of libyaml does the tokenising when it is available.
+`1.10` in a Text field is the text "1.10"). Anchors, aliases, explicit tags and several
+documents in one file are refused while composing, so an alias bomb costs nothing. A key
+set twice in one mapping is reported and its first value kept, and composing goes on, so
+that the rest of the file is still checked in the same run. The C parser of libyaml does
+the tokenising when it is available.
 
 Lines and columns are the ones an editor shows: only LF, CR LF and CR end a line. YAML 1.1
 also breaks lines at NEL (U+0085), LINE SEPARATOR (U+2028) and PARAGRAPH SEPARATOR
@@ -24,7 +26,6 @@ from typing import NoReturn
 
 import yaml
 
-from site_builder.load.duplicates import duplicate_keys
 from site_builder.load.syntax import explain
 
 try:
@@ -95,7 +96,7 @@ class LoadError(Exception):
 
 
 class DuplicateKey(LoadError):
-    """A key set twice in one mapping; `also` holds the file's other duplicates."""
+    """A key set twice in one mapping (its first value is the one kept)."""
 
 
 def read_bytes(path: Path) -> bytes:
@@ -187,10 +188,14 @@ def _stand_ins(text: str) -> tuple[str, dict[int, str] | None]:
     return text.translate(str.maketrans(forward)), {ord(v): k for k, v in forward.items()}
 
 
-def compose(source: SourceFile) -> AnyNode:
-    """Compose the single YAML document of a file into nodes."""
+def compose(source: SourceFile) -> tuple[AnyNode, list[DuplicateKey]]:
+    """Compose the single YAML document of a file into nodes; and its keys set twice in
+    one mapping, in the order of the file, of which the first value is kept. Raises
+    LoadError for what leaves no document to read (a syntax error, an alias, an anchor, a
+    tag, ...), with the keys set twice before it in `also`."""
     text, restore = _stand_ins(source.text)
     parser = _Parser(text)
+    duplicates: list[DuplicateKey] = []
     try:
         parser.get_event()  # StreamStart
         if _peek_is(parser, yaml.StreamEndEvent):
@@ -198,7 +203,7 @@ def compose(source: SourceFile) -> AnyNode:
                 1, 1, "file is empty", "a roadmap file needs at least its required fields"
             )
         parser.get_event()  # DocumentStart
-        root = _compose_node(parser, 0, restore)
+        root = _compose_node(parser, 0, restore, duplicates)
         parser.get_event()  # DocumentEnd
         if not _peek_is(parser, yaml.StreamEndEvent):
             event = parser.get_event()
@@ -208,15 +213,13 @@ def compose(source: SourceFile) -> AnyNode:
                 "more than one YAML document in the file",
                 "remove the `---` separator: one file holds one roadmap",
             )
-        return root
+        return root, duplicates
     except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(source, exc) from None
-    except DuplicateKey as exc:
-        exc.also = tuple(
-            _duplicate_error(d.key, d.line, d.column, d.first_line)
-            for d in duplicate_keys(source.text)
-            if (d.line, d.column) != (exc.line, exc.column)
-        )
+        error = _syntax_error(source, exc)
+        error.also = tuple(duplicates)
+        raise error from None
+    except LoadError as exc:
+        exc.also = (*duplicates, *exc.also)
         raise
     finally:
         dispose = getattr(parser, "dispose", None)
@@ -247,7 +250,9 @@ _SEQUENCE, _SEQUENCE_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
 _MAPPING_END = yaml.MappingEndEvent
 
 
-def _compose_node(parser: _Parser, depth: int, restore: dict[int, str] | None) -> AnyNode:
+def _compose_node(
+    parser: _Parser, depth: int, restore: dict[int, str] | None, duplicates: list[DuplicateKey]
+) -> AnyNode:
     # Called for every node of every file: events compared by their exact class (the
     # parser makes no subclasses), the refusals checked at once and explained apart.
     event = parser.get_event()
@@ -268,13 +273,13 @@ def _compose_node(parser: _Parser, depth: int, restore: dict[int, str] | None) -
     if kind is _SEQUENCE:
         items = []
         while type(peek()) is not _SEQUENCE_END:
-            items.append(_compose_node(parser, depth + 1, restore))
+            items.append(_compose_node(parser, depth + 1, restore, duplicates))
         parser.get_event()
         return Sequence(line, column, tuple(items))
     items_m: list[tuple[Scalar, AnyNode]] = []
     keys: dict[str, int] = {}
     while type(peek()) is not _MAPPING_END:
-        key = _compose_node(parser, depth + 1, restore)
+        key = _compose_node(parser, depth + 1, restore, duplicates)
         if type(key) is not Scalar:
             raise LoadError(
                 key.line, key.column, "a key must be a plain name, not a list or mapping"
@@ -286,11 +291,13 @@ def _compose_node(parser: _Parser, depth: int, restore: dict[int, str] | None) -
                 "YAML merge keys (<<) are not allowed",
                 "write the fields out in full",
             )
+        value = _compose_node(parser, depth + 1, restore, duplicates)
         if key.value in keys:
             first = items_m[keys[key.value]][0]
-            raise _duplicate_error(key.value, key.line, key.column, first.line)
+            duplicates.append(_duplicate_error(key.value, key.line, key.column, first.line))
+            continue  # the first value is kept, as the hint says where it is
         keys[key.value] = len(items_m)
-        items_m.append((key, _compose_node(parser, depth + 1, restore)))
+        items_m.append((key, value))
     parser.get_event()
     return Mapping(line, column, tuple(items_m), keys)
 

@@ -300,7 +300,9 @@ def _load_nodes(
         if source is None:
             data = read_bytes(path)
             source = decode_source(data, display)
-        return source, compose(source)
+        root, duplicates = compose(source)
+        _add_load_errors(problems, display, source.lines, duplicates)
+        return source, root
     except LoadError as exc:
         # The excerpt comes from the text already read: the file is never opened twice.
         text = (
@@ -308,22 +310,22 @@ def _load_nodes(
             if source is not None
             else split_lines(data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace"))
         )
-        for error in (exc, *exc.also):
-            line = text[error.line - 1] if 0 < error.line <= len(text) else None
-            problems.append(
-                Problem(
-                    display,
-                    error.line,
-                    error.column,
-                    "",
-                    error.message,
-                    error.hint,
-                    source_line=line,
-                )
-            )
+        _add_load_errors(problems, display, text, (exc, *exc.also))
     except OSError as exc:
         problems.append(Problem(display, 1, 1, "", f"cannot read the file: {exc.strerror}"))
     return None, None
+
+
+def _add_load_errors(
+    problems: list[Problem], display: str, lines: list[str], errors: Iterable[LoadError]
+) -> None:
+    for error in errors:
+        line = lines[error.line - 1] if 0 < error.line <= len(lines) else None
+        problems.append(
+            Problem(
+                display, error.line, error.column, "", error.message, error.hint, source_line=line
+            )
+        )
 
 
 def _read_site(path: Path, display: str, problems: list[Problem]):

@@ -28,6 +28,10 @@ def test_locations_are_read_and_checked() -> None:
             Location.parse(wrong)
     with pytest.raises(Invalid, match="not a valid location"):
         Location.parse("Paris")
+    with pytest.raises(Invalid) as both:  # both coordinates told in one run
+        Location.parse("95, 200")
+    assert both.value.message == "latitude 95.0 is out of range; longitude 200.0 is out of range"
+    assert both.value.hint == "latitude goes from -90 to 90; longitude goes from -180 to 180"
 
 
 def test_outlines_are_natural_earth_countries() -> None:

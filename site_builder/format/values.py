@@ -245,12 +245,13 @@ class Location(Code):
     def parse(cls, raw: str) -> Location:
         code = super().parse(raw)
         latitude, longitude = (float(part) for part in code.split(","))
-        if not -90 <= latitude <= 90:
-            raise Invalid(f"latitude {latitude} is out of range", "latitude goes from -90 to 90")
-        if not -180 <= longitude <= 180:
-            raise Invalid(
-                f"longitude {longitude} is out of range", "longitude goes from -180 to 180"
-            )
+        faults = [
+            (f"{name} {value} is out of range", f"{name} goes from -{limit} to {limit}")
+            for name, value, limit in (("latitude", latitude, 90), ("longitude", longitude, 180))
+            if not -limit <= value <= limit
+        ]
+        if faults:  # both told at once
+            raise Invalid("; ".join(m for m, _ in faults), "; ".join(h for _, h in faults))
         return Location(code)
 
     @property

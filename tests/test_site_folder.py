@@ -197,6 +197,21 @@ def test_empty_folder_and_earlier_build_are_replaced(run, tmp_path: Path) -> Non
     assert not (site / "stale.html").exists()
 
 
+def test_a_link_given_as_the_site_folder_is_kept_and_its_target_built(run, tmp_path: Path) -> None:
+    """The link is the user's: the build replaces the folder it points to, not the link."""
+    real, link = tmp_path / "real", tmp_path / "link"
+    real.mkdir()
+    link.symlink_to(real)
+    for _ in range(2):  # an empty folder, then the site the first build made
+        assert run("build", "--quiet", "--roadmaps", CONTRACT, "--site-dir", link).code == 0
+        assert link.is_symlink() and link.resolve() == real.resolve()
+        assert (real / MARKER).is_file() and (real / "en" / "index.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [
+        "link",
+        "real",
+    ]
+
+
 def test_checked_again_just_before_the_swap(tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()

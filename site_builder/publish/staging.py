@@ -234,7 +234,9 @@ class Publisher:
     swap; UnsafeSiteDir is raised before anything is written."""
 
     def __init__(self, target: Path, keep: Iterable[Path] = (), inputs: Iterable[Path] = ()):
-        self.target = target.absolute()
+        # A symbolic link given as the site folder is followed: the site it points to is
+        # replaced, and the link, which no build made, is kept.
+        self.target = target.resolve()
         self.parent = self.target.parent
         self.prefix = f".{self.target.name}."
         self.staging = self.target  # set on entry

@@ -135,3 +135,34 @@ def test_a_file_written_as_a_list_is_told_to_drop_the_dashes(tmp_path: Path) -> 
             "a file is one mapping of fields: remove the '- ' before each top-level field",
         )
     ]
+
+
+_DEEP = "title:\n" + "".join("  " * depth + f"k{depth}:\n" for depth in range(1, 41))
+NO_HINT_BEFORE = {
+    "unknown-field-like-no-other": LYON + "colour: blue\n",
+    "nested-too-deep": LYON.replace("title:\n", _DEEP, 1),
+    "list-too-long": LYON.replace(
+        "partner_countries: [ML, SN]", "partner_countries: [" + "ML, " * 1001 + "SN]", 1
+    ),
+    "a-list-for-a-single-value": LYON + "location:\n  - 48.8\n  - 2.4\n",
+    "a-mapping-for-a-word": LYON.replace("kind: municipality", "kind: {a: b}", 1),
+    "a-list-for-a-language-s-text": LYON.replace(
+        "  en: Lyon and its residents from Mali", "  en: [Lyon]", 1
+    ),
+    "a-list-as-a-key": LYON + "[a, b]: c\n",
+}
+
+
+@pytest.mark.parametrize("text", list(NO_HINT_BEFORE.values()), ids=list(NO_HINT_BEFORE))
+def test_every_error_says_what_to_write(text: str, tmp_path: Path) -> None:
+    problems = validate_files({"fr/lyon.yml": text}, tmp_path)
+    assert problems
+    for problem in problems:
+        assert problem.hint, problem.format()
+
+
+def test_an_empty_site_file_is_not_called_a_roadmap(tmp_path: Path) -> None:
+    problems = validate_files({"site.yml": ""}, tmp_path)
+    assert [(p.message, p.hint) for p in problems] == [
+        ("file is empty", "write at least the file's required fields")
+    ]

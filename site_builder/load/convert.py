@@ -56,7 +56,8 @@ class Reader:
         # tell a key indented too far from a misspelt one.
         self.enclosing: list[tuple[str, dict[str, Any], Mapping]] = []
 
-    def problem(self, node: AnyNode, path: str, message: str, hint: str | None = None) -> None:
+    def problem(self, node: AnyNode, path: str, message: str, hint: str) -> None:
+        """An error at `node`: every one tells the author what to write (`hint`)."""
         self.problems.append(
             Problem(
                 self.source.path,
@@ -100,6 +101,7 @@ class Reader:
                     indented_too_far(self.enclosing, name)
                     or closest_hint(name, unset)
                     or other_kind(cls, name)
+                    or _fields_hint(unset or list(fields))
                 )
                 self.problem(key, child, f"unknown field '{name}'", hint)
                 continue
@@ -134,14 +136,24 @@ class Reader:
             )
             return INVALID
         if len(node.items) > MAX_LIST_ITEMS:
-            self.problem(node, path, f"list has more than {MAX_LIST_ITEMS} items")
+            self.problem(
+                node,
+                path,
+                f"list has more than {MAX_LIST_ITEMS} items",
+                f"keep at most {MAX_LIST_ITEMS}: a longer list is most often pasted twice",
+            )
             return INVALID
         items = [self.read(item, item_type, f"{path}[{i}]") for i, item in enumerate(node.items)]
         return tuple(item for item in items if item is not INVALID)
 
     def read_word(self, node: AnyNode, words: tuple[str, ...], path: str) -> Any:
         if not isinstance(node, Scalar):
-            self.problem(node, path, f"expected one of {', '.join(words)}, found {_kind(node)}")
+            self.problem(
+                node,
+                path,
+                f"expected one of {', '.join(words)}, found {_kind(node)}",
+                f"write one of them after the colon: `{path.rsplit('.', 1)[-1]}: {words[0]}`",
+            )
             return INVALID
         if node.value in words:
             return node.value
@@ -155,7 +167,12 @@ class Reader:
             takes_mapping = shape(option).kind != "scalar"
             if takes_mapping == (wanted is Mapping):
                 return self.read(node, option, path)
-        self.problem(node, path, f"unexpected {_kind(node)}")
+        self.problem(
+            node,
+            path,
+            f"unexpected {_kind(node)}",
+            "see this field in the field reference (docs/reference.md) for what it holds",
+        )
         return INVALID
 
     def read_text(self, node: AnyNode, cls: type[Text], path: str) -> Any:
@@ -183,13 +200,23 @@ class Reader:
                     )
                     continue
                 if not isinstance(value, Scalar):
-                    self.problem(value, child, f"expected text, found {_kind(value)}")
+                    self.problem(
+                        value,
+                        child,
+                        f"expected text, found {_kind(value)}",
+                        f"write the text on the same line: `{key.value}: text`",
+                    )
                     continue
                 text = self._text_value(value, child, cls)
                 if text is not None:
                     result[key.value] = text
             if not node.items:
-                self.problem(node, path, "no text in any language")
+                self.problem(
+                    node,
+                    path,
+                    "no text in any language",
+                    "write the text in one of the site's languages at least: `en: text`",
+                )
             return result if result else INVALID
         self.problem(
             node,
@@ -210,7 +237,14 @@ class Reader:
 
     def read_scalar(self, node: AnyNode, cls: type, path: str) -> Any:
         if not isinstance(node, Scalar):
-            self.problem(node, path, f"expected a single value, found {_kind(node)}")
+            examples = getattr(cls, "examples", ())
+            example = f", such as `{examples[0]}`" if examples else ""
+            self.problem(
+                node,
+                path,
+                f"expected a single value, found {_kind(node)}",
+                f"write one value on the same line as the field{example}",
+            )
             return INVALID
         raw = node.value
         if cls is bool:
@@ -298,6 +332,12 @@ def indented_too_far(enclosing: list[tuple[str, dict[str, Any], Mapping]], name:
                 f"'{first.value}' (line {first.line}, column {first.column})"
             )
     return None
+
+
+def _fields_hint(names: list[str]) -> str:
+    """The fields that can be written here, for a name like none of them."""
+    listed = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
+    return f"the fields that can be written here are: {listed}"
 
 
 def _kind(node: AnyNode) -> str:

@@ -89,7 +89,7 @@ class SourceFile:
 
 
 class LoadError(Exception):
-    def __init__(self, line: int, column: int, message: str, hint: str | None = None):
+    def __init__(self, line: int, column: int, message: str, hint: str | None):
         super().__init__(message)
         self.line, self.column, self.message, self.hint = line, column, message, hint
         self.also: tuple[LoadError, ...] = ()  # more problems of the same file
@@ -199,9 +199,7 @@ def compose(source: SourceFile) -> tuple[AnyNode, list[DuplicateKey]]:
     try:
         parser.get_event()  # StreamStart
         if _peek_is(parser, yaml.StreamEndEvent):
-            raise LoadError(
-                1, 1, "file is empty", "a roadmap file needs at least its required fields"
-            )
+            raise LoadError(1, 1, "file is empty", "write at least the file's required fields")
         parser.get_event()  # DocumentStart
         root = _compose_node(parser, 0, restore, duplicates)
         parser.get_event()  # DocumentEnd
@@ -282,7 +280,10 @@ def _compose_node(
         key = _compose_node(parser, depth + 1, restore, duplicates)
         if type(key) is not Scalar:
             raise LoadError(
-                key.line, key.column, "a key must be a plain name, not a list or mapping"
+                key.line,
+                key.column,
+                "a key must be a plain name, not a list or mapping",
+                "write `name: value`, with a plain name before the colon",
             )
         if key.value == "<<" and key.plain:
             raise LoadError(
@@ -307,7 +308,12 @@ def _refuse(event: yaml.Event, depth: int) -> NoReturn:
     order."""
     line, column = event.start_mark.line + 1, event.start_mark.column + 1
     if depth > MAX_DEPTH:
-        raise LoadError(line, column, f"nested more than {MAX_DEPTH} levels deep")
+        raise LoadError(
+            line,
+            column,
+            f"nested more than {MAX_DEPTH} levels deep",
+            "no field is nested so deep: check the indentation of the lines above",
+        )
     if isinstance(event, yaml.AliasEvent):
         raise LoadError(
             line,

@@ -312,7 +312,16 @@ def _load_nodes(
         )
         _add_load_errors(problems, display, text, (exc, *exc.also))
     except OSError as exc:
-        problems.append(Problem(display, 1, 1, "", f"cannot read the file: {exc.strerror}"))
+        problems.append(
+            Problem(
+                display,
+                1,
+                1,
+                "",
+                f"cannot read the file: {exc.strerror}",
+                "check that the file can be read by the user who runs the build",
+            )
+        )
     return None, None
 
 

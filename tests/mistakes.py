@@ -114,6 +114,21 @@ EXAMPLES = [
         "them; each warning names the line and what to write instead.",
     ),
     Example(
+        "Markdown that the site does not show",
+        {
+            "fr/lyon.yml": _lyon(
+                "    The town co-finances them.",
+                "    The town co-finances them: ![map of the projects](https://example.org/map.png)"
+                "\n    [Write to us](javascript:contact()).",
+            )
+        },
+        "Rich text is paragraphs, emphasis, lists and links to http, https and mailto "
+        "addresses. Images, links to other addresses, headings, rules, code blocks, tables, "
+        "numbered lists that do not start at 1 and link definitions nothing links to are "
+        "not shown as written; each warning says what the page shows instead and what to "
+        "write.",
+    ),
+    Example(
         "A key written twice",
         {
             "fr/lyon.yml": _lyon(

@@ -19,6 +19,7 @@ from site_builder.format.model import (
     TwinningLink,
 )
 from site_builder.format.richtext import raw_html
+from site_builder.format.unshown import unshown_markdown
 from site_builder.load import gazetteer
 from site_builder.load.gazetteer import Placement, Town
 from site_builder.load.source import SourceFile
@@ -77,13 +78,17 @@ def today() -> date:
 def _warner(
     roadmap: RoadmapFile, source: SourceFile, problems: list[Problem]
 ) -> Callable[..., None]:
-    """`warn(field_path, message, hint, near=None)`: add a warning at the field (at the
-    line, from the value's start on, that holds `near`) to `problems`."""
+    """`warn(field_path, message, hint, near=None, below=0)`: add a warning at the field
+    (at the line, from the value's start on, that holds `near`; first looked for from
+    `below` lines under the value's start, where the text's line `below` cannot be
+    above) to `problems`."""
 
-    def warn(field_path: str, message: str, hint: str, near: str | None = None) -> None:
+    def warn(
+        field_path: str, message: str, hint: str, near: str | None = None, below: int = 0
+    ) -> None:
         line, column = roadmap.position(field_path)
         if near is not None:
-            line, column = _line_of(source, line, column, near)
+            line, column = _line_of(source, line, column, near, below)
         problems.append(
             Problem(
                 roadmap.path,
@@ -117,8 +122,9 @@ def check_ended(roadmap: RoadmapFile, source: SourceFile, on: date) -> list[Prob
 
 
 def check_texts(roadmap: RoadmapFile, source: SourceFile, default_language: str) -> list[Problem]:
-    """A warning for each text left as a placeholder, holding HTML (never shown) or
-    without the default language: what the file alone says, whatever the date."""
+    """A warning for each text left as a placeholder, holding HTML or Markdown the site
+    does not show as written, or without the default language: what the file alone says,
+    whatever the date."""
     problems: list[Problem] = []
     warn = _warner(roadmap, source, problems)
     for field_path, text in texts(roadmap.data):
@@ -143,6 +149,14 @@ def check_texts(roadmap: RoadmapFile, source: SourceFile, default_language: str)
                         tag.instead,
                         near=tag.text,
                     )
+                for construct in unshown_markdown(value):
+                    warn(
+                        where if where in roadmap.positions else field_path,
+                        construct.message,
+                        construct.instead,
+                        near=construct.near,
+                        below=construct.line,
+                    )
         if isinstance(text, Name) and text.neutral:
             continue
         if default_language not in text:
@@ -154,13 +168,18 @@ def check_texts(roadmap: RoadmapFile, source: SourceFile, default_language: str)
     return problems
 
 
-def _line_of(source: SourceFile, line: int, column: int, near: str) -> tuple[int, int]:
-    """The first line from `line` on that holds `near`, and its column; else the start."""
-    lines = source.text.splitlines()
-    for number in range(line, len(lines) + 1):
-        found = lines[number - 1].find(near)
-        if found >= 0:
-            return number, found + 1
+def _line_of(
+    source: SourceFile, line: int, column: int, near: str, below: int = 0
+) -> tuple[int, int]:
+    """The first line from `line + below` on, else from `line` on, that holds `near`, and
+    its column; else the start. A line of a text is at least as far below the value's
+    start as in the text, unless the text is written in quotes with `\\n` in it."""
+    lines = source.lines
+    for start in dict.fromkeys((line + below, line)):
+        for number in range(start, len(lines) + 1):
+            found = lines[number - 1].find(near)
+            if found >= 0:
+                return number, found + 1
     return line, column
 
 

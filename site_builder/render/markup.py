@@ -3,28 +3,26 @@
 Two rules cover every value that comes from YAML:
 - plain Text is escaped for HTML *and* Markdown, so it is shown as written and can never
   become a tag, a link or emphasis;
-- RichText is converted to HTML here by markdown-it-py in CommonMark mode (linear time,
-  and the Markdown authors see on GitHub), with raw HTML switched off, then cleaned by nh3
-  against an explicit allow-list of tags, attributes and URL schemes. The result goes into
-  the page as a raw HTML block, which the engine passes through untouched.
+- RichText is converted to clean HTML by `format.richhtml` (`rich_html`, re-exported
+  here with its allow-lists and `safe_href`). The result goes into the page as a raw HTML
+  block, which the engine passes through untouched.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from functools import cache, lru_cache
-from urllib.parse import urlsplit
+from functools import lru_cache
 
-import nh3
-from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from site_builder.format.richtext import without_tags
-
-ALLOWED_TAGS = {"p", "em", "strong", "ul", "ol", "li", "a", "code", "br", "blockquote"}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
-ALLOWED_SCHEMES = {"http", "https", "mailto"}
+from site_builder.format.richhtml import (  # noqa: F401 (re-exported)
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_SCHEMES,
+    ALLOWED_TAGS,
+    rich_html,
+    safe_href,
+)
 
 # Python-Markdown's backslash-escapable characters, plus `|` of the tables extension.
 # `<`, `>` and `&` are turned into entities before, and entities contain none of these.
@@ -63,56 +61,3 @@ def escape_attribute(value: object) -> Markup:
     """Escape a value for a double-quoted HTML attribute in a Markdown page: HTML quoting,
     and the characters Markdown would read first (see above) as character references."""
     return Markup(html.escape(str(value), quote=True).translate(_MARKDOWN_IN_ATTRIBUTES))
-
-
-@lru_cache(maxsize=16384)  # pages link to the same addresses again and again
-def safe_href(url: str) -> str | None:
-    """The URL if it is http(s), mailto or site-relative; None for anything else."""
-    url = url.strip()
-    if url.startswith(("//", "\\\\", "/\\", "\\/")):
-        return None  # protocol-relative: another host
-    parts = urlsplit(url)
-    if parts.scheme:
-        return url if parts.scheme.lower() in ALLOWED_SCHEMES else None
-    if any(ord(c) < 32 for c in url) or ":" in url.split("/")[0]:
-        return None
-    return url
-
-
-def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
-    if attribute == "href":
-        return safe_href(value)
-    return value
-
-
-@cache
-def _converter() -> MarkdownIt:
-    # CommonMark, raw HTML escaped as text (`html: False`), no typographic replacements.
-    return MarkdownIt("commonmark", {"html": False, "typographer": False, "linkify": False})
-
-
-# Text with none of these is one plain paragraph: no need for the Markdown converter.
-_MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>&#!|~]|^\s*(?:[-+]|\d+[.)])\s|\n|  $", re.MULTILINE)
-
-
-@lru_cache(maxsize=8192)
-def rich_html(source: str) -> str:
-    """CommonMark (paragraphs, emphasis, lists, links) to clean HTML, in time linear in
-    the length of `source` (its length is bounded by RichText.max_length).
-
-    Cached: a text that falls back to another language is converted once for all pages.
-    HTML tags are removed first (`without_tags`): they are never rendered.
-    """
-    source = without_tags(source)
-    if not _MARKDOWN_SYNTAX.search(source):
-        return f"<p>{html.escape(source.strip(), quote=False)}</p>"
-    converted = _converter().render(source)
-    return nh3.clean(
-        converted,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=ALLOWED_SCHEMES,
-        attribute_filter=_filter_attribute,
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-    )

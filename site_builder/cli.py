@@ -1,12 +1,11 @@
 """The command line: `python -m site_builder build | validate | serve | render`.
 
 `main` is the one boundary around every command: invalid data exits with 1 after
-printing every problem; an environment fault (a folder that cannot be written, a site
-folder that must not be replaced, a busy port, a bad option) prints one line and exits
-with 2; a fault of the builder itself prints a short report and exits with 3, with the
-traceback only under `--debug`. SIGTERM, SIGINT and SIGHUP stop a command cleanly (the
-workers stopped, the lock released, the work folders removed), exiting with 128 + the
-signal's number. Whatever is printed goes through `printable`.
+printing every problem; a bad argument value (`BadArgument`) prints the command's usage
+and `argument NAME: why` as argparse does, another environment fault one line, both
+exiting with 2; a fault of the builder prints a short report and exits with 3, its
+traceback only under `--debug`; SIGTERM, SIGINT and SIGHUP stop a command cleanly, with
+128 + the signal's number. All that is printed goes through `printable` (line by line).
 """
 
 from __future__ import annotations
@@ -37,12 +36,15 @@ from site_builder.engine.marks import theme_string_counts
 from site_builder.engine.serve import serve_folder
 from site_builder.errors import (
     STOPPED,
+    BadArgument,
     EnvironmentFault,
     InternalError,
     InvalidData,
     SiteBuilderError,
     Stopped,
+    describe_os_error,
     printable,
+    printable_lines,
     stop_if_asked,
 )
 from site_builder.load.quality import today
@@ -67,11 +69,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         except InvalidData as exc:
             report(exc.problems, getattr(args, "format", "text"))
             return EXIT_INVALID
+        except BadArgument as exc:  # as argparse says a bad value: usage, then why
+            (command := getattr(args, "command_parser", parser)).print_usage(sys.stderr)
+            print(f"{command.prog}: error: {printable(str(exc))}", file=sys.stderr)
+            return EXIT_ENVIRONMENT
         except EnvironmentFault as exc:
             _error(str(exc))
             return EXIT_ENVIRONMENT
-        except SiteBuilderError as exc:
-            _error(str(exc))
+        except SiteBuilderError as exc:  # the engine's report may run over several lines
+            print(f"error: {printable_lines(str(exc))}", file=sys.stderr)
             return EXIT_INVALID
         except Stopped as exc:
             name = signal.Signals(exc.signum).name
@@ -88,13 +94,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         except Exception as exc:  # noqa: BLE001 - the boundary: no traceback unless --debug
             _internal_error(exc, args.debug)
             return EXIT_INTERNAL
-
-
-def describe_os_error(exc: OSError) -> str:
-    """One line for a system error: what failed, on which path, why."""
-    paths = [str(p) for p in (exc.filename, exc.filename2) if p is not None]
-    where = f"{' -> '.join(paths)}: " if paths else ""
-    return f"{where}{exc.strerror or exc}"
 
 
 def _error(message: str) -> None:
@@ -227,6 +226,7 @@ def _parser() -> argparse.ArgumentParser:
     for sub in (*commands.choices.values(), country, authority):
         if sub is not new:  # also after the command: `build --debug`
             sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
+        sub.set_defaults(command_parser=sub)  # whose usage a BadArgument prints
     return parser
 
 
@@ -239,8 +239,8 @@ def _url(value: str) -> str | None:
     """A --site-url as the build uses it; a usage error (exit 2) unless http(s)."""
     try:
         return site_url_of(value)
-    except SiteBuilderError as error:
-        raise argparse.ArgumentTypeError(str(error).removeprefix("--site-url ")) from None
+    except BadArgument as error:
+        raise argparse.ArgumentTypeError(error.message) from None
 
 
 def _count(value: str) -> int:
@@ -315,7 +315,6 @@ def _init(args: argparse.Namespace) -> int:
 
 def _new(args: argparse.Namespace) -> int:
     project = Project(roadmaps=args.roadmaps)
-    scaffold.write_schema(project.schema, create=True)
     dataset = None
     if args.roadmaps.is_dir():  # a new project has no roadmaps folder yet
         dataset = pipeline.validate(project).dataset
@@ -328,6 +327,7 @@ def _new(args: argparse.Namespace) -> int:
         path = scaffold.new_authority(
             args.roadmaps, args.code, args.slug, args.kind, language, year, authorities, schema
         )
+    scaffold.write_schema(project.schema, create=True)  # once the arguments are good
     print(f"wrote {printable(str(path))}: {scaffold.next_step(path)}", file=sys.stderr)
     return EXIT_OK
 

@@ -105,6 +105,14 @@ def printable(text: str) -> str:
     return UNPRINTABLE.sub(_escape_char, text)
 
 
+def printable_lines(text: str) -> str:
+    """A message of several lines (an engine's report) as `printable` makes each line,
+    the lines after the first indented: readable, and none of them taken for a message
+    of its own."""
+    first, *rest = text.splitlines() or [""]
+    return "\n".join([printable(first), *(f"    {printable(line)}" for line in rest)])
+
+
 def _escape_char(match: re.Match[str]) -> str:
     code = ord(match.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
@@ -112,6 +120,13 @@ def _escape_char(match: re.Match[str]) -> str:
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=Problem.sort_key)
+
+
+def describe_os_error(exc: OSError) -> str:
+    """One line for a system error: what failed, on which path, why."""
+    paths = [str(p) for p in (exc.filename, exc.filename2) if p is not None]
+    where = f"{' -> '.join(paths)}: " if paths else ""
+    return f"{where}{exc.strerror or exc}"
 
 
 class SiteBuilderError(Exception):
@@ -142,6 +157,21 @@ class EnvironmentFault(SiteBuilderError):
     """Something around the builder is wrong, not the data: a folder that cannot be
     written, a site folder that must not be replaced, a busy port, a bad option value.
     The command line prints one line and exits with 2."""
+
+
+class BadArgument(EnvironmentFault):
+    """A value given on the command line (an argument's or an option's) that the command
+    cannot use. Every such value is refused with this error, whenever it is found: at
+    once, or once the data says (the site's languages are known once the roadmaps are
+    read). The command line prints it as argparse prints the values it checks itself,
+    the command's usage then `argument NAME: message`, and exits with 2."""
+
+    def __init__(self, argument: str, message: str):
+        super().__init__(f"argument {argument}: {message}")
+        self.argument, self.message = argument, message
+
+    def __reduce__(self) -> tuple[type[BadArgument], tuple[str, str]]:
+        return (type(self), (self.argument, self.message))  # sent from the reading process
 
 
 class ProcessLost(EnvironmentFault):

@@ -16,6 +16,7 @@ ignored, as `shutil.rmtree(ignore_errors=True)` does.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import shutil
@@ -223,6 +224,54 @@ def link_tree(folder: Path, target: Path | None, leave: str = "") -> str | None:
     except OSError:
         return None
     return digest.hexdigest()
+
+
+def entry_kind(path: Path, root: Path, folder: str) -> tuple[str, str | None]:
+    """What an entry of the input folder `root` (the roadmaps, the hand-written pages,
+    the theme's overrides) is, without opening it: `file`, `folder` or `other`, and why
+    it must not be read, if so: a symbolic link out of `root`, dangling or looping, or
+    neither a regular file nor a folder (a FIFO, a socket, a device). `folder` names
+    `root` in that reason ("the roadmaps folder"). Raises nothing."""
+    name = path.name
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError) as exc:
+            if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
+                return "other", f"'{name}' is a loop of symbolic links"
+            return "other", f"'{name}' is a symbolic link to nothing (dangling)"
+        if not target.is_relative_to(root.resolve()):
+            return "other", f"'{name}' is a symbolic link out of {folder}: not read"
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return "other", f"cannot read '{name}': {exc.strerror}"
+    if stat.S_ISDIR(mode):
+        return "folder", None
+    if stat.S_ISREG(mode):
+        return "file", None
+    return "other", f"'{name}' is not a regular file (a FIFO, socket or device): not read"
+
+
+def refused_entries(root: Path, folder: str) -> list[tuple[Path, str]]:
+    """Every entry under `root` that must not be read (see `entry_kind`), with why, in
+    the order of its path; links are not followed into, so what lies past one is not
+    listed. `root` need not exist."""
+    refused = []
+    for where, folders, files in os.walk(root):
+        for name in sorted(folders + files):
+            path = Path(where) / name
+            kind, why = entry_kind(path, root, folder)
+            if why is not None:
+                refused.append((path, why))
+        folders.sort()
+    return sorted(refused)
+
+
+def readable_file(path: Path, root: Path) -> bool:
+    """Whether `path`, under the input folder `root`, is a file that may be read: a
+    regular file, or a link to one inside `root` (see `entry_kind`)."""
+    return entry_kind(path, root, "") == ("file", None)
 
 
 def read_plain(path: Path) -> bytes | None:

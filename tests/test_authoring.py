@@ -108,12 +108,19 @@ def test_new_roadmaps_are_valid_and_never_overwrite(run, roadmaps) -> None:
     before = authority.read_bytes()
     again = run("new", "authority", "FR", "saint-denis", "--kind", "district", "--roadmaps", data)
     assert again.code == 2 and "already exists" in again.err and authority.read_bytes() == before
-    for args in (
-        ["country", "XX", "--role", "origin"],
-        ["authority", "FR", "Saint Denis", "--kind", "municipality"],
+    for args, argument, why in (
+        (["country", "XX", "--role", "origin"], "CC", "'XX' is not an ISO 3166-1 country code"),
+        (["authority", "XX", "lyon", "--kind", "district"], "CC", "'XX' is not an ISO 3166-1"),
+        (["authority", "FR", "Saint Denis", "--kind", "district"], "SLUG", "'Saint Denis' cannot"),
+        (["authority", "FR", "Bad_Slug", "--kind", "municipality"], "SLUG", "'Bad_Slug' cannot"),
     ):
+        before = sorted(data.rglob("*"))
         bad = run("new", *args, "--roadmaps", data)
-        assert bad.code == 1 and "Traceback" not in bad.err
+        # A usage error, as argparse gives for the values it checks itself.
+        assert bad.code == 2 and "Traceback" not in bad.err, bad.err
+        assert bad.err.startswith(f"usage: diaspora-roadmaps new {args[0]} "), bad.err
+        assert f"diaspora-roadmaps new {args[0]}: error: argument {argument}: {why}" in bad.err
+        assert sorted(data.rglob("*")) == before  # nothing written
 
 
 def test_a_new_user_scaffolds_links_and_fixes_a_mistake(run, roadmaps, tmp_path: Path) -> None:

@@ -77,15 +77,37 @@ def test_roadmaps_given_as_a_file_is_named_as_such(tmp_path: Path, command: str)
         ("--jobs", "two", "expected a whole number, 0 or more: 'two'"),
         ("--site-url", "javascript:alert(1)", "must start with https:// or http://"),
         ("--site-url", "example.org", "must start with https:// or http://"),
+        # Known once the roadmaps are read: the same usage error all the same.
+        (
+            "--language",
+            "zz",
+            "'zz' is not a language of the site; the site's languages are en, fr, ar",
+        ),
     ],
 )
 def test_bad_option_values_are_usage_errors(tmp_path: Path, option, value, message) -> None:
-    """Every bad option value exits 2 with argparse's usage line, before anything runs."""
+    """Every bad option value exits 2 with argparse's usage line, before anything is
+    built."""
     site = tmp_path / "site"
     result = cli("build", "--roadmaps", CONTRACT, "--site-dir", site, option, value)
     assert result.returncode == 2, result.stderr
     assert result.stderr.startswith("usage:") and f"argument {option}: {message}" in result.stderr
     assert not site.exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--language", "zz", "unknown language code(s): zz; use BCP 47 codes"),
+        ("--country", "XX", "'XX' is not an ISO 3166-1 country code, such as ML or FR"),
+    ],
+)
+def test_bad_init_values_are_usage_errors(tmp_path: Path, option, value, message) -> None:
+    result = cli("init", tmp_path / "ministry", option, value)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("usage: diaspora-roadmaps init ")
+    assert f"diaspora-roadmaps init: error: argument {option}: {message}" in result.stderr
+    assert not (tmp_path / "ministry").exists()
 
 
 def test_json_and_github_formats(roadmaps) -> None:

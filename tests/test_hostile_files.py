@@ -282,3 +282,59 @@ def test_directions_a_text_leaves_open_are_closed_at_its_end(
     report = load_dataset(folder)
     assert report.dataset is not None
     assert report.dataset.roadmaps["ml/yelimane"].data.name["en"] == kept
+
+
+def test_links_out_of_the_docs_and_themes_folders_are_reported_and_never_read(
+    roadmaps, run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The project's hand-written pages and theme overrides are inputs like the roadmaps:
+    a link out of their folder, a dangling link or a FIFO is an error named by its own
+    path, and neither validation nor the build reads what it points to."""
+    folder = roadmaps()
+    secret = _secret_file(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    docs, themes = tmp_path / "docs" / "fr", tmp_path / "themes" / "partials"
+    docs.mkdir(parents=True)
+    themes.mkdir(parents=True)
+    (docs / "leak.md").symlink_to(secret)
+    (docs / "gone.md").symlink_to(tmp_path / "nowhere.md")
+    os.mkfifo(docs / "pipe.md")
+    (themes / "copyright.html").symlink_to(secret)
+    (tmp_path / "docs" / "en").mkdir()
+    (tmp_path / "docs" / "en" / "about-us.md").write_text("# About us\n\nKept.\n", "utf-8")
+    (docs / "about-us.md").symlink_to("../en/about-us.md")  # inside: read
+    for command in ("validate", "build"):
+        site = ("--site-dir", tmp_path / "site") if command == "build" else ()
+        result = run(command, "--roadmaps", folder, *site)
+        assert result.code == 1, result.err
+        _no_leak(result)
+        for path, why in [
+            ("docs/fr/leak.md", "'leak.md' is a symbolic link out of the docs folder"),
+            ("docs/fr/gone.md", "'gone.md' is a symbolic link to nothing"),
+            ("docs/fr/pipe.md", "'pipe.md' is not a regular file"),
+            (
+                "themes/partials/copyright.html",
+                "'copyright.html' is a symbolic link out of the theme overrides folder",
+            ),
+        ]:
+            assert f"{path}:1:1: {why}" in result.err, result.err
+        assert "about-us.md" not in result.err
+        assert not (tmp_path / "site").exists()
+
+
+def test_the_render_stage_reads_no_entry_that_validation_refuses(tmp_path: Path) -> None:
+    from site_builder.engine.project import _unreadable
+    from site_builder.render.handwritten import hand_written_files
+
+    secret = _secret_file(tmp_path)
+    layer = tmp_path / "docs"
+    (layer / "en").mkdir(parents=True)
+    (layer / "en" / "leak.md").symlink_to(secret)
+    (layer / "en" / "kept.md").write_text("# Kept\n", "utf-8")
+    (layer / "fr").mkdir()
+    (layer / "fr" / "kept.md").symlink_to("../en/kept.md")
+    files = hand_written_files([layer], ["en", "fr"])
+    assert sorted(files) == [("en", "kept.md"), ("fr", "kept.md")]
+    copy = tmp_path / "copy"
+    shutil.copytree(layer, copy, ignore=_unreadable(layer))
+    assert sorted(p.name for p in (copy / "en").iterdir()) == ["kept.md"]

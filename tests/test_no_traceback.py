@@ -1,6 +1,9 @@
-"""No traceback, ever: an environment fault is one line and exit 2; a fault of the builder
-is a short report with the version and exit 3, its traceback only with `--debug`; every
-name printed is escaped so that control characters cannot act on the terminal."""
+"""No traceback, ever: an environment fault is one line and exit 2, a bad argument value
+a usage error as argparse prints it and exit 2; a fault of the project's `mkdocs.yml` is
+invalid data (exit 1) reported as a roadmap's; a fault of the builder is a short report
+with the version and exit 3, its traceback only with `--debug`; every name printed is
+escaped so that control characters cannot act on the terminal, and a message of several
+lines (an engine's) is printed as lines."""
 
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ import pytest
 
 from site_builder import __version__
 from site_builder.errors import Problem, printable
-from tests.conftest import CONTRACT, PROJECT_ROOT
+from tests.conftest import CONTRACT, PROJECT_ROOT, tree_digest
 
 
 def one_line_fault(result, *words: str) -> None:  # noqa: ANN001 - a conftest Run
@@ -28,6 +31,17 @@ def one_line_fault(result, *words: str) -> None:  # noqa: ANN001 - a conftest Ru
     assert len(lines) == 1 and lines[0].startswith("error: "), lines
     for word in words:
         assert word in lines[0], (word, lines[0])
+
+
+def usage_error(result, command: str, argument: str, *words: str) -> None:  # noqa: ANN001
+    """A bad argument value: the command's usage, then `argument NAME: why`, exit 2."""
+    assert result.code == 2, result.err
+    assert "Traceback" not in result.err and "internal error" not in result.err
+    assert result.err.startswith(f"usage: diaspora-roadmaps {command} "), result.err
+    error = result.err.strip().splitlines()[-1]
+    assert error.startswith(f"diaspora-roadmaps {command}: error: argument {argument}: "), error
+    for word in words:
+        assert word in error, (word, error)
 
 
 def _raise(code: int, strerror: str):
@@ -91,7 +105,21 @@ def test_busy_port(run) -> None:
 
 @pytest.mark.parametrize("address", ["localhost", "localhost:http", "localhost:", ":8000", "h:0"])
 def test_dev_addr_without_a_port_number(run, address: str) -> None:
-    one_line_fault(run("serve", "--roadmaps", CONTRACT, "--dev-addr", address), "--dev-addr")
+    result = run("serve", "--roadmaps", CONTRACT, "--dev-addr", address)
+    usage_error(result, "serve", "--dev-addr", "HOST:PORT", repr(address))
+
+
+def test_a_language_the_site_has_not_is_a_bad_option_value(run, tmp_path: Path) -> None:
+    """Known only once the roadmaps are read (in a process of their own), it is still
+    named as the option it is, not as a problem of the data."""
+    site = tmp_path / "site"
+    for jobs in ("1", "2"):
+        args = ["--roadmaps", CONTRACT, "--site-dir", site, "--jobs", jobs]
+        result = run("build", "--quiet", "--language", "zz", "--language", "fr", *args)
+        usage_error(
+            result, "build", "--language", "'zz' is not a language of the site", "en, fr, ar"
+        )
+        assert "site.yml" not in result.err and not site.exists()
 
 
 @pytest.mark.parametrize("value", ["99999999999999999999", "-1", "1e9", "yesterday", "٣"])
@@ -126,7 +154,91 @@ def test_roadmaps_given_but_no_project_files(
     (tmp_path / "mkdocs.yml").write_text("theme: [unclosed\n", "utf-8")
     result = run("build", "--quiet", "--roadmaps", CONTRACT, "--site-dir", "site")
     assert result.code == 1 and "Traceback" not in result.err
-    assert "mkdocs.yml: not valid YAML" in result.err
+    assert "mkdocs.yml:1:8: YAML syntax error: the `[` opened here is never closed" in result.err
+
+
+# What the tester found in the project's mkdocs.yml (the headline of each problem), and
+# what every command that reads it must then say.
+BAD_SETTINGS = {
+    "a-number-for-the-theme": ("theme: 5\n", ["mkdocs.yml:1:8: theme: expected a mapping"]),
+    "an-unclosed-list-and-a-number-for-plugins": (
+        "theme:\n  name: material\n  palette: [\nplugins: 3\n",
+        ["mkdocs.yml:3:12: YAML syntax error: the `[` opened here is never closed"],
+    ),
+    "an-extension-not-installed": (
+        "markdown_extensions: [nosuchext]\n",
+        ["mkdocs.yml:1:23: markdown_extensions[0]: Markdown extension 'nosuchext' is not"],
+    ),
+    "wrong-kinds-of-settings-the-theme-reads": (
+        "theme:\n  palette: 5\n  features: 5\nextra: [1]\n",
+        [
+            "mkdocs.yml:2:12: theme.palette: expected a mapping",
+            "mkdocs.yml:3:13: theme.features: expected a list of texts, found '5'",
+            "mkdocs.yml:4:8: extra: expected a mapping of settings, found a list",
+        ],
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project folder (the contract's roadmaps, the built-in settings) built once."""
+    from site_builder.cli import main
+
+    root = tmp_path_factory.mktemp("project")
+    shutil.copytree(CONTRACT, root / "roadmaps")
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        assert main(["build", "--quiet", "--site-dir", "../p2site"]) == 0
+    finally:
+        os.chdir(cwd)
+    return root
+
+
+@pytest.mark.parametrize(("text", "headlines"), BAD_SETTINGS.values(), ids=list(BAD_SETTINGS))
+def test_a_wrong_mkdocs_yml_is_invalid_data_and_the_site_stays(
+    run, built_project: Path, monkeypatch: pytest.MonkeyPatch, text: str, headlines: list[str]
+) -> None:
+    """Every problem of the project's mkdocs.yml in one run, as `path:line:col: setting:
+    message` with the line and a hint, before anything is built: exit 1 (invalid data),
+    never an internal error; the site built before is left as it was."""
+    monkeypatch.chdir(built_project)
+    site = built_project.parent / "p2site"
+    before = tree_digest(site)
+    (built_project / "mkdocs.yml").write_text(text, "utf-8")
+    try:
+        for command in (["build", "--quiet", "--site-dir", "../p2site"], ["validate"]):
+            result = run(*command)
+            assert result.code == 1, result.err
+            assert "Traceback" not in result.err and "internal error" not in result.err
+            assert "\\x0a" not in result.err and "the engine failed" not in result.err
+            errors = [line for line in result.err.splitlines() if line.startswith("mkdocs.yml:")]
+            assert len(errors) == len(headlines), result.err
+            for line, headline in zip(errors, headlines, strict=True):
+                assert line.startswith(headline), (line, headline)
+            assert result.err.count("    hint: ") >= len(headlines)
+    finally:
+        (built_project / "mkdocs.yml").unlink()
+    assert tree_digest(site) == before
+
+
+def test_an_engine_report_of_several_lines_is_printed_as_lines(
+    run, built_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """MkDocs lists the pages left out of the navigation one per line: printed so, each
+    line after the first indented, not as one line of `\\x0a`."""
+    monkeypatch.chdir(built_project)
+    (built_project / "mkdocs.yml").write_text('not_in_nav: "/nothing/"\n', "utf-8")
+    try:
+        result = run("build", "--quiet", "--jobs", "1", "--site-dir", "../p2site")
+    finally:
+        (built_project / "mkdocs.yml").unlink()
+    assert result.code == 1 and "Traceback" not in result.err, result.err
+    assert "\\x0a" not in result.err
+    lines = result.err.strip().splitlines()
+    assert lines[0].startswith("error: the engine failed for ") and len(lines) > 1
+    assert "      - ml/yelimane.md" in lines, lines  # MkDocs indents by 2, and we by 4
 
 
 def test_new_over_a_dangling_link(run, roadmaps, tmp_path: Path) -> None:

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from site_builder.app.config import DEFAULTS, Project, merge_config
+from site_builder.app.settings import read_settings
+from site_builder.errors import InvalidData
 from site_builder.render.handwritten import hand_written_files
 from tests.conftest import CONTRACT
 
@@ -28,8 +30,108 @@ def test_without_a_mkdocs_yml_the_built_in_configuration_is_used(tmp_path: Path)
     project = Project(base_config=tmp_path / "mkdocs.yml")
     assert project.mkdocs_config()["theme"]["name"] == "material"
     (tmp_path / "mkdocs.yml").write_text("- not a mapping\n", "utf-8")
-    with pytest.raises(Exception, match="must be a mapping"):
+    with pytest.raises(InvalidData) as raised:
         project.mkdocs_config()
+    assert [p.headline() for p in raised.value.problems] == [
+        f"{tmp_path / 'mkdocs.yml'}:1:1: expected a mapping of MkDocs settings, found a list"
+    ]
+
+
+def _problems(path: Path, text: str) -> list[str]:
+    """The problems of a `mkdocs.yml` holding `text`, as headlines and hints."""
+    path.write_text(text, "utf-8")
+    with pytest.raises(InvalidData) as raised:
+        read_settings(path)
+    problems = raised.value.problems
+    assert all(p.hint and p.is_error for p in problems), problems
+    return [p.headline().removeprefix(f"{path}:") for p in problems]
+
+
+def test_every_setting_of_the_wrong_kind_is_reported_at_its_place(tmp_path: Path) -> None:
+    """What the builder, or the theme without checking it, reads from `mkdocs.yml` has
+    its kind checked first: every problem at once, at the value's line and column."""
+    text = (
+        "theme:\n"
+        "  name: [material]\n"
+        "  palette: 5\n"
+        "  features: [navigation.top, 3]\n"
+        "plugins: 3\n"
+        "hooks: hooks.py\n"
+        "extra: [1]\n"
+        "not_in_nav: {a: b}\n"
+        "markdown_extensions:\n"
+        "  - admonition\n"
+        "  - {}\n"
+        "  - toc: 1\n"
+        "  - 5\n"
+    )
+    assert _problems(tmp_path / "mkdocs.yml", text) == [
+        "2:9: theme.name: expected a text, found a list",
+        "3:12: theme.palette: expected a mapping of palette settings, or a list of them, found '5'",
+        "4:30: theme.features[1]: expected a text, found '3'",
+        "5:10: plugins: expected a list of names, found '3'",
+        "6:8: hooks: expected a list of texts, found 'hooks.py'",
+        "7:8: extra: expected a mapping of settings, found a list",
+        "8:13: not_in_nav: expected a text, found a mapping",
+        "11:5: markdown_extensions[1]: expected a name, or a name and its options, found a mapping",
+        "12:10: markdown_extensions[2]: expected options as a mapping, found '1'",
+        "13:5: markdown_extensions[3]: expected a name, or a name and its options, found '5'",
+    ]
+    assert _problems(tmp_path / "mkdocs.yml", "theme: 5\n") == [
+        "1:8: theme: expected a mapping of settings, found '5'"
+    ]
+
+
+def test_a_yaml_syntax_error_in_mkdocs_yml_is_explained_as_in_a_roadmap(tmp_path: Path) -> None:
+    path = tmp_path / "mkdocs.yml"
+    path.write_text("theme:\n  name: material\n  palette: [\nplugins: 3\n", "utf-8")
+    with pytest.raises(InvalidData) as raised:
+        read_settings(path)
+    (problem,) = raised.value.problems
+    assert problem.headline() == (
+        f"{path}:3:12: YAML syntax error: the `[` opened here is never closed "
+        "(the YAML parser says: expected ',' or ']', but got '<stream end>')"
+    )
+    assert problem.source_line == "  palette: ["
+    assert problem.hint == "add `]` where the list ends, at the end of this line in most cases"
+    assert _problems(path, "extra: !ENV [HOME]\n") == [
+        "1:8: YAML tag not supported (the YAML parser says: could not determine a "
+        "constructor for the tag '!ENV')"
+    ]
+
+
+def test_a_markdown_extension_that_is_not_installed_is_named_at_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "mkdocs.yml"
+    text = "markdown_extensions: [nosuchext, admonitio, pymdownx.nosuch, attr_list]\n"
+    assert _problems(path, text) == [
+        "1:23: markdown_extensions[0]: Markdown extension 'nosuchext' is not installed",
+        "1:34: markdown_extensions[1]: Markdown extension 'admonitio' is not installed",
+        "1:45: markdown_extensions[2]: Markdown extension 'pymdownx.nosuch' is not installed",
+    ]
+    path.write_text(text, "utf-8")
+    with pytest.raises(InvalidData) as raised:
+        read_settings(path)
+    assert raised.value.problems[1].hint == "did you mean 'admonition'?"
+
+
+def test_settings_mkdocs_takes_as_a_mapping_are_given_as_lists(tmp_path: Path) -> None:
+    path = tmp_path / "mkdocs.yml"
+    path.write_text(
+        "theme: {palette: [{scheme: default}, {scheme: slate}], logo: null}\n"
+        "markdown_extensions: {admonition: null, pymdownx.superfences: {}, "
+        "toc: {permalink: false}}\n"
+        "plugins: {offline: {}}\n"
+        "extra: null\n",
+        "utf-8",
+    )
+    settings = read_settings(path)
+    assert settings["markdown_extensions"] == [
+        {"admonition": None},
+        {"pymdownx.superfences": {}},
+        {"toc": {"permalink": False}},
+    ]
+    assert settings["plugins"] == [{"offline": {}}]
+    assert settings["extra"] is None  # null removes a built-in setting (merge_config)
 
 
 def test_pages_replace_add_and_remove_per_file(tmp_path: Path) -> None:

@@ -298,3 +298,21 @@ def test_a_cache_folder_made_by_a_build_or_empty_is_used(
         )
         assert result.code == 0, result.err
         assert (cache / CACHE_MARKER).is_file() and (cache / "read").is_dir()
+
+
+def test_render_writes_only_into_a_folder_it_made_or_an_empty_one(run, tmp_path: Path) -> None:
+    """`render --out` writes over the projects' files and removes what they no longer hold:
+    a folder with files no render made is refused like a site folder, named with --out."""
+    out = tmp_path / "projects"
+    (out / "en").mkdir(parents=True)
+    (out / "en" / "mkdocs.yml").write_text("the user's own", "utf-8")
+    before = tree_digest(out)
+    result = run("render", "--roadmaps", CONTRACT, "--out", out)
+    assert result.code == 2 and "with --out" in result.err, result.err
+    assert tree_digest(out) == before
+    fresh = tmp_path / "fresh"
+    for _ in range(2):  # new, then one render made
+        assert run("render", "--roadmaps", CONTRACT, "--out", fresh).code == 0
+        assert (fresh / "en" / "mkdocs.yml").is_file()
+    result = run("render", "--roadmaps", CONTRACT, "--out", CONTRACT)
+    assert result.code == 2 and "with --out" in result.err, result.err

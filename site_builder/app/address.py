@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import socket
 
-from site_builder.errors import EnvironmentFault
+from site_builder.errors import BadArgument, EnvironmentFault
 
 
 def dev_address(value: str) -> tuple[str, int]:
-    """`HOST:PORT` as (host, port); raises EnvironmentFault without a port from 1 to 65535."""
+    """`HOST:PORT` as (host, port); raises BadArgument without a port from 1 to 65535."""
     host, _, port = value.rpartition(":")
     if not host or not (port.isascii() and port.isdigit()) or not 0 < int(port) < 65536:
-        raise EnvironmentFault(
-            f"--dev-addr must be HOST:PORT with a port number from 1 to 65535, "
-            f"such as 127.0.0.1:8000: {value!r}"
+        raise BadArgument(
+            "--dev-addr",
+            f"must be HOST:PORT with a port number from 1 to 65535, "
+            f"such as 127.0.0.1:8000: {value!r}",
         )
     return host, int(port)
 

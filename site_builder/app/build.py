@@ -37,16 +37,31 @@ from site_builder.app.workers import (
 from site_builder.engine import mkdocs as engine
 from site_builder.engine.cache import render_digest
 from site_builder.engine.marks import theme_string_counts
-from site_builder.errors import EnvironmentFault, InvalidData, Problem, stop_if_asked
+from site_builder.errors import (
+    BadArgument,
+    EnvironmentFault,
+    InvalidData,
+    Problem,
+    sort_problems,
+    stop_if_asked,
+)
 from site_builder.files import folder_of_its_own, remove_scratch
 from site_builder.format.model import Dataset
+from site_builder.load.discover import unread_entries
 from site_builder.load.quality import environment_epoch
 from site_builder.load.stored import StoredReads
 from site_builder.load.validate import ReadCache, Report, load_dataset
 from site_builder.publish.data import write_data
 from site_builder.publish.records import StoredRecords
 from site_builder.publish.root import RootFiles
-from site_builder.publish.staging import Publisher, check_cache_dir, check_site_dir, mark_cache
+from site_builder.publish.staging import (
+    Publisher,
+    check_cache_dir,
+    check_projects_dir,
+    check_site_dir,
+    mark_cache,
+    mark_projects,
+)
 from site_builder.render import memo
 from site_builder.views.context import SiteContext
 from site_builder.views.provenance import last_changes, last_commit_time
@@ -91,13 +106,21 @@ def require_roadmaps(project: Project) -> None:
 
 
 def validate(project: Project, *, strict: bool = False, cache: ReadCache | None = None) -> Report:
-    """Read and check the roadmaps; raises EnvironmentFault when there is no roadmaps
-    folder (run outside a project), a Report of the problems otherwise. The project's
-    JSON Schema for editors (`schema/roadmap.schema.json`) is brought up to date when it
-    exists."""
+    """Read and check the roadmaps, the project's `mkdocs.yml` and the entries of its
+    `docs/` and `themes/` that are not read (`load.discover.unread_entries`: links out of
+    them, FIFOs); raises EnvironmentFault when there is no roadmaps folder (run outside a
+    project), a Report of all their problems otherwise (without a dataset when any is an
+    error). The project's JSON Schema
+    for editors (`schema/roadmap.schema.json`) is brought up to date when it exists."""
     require_roadmaps(project)
     write_schema(project.schema)
-    return load_dataset(project.roadmaps, strict=strict, cache=cache)
+    report = load_dataset(project.roadmaps, strict=strict, cache=cache)
+    also = project.settings_problems() + unread_entries(
+        [(project.docs, "the docs folder"), (project.themes, "the theme overrides folder")]
+    )
+    if also:
+        return Report(None, sort_problems(report.problems + also))
+    return report
 
 
 def load_or_fail(
@@ -123,7 +146,12 @@ def render_projects(
     languages: tuple[str, ...] = (),
     site_url: str | None = None,
 ) -> dict[str, Path]:
-    """Write each language's plain MkDocs project under `out/<lang>/`, building nothing."""
+    """Write each language's plain MkDocs project under `out/<lang>/`, building nothing.
+    Raises UnsafeSiteDir, writing nothing, unless `out` is new, empty or one `render`
+    wrote (`check_projects_dir`): it writes over the projects' files and removes what they
+    no longer hold."""
+    check_projects_dir(out, [project.roadmaps.parent], _inputs(project))
+    mark_projects(out)
     configs = {}
     for language in languages or context.dataset.languages:
         done, _ = build_language(context, LanguageJob(language, project, out, None, site_url))
@@ -278,7 +306,7 @@ def _read(options: BuildOptions) -> _Read:
     that reading takes and lets go stays there. Meanwhile, this process gets ready to
     render (the templates' code is the same for every language, so the interface's
     source language, English, compiles it) and, with one process, to build with the
-    engine. Raises as `load_or_fail`, or InvalidData for a language the site has not."""
+    engine. Raises as `load_or_fail`, or BadArgument for a language the site has not."""
     reads = None
     if options.cache_folder is not None:  # once, before the reader is forked
         reads = StoredReads(options.cache_folder / "read", render_digest())
@@ -332,20 +360,15 @@ def _inputs(project: Project) -> tuple[Path, ...]:
 
 
 def _chosen_languages(dataset: Dataset, wanted: tuple[str, ...]) -> tuple[str, ...]:
+    """The languages `--language` asks for (all when none); raises BadArgument for one
+    the site has not."""
     unknown = [code for code in wanted if code not in dataset.languages]
     if unknown:
-        raise InvalidData(
-            [
-                Problem(
-                    dataset.site_path,
-                    1,
-                    1,
-                    "languages",
-                    f"language '{code}' is not a language of the site",
-                    f"the site's languages: {', '.join(dataset.languages)}",
-                )
-                for code in unknown
-            ]
+        named = ", ".join(f"'{code}'" for code in unknown)
+        what = "is not a language" if len(unknown) == 1 else "are not languages"
+        raise BadArgument(
+            "--language",
+            f"{named} {what} of the site; the site's languages are {', '.join(dataset.languages)}",
         )
     return wanted or dataset.languages
 

@@ -7,6 +7,7 @@ laid over them (see `docs/data-repositories.md`):
 
 - `mkdocs.yml` is merged into the built-in one: mappings key by key, at every depth; any
   other value (a list, a string, a number) replaces the built-in value; `null` removes it.
+  It is checked as the roadmaps are (`app.settings`).
 - `docs/<lang>/<name>.md` replaces the built-in page of the same path, or adds a page; an
   empty file removes the page of that name from every language.
 - `themes/<path>` replaces the built-in theme file of the same path, or adds one.
@@ -20,9 +21,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
-from site_builder.errors import SiteBuilderError
+from site_builder.app.settings import read_settings
+from site_builder.errors import BadArgument, InvalidData, Problem
 
 DEFAULTS = Path(__file__).resolve().parent.parent / "defaults"
 """The built-in defaults shipped inside the package: `mkdocs.yml`, `docs/`, `themes/`."""
@@ -71,23 +71,20 @@ class Project:
     def mkdocs_config(self) -> dict[str, Any]:
         """The built-in `mkdocs.yml` with the project's merged into it (see the module).
 
-        Raises SiteBuilderError when the project's file is not a YAML mapping."""
-        base = _read_mapping(self.defaults / "mkdocs.yml")
+        Raises InvalidData with every problem of the project's file (`app.settings`)."""
+        base = read_settings(self.defaults / "mkdocs.yml")
         if self.base_config.is_file():
-            return merge_config(base, _read_mapping(self.base_config))
+            return merge_config(base, read_settings(self.base_config))
         return base
 
-
-def _read_mapping(path: Path) -> dict[str, Any]:
-    try:
-        value = yaml.safe_load(path.read_text("utf-8"))
-    except yaml.YAMLError as exc:
-        raise SiteBuilderError(f"{path}: not valid YAML: {exc}") from None
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise SiteBuilderError(f"{path}: must be a mapping of MkDocs settings")
-    return value
+    def settings_problems(self) -> list[Problem]:
+        """The problems of the project's `mkdocs.yml` ([] when it has none, or when there
+        is none), found before anything is built."""
+        try:
+            self.mkdocs_config()
+        except InvalidData as exc:
+            return exc.problems
+        return []
 
 
 def merge_config(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -105,12 +102,12 @@ def merge_config(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 def site_url_of(value: str | None) -> str | None:
-    """A `--site-url` ending with `/` (None when not given); raises SiteBuilderError
-    unless it is http(s)."""
+    """A `--site-url` ending with `/` (None when not given); raises BadArgument unless it
+    is http(s)."""
     if value is None:
         return None
     if not value.startswith(("https://", "http://")):
-        raise SiteBuilderError(f"--site-url must start with https:// or http://: {value}")
+        raise BadArgument("--site-url", f"must start with https:// or http://: {value}")
     return value.rstrip("/") + "/"
 
 

@@ -32,7 +32,7 @@ from site_builder.app.jobs import LanguageJob
 from site_builder.app.language import build_language
 from site_builder.engine import mkdocs as engine
 from site_builder.engine import pagefind
-from site_builder.errors import InvalidData, Problem, SiteBuilderError, printable
+from site_builder.errors import InvalidData, Problem, SiteBuilderError, printable_lines
 from site_builder.format.model import Dataset
 from site_builder.load.validate import ReadCache
 from site_builder.publish.data import write_data
@@ -255,7 +255,7 @@ class Preview:
             else:
                 print("the preview keeps the last good build", file=sys.stderr)
         except SiteBuilderError as exc:
-            print(f"error: {printable(str(exc))}", file=sys.stderr)
+            print(f"error: {printable_lines(str(exc))}", file=sys.stderr)
 
 
 def problem_banner(problems: list[Problem]) -> str:

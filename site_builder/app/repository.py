@@ -14,8 +14,7 @@ from typing import Any
 
 from site_builder import __version__
 from site_builder.app import scaffold
-from site_builder.errors import SiteBuilderError
-from site_builder.format.codes import COUNTRIES
+from site_builder.errors import BadArgument, EnvironmentFault
 from site_builder.format.model import Role
 from site_builder.format.values import Invalid, LanguageCode
 
@@ -61,21 +60,21 @@ def init_repository(
     `FILES`, the JSON Schema and one commented national roadmap of `country`. Returns the
     paths written.
 
-    Raises SiteBuilderError, before writing anything, when a language or the country is
-    unknown or when any of those files exists."""
+    Raises, before writing anything, BadArgument when a language or the country is
+    unknown, EnvironmentFault when any of those files exists."""
     unknown = [code for code in languages if not _known_language(code)]
     if not languages or unknown:
-        raise SiteBuilderError(
+        raise BadArgument(
+            "--language",
             f"unknown language code(s): {', '.join(unknown) or '(none given)'}; "
-            "use BCP 47 codes such as en, fr, ar or pt-BR"
+            "use BCP 47 codes such as en, fr, ar or pt-BR",
         )
-    if country.upper() not in COUNTRIES:
-        raise SiteBuilderError(f"'{country}' is not an ISO 3166-1 country code, such as ML")
+    scaffold.check_country(country, "--country")
     roadmap = target / "roadmaps" / country.lower() / "country.yml"
     paths = [target / path for path in FILES.values()] + [target / SCHEMA, roadmap]
     existing = [str(path) for path in paths if path.exists()]
     if existing:
-        raise SiteBuilderError(f"nothing was written: {', '.join(existing)} already exist(s)")
+        raise EnvironmentFault(f"nothing was written: {', '.join(existing)} already exist(s)")
     for name, path in FILES.items():
         text = (TEMPLATES / name).read_text("utf-8")
         text = text.replace("@VERSION@", __version__)

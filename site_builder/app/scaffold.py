@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from site_builder.errors import EnvironmentFault, SiteBuilderError
+from site_builder.errors import BadArgument, EnvironmentFault
 from site_builder.format.codes import COUNTRIES
 from site_builder.format.model import AuthorityKind, Id, Role
 from site_builder.format.reference import schema_text
@@ -90,9 +90,11 @@ kind: {kind}
 )
 
 
-def _check_country(code: str) -> str:
+def check_country(code: str, argument: str = "CC") -> str:
+    """The country code given as `argument`, in upper case; raises BadArgument unless it
+    is an ISO 3166-1 code."""
     if code.upper() not in COUNTRIES:
-        raise SiteBuilderError(f"'{code}' is not an ISO 3166-1 country code, such as ML or FR")
+        raise BadArgument(argument, f"'{code}' is not an ISO 3166-1 country code, such as ML or FR")
     return code.upper()
 
 
@@ -139,8 +141,8 @@ def new_country(
 ) -> Path:
     """Write `roadmaps/<cc>/country.yml`, whose modeline points to `schema`; return its path.
 
-    Raises SiteBuilderError for an unknown country or a file that exists."""
-    code = _check_country(code)
+    Raises BadArgument for an unknown country, EnvironmentFault for a file that exists."""
+    code = check_country(code)
     target = roadmaps / code.lower() / "country.yml"
     text = COUNTRY.format(
         schema=_schema_from(target, schema), code=code, role=role, lang=language, year=year
@@ -163,12 +165,14 @@ def new_authority(
     authorities), preferably abroad, never one from elsewhere; with none, a partner
     without a roadmap here.
 
-    Raises SiteBuilderError for an unknown country, a bad slug or a file that exists."""
-    code = _check_country(code)
+    Raises BadArgument for an unknown country or a bad slug, EnvironmentFault for a file
+    that exists."""
+    code = check_country(code)
     if not re.fullmatch(Id.pattern, slug) or slug == "country":
-        raise SiteBuilderError(
+        raise BadArgument(
+            "SLUG",
             f"'{slug}' cannot be a file name: use lower case letters, "
-            "digits and hyphens, such as saint-louis"
+            "digits and hyphens, such as saint-louis",
         )
     target = roadmaps / code.lower() / f"{slug}.yml"
     name = " ".join(part.capitalize() for part in slug.split("-"))

@@ -13,8 +13,11 @@ its package.
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import shutil
 from collections.abc import Collection, Mapping, Sequence
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +26,7 @@ import yaml
 from markupsafe import Markup, escape
 
 from site_builder.engine.cache import reads_other_files
-from site_builder.files import folder_of_its_own, keep_only, remove_tree, write_text
+from site_builder.files import entry_kind, folder_of_its_own, keep_only, remove_tree, write_text
 from site_builder.i18n.scripts import likely_locale
 from site_builder.render.output import RenderedLanguage
 
@@ -53,6 +56,16 @@ _Dumper.add_representer(Markup, _represent_markup)
 
 # The configuration values the theme prints into pages, as text or inside attributes.
 _PRINTED = ("site_name", "site_description", "site_author", "copyright", "repo_name")
+
+
+def _unreadable(layer: Path) -> Any:
+    """For `shutil.copytree`'s `ignore`: the entries of a theme layer that must not be
+    read (`files.entry_kind`: links out of it, FIFOs, ...), which `validate` reports."""
+
+    def ignored(folder: str, names: list[str]) -> set[str]:
+        return {n for n in names if entry_kind(Path(folder) / n, layer, "")[1] is not None}
+
+    return ignored
 
 
 def for_theme(value: Any) -> Any:
@@ -123,7 +136,7 @@ def write_project(
         remove_tree(overrides)
         for layer in theme_layers:
             if layer.is_dir():
-                shutil.copytree(layer, overrides, dirs_exist_ok=True)
+                shutil.copytree(layer, overrides, dirs_exist_ok=True, ignore=_unreadable(layer))
         _minify_stylesheets(overrides)
     _write_language_partial(rendered, overrides)
     config_file = out / "mkdocs.yml"
@@ -265,6 +278,25 @@ def _plugins_for(plugins: list[Any]) -> list[Any]:
 
 def _extension_name(entry: Any) -> str:
     return next(iter(entry)) if isinstance(entry, dict) else str(entry)
+
+
+@functools.cache  # what is installed is read once per process
+def installed_extensions() -> tuple[str, ...]:
+    """The names of the Markdown extensions installed as entry points (`admonition`,
+    `toc`...), as Python-Markdown finds them."""
+    return tuple(sorted({entry.name for entry in entry_points(group="markdown.extensions")}))
+
+
+def extension_installed(name: str) -> bool:
+    """Whether Python-Markdown can load the extension `name` as `markdown_extensions`
+    lists it: an entry point's name, a module (`pymdownx.superfences`) or `module:Class`.
+    Finds the module without running it (only the packages above it are imported)."""
+    if name in installed_extensions():
+        return True
+    try:
+        return importlib.util.find_spec(name.partition(":")[0]) is not None
+    except (ImportError, ValueError):  # a package above it missing; an empty name
+        return False
 
 
 def _write_language_partial(rendered: RenderedLanguage, overrides: Path) -> None:

@@ -136,24 +136,14 @@ class Reader:
             )
             return INVALID
         if len(node.items) > MAX_LIST_ITEMS:
-            self.problem(
-                node,
-                path,
-                f"list has more than {MAX_LIST_ITEMS} items",
-                f"keep at most {MAX_LIST_ITEMS}: a longer list is most often pasted twice",
-            )
+            self.problem(node, path, f"list has more than {MAX_LIST_ITEMS} items", _LONG_LIST)
             return INVALID
         items = [self.read(item, item_type, f"{path}[{i}]") for i, item in enumerate(node.items)]
         return tuple(item for item in items if item is not INVALID)
 
     def read_word(self, node: AnyNode, words: tuple[str, ...], path: str) -> Any:
         if not isinstance(node, Scalar):
-            self.problem(
-                node,
-                path,
-                f"expected one of {', '.join(words)}, found {_kind(node)}",
-                f"write one of them after the colon: `{path.rsplit('.', 1)[-1]}: {words[0]}`",
-            )
+            self.problem(node, path, *_not_a_word(node, path, words))
             return INVALID
         if node.value in words:
             return node.value
@@ -167,12 +157,7 @@ class Reader:
             takes_mapping = shape(option).kind != "scalar"
             if takes_mapping == (wanted is Mapping):
                 return self.read(node, option, path)
-        self.problem(
-            node,
-            path,
-            f"unexpected {_kind(node)}",
-            "see this field in the field reference (docs/reference.md) for what it holds",
-        )
+        self.problem(node, path, f"unexpected {_kind(node)}", _SEE_REFERENCE)
         return INVALID
 
     def read_text(self, node: AnyNode, cls: type[Text], path: str) -> Any:
@@ -200,23 +185,14 @@ class Reader:
                     )
                     continue
                 if not isinstance(value, Scalar):
-                    self.problem(
-                        value,
-                        child,
-                        f"expected text, found {_kind(value)}",
-                        f"write the text on the same line: `{key.value}: text`",
-                    )
+                    hint = f"write the text on the same line: `{key.value}: text`"
+                    self.problem(value, child, f"expected text, found {_kind(value)}", hint)
                     continue
                 text = self._text_value(value, child, cls)
                 if text is not None:
                     result[key.value] = text
             if not node.items:
-                self.problem(
-                    node,
-                    path,
-                    "no text in any language",
-                    "write the text in one of the site's languages at least: `en: text`",
-                )
+                self.problem(node, path, "no text in any language", _SOME_LANGUAGE)
             return result if result else INVALID
         self.problem(
             node,
@@ -237,14 +213,7 @@ class Reader:
 
     def read_scalar(self, node: AnyNode, cls: type, path: str) -> Any:
         if not isinstance(node, Scalar):
-            examples = getattr(cls, "examples", ())
-            example = f", such as `{examples[0]}`" if examples else ""
-            self.problem(
-                node,
-                path,
-                f"expected a single value, found {_kind(node)}",
-                f"write one value on the same line as the field{example}",
-            )
+            self.problem(node, path, *_not_single(node, cls))
             return INVALID
         raw = node.value
         if cls is bool:
@@ -332,6 +301,25 @@ def indented_too_far(enclosing: list[tuple[str, dict[str, Any], Mapping]], name:
                 f"'{first.value}' (line {first.line}, column {first.column})"
             )
     return None
+
+
+_LONG_LIST = f"keep at most {MAX_LIST_ITEMS}: a longer list is most often pasted twice"
+_SEE_REFERENCE = "see this field in the field reference (docs/reference.md) for what it holds"
+_SOME_LANGUAGE = "write the text in one of the site's languages at least: `en: text`"
+
+
+def _not_single(node: AnyNode, cls: type) -> tuple[str, str]:
+    """The problem of a list or mapping where a scalar of `cls` is expected, and its hint."""
+    examples = getattr(cls, "examples", ())
+    example = f", such as `{examples[0]}`" if examples else ""
+    hint = f"write one value on the same line as the field{example}"
+    return f"expected a single value, found {_kind(node)}", hint
+
+
+def _not_a_word(node: AnyNode, path: str, words: tuple[str, ...]) -> tuple[str, str]:
+    """The problem of a list or mapping where one of `words` is expected, and its hint."""
+    hint = f"write one of them after the colon: `{path.rsplit('.', 1)[-1]}: {words[0]}`"
+    return f"expected one of {', '.join(words)}, found {_kind(node)}", hint
 
 
 def _fields_hint(names: list[str]) -> str:

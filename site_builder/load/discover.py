@@ -9,12 +9,12 @@ where a file is expected (a FIFO, a device, a folder named `x.yml`) is reported 
 
 from __future__ import annotations
 
-import errno
 import os
 import re
-import stat
+from collections.abc import Iterable
 from pathlib import Path
 
+from site_builder import files
 from site_builder.errors import Problem
 from site_builder.format.codes import COUNTRIES
 from site_builder.format.model import Id
@@ -39,30 +39,9 @@ def display_path(path: Path) -> str:
 
 
 def entry_kind(path: Path, root: Path) -> tuple[str, str | None]:
-    """What a folder entry is, without opening it: `file`, `folder` or `other`, and
-    the problem it has, if any (a link out of `root`, dangling or looping, a FIFO).
-
-    `root` is the roadmaps folder; raises nothing.
-    """
-    name = path.name
-    if path.is_symlink():
-        try:
-            target = path.resolve(strict=True)
-        except (OSError, RuntimeError) as exc:
-            if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
-                return "other", f"'{name}' is a loop of symbolic links"
-            return "other", f"'{name}' is a symbolic link to nothing (dangling)"
-        if not target.is_relative_to(root.resolve()):
-            return "other", f"'{name}' is a symbolic link out of the roadmaps folder: not read"
-    try:
-        mode = path.stat().st_mode
-    except OSError as exc:
-        return "other", f"cannot read '{name}': {exc.strerror}"
-    if stat.S_ISDIR(mode):
-        return "folder", None
-    if stat.S_ISREG(mode):
-        return "file", None
-    return "other", f"'{name}' is not a regular file (a FIFO, socket or device): not read"
+    """What an entry of the roadmaps folder `root` is, and why it must not be read, if
+    so (`files.entry_kind`); raises nothing."""
+    return files.entry_kind(path, root, "the roadmaps folder")
 
 
 _LINK_HINT = (
@@ -72,6 +51,25 @@ _LINK_HINT = (
 
 def _refused(path: Path, message: str) -> Problem:
     return Problem(display_path(path), 1, 1, "", message, _LINK_HINT)
+
+
+def unread_entries(folders: Iterable[tuple[Path, str]]) -> list[Problem]:
+    """An error for each entry of the given input folders (the project's hand-written
+    pages, its theme overrides; each with the words that name it) that the build does not
+    read (`files.entry_kind`: a link out of the folder, dangling or looping, a FIFO...),
+    in the order of their paths. A folder that does not exist has none."""
+    return [
+        Problem(
+            display_path(path),
+            1,
+            1,
+            "",
+            why,
+            f"a file of {folder} is a regular file inside it: copy it in, or remove this",
+        )
+        for root, folder in folders
+        for path, why in files.refused_entries(root, folder)
+    ]
 
 
 def discover(root: Path, problems: list[Problem]) -> list[tuple[str, Path]]:

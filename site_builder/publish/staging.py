@@ -84,6 +84,14 @@ class _Place(NamedTuple):
 _SITE = _Place(
     "the site folder", "each build replaces it whole", "site/", "choose another with --site-dir"
 )
+_PROJECTS = _Place(
+    "the engine projects folder",
+    "each render writes over the projects in it",
+    "projects/",
+    "choose another with --out",
+)
+PROJECTS_MARKER = ".site-builder-projects"
+"""The file that a folder `render` wrote its engine projects into holds."""
 _CACHE = _Place(
     "the build cache",
     "the build writes and removes files in it",
@@ -101,21 +109,53 @@ def check_site_dir(target: Path, keep: Iterable[Path] = (), inputs: Iterable[Pat
     folder inside one of `inputs` (`--site-dir roadmaps/fr`); a parent that is not a
     folder; a target that is not a folder, or a non-empty folder without the marker file.
     Paths are compared with symbolic links resolved. Touches nothing."""
-    site = _check_place(target, _SITE, keep, inputs)
+    _check_made_by_us(target, _SITE, MARKER, f"replace {target}", keep, inputs)
+
+
+def check_projects_dir(
+    target: Path, keep: Iterable[Path] = (), inputs: Iterable[Path] = ()
+) -> None:
+    """Raise UnsafeSiteDir unless `render` may write its engine projects into `target`,
+    where it replaces their files and removes what they no longer hold: refused as
+    `check_site_dir` refuses a site folder, a folder without PROJECTS_MARKER taking the
+    place of one without the site's marker. Touches nothing."""
+    _check_made_by_us(target, _PROJECTS, PROJECTS_MARKER, f"write into {target}", keep, inputs)
+
+
+def mark_projects(target: Path) -> None:
+    """Make `target` a folder of engine projects (see `check_projects_dir`), with its
+    marker. Raises EnvironmentFault when it cannot be written."""
+    with _writing(target, _PROJECTS):
+        target.mkdir(parents=True, exist_ok=True)
+        marker = target / PROJECTS_MARKER
+        if not marker.is_file() or marker.is_symlink():
+            remove_tree(marker)
+            marker.write_text("Engine projects written by diaspora-roadmaps render.\n")
+
+
+def _check_made_by_us(
+    target: Path,
+    place: _Place,
+    marker: str,
+    action: str,
+    keep: Iterable[Path],
+    inputs: Iterable[Path],
+) -> None:
+    """What `check_site_dir` checks, for any `place` a command empties or writes over,
+    `marker` being the file its command leaves there; `action` says what is refused."""
+    site = _check_place(target, place, keep, inputs)
     if not (site.exists() or site.is_symlink()):
         return
     if not site.is_dir():
-        raise UnsafeSiteDir(
-            f"refusing to replace {target}: it exists and is not a folder; {_SITE.instead}"
-        )
+        raise UnsafeSiteDir(f"refusing to {action}: it exists and is not a folder; {place.instead}")
     if (site / ".git").exists():
         raise UnsafeSiteDir(
-            f"refusing to replace {target}: it holds a git repository (.git); {_SITE.instead}"
+            f"refusing to {action}: it holds a git repository (.git); {place.instead}"
         )
-    if any(site.iterdir()) and not (site / MARKER).is_file():
+    if any(site.iterdir()) and not (site / marker).is_file():
         raise UnsafeSiteDir(
-            f"refusing to replace {target}: it is not empty and no build made it "
-            f"(it has no {MARKER} file); remove it yourself, or {_SITE.instead}"
+            f"refusing to {action}: it is not empty and no build made it "
+            f"(it has no {marker} file); remove it yourself, or {place.instead}"
         )
 
 

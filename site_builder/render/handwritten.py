@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from site_builder.files import readable_file
 from site_builder.format.framework import N_
 from site_builder.i18n.localise import Passage, direction
 from site_builder.render.text import in_language, mark
@@ -74,8 +75,8 @@ def hand_written_files(
             if not folder.is_dir():
                 continue
             for path in folder.glob("*.md"):
-                if path.name == "index.md":
-                    continue
+                if path.name == "index.md" or not readable_file(path, layer):
+                    continue  # a link out of the layer is reported by `validate`
                 if not path.read_text("utf-8").strip():
                     removed.add(path.name)
                 files[language, path.name] = path

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from site_builder.files import readable_file
 from site_builder.format.fields import texts
 from site_builder.format.model import Dataset, Name, Position, Text
 from site_builder.i18n.localise import LOCALES_DIR
@@ -74,7 +75,7 @@ def _documents(docs_dirs: tuple[Path, ...], languages: tuple[str, ...]) -> dict[
     for language in languages:
         for docs_dir in reversed(docs_dirs):
             for page in sorted((docs_dir / language).glob("*.md")):
-                if page.name != "index.md":
+                if page.name != "index.md" and readable_file(page, docs_dir):
                     sizes.setdefault(page.name, _paragraphs(page))
     return sizes
 

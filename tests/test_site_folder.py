@@ -316,3 +316,24 @@ def test_render_writes_only_into_a_folder_it_made_or_an_empty_one(run, tmp_path:
         assert (fresh / "en" / "mkdocs.yml").is_file()
     result = run("render", "--roadmaps", CONTRACT, "--out", CONTRACT)
     assert result.code == 2 and "with --out" in result.err, result.err
+
+
+@pytest.mark.parametrize("option", ["--site-dir", "--cache-dir"])
+@pytest.mark.parametrize("below", ["", "sub"])
+def test_a_loop_of_links_as_a_folder_is_refused_naming_its_option(
+    run, tmp_path: Path, option: str, below: str
+) -> None:
+    (tmp_path / "loop-a").symlink_to(tmp_path / "loop-b")
+    (tmp_path / "loop-b").symlink_to(tmp_path / "loop-a")
+    folder = tmp_path / "loop-a" / below if below else tmp_path / "loop-a"
+    site = () if option == "--site-dir" else ("--site-dir", tmp_path / "site")
+    err = refused(run, tmp_path, "--roadmaps", CONTRACT, option, folder, *site)
+    assert "loop of symbolic links" in err
+
+
+def test_a_loop_of_links_as_the_projects_folder_is_refused(run, tmp_path: Path) -> None:
+    (tmp_path / "loop-a").symlink_to(tmp_path / "loop-b")
+    (tmp_path / "loop-b").symlink_to(tmp_path / "loop-a")
+    result = run("render", "--roadmaps", CONTRACT, "--out", tmp_path / "loop-a" / "x")
+    assert result.code == 2 and "loop of symbolic links" in result.err, result.err
+    assert "with --out" in result.err

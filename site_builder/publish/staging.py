@@ -162,11 +162,17 @@ def _check_made_by_us(
 def _check_place(target: Path, place: _Place, keep: Iterable[Path], inputs: Iterable[Path]) -> Path:
     """Raise UnsafeSiteDir when `target` is a place no build may write as `place`: `/`, a
     home folder, the current folder, one that is or holds one of `keep` or `inputs`, or
-    inside one of `inputs`; or when a parent is not a folder. Returns `target` made
-    absolute."""
+    inside one of `inputs`; or when a parent is not a folder, or it or a parent is a loop
+    of symbolic links. Returns `target` made absolute."""
     what, why, example, instead = place
     site = target.absolute()
-    real = site.resolve()
+    try:
+        real = site.resolve()
+    except (RuntimeError, OSError):  # a loop of links (RuntimeError before Python 3.13)
+        raise UnsafeSiteDir(
+            f"refusing to use {target} as {what}: it or a folder above it is a loop of "
+            f"symbolic links; {instead}"
+        ) from None
     inputs = [p.absolute() for p in inputs]
     guarded = [(home, "a home folder") for home in _homes()]
     guarded.append((Path.cwd(), "the current folder"))

@@ -251,6 +251,33 @@ def test_new_over_a_dangling_link(run, roadmaps, tmp_path: Path) -> None:
     assert not outside.exists()
 
 
+@pytest.mark.parametrize("folder", ["link out", "dangling", "loop"])
+def test_new_never_writes_through_a_country_folder_that_is_a_link_out(
+    run, roadmaps, tmp_path: Path, folder: str
+) -> None:
+    """What validation refuses (`de` a link out of the roadmaps) `new` does not write."""
+    data = roadmaps()
+    outside = tmp_path / "outside" / "de"
+    outside.mkdir(parents=True)
+    target = {"link out": outside, "dangling": tmp_path / "nowhere", "loop": data / "de"}
+    (data / "de").symlink_to(target[folder])
+    for args in (
+        ["country", "DE", "--role", "destination"],
+        ["authority", "DE", "bonn", "--kind", "municipality"],
+    ):
+        result = run("new", *args, "--roadmaps", data)
+        one_line_fault(result, "nothing was written")
+        assert list(outside.iterdir()) == []
+
+
+@pytest.mark.parametrize("slug", ["index", "con", "nul"])
+def test_new_refuses_a_slug_that_cannot_name_a_page_or_a_file(run, roadmaps, slug: str) -> None:
+    data = roadmaps()
+    result = run("new", "authority", "FR", slug, "--kind", "municipality", "--roadmaps", data)
+    assert result.code == 2 and "argument SLUG" in result.err, result.err
+    assert not (data / "fr" / f"{slug}.yml").exists()
+
+
 def test_an_internal_error_is_a_short_report(run, monkeypatch: pytest.MonkeyPatch, tmp_path):
     from site_builder.app import build
 

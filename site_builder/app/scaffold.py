@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from site_builder.errors import BadArgument, EnvironmentFault
+from site_builder.files import entry_kind
 from site_builder.format.codes import COUNTRIES
 from site_builder.format.model import AuthorityKind, Id, Role
 from site_builder.format.reference import schema_text
+from site_builder.format.values import RESERVED_NAMES, reserved_hint
 
 SCHEMA = Path("schema/roadmap.schema.json")
 
@@ -98,6 +100,21 @@ def check_country(code: str, argument: str = "CC") -> str:
     return code.upper()
 
 
+def _country_folder(roadmaps: Path, code: str) -> Path:
+    """The folder of a country's roadmaps; raises EnvironmentFault when it is there but is
+    not a folder inside `roadmaps` (a link out of it, dangling or looping: `files.
+    entry_kind`), which validation would refuse too."""
+    folder = roadmaps / code.lower()
+    if folder.exists() or folder.is_symlink():
+        kind, why = entry_kind(folder, roadmaps, "the roadmaps folder")
+        if why is not None or kind != "folder":
+            raise EnvironmentFault(
+                f"{folder}: {why or 'it is not a folder'}; nothing was written "
+                "(a country's roadmaps are a folder inside the roadmaps folder)"
+            )
+    return folder
+
+
 def _write(target: Path, text: str) -> Path:
     """Write a new file; raises EnvironmentFault if anything, even a dangling symbolic
     link (which would write elsewhere), is already at `target`."""
@@ -143,7 +160,7 @@ def new_country(
 
     Raises BadArgument for an unknown country, EnvironmentFault for a file that exists."""
     code = check_country(code)
-    target = roadmaps / code.lower() / "country.yml"
+    target = _country_folder(roadmaps, code) / "country.yml"
     text = COUNTRY.format(
         schema=_schema_from(target, schema), code=code, role=role, lang=language, year=year
     )
@@ -168,13 +185,15 @@ def new_authority(
     Raises BadArgument for an unknown country or a bad slug, EnvironmentFault for a file
     that exists."""
     code = check_country(code)
+    if slug in RESERVED_NAMES:
+        raise BadArgument("SLUG", reserved_hint(slug))
     if not re.fullmatch(Id.pattern, slug) or slug == "country":
         raise BadArgument(
             "SLUG",
             f"'{slug}' cannot be a file name: use lower case letters, "
             "digits and hyphens, such as saint-louis",
         )
-    target = roadmaps / code.lower() / f"{slug}.yml"
+    target = _country_folder(roadmaps, code) / f"{slug}.yml"
     name = " ".join(part.capitalize() for part in slug.split("-"))
     others = sorted(a for a in authorities if a != f"{code.lower()}/{slug}")
     abroad = [a for a in others if not a.startswith(f"{code.lower()}/")]

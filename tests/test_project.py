@@ -82,6 +82,52 @@ def test_every_setting_of_the_wrong_kind_is_reported_at_its_place(tmp_path: Path
     ]
 
 
+def test_settings_the_engine_would_refuse_or_that_could_break_a_page_are_reported(
+    tmp_path: Path,
+) -> None:
+    """What MkDocs would only find once building (a plugin or theme not installed, a hook
+    that is not a file, a text setting given as a list), a key set twice, and a site
+    address that could end the attribute it is written into: all at once, at their place."""
+    (tmp_path / "hooks.py").write_text("", "utf-8")
+    text = (
+        'site_url: https://example.org/?q="x\n'
+        "site_author: [1, 2]\n"
+        "extra_css: 5\n"
+        "theme:\n"
+        "  name: nosuchtheme\n"
+        "plugins: [search, nosuchplugin]\n"
+        "hooks: [hooks.py, nosuch.py]\n"
+        "extra:\n"
+        "  a: 1\n"
+        "  a: 2\n"
+        "site_name: One\n"
+        "site_name: Two\n"
+    )
+    assert _problems(tmp_path / "mkdocs.yml", text) == [
+        "1:11: site_url: expected an http or https address, found 'https://example.org/?q=\"x'",
+        "2:14: site_author: expected a text, found a list",
+        "3:12: extra_css: expected a list of texts, found '5'",
+        "5:9: theme.name: theme 'nosuchtheme' is not installed",
+        "6:19: plugins[1]: plugin 'nosuchplugin' is not installed",
+        "7:19: hooks[1]: hook 'nosuch.py' is not a file",
+        "10:3: extra.a: duplicate key 'a'",
+        "12:1: site_name: duplicate key 'site_name'",
+    ]
+
+
+@pytest.mark.parametrize(
+    "address",
+    ['https://example.org/?q=<x>"onmouseover=alert(1)', "https://exa mple.org/", "http://"],
+)
+def test_a_site_url_that_could_break_a_page_is_a_bad_option_value(address: str) -> None:
+    from site_builder.app.config import site_url_of
+    from site_builder.errors import BadArgument
+
+    with pytest.raises(BadArgument, match="--site-url"):
+        site_url_of(address)
+    assert site_url_of("https://example.org/roadmaps") == "https://example.org/roadmaps/"
+
+
 def test_a_yaml_syntax_error_in_mkdocs_yml_is_explained_as_in_a_roadmap(tmp_path: Path) -> None:
     path = tmp_path / "mkdocs.yml"
     path.write_text("theme:\n  name: material\n  palette: [\nplugins: 3\n", "utf-8")
@@ -120,7 +166,7 @@ def test_settings_mkdocs_takes_as_a_mapping_are_given_as_lists(tmp_path: Path) -
         "theme: {palette: [{scheme: default}, {scheme: slate}], logo: null}\n"
         "markdown_extensions: {admonition: null, pymdownx.superfences: {}, "
         "toc: {permalink: false}}\n"
-        "plugins: {offline: {}}\n"
+        "plugins: {search: {}}\n"
         "extra: null\n",
         "utf-8",
     )
@@ -130,7 +176,7 @@ def test_settings_mkdocs_takes_as_a_mapping_are_given_as_lists(tmp_path: Path) -
         {"pymdownx.superfences": {}},
         {"toc": {"permalink": False}},
     ]
-    assert settings["plugins"] == [{"offline": {}}]
+    assert settings["plugins"] == [{"search": {}}]
     assert settings["extra"] is None  # null removes a built-in setting (merge_config)
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from site_builder.app.settings import read_settings
+from site_builder.app.settings import read_settings, site_url_fault
 from site_builder.errors import BadArgument, InvalidData, Problem
 
 DEFAULTS = Path(__file__).resolve().parent.parent / "defaults"
@@ -102,12 +102,13 @@ def merge_config(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 def site_url_of(value: str | None) -> str | None:
-    """A `--site-url` ending with `/` (None when not given); raises BadArgument unless it
-    is http(s)."""
+    """A `--site-url` ending with `/` (None when not given); raises BadArgument for one
+    that cannot be the site's address (`site_url_fault`)."""
     if value is None:
         return None
-    if not value.startswith(("https://", "http://")):
-        raise BadArgument("--site-url", f"must start with https:// or http://: {value}")
+    fault = site_url_fault(value)
+    if fault is not None:
+        raise BadArgument("--site-url", f"{fault}: {value}")
     return value.rstrip("/") + "/"
 
 

@@ -16,8 +16,10 @@ returned as lists, the form the builder reads.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -94,7 +96,43 @@ _PALETTE = Shape(
     ),
 )
 
+# Characters that would end an attribute or a line of a page, or split an address.
+_NOT_IN_AN_ADDRESS = frozenset(" \t\n\r\"'<>\\`{}|^")
+
+
+def site_url_fault(value: str) -> str | None:
+    """Why `value` cannot be the site's address (`--site-url`, `site_url`); None when it
+    is an http or https address with a host and none of the characters that a page's
+    HTML or its links would read apart (white space, quotes, `<`, `>`, backslashes...):
+    it is written into every page's `<link rel="canonical">` and into `robots.txt`."""
+    if not value.startswith(("https://", "http://")):
+        return "must start with https:// or http://"
+    bad = sorted({c for c in value if c in _NOT_IN_AN_ADDRESS or ord(c) < 32})
+    if bad:
+        return f"must not hold {' '.join(repr(c) for c in bad)}: percent-encode them"
+    host = value.split("://", 1)[1].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if not host.rsplit("@", 1)[-1].split(":", 1)[0]:
+        return "has no host name after the scheme"
+    return None
+
+
+_SITE_URL = Shape(
+    "an http or https address",
+    "write the address the site is published at, such as https://example.org/roadmaps/",
+    lambda node: _text(node) and site_url_fault(node.value) is None,
+)
+
 SHAPES: dict[tuple[str, ...], Shape] = {
+    ("site_url",): _SITE_URL,
+    ("site_name",): _TEXT,
+    ("site_description",): _TEXT,
+    ("site_author",): _TEXT,
+    ("copyright",): _TEXT,
+    ("repo_name",): _TEXT,
+    ("repo_url",): _TEXT,
+    ("edit_uri",): _TEXT,
+    ("extra_css",): _TEXTS,
+    ("extra_javascript",): _TEXTS,
     ("theme",): _SETTINGS,
     ("theme", "name"): _TEXT,
     ("theme", "palette"): _PALETTE,  # read by Material's templates as it is
@@ -138,14 +176,8 @@ def read_settings(path: Path) -> dict[str, Any]:
             node = _setting(root, keys)
             if node is not None:
                 _check(node, shape, ".".join(keys), problem)
-        for node, field in _names(_setting(root, ("markdown_extensions",)), "markdown_extensions"):
-            name = node.value
-            if not extension_installed(name):
-                hint = closest_hint(name, installed_extensions()) or (
-                    "install the Python package that provides it (beside this tool), or "
-                    "remove it from the list"
-                )
-                problem(node, field, f"Markdown extension '{shorten(name)}' is not installed", hint)
+        _check_installed(root, path.parent, problem)
+        _check_duplicates(root, "", problem)
     if problems:
         raise InvalidData(problems)
     for key in _LISTS_OF_NAMES:
@@ -155,6 +187,57 @@ def read_settings(path: Path) -> dict[str, Any]:
 
 
 _ROOT = "write the settings on lines of their own, as `name: value`"
+_INSTALL = "install the Python package that provides it (beside this tool), or remove it"
+
+
+def _check_installed(root: yaml.Node, folder: Path, problem: Callable[..., None]) -> None:
+    """Markdown extensions, plugins and the theme that are not installed, and hooks that
+    are not files (relative to `folder`, the file's)."""
+    for node, field in _names(_setting(root, ("markdown_extensions",)), "markdown_extensions"):
+        if not extension_installed(node.value):
+            hint = closest_hint(node.value, installed_extensions()) or _INSTALL
+            message = f"Markdown extension '{shorten(node.value)}' is not installed"
+            problem(node, field, message, hint)
+    for group, keys, what in (
+        ("mkdocs.plugins", ("plugins",), "plugin"),
+        ("mkdocs.themes", ("theme", "name"), "theme"),
+    ):
+        node = _setting(root, keys)
+        found = _names(node, keys[0]) if what == "plugin" else [(node, ".".join(keys))]
+        names = installed(group)
+        for name, field in found:
+            if name is not None and _text(name) and name.value not in names:
+                hint = closest_hint(name.value, names) or _INSTALL
+                problem(name, field, f"{what} '{shorten(name.value)}' is not installed", hint)
+    hooks = _setting(root, ("hooks",))
+    for item, field in _entries(hooks, "hooks") if _TEXTS.fits(hooks) else []:
+        if _text(item) and not (folder / item.value).is_file():
+            hint = "write the path of a Python file, from the folder of mkdocs.yml"
+            problem(item, field, f"hook '{shorten(item.value)}' is not a file", hint)
+
+
+@functools.cache  # what is installed is read once per process
+def installed(group: str) -> tuple[str, ...]:
+    """The names of the entry points of `group` (MkDocs' plugins, its themes)."""
+    return tuple(sorted({entry.name for entry in entry_points(group=group)}))
+
+
+def _check_duplicates(node: yaml.Node, field: str, problem: Callable[..., None]) -> None:
+    """Every key set twice in a mapping, at any depth (MkDocs would take the last)."""
+    if isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _check_duplicates(item, f"{field}[{index}]", problem)
+    elif isinstance(node, yaml.MappingNode):
+        first: dict[object, int] = {}
+        for key, value in node.value:
+            name = key.value if isinstance(key, yaml.ScalarNode) else None
+            where = f"{field}.{name}" if field else str(name)
+            if name in first:
+                hint = f"'{name}' is already set on line {first[name]}; keep one of them"
+                problem(key, where, f"duplicate key '{shorten(str(name))}'", hint)
+            elif name is not None:
+                first[name] = key.start_mark.line + 1
+            _check_duplicates(value, where, problem)
 
 
 def _parse(source: SourceFile, problems: list[Problem]) -> tuple[yaml.Node | None, Any]:

@@ -276,18 +276,23 @@ def test_valid_rich_text_gets_no_warning(text: str) -> None:
     assert unshown_markdown(text) == []
 
 
-def test_each_kind_is_warned_once_with_how_many_times_it_is_there() -> None:
+def test_each_construct_is_warned_at_its_place_and_repeats_are_counted() -> None:
+    """Different links of the same kind each get their own warning and position (a
+    `data:` link after a `javascript:` one is named too); the same one again is counted."""
     found = unshown_markdown(
-        "![a](https://x.example/a.png) [t](tel:1)\n\n![b](https://x.example/b.png) [u](tel:2) "
-        "[v](tel:3) [w](javascript:x)"
+        "![a](https://x.example/a.png) [t](tel:1)\n\n![a](https://x.example/a.png) [u](tel:2) "
+        "[w](javascript:x) [d](data:text/html,x)"
     )
-    assert [(f.kind, f.count) for f in found] == [
-        ("image", 2),
-        ("link shown as text", 3),
-        ("link shown as written", 1),
+    assert [(f.kind, f.line, f.column, f.count) for f in found] == [
+        ("image", 0, 0, 2),
+        ("link shown as text", 0, 30, 1),
+        ("link shown as text", 2, 30, 1),
+        ("link shown as written", 2, 41, 1),
+        ("link shown as written", 2, 59, 1),
     ]
     assert found[0].message.startswith("image ![a](https://x.example/a.png) (2 times) is never")
-    assert found[1].message.startswith("link [t](tel:1) (3 times) is not shown as a link")
+    assert found[3].message.startswith("link [w](javascript:x) is not shown as a link")
+    assert found[4].message.startswith("link [d](data:text/html,x) is not shown as a link")
 
 
 def test_warnings_follow_what_the_renderer_keeps(monkeypatch: pytest.MonkeyPatch) -> None:

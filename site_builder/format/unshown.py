@@ -31,8 +31,8 @@ from site_builder.format import richhtml as renderer
 
 @dataclass(frozen=True)
 class Unshown:
-    """The first construct of a kind that the site does not show as written in a text, and
-    how many of that kind the text holds."""
+    """A construct that the site does not show as written in a text, where it first is,
+    and how many times the text holds it, written the same way."""
 
     kind: str  # `image`, `heading`, `link shown as written`, ...
     what: str  # the construct, for a message: `image ![map](https://example.org/map.png)`
@@ -50,8 +50,9 @@ class Unshown:
 
 
 def unshown_markdown(text: str) -> list[Unshown]:
-    """The Markdown of a text that the site does not show as written, one entry per kind
-    in order of first appearance. HTML tags are `raw_html`'s."""
+    """The Markdown of a text that the site does not show as written, one entry per
+    construct (the same one written again counted), in the order of the text. HTML tags
+    are `raw_html`'s."""
     return _unshown(text) if may_hold_unshown(text) else []
 
 
@@ -197,10 +198,13 @@ def _unshown(text: str) -> list[Unshown]:
     found: dict[str, Unshown] = {}
 
     def note(kind: str, make: Callable[[], Unshown]) -> None:
-        if kind in found:
-            found[kind] = replace(found[kind], count=found[kind].count + 1)
+        # Each construct at its place; the same one written again is counted, as HTML tags.
+        made = make()
+        key = f"{kind} {made.what}"
+        if key in found:
+            found[key] = replace(found[key], count=found[key].count + 1)
         else:
-            found[kind] = make()
+            found[key] = made
 
     tokens = _parser().parse(source, env)
     for index, token in enumerate(tokens):

@@ -161,8 +161,9 @@ def test_every_error_says_what_to_write(text: str, tmp_path: Path) -> None:
         assert problem.hint, problem.format()
 
 
-def test_an_empty_site_file_is_not_called_a_roadmap(tmp_path: Path) -> None:
-    problems = validate_files({"site.yml": ""}, tmp_path)
-    assert [(p.message, p.hint) for p in problems] == [
-        ("file is empty", "write at least the file's required fields")
+@pytest.mark.parametrize("text", ["", "---\n", "---\n...\n", "# only a comment\n---\n"])
+def test_an_empty_site_file_is_not_called_a_roadmap(tmp_path: Path, text: str) -> None:
+    problems = validate_files({"site.yml": text}, tmp_path)
+    assert [(p.line, p.message, p.hint) for p in problems] == [
+        (1, "file is empty", "write at least the file's required fields")
     ]

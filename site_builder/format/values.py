@@ -47,7 +47,10 @@ class Code(str):
     @classmethod
     def parse(cls, raw: str) -> Code:
         if len(raw) > cls.max_length:
-            raise Invalid(f"{cls.title} is longer than {cls.max_length} characters")
+            raise Invalid(
+                f"{cls.title} is longer than {cls.max_length} characters",
+                f"shorten it to {cls.max_length} characters at most",
+            )
         if not re.fullmatch(cls.pattern, raw):
             raise Invalid(f"'{shorten(raw)}' is not a valid {cls.title}", cls.hint(raw))
         if raw in cls.reserved:
@@ -56,7 +59,9 @@ class Code(str):
 
     @classmethod
     def hint(cls, raw: str) -> str | None:
-        return f"for example {', '.join(cls.examples)}" if cls.examples else None
+        # Each example quoted: a location's comma would run two examples together.
+        examples = " or ".join(f"`{example}`" for example in cls.examples)
+        return f"for example {examples}" if cls.examples else None
 
 
 class Id(Code):
@@ -345,7 +350,7 @@ class Number(float):
         if not math.isfinite(number):
             raise Invalid(f"'{shorten(raw)}' is too large a number", "check the digits")
         if number < cls.minimum:
-            raise Invalid("number is below zero")
+            raise Invalid("number is below zero", "write the amount without a minus sign")
         return cls(number)
 
 

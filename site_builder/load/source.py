@@ -211,6 +211,8 @@ def compose(source: SourceFile) -> tuple[AnyNode, list[DuplicateKey]]:
                 "more than one YAML document in the file",
                 "remove the `---` separator: one file holds one roadmap",
             )
+        if type(root) is Scalar and root.plain and not root.value:  # only `---`, `...`
+            raise LoadError(1, 1, "file is empty", "write at least the file's required fields")
         return root, duplicates
     except yaml.MarkedYAMLError as exc:
         error = _syntax_error(source, exc)

@@ -337,3 +337,9 @@ def test_a_loop_of_links_as_the_projects_folder_is_refused(run, tmp_path: Path) 
     result = run("render", "--roadmaps", CONTRACT, "--out", tmp_path / "loop-a" / "x")
     assert result.code == 2 and "loop of symbolic links" in result.err, result.err
     assert "with --out" in result.err
+
+
+def test_a_dangling_link_as_the_site_folder_is_called_so(run, tmp_path: Path) -> None:
+    (tmp_path / "site").symlink_to(tmp_path / "nowhere")
+    err = refused(run, tmp_path, "--roadmaps", CONTRACT, "--site-dir", tmp_path / "site")
+    assert "it is a symbolic link to nothing" in err

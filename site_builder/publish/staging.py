@@ -147,7 +147,8 @@ def _check_made_by_us(
     if not (site.exists() or site.is_symlink()):
         return
     if not site.is_dir():
-        raise UnsafeSiteDir(f"refusing to {action}: it exists and is not a folder; {place.instead}")
+        what = "a symbolic link to nothing" if not site.exists() else "not a folder"
+        raise UnsafeSiteDir(f"refusing to {action}: it is {what}; {place.instead}")
     if (site / ".git").exists():
         raise UnsafeSiteDir(
             f"refusing to {action}: it holds a git repository (.git); {place.instead}"

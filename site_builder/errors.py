@@ -50,9 +50,9 @@ class Problem:
         line printable on a terminal (see `printable`)."""
         lines = [self.headline()]
         if self.source_line is not None and self.source_line.strip():
-            shown = self.source_line.rstrip("\n").replace("\t", " ")
+            shown, at = _excerpt(self.source_line.rstrip("\n").replace("\t", " "), self.column)
             lines.append(f"    {printable(shown)}")
-            lines.append("    " + " " * max(self.column - 1, 0) + "^")
+            lines.append("    " + " " * at + "^")
         if self.meaning:
             lines.append(f"    meaning: {printable(self.meaning)}")
         if self.hint:
@@ -70,6 +70,22 @@ class Problem:
             Severity.ERROR,
             self.source_line,
         )
+
+
+EXCERPT_WIDTH = 120
+"""How much of a long source line a problem quotes, around its column, in characters."""
+
+
+def _excerpt(line: str, column: int) -> tuple[str, int]:
+    """The part of `line` a message quotes (all of it, or EXCERPT_WIDTH characters around
+    `column`, with `…` where it is cut) and where the caret goes under it (0-based)."""
+    at = max(column - 1, 0)
+    if len(line) <= EXCERPT_WIDTH:
+        return line, at
+    start = min(max(at - EXCERPT_WIDTH // 2, 0), len(line) - EXCERPT_WIDTH)
+    end = start + EXCERPT_WIDTH
+    before, after = ("…" if start else ""), ("…" if end < len(line) else "")
+    return f"{before}{line[start:end]}{after}", at - start + len(before)
 
 
 def closest_hint(name: str, known: Iterable[str]) -> str | None:

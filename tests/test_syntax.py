@@ -167,3 +167,16 @@ def test_an_empty_site_file_is_not_called_a_roadmap(tmp_path: Path, text: str) -
     assert [(p.line, p.message, p.hint) for p in problems] == [
         (1, "file is empty", "write at least the file's required fields")
     ]
+
+
+def test_a_long_line_is_quoted_around_the_problem_only() -> None:
+    from site_builder.errors import EXCERPT_WIDTH, Problem
+
+    line = "partner_countries: [" + "ML, " * 1500 + "XX]"
+    column = line.index("XX") + 1
+    shown = Problem("a.yml", 1, column, "partner_countries", "m", "h", source_line=line)
+    quoted, caret = shown.format().splitlines()[1:3]
+    assert len(quoted) <= 4 + EXCERPT_WIDTH + 2 and quoted.startswith("    …")
+    assert quoted[caret.index("^") : caret.index("^") + 2] == "XX"
+    short = Problem("a.yml", 1, 3, "f", "m", "h", source_line="ab: c").format().splitlines()
+    assert short[1:3] == ["    ab: c", "      ^"]

@@ -348,25 +348,21 @@ def _definition(definition: dict[str, Any], lines: list[str], written: bool) -> 
     near, line, column = _block_place(definition.get("map"), lines)
     labelled = re.match(r"\s*\[(.*?)\]:", near)
     label = labelled[1] if labelled else "…"
-    if written:
-        return Unshown(
+    kind, outcome, instead = (
+        (
             "link shown as written",
-            f"link definition '{_short(near)}'",
             "is not a link: the page shows it as written",
             f"only {_schemes()} links are shown: [{label}]: https://…",
-            near,
-            line,
-            column,
         )
-    return Unshown(
-        "definition",
-        f"link definition '{_short(near)}'",
-        f"is never shown: nothing in the text links to [{label}]",
-        f"link to it in the text with [{label}], or remove the line",
-        near,
-        line,
-        column,
+        if written
+        else (
+            "definition",
+            f"is never shown: nothing in the text links to [{label}]",
+            f"link to it in the text with [{label}], or remove the line",
+        )
     )
+    what = f"link definition '{_short(near)}'"
+    return Unshown(kind, what, outcome, instead, near, line, column)
 
 
 def _block_place(span: list[int] | None, lines: list[str]) -> tuple[str, int, int]:

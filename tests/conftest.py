@@ -135,3 +135,14 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     finally:
         os.chdir(cwd)
     return site
+
+
+def write_montreuil_summary(data: Path, summary: str) -> list[str]:
+    """Put `summary` (YAML lines from `  en: |` on) in place of the summary of
+    `fr/montreuil.yml` in a copy of the contract's roadmaps; the file's lines after."""
+    path = data / "fr/montreuil.yml"
+    text = path.read_text("utf-8")
+    start = text.index("  en: |\n    Many Montreuil")
+    end = text.index("partner_countries:")
+    path.write_text(text[:start] + summary + text[end:], "utf-8")
+    return path.read_text("utf-8").splitlines()

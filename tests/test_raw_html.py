@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from site_builder.format.richtext import raw_html, without_tags
+from tests.conftest import write_montreuil_summary
 
 PASTED = (
     "  en: |\n"
@@ -17,18 +18,9 @@ PASTED = (
 )
 
 
-def _paste(data: Path) -> list[str]:
-    path = data / "fr/montreuil.yml"
-    text = path.read_text("utf-8")
-    start = text.index("  en: |\n    Many Montreuil")
-    end = text.index("partner_countries:")
-    path.write_text(text[:start] + PASTED + text[end:], "utf-8")
-    return path.read_text("utf-8").splitlines()
-
-
 def test_raw_html_is_a_warning_naming_the_line_and_the_markdown_to_write(roadmaps, run) -> None:
     data = roadmaps()
-    lines = _paste(data)
+    lines = write_montreuil_summary(data, PASTED)
     br = next(n for n, line in enumerate(lines, 1) if "circle.<br>" in line)
     link = br + 1
     arabic = next(n for n, line in enumerate(lines, 1) if "يليماني.<br>" in line)
@@ -49,7 +41,7 @@ def test_raw_html_is_a_warning_naming_the_line_and_the_markdown_to_write(roadmap
 
 def test_pages_show_rich_text_without_the_tags(roadmaps, run, tmp_path: Path) -> None:
     data = roadmaps()
-    _paste(data)
+    write_montreuil_summary(data, PASTED)
     site = tmp_path / "site"
     assert run("build", "--quiet", "--roadmaps", data, "--site-dir", site).code == 0
     for language in ("en", "ar"):

@@ -20,7 +20,7 @@ from site_builder.format.model import RichText
 from site_builder.format.richhtml import rich_html
 from site_builder.format.unshown import may_hold_unshown, unshown_markdown
 from site_builder.load.validate import load_dataset
-from tests.conftest import CONTRACT, EXAMPLE
+from tests.conftest import CONTRACT, EXAMPLE, write_montreuil_summary
 
 
 @pytest.fixture(autouse=True)
@@ -369,18 +369,9 @@ WRITTEN = (
 )
 
 
-def _write(data: Path) -> list[str]:
-    path = data / "fr/montreuil.yml"
-    text = path.read_text("utf-8")
-    start = text.index("  en: |\n    Many Montreuil")
-    end = text.index("partner_countries:")
-    path.write_text(text[:start] + WRITTEN + text[end:], "utf-8")
-    return path.read_text("utf-8").splitlines()
-
-
 def test_validate_warns_at_the_line_and_column_of_each_construct(roadmaps, run) -> None:
     data = roadmaps()
-    lines = _write(data)
+    lines = write_montreuil_summary(data, WRITTEN)
     see = next(n for n, line in enumerate(lines, 1) if "See ![img]" in line)
     heading = next(n for n, line in enumerate(lines, 1) if "## Results" in line)
     result = run("validate", "--roadmaps", data)
@@ -405,7 +396,7 @@ def test_the_page_keeps_an_images_text_or_the_warning_says_it_is_dropped(
     roadmaps, run, tmp_path: Path
 ) -> None:
     data = roadmaps()
-    _write(data)
+    write_montreuil_summary(data, WRITTEN)
     site = tmp_path / "site"
     result = run("build", "--roadmaps", data, "--site-dir", site)
     assert result.code == 0, result.err

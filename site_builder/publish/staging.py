@@ -125,12 +125,16 @@ def check_projects_dir(
 def mark_projects(target: Path) -> None:
     """Make `target` a folder of engine projects (see `check_projects_dir`), with its
     marker. Raises EnvironmentFault when it cannot be written."""
-    with _writing(target, _PROJECTS):
-        target.mkdir(parents=True, exist_ok=True)
-        marker = target / PROJECTS_MARKER
-        if not marker.is_file() or marker.is_symlink():
-            remove_tree(marker)
-            marker.write_text("Engine projects written by diaspora-roadmaps render.\n")
+    _mark(target, _PROJECTS, PROJECTS_MARKER, "Engine projects written by diaspora-roadmaps.")
+
+
+def _mark(folder: Path, place: _Place, marker: str, text: str) -> None:
+    """Make `folder`, with its `marker` file (a link there is replaced, never followed)."""
+    with _writing(folder, place):
+        folder.mkdir(parents=True, exist_ok=True)
+        if not (folder / marker).is_file() or (folder / marker).is_symlink():
+            remove_tree(folder / marker)
+            (folder / marker).write_text(f"{text}\n")
 
 
 def _check_made_by_us(
@@ -214,12 +218,12 @@ CACHE_ENTRIES = re.compile(r"read|data|projects|[a-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 def mark_cache(cache: Path) -> None:
     """Make `cache` a build cache (see `check_cache_dir`): the folder, with its marker.
     Raises EnvironmentFault when it cannot be written."""
-    with _writing(cache, _CACHE):
-        cache.mkdir(parents=True, exist_ok=True)
-        marker = cache / CACHE_MARKER
-        if not marker.is_file() or marker.is_symlink():
-            remove_tree(marker)
-            marker.write_text("A build cache of diaspora-roadmaps: a build may remove any of it.\n")
+    _mark(
+        cache,
+        _CACHE,
+        CACHE_MARKER,
+        "A build cache of diaspora-roadmaps: a build may remove any of it.",
+    )
 
 
 @contextlib.contextmanager

@@ -48,7 +48,7 @@ from site_builder.errors import (
     stop_if_asked,
 )
 from site_builder.load.quality import today
-from site_builder.report import report
+from site_builder.report import CommandParser, report
 from site_builder.views.translation import translation_status
 
 EXIT_OK, EXIT_INVALID, EXIT_ENVIRONMENT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -142,7 +142,7 @@ def _signals_stop() -> Iterator[None]:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="diaspora-roadmaps",
         description="Build a multilingual website from YAML diaspora engagement roadmaps.",
     )

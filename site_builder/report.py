@@ -1,10 +1,13 @@
-"""Printing problems for people and for machines: text (grouped), JSON, GitHub annotations."""
+"""Printing problems for people and for machines: text (grouped), JSON, GitHub annotations;
+and the command line's own usage errors (`CommandParser`)."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import sys
+from typing import NoReturn
 
 from site_builder.errors import Problem, printable
 
@@ -13,6 +16,15 @@ FILE_LIMIT = 30
 """In text, at most this many problems are printed per file, then a count."""
 # What JSON leaves raw (it escapes C0 controls itself): C1 controls, separators, bidi.
 _JSON_UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+class CommandParser(argparse.ArgumentParser):
+    """argparse's parser, whose usage errors (which repeat the value given: `invalid
+    choice: '…'`) go through `printable` like every other message; its subcommands'
+    parsers are of this class too."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(printable(message))
 
 
 def report(problems: list[Problem], fmt: str = "text") -> None:

@@ -77,6 +77,13 @@ def test_roadmaps_given_as_a_file_is_named_as_such(tmp_path: Path, command: str)
         ("--jobs", "two", "expected a whole number, 0 or more: 'two'"),
         ("--site-url", "javascript:alert(1)", "must start with https:// or http://"),
         ("--site-url", "example.org", "must start with https:// or http://"),
+        # Echoed escaped, as every message: the terminal gets no control character.
+        (
+            "--site-url",
+            "https://example.org/\x1b[31m",
+            "must not hold '\\x1b': percent-encode them: https://example.org/\\x1b[31m",
+        ),
+        ("--engine", "\x1b[2J", "invalid choice: '\\x1b[2J' (choose from 'mkdocs', 'properdocs')"),
         # Known once the roadmaps are read: the same usage error all the same.
         (
             "--language",

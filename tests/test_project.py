@@ -117,7 +117,16 @@ def test_settings_the_engine_would_refuse_or_that_could_break_a_page_are_reporte
 
 @pytest.mark.parametrize(
     "address",
-    ['https://example.org/?q=<x>"onmouseover=alert(1)', "https://exa mple.org/", "http://"],
+    [
+        'https://example.org/?q=<x>"onmouseover=alert(1)',
+        "https://exa mple.org/",
+        "http://",
+        "https://example.org/sub?q=1#frag",
+        "https://example.org:99999/",
+        "https://example.org/\u202etxt",
+        "https://example.org/\x1b[31m",
+        "ftp://example.org/",
+    ],
 )
 def test_a_site_url_that_could_break_a_page_is_a_bad_option_value(address: str) -> None:
     from site_builder.app.config import site_url_of
@@ -126,6 +135,7 @@ def test_a_site_url_that_could_break_a_page_is_a_bad_option_value(address: str) 
     with pytest.raises(BadArgument, match="--site-url"):
         site_url_of(address)
     assert site_url_of("https://example.org/roadmaps") == "https://example.org/roadmaps/"
+    assert site_url_of("HTTPS://example.org:8443/") == "HTTPS://example.org:8443/"
 
 
 def test_a_yaml_syntax_error_in_mkdocs_yml_is_explained_as_in_a_roadmap(tmp_path: Path) -> None:

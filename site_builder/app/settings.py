@@ -17,11 +17,13 @@ returned as lists, the form the builder reads.
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -102,16 +104,26 @@ _NOT_IN_AN_ADDRESS = frozenset(" \t\n\r\"'<>\\`{}|^")
 
 def site_url_fault(value: str) -> str | None:
     """Why `value` cannot be the site's address (`--site-url`, `site_url`); None when it
-    is an http or https address with a host and none of the characters that a page's
-    HTML or its links would read apart (white space, quotes, `<`, `>`, backslashes...):
-    it is written into every page's `<link rel="canonical">` and into `robots.txt`."""
-    if not value.startswith(("https://", "http://")):
+    is an http or https address with a host (and a port from 0 to 65535, if any), with
+    neither a query nor a fragment (the pages' paths are added after it), and none of the
+    characters that a page's HTML or its links would read apart: white space, quotes,
+    `<`, `>`, backslashes, control and invisible formatting characters (a bidirectional
+    override). It is written into every page's `<link rel="canonical">` and `robots.txt`."""
+    if not value[:8].lower().startswith(("https://", "http://")):
         return "must start with https:// or http://"
-    bad = sorted({c for c in value if c in _NOT_IN_AN_ADDRESS or ord(c) < 32})
+    bad = sorted(
+        {c for c in value if c in _NOT_IN_AN_ADDRESS or unicodedata.category(c)[0] in "CZ"}
+    )
     if bad:
         return f"must not hold {' '.join(repr(c) for c in bad)}: percent-encode them"
-    host = value.split("://", 1)[1].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
-    if not host.rsplit("@", 1)[-1].split(":", 1)[0]:
+    parts = urlsplit(value)
+    if "?" in value or "#" in value:
+        return "must not hold a query (?) or a fragment (#): the pages' paths follow it"
+    try:
+        parts.port  # noqa: B018 - raises for a port that is not one
+    except ValueError:
+        return "has a port that is not a number from 0 to 65535"
+    if not parts.hostname:
         return "has no host name after the scheme"
     return None
 

@@ -82,6 +82,9 @@ def test_sitemaps_carry_the_alternates_when_the_site_url_is_known(run, tmp_path:
     assert "Sitemap: https://example.org/roadmaps/sitemap.xml" in robots
     mali = page(site, "fr/ml")  # a link shared on a phone shows a preview
     assert '<meta property="og:url" content="https://example.org/roadmaps/fr/ml/">' in mali
+    root = (site / "index.html").read_text("utf-8")  # the root page's links too
+    assert '<link rel="canonical" href="https://example.org/roadmaps/en/">' in root
+    assert 'hreflang="ar" href="https://example.org/roadmaps/ar/"' in root
     # The 404 page can be shown at any URL, so its links start from the site's path.
     assert 'href="/roadmaps/fr/assets/stylesheets/' in (site / "fr" / "404.html").read_text("utf-8")
 

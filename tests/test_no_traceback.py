@@ -167,7 +167,7 @@ BAD_SETTINGS = {
     ),
     "an-extension-not-installed": (
         "markdown_extensions: [nosuchext]\n",
-        ["mkdocs.yml:1:23: markdown_extensions[0]: Markdown extension 'nosuchext' is not"],
+        ["mkdocs.yml:1:23: markdown_extensions[0]: 'nosuchext' is not an installed Markdown"],
     ),
     "wrong-kinds-of-settings-the-theme-reads": (
         "theme:\n  palette: 5\n  features: 5\nextra: [1]\n",
@@ -251,7 +251,7 @@ def test_new_over_a_dangling_link(run, roadmaps, tmp_path: Path) -> None:
     assert not outside.exists()
 
 
-@pytest.mark.parametrize("folder", ["link out", "dangling", "loop"])
+@pytest.mark.parametrize("folder", ["link out", "dangling", "loop", "inside"])
 def test_new_never_writes_through_a_country_folder_that_is_a_link_out(
     run, roadmaps, tmp_path: Path, folder: str
 ) -> None:
@@ -259,7 +259,12 @@ def test_new_never_writes_through_a_country_folder_that_is_a_link_out(
     data = roadmaps()
     outside = tmp_path / "outside" / "de"
     outside.mkdir(parents=True)
-    target = {"link out": outside, "dangling": tmp_path / "nowhere", "loop": data / "de"}
+    target = {
+        "link out": outside,
+        "dangling": tmp_path / "nowhere",
+        "loop": data / "de",
+        "inside": data / "fr",  # another country's folder: its files are not Germany's
+    }
     (data / "de").symlink_to(target[folder])
     for args in (
         ["country", "DE", "--role", "destination"],
@@ -267,15 +272,16 @@ def test_new_never_writes_through_a_country_folder_that_is_a_link_out(
     ):
         result = run("new", *args, "--roadmaps", data)
         one_line_fault(result, "nothing was written")
-        assert list(outside.iterdir()) == []
+        assert list(outside.iterdir()) == [] and not (data / "fr" / "bonn.yml").exists()
 
 
-@pytest.mark.parametrize("slug", ["index", "con", "nul"])
+@pytest.mark.parametrize("slug", ["index", "con", "nul", "country"])
 def test_new_refuses_a_slug_that_cannot_name_a_page_or_a_file(run, roadmaps, slug: str) -> None:
     data = roadmaps()
+    before = sorted(data.rglob("*"))
     result = run("new", "authority", "FR", slug, "--kind", "municipality", "--roadmaps", data)
     assert result.code == 2 and "argument SLUG" in result.err, result.err
-    assert not (data / "fr" / f"{slug}.yml").exists()
+    assert sorted(data.rglob("*")) == before
 
 
 def test_an_internal_error_is_a_short_report(run, monkeypatch: pytest.MonkeyPatch, tmp_path):

@@ -158,11 +158,15 @@ def test_a_yaml_syntax_error_in_mkdocs_yml_is_explained_as_in_a_roadmap(tmp_path
 
 def test_a_markdown_extension_that_is_not_installed_is_named_at_its_line(tmp_path: Path) -> None:
     path = tmp_path / "mkdocs.yml"
-    text = "markdown_extensions: [nosuchext, admonitio, pymdownx.nosuch, attr_list]\n"
+    text = (
+        "markdown_extensions: [nosuchext, admonitio, pymdownx.nosuch, attr_list, os, "
+        "pymdownx.superfences, markdown.extensions.toc:TocExtension]\n"
+    )
     assert _problems(path, text) == [
-        "1:23: markdown_extensions[0]: Markdown extension 'nosuchext' is not installed",
-        "1:34: markdown_extensions[1]: Markdown extension 'admonitio' is not installed",
-        "1:45: markdown_extensions[2]: Markdown extension 'pymdownx.nosuch' is not installed",
+        "1:23: markdown_extensions[0]: 'nosuchext' is not an installed Markdown extension",
+        "1:34: markdown_extensions[1]: 'admonitio' is not an installed Markdown extension",
+        "1:45: markdown_extensions[2]: 'pymdownx.nosuch' is not an installed Markdown extension",
+        "1:73: markdown_extensions[4]: 'os' is not an installed Markdown extension",
     ]
     path.write_text(text, "utf-8")
     with pytest.raises(InvalidData) as raised:

@@ -343,3 +343,11 @@ def test_a_dangling_link_as_the_site_folder_is_called_so(run, tmp_path: Path) ->
     (tmp_path / "site").symlink_to(tmp_path / "nowhere")
     err = refused(run, tmp_path, "--roadmaps", CONTRACT, "--site-dir", tmp_path / "site")
     assert "it is a symbolic link to nothing" in err
+
+
+def test_a_site_folder_below_a_dangling_link_is_refused(run, tmp_path: Path) -> None:
+    """It would be made wherever the link points."""
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    err = refused(run, tmp_path, "--roadmaps", CONTRACT, "--site-dir", tmp_path / "dangling/s")
+    assert "is a symbolic link to nothing" in err
+    assert not (tmp_path / "nowhere").exists()

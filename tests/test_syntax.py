@@ -161,7 +161,9 @@ def test_every_error_says_what_to_write(text: str, tmp_path: Path) -> None:
         assert problem.hint, problem.format()
 
 
-@pytest.mark.parametrize("text", ["", "---\n", "---\n...\n", "# only a comment\n---\n"])
+@pytest.mark.parametrize(
+    "text", ["", "---\n", "---\n...\n", "...\n", "# only a comment\n---\n", "--- # x\n\n"]
+)
 def test_an_empty_site_file_is_not_called_a_roadmap(tmp_path: Path, text: str) -> None:
     problems = validate_files({"site.yml": text}, tmp_path)
     assert [(p.line, p.message, p.hint) for p in problems] == [

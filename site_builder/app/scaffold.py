@@ -107,6 +107,8 @@ def _country_folder(roadmaps: Path, code: str) -> Path:
     folder = roadmaps / code.lower()
     if folder.exists() or folder.is_symlink():
         kind, why = entry_kind(folder, roadmaps, "the roadmaps folder")
+        if why is None and folder.is_symlink():  # to another country's folder, say
+            why = f"'{folder.name}' is a symbolic link: new writes only into a folder"
         if why is not None or kind != "folder":
             raise EnvironmentFault(
                 f"{folder}: {why or 'it is not a folder'}; nothing was written "
@@ -187,7 +189,9 @@ def new_authority(
     code = check_country(code)
     if slug in RESERVED_NAMES:
         raise BadArgument("SLUG", reserved_hint(slug))
-    if not re.fullmatch(Id.pattern, slug) or slug == "country":
+    if slug == "country":
+        raise BadArgument("SLUG", "'country' names the country's own roadmap: choose another")
+    if not re.fullmatch(Id.pattern, slug):
         raise BadArgument(
             "SLUG",
             f"'{slug}' cannot be a file name: use lower case letters, "

@@ -208,7 +208,7 @@ def _check_installed(root: yaml.Node, folder: Path, problem: Callable[..., None]
     for node, field in _names(_setting(root, ("markdown_extensions",)), "markdown_extensions"):
         if not extension_installed(node.value):
             hint = closest_hint(node.value, installed_extensions()) or _INSTALL
-            message = f"Markdown extension '{shorten(node.value)}' is not installed"
+            message = f"'{shorten(node.value)}' is not an installed Markdown extension"
             problem(node, field, message, hint)
     for group, keys, what in (
         ("mkdocs.plugins", ("plugins",), "plugin"),

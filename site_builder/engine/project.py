@@ -14,6 +14,7 @@ its package.
 from __future__ import annotations
 
 import functools
+import importlib
 import importlib.util
 import shutil
 from collections.abc import Collection, Mapping, Sequence
@@ -289,14 +290,18 @@ def installed_extensions() -> tuple[str, ...]:
 
 def extension_installed(name: str) -> bool:
     """Whether Python-Markdown can load the extension `name` as `markdown_extensions`
-    lists it: an entry point's name, a module (`pymdownx.superfences`) or `module:Class`.
-    Finds the module without running it (only the packages above it are imported)."""
+    lists it: an entry point's name, or a module (`pymdownx.superfences`) that has
+    `makeExtension`, or `module:Class`. The module is imported, as the build would."""
     if name in installed_extensions():
         return True
+    module_name, _, class_name = name.partition(":")
     try:
-        return importlib.util.find_spec(name.partition(":")[0]) is not None
-    except (ImportError, ValueError):  # a package above it missing; an empty name
+        if importlib.util.find_spec(module_name) is None:
+            return False
+        module = importlib.import_module(module_name)
+    except Exception:  # noqa: BLE001 - a package above it missing, an empty name, its own fault
         return False
+    return callable(getattr(module, class_name or "makeExtension", None))
 
 
 def _write_language_partial(rendered: RenderedLanguage, overrides: Path) -> None:

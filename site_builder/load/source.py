@@ -188,11 +188,17 @@ def _stand_ins(text: str) -> tuple[str, dict[int, str] | None]:
     return text.translate(str.maketrans(forward)), {ord(v): k for k, v in forward.items()}
 
 
+# A line that holds nothing of a document: blank, a comment, or a document's start or end.
+_EMPTY_LINE = re.compile(r"\s*(?:#.*)?|(?:---|\.\.\.)(?:\s+#.*)?\s*")
+
+
 def compose(source: SourceFile) -> tuple[AnyNode, list[DuplicateKey]]:
     """Compose the single YAML document of a file into nodes; and its keys set twice in
     one mapping, in the order of the file, of which the first value is kept. Raises
     LoadError for what leaves no document to read (a syntax error, an alias, an anchor, a
     tag, ...), with the keys set twice before it in `also`."""
+    if all(_EMPTY_LINE.fullmatch(line) for line in source.lines):  # stops at the first
+        raise LoadError(1, 1, "file is empty", "write at least the file's required fields")
     text, restore = _stand_ins(source.text)
     parser = _Parser(text)
     duplicates: list[DuplicateKey] = []
@@ -211,8 +217,6 @@ def compose(source: SourceFile) -> tuple[AnyNode, list[DuplicateKey]]:
                 "more than one YAML document in the file",
                 "remove the `---` separator: one file holds one roadmap",
             )
-        if type(root) is Scalar and root.plain and not root.value:  # only `---`, `...`
-            raise LoadError(1, 1, "file is empty", "write at least the file's required fields")
         return root, duplicates
     except yaml.MarkedYAMLError as exc:
         error = _syntax_error(source, exc)

@@ -56,6 +56,7 @@ class RootFiles:
             default=languages[0],
             languages=languages,
             codes=[lang.code for lang in languages],
+            base=site_url or "",  # absolute links when the site's address is known
         )
         (site / "index.html").write_text(page, "utf-8")
         if site_url:

@@ -203,6 +203,10 @@ def _check_place(target: Path, place: _Place, keep: Iterable[Path], inputs: Iter
                 f"which the build reads; {instead}, outside it, such as {example}"
             )
     for parent in site.parents:
+        if parent.is_symlink() and not parent.exists():  # it would be made where it points
+            raise UnsafeSiteDir(
+                f"cannot make {what} {target}: {parent} is a symbolic link to nothing; {instead}"
+            )
         if parent.exists() and not parent.is_dir():
             raise UnsafeSiteDir(f"cannot make {what} {target}: {parent} is not a folder; {instead}")
     return site

@@ -50,6 +50,8 @@ def test_every_duplicate_key_of_a_file_is_reported_in_one_run(tmp_path: Path) ->
     def at(line: str) -> int:
         return lines.index(line) + 1
 
+    # Named by their field, as every problem is: found where the first value is.
+    assert [p.field for p in problems] == ["name", "institutions[0].kind", "commitments[0].start"]
     found = [(p.line, p.message, p.hint) for p in problems]
     assert found == [
         (
@@ -88,7 +90,7 @@ def test_the_first_value_of_a_key_set_twice_is_the_one_checked(tmp_path: Path) -
     lines = text.splitlines()
     assert [(p.line, p.field) for p in problems] == [
         (lines.index("kind: nowhere") + 1, "kind"),
-        (lines.index("kind: municipality") + 1, ""),
+        (lines.index("kind: municipality") + 1, "kind"),
     ], [p.format() for p in problems]
 
 

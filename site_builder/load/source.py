@@ -92,11 +92,15 @@ class LoadError(Exception):
     def __init__(self, line: int, column: int, message: str, hint: str | None):
         super().__init__(message)
         self.line, self.column, self.message, self.hint = line, column, message, hint
+        self.field = ""  # the field path, where it is known (a key set twice)
         self.also: tuple[LoadError, ...] = ()  # more problems of the same file
 
 
 class DuplicateKey(LoadError):
-    """A key set twice in one mapping (its first value is the one kept)."""
+    """A key set twice in one mapping (its first value is the one kept); `first`: the
+    key where it was first set, which names the field (`_name_fields`)."""
+
+    first: Scalar
 
 
 def read_bytes(path: Path) -> bytes:
@@ -217,6 +221,8 @@ def compose(source: SourceFile) -> tuple[AnyNode, list[DuplicateKey]]:
                 "more than one YAML document in the file",
                 "remove the `---` separator: one file holds one roadmap",
             )
+        if duplicates:
+            _name_fields(root, duplicates)
         return root, duplicates
     except yaml.MarkedYAMLError as exc:
         error = _syntax_error(source, exc)
@@ -231,6 +237,25 @@ def compose(source: SourceFile) -> tuple[AnyNode, list[DuplicateKey]]:
             dispose()
 
 
+def _name_fields(root: AnyNode, duplicates: list[DuplicateKey]) -> None:
+    """Set each key set twice's field path (`commitments[0].status`), found where its first
+    key is in `root` (walked only when a file has such keys)."""
+    wanted: dict[int, list[DuplicateKey]] = {}
+    for duplicate in duplicates:
+        wanted.setdefault(id(duplicate.first), []).append(duplicate)
+    stack: list[tuple[AnyNode, str]] = [(root, "")]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, Mapping):
+            for key, value in node.items:
+                child = f"{path}.{key.value}" if path else key.value
+                for duplicate in wanted.get(id(key), ()):
+                    duplicate.field = child
+                stack.append((value, child))
+        elif isinstance(node, Sequence):
+            stack.extend((item, f"{path}[{index}]") for index, item in enumerate(node.items))
+
+
 def _peek_is(parser: _Parser, kind: type) -> bool:
     return isinstance(parser.peek_event(), kind)
 
@@ -240,13 +265,15 @@ def _syntax_error(source: SourceFile, exc: yaml.MarkedYAMLError) -> LoadError:
     return LoadError(found.line, found.column, f"YAML syntax error: {found.message}", found.hint)
 
 
-def _duplicate_error(key: str, line: int, column: int, first_line: int) -> DuplicateKey:
-    return DuplicateKey(
-        line,
-        column,
-        f"duplicate key '{key}'",
-        f"'{key}' is already set on line {first_line}; keep one of them",
+def _duplicate_error(key: Scalar, first: Scalar) -> DuplicateKey:
+    error = DuplicateKey(
+        key.line,
+        key.column,
+        f"duplicate key '{key.value}'",
+        f"'{key.value}' is already set on line {first.line}; keep one of them",
     )
+    error.first = first
+    return error
 
 
 _SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
@@ -301,7 +328,7 @@ def _compose_node(
         value = _compose_node(parser, depth + 1, restore, duplicates)
         if key.value in keys:
             first = items_m[keys[key.value]][0]
-            duplicates.append(_duplicate_error(key.value, key.line, key.column, first.line))
+            duplicates.append(_duplicate_error(key, first))
             continue  # the first value is kept, as the hint says where it is
         keys[key.value] = len(items_m)
         items_m.append((key, value))

@@ -330,11 +330,8 @@ def _add_load_errors(
 ) -> None:
     for error in errors:
         line = lines[error.line - 1] if 0 < error.line <= len(lines) else None
-        problems.append(
-            Problem(
-                display, error.line, error.column, "", error.message, error.hint, source_line=line
-            )
-        )
+        where = (display, error.line, error.column, error.field)
+        problems.append(Problem(*where, error.message, error.hint, source_line=line))
 
 
 def _read_site(path: Path, display: str, problems: list[Problem]):

@@ -110,8 +110,8 @@ def validate(project: Project, *, strict: bool = False, cache: ReadCache | None 
     `docs/` and `themes/` that are not read (`load.discover.unread_entries`: links out of
     them, FIFOs); raises EnvironmentFault when there is no roadmaps folder (run outside a
     project), a Report of all their problems otherwise (without a dataset when any is an
-    error). The project's JSON Schema
-    for editors (`schema/roadmap.schema.json`) is brought up to date when it exists."""
+    error). The project's JSON Schema for editors (`schema/roadmap.schema.json`) is
+    brought up to date when it exists."""
     require_roadmaps(project)
     write_schema(project.schema)
     report = load_dataset(project.roadmaps, strict=strict, cache=cache)

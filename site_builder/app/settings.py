@@ -16,18 +16,22 @@ returned as lists, the form the builder reads.
 
 from __future__ import annotations
 
-import functools
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
 
-from site_builder.engine.project import extension_installed, installed_extensions
+from site_builder.engine.project import (
+    MARKDOWN_EXTENSIONS,
+    PLUGINS,
+    THEMES,
+    extension_installed,
+    installed,
+)
 from site_builder.errors import InvalidData, Problem, closest_hint, shorten
 from site_builder.load.source import LoadError, SourceFile, read_source
 from site_builder.load.syntax import explain
@@ -207,12 +211,12 @@ def _check_installed(root: yaml.Node, folder: Path, problem: Callable[..., None]
     are not files (relative to `folder`, the file's)."""
     for node, field in _names(_setting(root, ("markdown_extensions",)), "markdown_extensions"):
         if not extension_installed(node.value):
-            hint = closest_hint(node.value, installed_extensions()) or _INSTALL
+            hint = closest_hint(node.value, installed(MARKDOWN_EXTENSIONS)) or _INSTALL
             message = f"'{shorten(node.value)}' is not an installed Markdown extension"
             problem(node, field, message, hint)
     for group, keys, what in (
-        ("mkdocs.plugins", ("plugins",), "plugin"),
-        ("mkdocs.themes", ("theme", "name"), "theme"),
+        (PLUGINS, ("plugins",), "plugin"),
+        (THEMES, ("theme", "name"), "theme"),
     ):
         node = _setting(root, keys)
         found = _names(node, keys[0]) if what == "plugin" else [(node, ".".join(keys))]
@@ -226,12 +230,6 @@ def _check_installed(root: yaml.Node, folder: Path, problem: Callable[..., None]
         if _text(item) and not (folder / item.value).is_file():
             hint = "write the path of a Python file, from the folder of mkdocs.yml"
             problem(item, field, f"hook '{shorten(item.value)}' is not a file", hint)
-
-
-@functools.cache  # what is installed is read once per process
-def installed(group: str) -> tuple[str, ...]:
-    """The names of the entry points of `group` (MkDocs' plugins, its themes)."""
-    return tuple(sorted({entry.name for entry in entry_points(group=group)}))
 
 
 def _check_duplicates(node: yaml.Node, field: str, problem: Callable[..., None]) -> None:

@@ -281,18 +281,22 @@ def _extension_name(entry: Any) -> str:
     return next(iter(entry)) if isinstance(entry, dict) else str(entry)
 
 
+MARKDOWN_EXTENSIONS, PLUGINS, THEMES = "markdown.extensions", "mkdocs.plugins", "mkdocs.themes"
+"""The entry-point groups in which Python-Markdown and MkDocs find what settings name."""
+
+
 @functools.cache  # what is installed is read once per process
-def installed_extensions() -> tuple[str, ...]:
-    """The names of the Markdown extensions installed as entry points (`admonition`,
-    `toc`...), as Python-Markdown finds them."""
-    return tuple(sorted({entry.name for entry in entry_points(group="markdown.extensions")}))
+def installed(group: str) -> tuple[str, ...]:
+    """The names of the entry points of `group` (one of the three above), sorted: what a
+    setting may name (`admonition`, `material/search`, `material`)."""
+    return tuple(sorted({entry.name for entry in entry_points(group=group)}))
 
 
 def extension_installed(name: str) -> bool:
     """Whether Python-Markdown can load the extension `name` as `markdown_extensions`
     lists it: an entry point's name, or a module (`pymdownx.superfences`) that has
     `makeExtension`, or `module:Class`. The module is imported, as the build would."""
-    if name in installed_extensions():
+    if name in installed(MARKDOWN_EXTENSIONS):
         return True
     module_name, _, class_name = name.partition(":")
     try:

@@ -335,6 +335,9 @@ def test_the_render_stage_reads_no_entry_that_validation_refuses(tmp_path: Path)
     (layer / "fr" / "kept.md").symlink_to("../en/kept.md")
     files = hand_written_files([layer], ["en", "fr"])
     assert sorted(files) == [("en", "kept.md"), ("fr", "kept.md")]
+    from site_builder.views.translation import _documents  # the translation status's pages
+
+    assert _documents((layer,), ("en", "fr")) == {"kept.md": 1}
     copy = tmp_path / "copy"
     shutil.copytree(layer, copy, ignore=_unreadable(layer))
     assert sorted(p.name for p in (copy / "en").iterdir()) == ["kept.md"]

@@ -25,9 +25,10 @@ MAX_LIST_ITEMS = 1000
 
 
 class Invalid(Exception):
-    """A scalar that does not fit its type; carries a message and a hint for the author."""
+    """A scalar that does not fit its type; carries a message and the hint that says what
+    to write (required, as for every problem of reading: `load.convert.Reader.problem`)."""
 
-    def __init__(self, message: str, hint: str | None = None):
+    def __init__(self, message: str, hint: str | None):
         super().__init__(message)
         self.message, self.hint = message, hint
 

@@ -7,7 +7,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from site_builder.render.markup import safe_href
+from site_builder.format.richhtml import safe_href
 
 PAYLOADS = [
     "<script>alert('t1')</script>",

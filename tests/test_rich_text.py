@@ -9,8 +9,8 @@ import time
 import pytest
 import yaml
 
+from site_builder.format.richhtml import rich_html
 from site_builder.load.validate import load_dataset
-from site_builder.render.markup import rich_html
 from site_builder.render.pages import Renderer
 from site_builder.views.context import SiteContext
 from tests.conftest import CONTRACT

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.render.markup import ALLOWED_TAGS, escape_text, rich_html, safe_href
+from site_builder.format.richhtml import ALLOWED_TAGS, rich_html, safe_href
+from site_builder.render.markup import escape_text
 from tests.conftest import edit
 
 PAYLOADS = [

@@ -11,9 +11,9 @@ import nh3
 
 from site_builder.format.framework import N_
 from site_builder.format.model import Date
+from site_builder.format.richhtml import rich_html
 from site_builder.i18n.labels import LABELS
 from site_builder.i18n.localise import Localiser
-from site_builder.render.markup import rich_html
 from site_builder.render.overview import assessment_anchor
 from site_builder.views.context import SiteContext
 

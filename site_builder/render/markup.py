@@ -3,9 +3,8 @@
 Two rules cover every value that comes from YAML:
 - plain Text is escaped for HTML *and* Markdown, so it is shown as written and can never
   become a tag, a link or emphasis;
-- RichText is converted to clean HTML by `format.richhtml` (`rich_html`, re-exported
-  here with its allow-lists and `safe_href`). The result goes into the page as a raw HTML
-  block, which the engine passes through untouched.
+- RichText is converted to clean HTML by `format.richhtml.rich_html`. The result goes
+  into the page as a raw HTML block, which the engine passes through untouched.
 """
 
 from __future__ import annotations
@@ -15,14 +14,6 @@ import re
 from functools import lru_cache
 
 from markupsafe import Markup, escape
-
-from site_builder.format.richhtml import (  # noqa: F401 (re-exported)
-    ALLOWED_ATTRIBUTES,
-    ALLOWED_SCHEMES,
-    ALLOWED_TAGS,
-    rich_html,
-    safe_href,
-)
 
 # Python-Markdown's backslash-escapable characters, plus `|` of the tables extension.
 # `<`, `>` and `&` are turned into entities before, and entities contain none of these.

@@ -36,10 +36,11 @@ from site_builder.format.model import (
     RoadmapFile,
     Text,
 )
+from site_builder.format.richhtml import rich_html
 from site_builder.i18n.labels import LABELS
 from site_builder.i18n.localise import Localiser, Passage, direction, own_name
 from site_builder.i18n.scripts import foreign_runs
-from site_builder.render.markup import escape_attribute, escape_text, fill, rich_html
+from site_builder.render.markup import escape_attribute, escape_text, fill
 from site_builder.views.context import SiteContext
 
 

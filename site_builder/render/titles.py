@@ -12,8 +12,9 @@ from markupsafe import Markup
 
 from site_builder.format.framework import GROUP_TITLES, N_
 from site_builder.format.model import AuthorityRoadmap, Outcome, RichText, RoadmapFile, Text
+from site_builder.format.richhtml import rich_html
 from site_builder.i18n.localise import direction
-from site_builder.render.markup import escape_text, rich_html
+from site_builder.render.markup import escape_text
 from site_builder.render.overview import DESCRIPTION, shorten_words
 from site_builder.render.text import (
     AUTHORITY_TITLE,

@@ -4,6 +4,7 @@ who works with one country's diaspora, matching funds and women's participation.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -17,7 +18,7 @@ from site_builder.format.model import (
     TwinningLink,
 )
 from site_builder.load.quality import twinning_disagreements
-from site_builder.views.paging import grouped, paginate
+from site_builder.views.paging import Page, grouped, paginate
 from site_builder.views.summary import latest_assessment
 
 # Entries of each list of a country's coordination section shown on its page (the others
@@ -154,3 +155,19 @@ class Gender:
     with_gender: int
     organisations: int  # whose leadership is stated
     women_led: int
+
+
+def coordination_pages(country: str, coordination: Coordination | None) -> list[Page]:
+    """The pages of a country's whole coordination lists (`coordination/ml.md`, then
+    `coordination/ml/page-2.md`), each holding (list name, entries) groups; none when its
+    page shows every entry (no list is longer than COORDINATION_SHOWN)."""
+    if coordination is None or not coordination.more_than(COORDINATION_SHOWN):
+        return []
+    chunks = coordination.pages()
+    name = f"coordination/{country.lower()}"
+    return [Page(name, n, len(chunks), groups) for n, groups in enumerate(chunks, start=1)]
+
+
+def list_starts(pages: Sequence[Page]) -> dict[str, str]:
+    """For each list of coordination `pages`, the source of the page where it starts."""
+    return {name: page.path for page in reversed(pages) for name, _ in page.entries}

@@ -75,6 +75,45 @@ def test_a_400_digit_amount_is_refused_when_validating(roadmaps, run, tmp_path: 
     assert not site.exists()
 
 
+@pytest.mark.parametrize(
+    "written", ["12345678901234567890", "123456789012345678901234567890", "0.12345678901234567"]
+)
+def test_an_amount_the_site_would_not_keep_exactly_is_refused_when_validating(
+    roadmaps, run, written: str
+) -> None:
+    """A double keeps 15 significant digits: more were shown and published changed
+    (`12345678901234567890` as `12345678901234567168`), or failed the build."""
+    folder = roadmaps()
+    edit(folder / "fr/montreuil.yml", "amount: 240000", f"amount: {written}")
+    result = run("validate", "--roadmaps", folder)
+    assert result.code == 1
+    assert "fr/montreuil.yml:64:15: commitments[0].funding.amount:" in result.err
+    assert "more significant digits than the site keeps exactly" in result.err
+    assert "round it to at most 15 significant digits" in result.err
+
+
+def test_a_very_large_amount_kept_exactly_is_shown_and_published_as_written(
+    roadmaps, run, tmp_path: Path
+) -> None:
+    """Up to 1.8e308, the largest double: 10**30 failed the build (the decimal module's
+    default precision), and 10**24 was published as 999999999999999983222784."""
+    folder = roadmaps()
+    edit(folder / "fr/montreuil.yml", "amount: 240000", "amount: 1" + "0" * 30)
+    edit(folder / "ml/country.yml", "matching_ratio: 2", "matching_ratio: 1" + "0" * 24)
+    site = tmp_path / "site"
+    assert run("build", "--quiet", "--roadmaps", folder, "--site-dir", site).code == 0
+    page = (site / "en" / "fr" / "montreuil" / "index.html").read_text("utf-8")
+    assert "€1,000,000,000,000,000,000,000,000,000,000" in page
+    arabic = (site / "ar" / "fr" / "montreuil" / "index.html").read_text("utf-8")
+    assert "1,000,000,000,000,000,000,000,000,000,000" in arabic.replace("٬", ",")
+    published = (site / "data" / "roadmaps.json").read_text("utf-8")
+    assert '"amount": 1' + "0" * 30 + "," in published
+    assert '"matching_ratio": 1' + "0" * 24 + "\n" in published
+    with open(site / "data" / "commitments.csv", encoding="utf-8", newline="") as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    assert "1" + "0" * 30 in cells and "1" + "0" * 24 in cells
+
+
 @pytest.mark.parametrize("value", [math.inf, -math.inf, math.nan])
 def test_json_refuses_numbers_that_are_not_json(value: float) -> None:
     with pytest.raises(ValueError):

@@ -10,9 +10,11 @@ validator, the JSON Schema and the field reference all read them from here.
 from __future__ import annotations
 
 import calendar
+import decimal
 import hashlib
 import math
 import re
+import sys
 from dataclasses import dataclass
 from datetime import date as _date
 from typing import ClassVar, Literal
@@ -330,7 +332,9 @@ class Date:
 
 class Number(float):
     """A plain number such as `240000` or `2.5`: not quoted, no separators, not below
-    zero, and finite (a number too large for a double is refused, never infinity)."""
+    zero, and kept exactly by a double, as the site keeps it (a number too large for one
+    is refused, never infinity, and so is one with more significant digits than it keeps:
+    `12345678901234567890` would be shown and published as `12345678901234567168`)."""
 
     title: ClassVar[str] = "number"
     pattern: ClassVar[str] = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?"
@@ -352,6 +356,12 @@ class Number(float):
             raise Invalid(f"'{shorten(raw)}' is too large a number", "check the digits")
         if number < cls.minimum:
             raise Invalid("number is below zero", "write the amount without a minus sign")
+        if decimal.Decimal(repr(number)) != decimal.Decimal(raw):
+            raise Invalid(
+                f"'{shorten(raw)}' has more significant digits than the site keeps exactly",
+                f"round it to at most {sys.float_info.dig} significant digits, "
+                "or write it in a larger unit",
+            )
         return cls(number)
 
 

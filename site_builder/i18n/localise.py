@@ -7,6 +7,7 @@ countries and languages, dates, numbers and money come from CLDR through Babel.
 
 from __future__ import annotations
 
+import decimal
 import io
 import re
 import unicodedata
@@ -172,14 +173,16 @@ class Localiser:
         key = ("number", type(value), value)
         text = self._written.get(key)
         if text is None:
-            text = self._written[key] = format_decimal(value, locale=self.locale)
+            with decimal.localcontext(_WIDE):
+                text = self._written[key] = format_decimal(value, locale=self.locale)
         return text
 
     def money(self, amount: float, currency: str | None) -> str:
         key = ("money", type(amount), amount, currency)
         text = self._written.get(key)
         if text is None:
-            text = self._written[key] = self._money(amount, currency)
+            with decimal.localcontext(_WIDE):
+                text = self._written[key] = self._money(amount, currency)
         return text
 
     def _money(self, amount: float, currency: str | None) -> str:
@@ -205,6 +208,10 @@ class Localiser:
         decomposed = unicodedata.normalize("NFKD", text.casefold())
         return "".join(c for c in decomposed if not unicodedata.combining(c))
 
+
+# Babel writes numbers with the decimal module, whose default precision (28 digits) made it
+# fail on amounts from 1e27 up (and on totals that reach them); a double is at most 1.8e308.
+_WIDE = decimal.Context(prec=400)
 
 _LETTER_THEN_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 

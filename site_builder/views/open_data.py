@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from site_builder.format.fields import model_fields
@@ -32,7 +33,9 @@ def normalise(value: Any) -> Any:
     if isinstance(value, bool):
         return value
     if isinstance(value, float):
-        return int(value) if value.is_integer() else value
+        # A whole number as written (`Number` keeps what a double gives back by its
+        # shortest form): int(1e24) would be 999999999999999983222784.
+        return int(Decimal(repr(value))) if value.is_integer() else value
     if isinstance(value, str):
         return str(value)
     if isinstance(value, tuple):

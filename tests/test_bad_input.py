@@ -438,3 +438,89 @@ def test_a_misspelt_field_is_never_taken_for_one_the_mapping_has_already(roadmap
     result = run("validate", "--roadmaps", data)
     assert result.code == 1 and "unknown field 'colour'" in result.err
     assert "did you mean 'country'" not in result.err
+
+
+def _site_of(tmp_path: Path, files: dict[str, str]) -> Path:
+    folder = tmp_path / "small"
+    for name, text in {"site.yml": "title: T\nlanguages: [en]\n", **files}.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, "utf-8")
+    return folder
+
+
+COMMITMENTS_WITH_AN_ERROR = """country: "NO"
+role: origin
+title: T
+commitments:
+  - id: a
+    title: t
+    outcome: dialogue
+    status: planned
+  - id: a
+    title: u
+    outcome: no-such-outcome
+    status: done
+"""
+
+
+def test_a_list_item_with_an_error_still_has_its_ids_and_references_checked(
+    run, tmp_path: Path
+) -> None:
+    """An item with an error in a required field is left out of the model; its other
+    fields are checked all the same, in the same run (outside check)."""
+    folder = _site_of(tmp_path, {"no/country.yml": COMMITMENTS_WITH_AN_ERROR})
+    result = run("validate", "--roadmaps", folder)
+    assert result.code == 1
+    assert (
+        "no/country.yml:9:9: commitments[1].id: id 'a' is used twice in commitments" in result.err
+    )
+    assert "commitments[0] has it already" in result.err
+    assert "no/country.yml:11:14: commitments[1].outcome: 'no-such-outcome' is not an outcome" in (
+        result.err
+    )
+    assert "no/country.yml:12:13: commitments[1].status: 'done' is not one of" in result.err
+    assert "3 error(s)" in result.err
+
+
+def test_items_after_one_with_an_error_are_named_by_their_index_as_written(
+    run, tmp_path: Path
+) -> None:
+    links = """name: Paris
+country: FR
+kind: municipality
+twinning:
+  - partner: ml
+    kind: town-twinning
+    status: active
+  - partner: fr/x
+    kind: town-twinning
+    status: active
+"""
+    result = run("validate", "--roadmaps", _site_of(tmp_path, {"fr/x.yml": links}))
+    assert "fr/x.yml:5:14: twinning[0].partner: 'ml' is not a valid roadmap id" in result.err
+    assert (
+        "fr/x.yml:8:14: twinning[1].partner: a local authority cannot be twinned with itself"
+    ) in result.err
+    assert "2 error(s)" in result.err
+
+
+def test_a_reference_to_an_item_with_an_error_is_not_reported_missing(run, tmp_path: Path) -> None:
+    roadmap = """country: ML
+role: origin
+title: T
+institutions:
+  - {id: min, name: "Ministry\\u0007"}
+  - {id: min2, name: "Other", kind: no-such-kind}
+commitments:
+  - id: c
+    title: t
+    outcome: dialogue
+    status: planned
+    lead: min
+    partners: [min2]
+"""
+    result = run("validate", "--roadmaps", _site_of(tmp_path, {"ml/country.yml": roadmap}))
+    assert "ml/country.yml:5:21: institutions[0].name: text holds the control character" in (
+        result.err
+    )
+    assert "is not an institution or organisation" not in result.err

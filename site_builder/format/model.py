@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from site_builder.format.paths import written_path
 from site_builder.format.values import (  # noqa: F401 - the format's names, in one place
     MAX_LIST_ITEMS,
     Assessor,
@@ -320,7 +321,11 @@ class RoadmapFile:
     id: str
     path: str
     data: CountryRoadmap | AuthorityRoadmap
-    positions: dict[str, Position]
+    positions: dict[str, Position]  # by field path as written in the file
+    left_out: dict[str, dict[int, dict[str, Any]]] = field(default_factory=dict)
+    """The list items that reading left out of `data` for an error in one of their fields
+    (the file then has errors, and is not built): by the list's path, each item's index
+    and the fields read of it, as written in the file. Empty for a file without errors."""
 
     @property
     def file_name(self) -> str:
@@ -335,7 +340,14 @@ class RoadmapFile:
     def is_country(self) -> bool:
         return isinstance(self.data, CountryRoadmap)
 
-    def position(self, field_path: str) -> Position:
+    def written(self, field_path: str, prefix: str = "") -> str:
+        """`field_path`, a path in `data` below `prefix` (as written), as the file writes it."""
+        return written_path(self.left_out, field_path, prefix)
+
+    def position(self, field_path: str, prefix: str = "") -> Position:
+        """Where the field of `field_path` (in `data`, below `prefix` as `written`) is
+        written, else the nearest field above it that is, else the file's start."""
+        field_path = self.written(field_path, prefix)
         while field_path and field_path not in self.positions:
             field_path = field_path.rpartition(".")[0]
         return self.positions.get(field_path, (1, 1))

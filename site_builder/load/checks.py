@@ -3,7 +3,8 @@ partners and their other end), on model objects that were read without errors.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from site_builder.errors import Problem, Severity, closest_hint
 from site_builder.format.model import (
@@ -69,11 +70,34 @@ def problem_at(
     message: str,
     hint: str | None = None,
     severity: Severity = Severity.ERROR,
+    prefix: str = "",
 ) -> Problem:
-    line, column = roadmap.position(field_path)
-    return Problem(
-        roadmap.path, line, column, field_path, message, hint, severity, source.line(line)
-    )
+    """A problem at `field_path`, a path in the roadmap's data below `prefix`, a path as
+    written in the file (`RoadmapFile.written`): the message names it as written."""
+    line, column = roadmap.position(field_path, prefix)
+    written = roadmap.written(field_path, prefix)
+    return Problem(roadmap.path, line, column, written, message, hint, severity, source.line(line))
+
+
+class _Read:
+    """What was read of a list item left out of the model for an error in one of its
+    fields (`RoadmapFile.left_out`): a field that was not read is None."""
+
+    def __init__(self, fields: dict[str, Any]):
+        self._fields = fields
+
+    def __getattr__(self, name: str) -> Any:
+        return self._fields.get(name)
+
+
+def _entries(roadmap: RoadmapFile, name: str, items: Sequence[Any]) -> list[tuple[str, Any]]:
+    """Each item of the list `name` of the roadmap's data, read into `items` or left out
+    for an error in one of its fields (as `_Read`), with its path as written, in the
+    file's order: so that an error in one item hides no problem of another."""
+    entries = [(roadmap.written(f"{name}[{i}]"), item) for i, item in enumerate(items)]
+    left = roadmap.left_out.get(name, {})
+    entries += [(f"{name}[{i}]", _Read(fields)) for i, fields in left.items()]
+    return sorted(entries, key=lambda entry: int(entry[0][len(name) + 1 : -1]))
 
 
 def _duplicates(values: list[str]) -> list[tuple[int, str, int]]:
@@ -120,81 +144,105 @@ def check_roadmap(
     data = roadmap.data
     problems: list[Problem] = []
 
-    def at(field_path: str, message: str, hint: str | None = None) -> None:
-        problems.append(problem_at(roadmap, source, field_path, message, hint))
+    def at(where: str, message: str, hint: str | None = None) -> None:
+        """A problem at `where`, a path as written in the file."""
+        problems.append(problem_at(roadmap, source, "", message, hint, prefix=where))
 
-    bodies = [("institutions", i, b.id) for i, b in enumerate(data.institutions)]
-    bodies += [("organisations", i, b.id) for i, b in enumerate(data.organisations)]
     seen: dict[str, str] = {}
-    for list_name, index, body_id in bodies:
-        if body_id in seen:
-            first = seen[body_id]
-            at(
-                f"{list_name}[{index}].id",
-                f"id '{body_id}' is already used by {first}",
-                f"give each {list_name[:-1]} its own id"
-                if first.startswith(list_name + "[")
-                else "institutions and organisations share one set of ids in a file",
-            )
-        seen.setdefault(body_id, f"{list_name}[{index}]")
+    for list_name in ("institutions", "organisations"):
+        for where, body in _entries(roadmap, list_name, getattr(data, list_name)):
+            if body.id is None:
+                continue
+            if body.id in seen:
+                first = seen[body.id]
+                at(
+                    f"{where}.id",
+                    f"id '{body.id}' is already used by {first}",
+                    f"give each {list_name[:-1]} its own id"
+                    if first.startswith(list_name + "[")
+                    else "institutions and organisations share one set of ids in a file",
+                )
+            seen.setdefault(body.id, where)
     body_ids = sorted(seen)
 
-    def check_ref(field_path: str, ref: str) -> None:
+    def check_ref(where: str, ref: str) -> None:
         if ref not in seen:
             hint = closest_hint(ref, body_ids) or (
                 f"known ids: {', '.join(body_ids)}"
                 if body_ids
                 else "declare it under institutions or organisations first"
             )
-            at(field_path, f"'{ref}' is not an institution or organisation of this file", hint)
+            at(where, f"'{ref}' is not an institution or organisation of this file", hint)
 
-    for name, items in (("dialogue", data.dialogue), ("commitments", data.commitments)):
-        for index, duplicate, first in _duplicates([item.id for item in items]):
-            what = "dialogue model" if name == "dialogue" else "commitment"
+    dialogue = _entries(roadmap, "dialogue", data.dialogue)
+    commitments = _entries(roadmap, "commitments", data.commitments)
+    for name, entries in (("dialogue", dialogue), ("commitments", commitments)):
+        what = "dialogue model" if name == "dialogue" else "commitment"
+        first_with: dict[str, str] = {}
+        for where, item in entries:
+            if item.id is not None and item.id in first_with:
+                at(
+                    f"{where}.id",
+                    f"id '{item.id}' is used twice in {name}",
+                    f"{first_with[item.id]} has it already: give each {what} its own id"
+                    " (the site's addresses and links use it)",
+                )
+            if item.id is not None:
+                first_with.setdefault(item.id, where)
+    for where, model in dialogue:
+        for p, participant in enumerate(model.participants or ()):
+            check_ref(roadmap.written(f".participants[{p}]", where), participant)
+    for where, commitment in commitments:
+        if commitment.outcome is not None and commitment.outcome not in outcome_ids:
             at(
-                f"{name}[{index}].id",
-                f"id '{duplicate}' is used twice in {name}",
-                _twice_hint(name, first, what) + " (the site's addresses and links use it)",
-            )
-    for d, model in enumerate(data.dialogue):
-        for p, participant in enumerate(model.participants):
-            check_ref(f"dialogue[{d}].participants[{p}]", participant)
-    for c, commitment in enumerate(data.commitments):
-        base = f"commitments[{c}]"
-        if commitment.outcome not in outcome_ids:
-            at(
-                f"{base}.outcome",
+                f"{where}.outcome",
                 f"'{commitment.outcome}' is not an outcome of the framework",
                 closest_hint(commitment.outcome, sorted(outcome_ids))
                 or f"outcomes: {', '.join(sorted(outcome_ids))}",
             )
         if commitment.lead:
-            check_ref(f"{base}.lead", commitment.lead)
-        for p, partner in enumerate(commitment.partners):
-            check_ref(f"{base}.partners[{p}]", partner)
-        _check_order(commitment.start, commitment.end, f"{base}.end", "start", at)
+            check_ref(f"{where}.lead", commitment.lead)
+        for p, partner in enumerate(commitment.partners or ()):
+            check_ref(roadmap.written(f".partners[{p}]", where), partner)
+        _check_order(commitment.start, commitment.end, f"{where}.end", "start", at)
     _check_order(data.published, data.updated, "updated", "published", at)
     if isinstance(data, AuthorityRoadmap):
-        partners = [_partner_key(link.partner) for link in data.twinning]
-        for index, _, first in _duplicates(partners):
-            at(
-                f"twinning[{index}].partner",
-                f"a link with '{_partner_named(data.twinning[index].partner)}' is already listed",
-                f"twinning[{first}] is a link with it: list each partner once",
-            )
-        for t, link in enumerate(data.twinning):
-            _check_order(link.since, link.until, f"twinning[{t}].until", "since", at)
-            if isinstance(link.partner, str):
-                if link.partner == roadmap.id:
-                    at(f"twinning[{t}].partner", "a local authority cannot be twinned with itself")
-                elif link.partner not in known_ids:
-                    at(
-                        f"twinning[{t}].partner",
-                        f"no roadmap '{link.partner}' on this site",
-                        closest_hint(link.partner, sorted(i for i in known_ids if "/" in i))
-                        or "write {name, country} for a partner without a roadmap here",
-                    )
+        _check_links(roadmap, _entries(roadmap, "twinning", data.twinning), known_ids, at)
     return problems
+
+
+def _check_links(
+    roadmap: RoadmapFile,
+    links: list[tuple[str, Any]],
+    known_ids: set[str],
+    at: Callable[..., None],
+) -> None:
+    """A local authority's twinning links, (path as written, link): each partner once, not
+    itself, and a roadmap of the site."""
+    first_with: dict[str, str] = {}
+    for where, link in links:
+        if link.partner is None:
+            continue
+        key = _partner_key(link.partner)
+        if key in first_with:
+            at(
+                f"{where}.partner",
+                f"a link with '{_partner_named(link.partner)}' is already listed",
+                f"{first_with[key]} is a link with it: list each partner once",
+            )
+        first_with.setdefault(key, where)
+    for where, link in links:
+        _check_order(link.since, link.until, f"{where}.until", "since", at)
+        if isinstance(link.partner, str):
+            if link.partner == roadmap.id:
+                at(f"{where}.partner", "a local authority cannot be twinned with itself")
+            elif link.partner not in known_ids:
+                at(
+                    f"{where}.partner",
+                    f"no roadmap '{link.partner}' on this site",
+                    closest_hint(link.partner, sorted(i for i in known_ids if "/" in i))
+                    or "write {name, country} for a partner without a roadmap here",
+                )
 
 
 def _check_order(

@@ -52,6 +52,10 @@ class Reader:
         self.default = default  # the language of a Text written as a bare string
         self.problems: list[Problem] = []
         self.positions: dict[str, tuple[int, int]] = {}
+        # Items of lists read with an error in a required field, left out of the model:
+        # by list path, their index and the fields read (`RoadmapFile.left_out`).
+        self.left_out: dict[str, dict[int, dict[str, Any]]] = {}
+        self._partial: dict[str, dict[str, Any]] = {}  # by path, objects that failed
         # The objects being read, outermost first: (path, field names, mapping node), to
         # tell a key indented too far from a misspelt one.
         self.enclosing: list[tuple[str, dict[str, Any], Mapping]] = []
@@ -123,6 +127,7 @@ class Reader:
                 )
                 failed_required = True
         if failed_required:
+            self._partial[path] = values
             return INVALID
         return cls(**values)
 
@@ -139,6 +144,11 @@ class Reader:
             self.problem(node, path, f"list has more than {MAX_LIST_ITEMS} items", _LONG_LIST)
             return INVALID
         items = [self.read(item, item_type, f"{path}[{i}]") for i, item in enumerate(node.items)]
+        left = {
+            i: self._partial.pop(f"{path}[{i}]", {}) for i, v in enumerate(items) if v is INVALID
+        }
+        if left:
+            self.left_out[path] = left
         return tuple(item for item in items if item is not INVALID)
 
     def read_word(self, node: AnyNode, words: tuple[str, ...], path: str) -> Any:

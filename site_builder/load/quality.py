@@ -94,7 +94,7 @@ def _warner(
                 roadmap.path,
                 line,
                 column,
-                field_path,
+                roadmap.written(field_path),
                 message,
                 hint,
                 Severity.WARNING,
@@ -133,7 +133,7 @@ def check_texts(roadmap: RoadmapFile, source: SourceFile, default_language: str)
             if found:
                 where = f"{field_path}.{language}"
                 warn(
-                    where if where in roadmap.positions else field_path,
+                    where if roadmap.written(where) in roadmap.positions else field_path,
                     f"text left as a placeholder: '{shorten(value.strip())}'",
                     f"write the real text in place of '{found.group()}', or remove the field "
                     "if it is optional",
@@ -144,14 +144,14 @@ def check_texts(roadmap: RoadmapFile, source: SourceFile, default_language: str)
                 for tag in raw_html(value):
                     times = f" ({tag.count} times)" if tag.count > 1 else ""
                     warn(
-                        where if where in roadmap.positions else field_path,
+                        where if roadmap.written(where) in roadmap.positions else field_path,
                         f"HTML {tag.text}{times} is never shown: this text is Markdown",
                         tag.instead,
                         near=tag.text,
                     )
                 for construct in unshown_markdown(value):
                     warn(
-                        where if where in roadmap.positions else field_path,
+                        where if roadmap.written(where) in roadmap.positions else field_path,
                         construct.message,
                         construct.instead,
                         near=construct.near,
@@ -206,8 +206,8 @@ def check_twinning_agreement(
     problems = []
     for name in twinning_disagreements(mine, theirs):
         line, column = other.position(f"twinning[{back}].{name}")
-        field_path = f"twinning[{t}].{name}"
-        at_line, at_column = roadmap.position(field_path)
+        field_path = roadmap.written(f"twinning[{t}].{name}")
+        at_line, at_column = roadmap.position(f"twinning[{t}].{name}")
         problems.append(
             Problem(
                 roadmap.path,
@@ -240,7 +240,7 @@ def check_map_locations(placement: Placement, sources: dict[str, SourceFile]) ->
                 roadmap.path,
                 line,
                 column,
-                town.field_path,
+                roadmap.written(town.field_path),
                 message,
                 hint,
                 Severity.WARNING,

@@ -376,7 +376,7 @@ def _read_roadmap(
     problems.extend(reader.problems)
     if data is INVALID:
         return None
-    roadmap = RoadmapFile(roadmap_id, display, data, reader.positions)
+    roadmap = RoadmapFile(roadmap_id, display, data, reader.positions, reader.left_out)
     folder = roadmap_id.split("/")[0]
     if data.country.lower() != folder:
         problems.append(

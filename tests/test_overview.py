@@ -428,3 +428,44 @@ def test_the_pages_own_table_of_contents_is_left_out_of_search(contract_site: Pa
     """Search excerpts show the page's words, not its table of contents."""
     html = page(contract_site, "en/ml")
     assert re.search(r'<details class="dr-toc" data-pagefind-ignore', html)
+
+
+def test_a_commitment_without_dates_or_with_a_long_title_reads_cleanly(
+    roadmaps, run, tmp_path
+) -> None:
+    """Outside check: a long title's full text showed Markdown's escapes (`Saint\\-Louis`),
+    a commitment without dates showed an empty `Timeframe:` in the summary table, and one
+    that starts and ends in the same month showed `April 2010 – April 2010`."""
+    data = roadmaps()
+    long_title = (
+        "Matching fund for diaspora community projects in the regions of Saint-Louis, "
+        "Matam and Tambacounda, with the [partners] of *every* town"
+    )
+    edit(
+        data / "ml/country.yml",
+        "en: Matching fund for diaspora community projects",
+        f"en: {long_title}",
+    )
+    edit(data / "ml/country.yml", "    start: 2008-01\n    end: 2010-12\n", "")
+    site = tmp_path / "site"
+    assert run("build", "--quiet", "--roadmaps", data, "--site-dir", site).code == 0
+    for language in ("en", "ar"):
+        html = page(site, f"{language}/ml")
+        full = re.search(r'<p class="dr-full-title">(.*?)</p>', html, re.DOTALL)
+        assert full is not None and "\\" not in full.group(1), language
+        assert "Saint-Louis, Matam and Tambacounda, with the [partners] of *every* town" in (
+            full.group(1)
+        )
+        facts = re.findall(r'<span class="dr-cell-facts">(.*?)</span>\s*</td>', html, re.DOTALL)
+        assert facts and not [f for f in facts if re.search(r":\s*·", f)], language
+
+
+def test_a_period_that_starts_and_ends_in_the_same_month_is_one_date() -> None:
+    from site_builder.i18n.localise import Localiser
+    from site_builder.render.text import TextHelpers
+
+    helpers = TextHelpers.__new__(TextHelpers)
+    helpers.loc = Localiser("en", "en", ("en",))
+    month = Date.parse("2010-04")
+    assert str(helpers.period(month, month)) == "April 2010"
+    assert str(helpers.period(month, Date.parse("2010-05"))) == "April 2010 – May 2010"

@@ -226,6 +226,8 @@ class TextHelpers:
         return escape_text(self.loc.date(value)) if value else Markup("")
 
     def period(self, start: Date | None, end: Date | None) -> Markup:
+        if start and end and str(start) == str(end):  # the same day, month or year
+            return escape_text(self.loc.date(start))
         if start and end:
             return escape_text(f"{self.loc.date(start)} – {self.loc.date(end)}")
         if start:

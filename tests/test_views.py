@@ -19,7 +19,7 @@ from site_builder.load.validate import load_dataset
 from site_builder.publish.data import _json, _write_roadmaps
 from site_builder.render.links import source_links
 from site_builder.views.open_data import normalise, roadmap_record
-from tests.conftest import CONTRACT, PROJECT_ROOT, without_isolation
+from tests.conftest import CONTRACT, PROJECT_ROOT, edit, without_isolation
 from tests.test_contract_site import page, text_of
 
 
@@ -245,6 +245,38 @@ def test_atom_feed_per_language(contract_site: Path) -> None:
             target = (contract_site / lang / path / "index.html").read_text("utf-8")
             assert not fragment or f'id="{fragment}"' in target, link
     assert 'type="application/atom+xml"' in page(contract_site, "en/ml")
+
+
+def test_feed_ids_are_unique_within_a_feed_and_between_sites(roadmaps, run, tmp_path) -> None:
+    """RFC 4287 4.1.1 and 4.2.6 (outside check): two assessments of one commitment on the
+    same day had the same entry id, and every site's feed had the same id."""
+    data = roadmaps()
+    edit(
+        data / "ml/country.yml",
+        "    assessments:\n      - date: 2009-06-30\n",
+        "    assessments:\n      - date: 2009-06-30\n        by: diaspora\n"
+        "        completion: substantial\n      - date: 2009-06-30\n",
+    )
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+
+    def ids(site: Path) -> tuple[str, list[str]]:
+        feed = ET.fromstring((site / "en" / "feed.xml").read_bytes())
+        entries = [e.find("a:id", ns).text for e in feed.findall("a:entry", ns)]
+        return feed.find("a:id", ns).text, entries
+
+    first = tmp_path / "first"
+    assert run("build", "--quiet", "--roadmaps", data, "--site-dir", first).code == 0
+    feed_id, entry_ids = ids(first)
+    assert len(entry_ids) == len(set(entry_ids))
+    edit(data / "site.yml", "en: Diaspora engagement roadmaps", "en: Another site's roadmaps")
+    other = tmp_path / "other"
+    assert run("build", "--quiet", "--roadmaps", data, "--site-dir", other).code == 0
+    other_id, other_entries = ids(other)
+    assert other_id != feed_id and not set(other_entries) & set(entry_ids)
+    addressed = tmp_path / "addressed"
+    arguments = ("--site-dir", addressed, "--site-url", "https://example.org/roadmaps/")
+    assert run("build", "--quiet", "--roadmaps", data, *arguments).code == 0
+    assert ids(addressed)[0] not in (feed_id, other_id)
 
 
 class Yaml12Loader(yaml.SafeLoader):

@@ -94,10 +94,13 @@ def atom_feed(context: SiteContext, loc: Localiser, site_url: str | None = None)
                 summary = about.gettext(completion)
                 if assessment.results:
                     summary += " — " + about.passage(assessment.results).value
+                key = f"{roadmap.id}/{commitment.id}/{assessment.date}"
+                if sum(a.date == assessment.date for a in commitment.assessments) > 1:
+                    key += f"/{assessment_anchor(commitment, assessment)}"  # unique, by whom
                 entries.append(
                     _Entry(
                         assessment.date,
-                        f"{roadmap.id}/{commitment.id}/{assessment.date}",
+                        key,
                         title,
                         f"{base}{_url(roadmap.id)}#{assessment_anchor(commitment, assessment)}",
                         summary,
@@ -120,7 +123,10 @@ def atom_feed(context: SiteContext, loc: Localiser, site_url: str | None = None)
     subtitle.text = loc.gettext("Updates of the roadmaps")
     if not loc.translated("Updates of the roadmaps"):
         subtitle.set("xml:lang", "en")
-    ET.SubElement(feed, f"{{{ATOM}}}id").text = _id(loc.language, "feed")
+    # What tells this site apart from another built by the same tool: its address, else
+    # its title in the default language.
+    site_key = site_url or "title:" + dataset.site.title.get(dataset.default_language, "")
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = _id(site_key, loc.language, "feed")
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = (
         _when(entries[0].day) if entries else ("2007-07-10T00:00:00Z")
     )
@@ -140,7 +146,7 @@ def atom_feed(context: SiteContext, loc: Localiser, site_url: str | None = None)
     for item in entries:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry", {"xml:lang": item.title_lang})
         ET.SubElement(entry, f"{{{ATOM}}}title").text = item.title
-        ET.SubElement(entry, f"{{{ATOM}}}id").text = _id(loc.language, item.key)
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = _id(site_key, loc.language, item.key)
         ET.SubElement(entry, f"{{{ATOM}}}updated").text = _when(item.day)
         ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": item.link})
         summary = ET.SubElement(entry, f"{{{ATOM}}}summary")
@@ -151,6 +157,8 @@ def atom_feed(context: SiteContext, loc: Localiser, site_url: str | None = None)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
 
-def _id(language: str, key: str) -> str:
-    # Stable across builds and machines: derived from the entry, not from where it is built.
-    return uuid.uuid5(uuid.NAMESPACE_URL, f"diaspora-roadmaps:{language}:{key}").urn
+def _id(site: str, language: str, key: str) -> str:
+    """An Atom id (RFC 4287 4.2.6: permanent and universally unique), stable across builds
+    and machines: derived from the site (`site`), the language and the entry's `key`, not
+    from where it is built."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"diaspora-roadmaps:{site}:{language}:{key}").urn

@@ -204,6 +204,30 @@ def test_the_box_opens_with_its_keys_and_closes_with_escape(browser, site: str) 
         context.close()
 
 
+@pytest.mark.parametrize("width", [390, 1366])
+def test_keyboard_focus_leaving_the_open_box_closes_it(browser, site: str, width: int) -> None:
+    """Outside check: Tab from the search box went on through the page under the open
+    box (a blank screen on a phone), and only Escape closed it."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(f"{site}/ar/ml/", wait_until="networkidle")
+        page.keyboard.press("s")
+        assert page.is_checked("#__search")
+        inside = "document.activeElement.closest('.md-search') !== null"
+        for _ in range(6):
+            page.keyboard.press("Tab")
+            if not page.evaluate(inside):
+                break
+        assert not page.evaluate(inside)
+        assert not page.is_checked("#__search")
+        page.keyboard.press("s")
+        page.keyboard.press("Shift+Tab")
+        assert not page.evaluate(inside) and not page.is_checked("#__search")
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_the_box_works_on_a_phone(browser, site: str, lang: str) -> None:
     context = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True)

@@ -20,6 +20,12 @@
   q.addEventListener("focus", function () { t.checked = true; });
   t.addEventListener("change", function () { if (t.checked) q.focus(); });
   f.addEventListener("submit", function (e) { e.preventDefault(); use(); });
+  // Keyboard focus leaving the open box (Tab past its results, Shift+Tab before it)
+  // closes it, so that focus never moves on through the page under it (WCAG 2.4.11).
+  var box = f.closest(".md-search");
+  document.addEventListener("focusin", function (e) {
+    if (t.checked && box && !box.contains(e.target)) t.checked = false;
+  });
   document.addEventListener("keydown", function (e) {
     var k = e.key, x = e.target;
     if (k === "Escape" && t.checked) { t.checked = false; q.blur(); return; }

@@ -62,3 +62,25 @@ def test_markdown_autolinks_and_comparisons_are_not_tags() -> None:
 def test_a_paragraph_tag_keeps_the_words_apart() -> None:
     assert without_tags("<p>One.</p><p>Two.</p>") == "\nOne.\n\nTwo.\n"
     assert [t.name for t in raw_html("<p>One.</p><p>Two.</p><!-- note -->")] == ["p", "!--"]
+
+
+CODE = "  en: |\n    Use `a <b> c` and ``x ` </script> y``, but <b>not this</b>.\n"
+
+
+def test_tags_in_code_spans_are_shown_as_written_and_not_warned(roadmaps, run, tmp_path) -> None:
+    """A code span shows what it holds as written: its tags are not HTML (outside check:
+    `a <b> c` was shown as `a  c`, with a hint to write **bold**)."""
+    assert [tag.text for tag in raw_html("`a <b> c` <i>x</i> \\`<br>`")] == ["<i>", "<br>"]
+    assert without_tags("`a <b> c` and <b>d</b>") == "`a <b> c` and d"
+    data = roadmaps()
+    write_montreuil_summary(data, CODE)
+    result = run("validate", "--roadmaps", data)
+    assert result.code == 0, result.err
+    assert "HTML <b> (2 times) is never shown" not in result.err
+    assert "HTML <b> is never shown" in result.err and "HTML </script>" not in result.err
+    site = tmp_path / "site"
+    assert run("build", "--quiet", "--roadmaps", data, "--site-dir", site).code == 0
+    html = (site / "en/fr/montreuil/index.html").read_text("utf-8")
+    assert "<code>a &lt;b&gt; c</code> and <code>x ` &lt;/script&gt; y</code>, but not this." in (
+        html
+    )

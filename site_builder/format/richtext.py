@@ -35,6 +35,21 @@ _INSTEAD = {
 }
 
 
+# A code span (CommonMark 6.1): a run of backticks not escaped, then the text up to a run of
+# as many. What it holds is shown as written, tags included: they are not HTML.
+_CODE_SPAN = re.compile(r"(?<![\\`])(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
+
+
+def _tags(text: str) -> list[re.Match[str]]:
+    """The HTML tags and comments of a text, outside its code spans."""
+    spans = [match.span() for match in _CODE_SPAN.finditer(text)] if "`" in text else []
+    return [
+        match
+        for match in RAW_HTML.finditer(text)
+        if not any(start <= match.start() < end for start, end in spans)
+    ]
+
+
 @dataclass(frozen=True)
 class RawTag:
     name: str  # lower case, `!--` for a comment
@@ -48,7 +63,7 @@ def raw_html(text: str) -> list[RawTag]:
     first: dict[str, str] = {}
     counts: dict[str, int] = {}
     closing: dict[str, int] = {}
-    for match in RAW_HTML.finditer(text):
+    for match in _tags(text):
         name = (match["name"] or "!--").lower()
         if match.group().startswith("</"):
             closing[name] = closing.get(name, 0) + 1
@@ -80,11 +95,12 @@ def _instead(name: str, link: re.Match[str] | None) -> str:
 
 
 def without_tags(text: str) -> str:
-    """The text with its HTML tags removed; a tag that breaks a line (`<br>`, `</p>`)
-    leaves a line break, so words on both sides stay apart."""
-
-    def replace(match: re.Match[str]) -> str:
+    """The text with its HTML tags removed (not those in code spans, which are shown as
+    written); a tag that breaks a line (`<br>`, `</p>`) leaves a line break, so words on
+    both sides stay apart."""
+    pieces, start = [], 0
+    for match in _tags(text):
         name = (match["name"] or "").lower()
-        return "\n" if name in _BREAKS else ""
-
-    return RAW_HTML.sub(replace, text)
+        pieces += [text[start : match.start()], "\n" if name in _BREAKS else ""]
+        start = match.end()
+    return "".join(pieces) + text[start:]

@@ -71,6 +71,23 @@ def test_every_picture_has_a_text_equivalent(contract_site: Path) -> None:
     assert "January 2008 – December 2010" in timeline
     assert "Time runs from left to right" in timeline
     assert "يسير الزمن من اليمين إلى اليسار" in page(contract_site, "ar/ml")  # mirrored
+    # The axis's years are for the eye: not read out, nor indexed for search (outside
+    # check: "2007200820092010" in a search excerpt).
+    axis = re.search(r'<div [^>]*class="dr-axis"[^>]*>', timeline)
+    assert axis and 'aria-hidden="true"' in axis.group() and "data-pagefind-ignore" in axis.group()
+
+
+def test_no_year_of_a_timeline_axis_is_written_where_it_would_run_past_its_end() -> None:
+    """A year's label starts at its place: one after LAST_TICK % ran past the chart's end
+    on a 360 px phone (outside check: 2041 on an axis from 1991 to 2046)."""
+    from site_builder.render.charts import LAST_TICK, Axis
+
+    for first, last in [(1991, 2046), (2007, 2008), (2000, 2007), (1800, 2200)]:
+        axis = Axis(first, last)
+        ticks = axis.ticks()
+        assert ticks and ticks[0] == first
+        assert all(axis.position(year) <= LAST_TICK for year in ticks), (first, last, ticks)
+    assert 2041 not in Axis(1991, 2046).ticks()
 
 
 def test_mali_coordination_names_its_partners(contract_site: Path) -> None:

@@ -55,6 +55,11 @@ def _doc(obj: object) -> str:
     return " ".join((obj.__doc__ or "").split())
 
 
+CAPTION = "{: .dr-caption }"
+"""Marks the paragraph above a table as its caption (`engine.captions`): every data table
+of the site has one, for screen readers to announce it by."""
+
+
 def reference_markdown() -> str:
     lines = [
         "# Field reference",
@@ -67,6 +72,9 @@ def reference_markdown() -> str:
         "that use the JSON Schema (`schema/roadmap.schema.json`).",
         "",
         "## Value types",
+        "",
+        "How to write each type of value",
+        CAPTION,
         "",
         "| type | how to write it | examples |",
         "| --- | --- | --- |",
@@ -88,6 +96,9 @@ def reference_markdown() -> str:
             f"## {cls.__name__}",
             "",
             _doc(cls),
+            "",
+            f"The fields of {cls.__name__}",
+            CAPTION,
             "",
             "| field | type | required | meaning |",
             "| --- | --- | --- | --- |",

@@ -165,6 +165,24 @@ def test_a_language_material_does_not_ship(run, tmp_path: Path) -> None:
     assert (site / "so" / "404.html").is_file()
 
 
+def test_the_page_names_its_language_as_the_site_does(run, tmp_path: Path) -> None:
+    """`<html lang>` is the site's code with its region: Material's own strings for
+    pt-BR say `pt` (outside check), and the root page's `hreflang` said `pt-BR`."""
+    data = tmp_path / "roadmaps"
+    (data / "br").mkdir(parents=True)
+    (data / "site.yml").write_text("title: Roteiros\nlanguages: [pt-BR, en]\n", "utf-8")
+    (data / "br" / "recife.yml").write_text(
+        "name: Recife\ncountry: BR\nkind: municipality\n", "utf-8"
+    )
+    site = tmp_path / "site"
+    result = run("build", "--roadmaps", data, "--site-dir", site)
+    assert result.code == 0, result.err
+    html = page(site, "pt-BR/br/recife")
+    assert '<html lang="pt-BR"' in html
+    assert "Pesquisar" in html  # Material's Brazilian Portuguese strings are kept
+    assert '<html lang="en"' in page(site, "en/br/recife")
+
+
 @pytest.mark.parametrize(
     ("tag", "locale"),
     [

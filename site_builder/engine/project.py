@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import importlib
 import importlib.util
+import re
 import shutil
 from collections.abc import Collection, Mapping, Sequence
 from importlib.metadata import entry_points
@@ -308,14 +309,24 @@ def extension_installed(name: str) -> bool:
     return callable(getattr(module, class_name or "makeExtension", None))
 
 
+_LANGUAGE_ENTRY = re.compile(r'"language": "[^"]*"')
+
+
 def _write_language_partial(rendered: RenderedLanguage, overrides: Path) -> None:
-    """Material ships interface strings for 69 languages; give the others English ones."""
+    """Material ships interface strings for 69 languages; give the others English ones.
+    The partial's `language` (what `<html lang>` says) is the site's code: Material's
+    pt-BR partial says `pt`."""
     language = rendered.language
-    if (_material_dir() / "partials" / "languages" / f"{language}.html").is_file():
-        return
-    english = (_material_dir() / "partials" / "languages" / "en.html").read_text("utf-8")
-    partial = english.replace('"language": "en"', f'"language": "{language}"')
-    partial = partial.replace('"direction": "ltr"', f'"direction": "{rendered.direction}"')
+    languages = _material_dir() / "partials" / "languages"
+    own = languages / f"{language}.html"
+    if own.is_file():
+        partial = own.read_text("utf-8")
+        if f'"language": "{language}"' in partial:
+            return
+    else:
+        partial = (languages / "en.html").read_text("utf-8")
+        partial = partial.replace('"direction": "ltr"', f'"direction": "{rendered.direction}"')
+    partial = _LANGUAGE_ENTRY.sub(f'"language": "{language}"', partial, count=1)
     target = overrides / "partials" / "languages" / f"{language}.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(partial, "utf-8")

@@ -230,6 +230,20 @@ CASES = [
         line_offset=2,
     ),
     Case(
+        # Names that make the same anchor on the page (outside check: Diéma and Diema
+        # gave two elements with one id, and validation said nothing).
+        "duplicate-partner-spelt-with-other-accents-or-punctuation",
+        "fr/montreuil.yml",
+        "    since: 1959\n    status: dormant\n",
+        "    since: 1959\n    status: dormant\n"
+        "  - partner: {name: 'Cöttbus!', country: DE}\n    kind: partnership\n"
+        "    status: active\n",
+        "twinning[2].partner",
+        "a link with 'Cöttbus! \\(DE\\)' is already listed",
+        "twinning[1] is a link with it",
+        line_offset=2,
+    ),
+    Case(
         "duplicate-outcome-group",
         "site.yml",
         "languages: [en, fr, ar]\n",

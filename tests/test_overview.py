@@ -10,10 +10,11 @@ import markdown
 import pytest
 
 from site_builder.format.model import Assessment, Commitment, Date, ExternalPartner, Name, Text
+from site_builder.format.values import slug
 from site_builder.i18n.labels import LABELS
 from site_builder.i18n.localise import translations
 from site_builder.load.validate import load_dataset
-from site_builder.render.links import slug, twinning_anchor
+from site_builder.render.links import twinning_anchor
 from site_builder.render.overview import assessment_anchor, shorten_words
 from site_builder.views.summary import latest_assessment, recent_assessments, status_counts
 from tests.conftest import CONTRACT, EXAMPLE, edit

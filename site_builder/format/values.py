@@ -15,6 +15,7 @@ import hashlib
 import math
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass
 from datetime import date as _date
 from typing import ClassVar, Literal
@@ -125,6 +126,16 @@ def path_name(name: str) -> str:
         return name
     digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
     return f"{name[: PATH_NAME_LENGTH - 11].rstrip('-')}-{digest}"
+
+
+def slug(words: str) -> str:
+    """`words` as lower-case ASCII letters, digits and hyphens (`Cottbus` → `cottbus`,
+    `Yélimané` → `yelimane`); words with no such letter (Arabic, Chinese) give a short
+    digest of themselves, the same on every build. Names with the same slug make the same
+    anchor, so validation tells them apart by it too (`load.checks`)."""
+    ascii_words = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode()
+    result = re.sub(r"[^a-z0-9]+", "-", ascii_words.lower()).strip("-")
+    return result or hashlib.sha1(words.encode()).hexdigest()[:8]
 
 
 class Country(Code):

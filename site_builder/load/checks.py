@@ -15,6 +15,7 @@ from site_builder.format.model import (
     RoadmapRef,
     Site,
 )
+from site_builder.format.values import slug
 from site_builder.load.convert import Reader
 from site_builder.load.quality import check_twinning_agreement
 from site_builder.load.source import SourceFile
@@ -121,8 +122,9 @@ def _partner_key(partner: str | ExternalPartner) -> str:
 
 
 def _spelling(name: str) -> str:
-    """A name as names are compared: case and spacing do not count."""
-    return " ".join(name.split()).casefold()
+    """A name as names are compared: case, accents, spacing and punctuation do not count
+    (`Diéma` and `Diema`, `Saint-Louis` and `Saint Louis`): as its anchor does (`slug`)."""
+    return slug(name)
 
 
 def _partner_named(partner: str | ExternalPartner) -> str:

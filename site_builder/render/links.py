@@ -7,10 +7,7 @@ checks them (anchors included); links out pass `safe_href`.
 
 from __future__ import annotations
 
-import hashlib
 import posixpath
-import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -19,7 +16,7 @@ from markupsafe import Markup
 
 from site_builder.format.model import ExternalPartner, RoadmapFile
 from site_builder.format.richhtml import safe_href
-from site_builder.format.values import path_name
+from site_builder.format.values import path_name, slug
 from site_builder.render.markup import escape_attribute, escape_text
 from site_builder.render.text import TextHelpers
 
@@ -96,15 +93,6 @@ def country_path(country: str) -> str:
 def anchor(kind: str, item_id: str) -> Markup:
     """An element id on a roadmap page; made of validated ids, so safe as it is."""
     return Markup(f"{kind}-{item_id}".replace("/", "-").replace("_", "-"))
-
-
-def slug(words: str) -> str:
-    """`words` as lower-case ASCII letters, digits and hyphens (`Cottbus` → `cottbus`,
-    `Yélimané` → `yelimane`); words with no such letter (Arabic, Chinese) give a short
-    digest of themselves, the same on every build."""
-    ascii_words = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode()
-    result = re.sub(r"[^a-z0-9]+", "-", ascii_words.lower()).strip("-")
-    return result or hashlib.sha1(words.encode()).hexdigest()[:8]
 
 
 def twinning_anchor(

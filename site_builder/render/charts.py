@@ -108,5 +108,5 @@ def timeline(
     return Markup(
         '\n<figure class="dr-figure dr-timeline" markdown="1">\n'
         '<figcaption markdown="span">{}</figcaption>\n\n{}\n{{: .dr-chart-note }}\n\n{}\n'
-        '<div aria-hidden="true" class="dr-axis" data-pagefind-ignore>{}</div>\n\n</figure>\n'
+        '<div aria-hidden="true" class="dr-axis" data-pagefind-ignore="all">{}</div>\n\n</figure>\n'
     ).format(title, description, Markup("").join(rows), ticks)

@@ -469,3 +469,28 @@ def test_a_result_in_another_language_keeps_its_own_direction(browser, site: str
         assert (direction, excerpt_dir, list_direction) == ("ltr", "auto", "rtl")
     finally:
         context.close()
+
+
+def test_a_result_title_is_the_pages_title_in_its_language(browser, site: str) -> None:
+    """Outside check: on the Arabic site, Yélimané's result showed its heading, an Arabic
+    sentence opening with the English name, laid out left to right (`dir=auto`) and with
+    no `lang`. A result's title is the page's plain title, wholly in one language, marked
+    with it and its direction, as the page's `<title>` is."""
+    context, page, _ = open_page(browser, f"{site}/ar/")
+    try:
+        search(page, "Yelimane")
+        found = page.evaluate(
+            """() => [...document.querySelectorAll('.md-search-result__link')].map(link => {
+                  const title = link.querySelector('h1');
+                  return [link.pathname, title.textContent, title.lang,
+                          getComputedStyle(title).direction];
+                })"""
+        )
+        titles = {path: (text, lang, direction) for path, text, lang, direction in found}
+        text, lang, direction = titles["/ar/ml/yelimane/"]
+        assert (lang, direction) == ("en", "ltr"), titles
+        assert text.startswith("Yélimané")
+        arabic = [t for t in titles.values() if t[1] == "ar"]
+        assert arabic and all(d == "rtl" for _, _, d in arabic), titles
+    finally:
+        context.close()

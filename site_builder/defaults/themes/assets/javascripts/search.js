@@ -53,7 +53,10 @@ function item(data) {
   article.className = "md-search-result__article md-typeset";
   const title = document.createElement("h1");
   title.textContent = data.meta.title || data.url;
-  title.dir = "auto"; // isolated: a title in another script keeps its order
+  // The page's plain title, wholly in one language (main.html gives it and its direction);
+  // else isolated: a title in another script keeps its order.
+  title.dir = data.meta.title_dir || "auto";
+  if (data.meta.title_lang) title.lang = data.meta.title_lang;
   article.append(title, excerpt(data.excerpt));
   link.append(article);
   const entry = document.createElement("li");

@@ -10,7 +10,7 @@ import markdown
 import pytest
 
 from site_builder.format.model import Assessment, Commitment, Date, ExternalPartner, Name, Text
-from site_builder.format.values import slug
+from site_builder.format.paths import slug
 from site_builder.i18n.labels import LABELS
 from site_builder.i18n.localise import translations
 from site_builder.load.validate import load_dataset

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from site_builder.format.values import PATH_NAME_LENGTH, path_name
+from site_builder.format.paths import PATH_NAME_LENGTH, path_name
 from site_builder.render.output import PageCollision, Pages, page_url
 
 CONTRACT_OUTCOMES = ["bilateral-sectors", "codevelopment", "monitoring"]

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import calendar
 import decimal
-import hashlib
 import math
 import re
 import sys
-import unicodedata
 from dataclasses import dataclass
 from datetime import date as _date
 from typing import ClassVar, Literal
@@ -113,29 +111,6 @@ class PageId(Code):
     max_length = Id.max_length
     reserved = RESERVED_NAMES
     hint = Id.__dict__["hint"]
-
-
-PATH_NAME_LENGTH = 100
-
-
-def path_name(name: str) -> str:
-    """The file or folder name for an id: the id itself up to PATH_NAME_LENGTH characters;
-    a longer id is cut and ends with a short hash of the whole id, so that names stay
-    within file-system limits, stay the same from build to build and never collide."""
-    if len(name) <= PATH_NAME_LENGTH:
-        return name
-    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
-    return f"{name[: PATH_NAME_LENGTH - 11].rstrip('-')}-{digest}"
-
-
-def slug(words: str) -> str:
-    """`words` as lower-case ASCII letters, digits and hyphens (`Cottbus` → `cottbus`,
-    `Yélimané` → `yelimane`); words with no such letter (Arabic, Chinese) give a short
-    digest of themselves, the same on every build. Names with the same slug make the same
-    anchor, so validation tells them apart by it too (`load.checks`)."""
-    ascii_words = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode()
-    result = re.sub(r"[^a-z0-9]+", "-", ascii_words.lower()).strip("-")
-    return result or hashlib.sha1(words.encode()).hexdigest()[:8]
 
 
 class Country(Code):

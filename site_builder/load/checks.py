@@ -15,7 +15,7 @@ from site_builder.format.model import (
     RoadmapRef,
     Site,
 )
-from site_builder.format.values import slug
+from site_builder.format.paths import slug
 from site_builder.load.convert import Reader
 from site_builder.load.quality import check_twinning_agreement
 from site_builder.load.source import SourceFile

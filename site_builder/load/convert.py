@@ -222,34 +222,33 @@ class Reader:
         return " ".join(text.split()) if cls is Text else text
 
     def read_scalar(self, node: AnyNode, cls: type, path: str) -> Any:
-        if not isinstance(node, Scalar):
-            self.problem(node, path, *_not_single(node, cls))
+        if problem := _not_a_scalar_of(node, cls):
+            self.problem(node, path, *problem)
             return INVALID
-        raw = node.value
         if cls is bool:
-            if node.plain and raw in ("true", "false"):
-                return raw == "true"
-            self.problem(
-                node,
-                path,
-                f"'{shorten(raw)}' is not true or false",
-                "write true or false, without quotes",
-            )
-            return INVALID
-        if not getattr(cls, "quoted", True) and not node.plain:
-            self.problem(
-                node,
-                path,
-                f"'{shorten(raw)}' is not a {cls.title}",
-                f"write a plain {cls.title} such as {cls.examples[0]}, without quotes",
-            )
-            return INVALID
+            return node.value == "true"
         try:
-            return cls.parse(raw)
+            return cls.parse(node.value)
         except Invalid as exc:
-            suggested = closest_hint(raw, self.roadmaps) if cls is RoadmapRef else None
+            suggested = closest_hint(node.value, self.roadmaps) if cls is RoadmapRef else None
             self.problem(node, path, exc.message, suggested or exc.hint)
             return INVALID
+
+
+def _not_a_scalar_of(node: AnyNode, cls: type) -> tuple[str, str] | None:
+    """(message, hint) when `node` cannot be a value of `cls` whatever it says: not a single
+    value, a yes-or-no not written `true` or `false`, a number written in quotes."""
+    if not isinstance(node, Scalar):
+        return _not_single(node, cls)
+    raw = node.value
+    if cls is bool and not (node.plain and raw in ("true", "false")):
+        return f"'{shorten(raw)}' is not true or false", "write true or false, without quotes"
+    if cls is not bool and not getattr(cls, "quoted", True) and not node.plain:
+        return (
+            f"'{shorten(raw)}' is not a {cls.title}",
+            f"write a plain {cls.title} such as {cls.examples[0]}, without quotes",
+        )
+    return None
 
 
 # Control characters other than tab and line breaks, which a text may not hold even written

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 
 from site_builder.format.model import ExternalPartner, RoadmapFile
+from site_builder.format.paths import path_name, slug
 from site_builder.format.richhtml import safe_href
-from site_builder.format.values import path_name, slug
 from site_builder.render.markup import escape_attribute, escape_text
 from site_builder.render.text import TextHelpers
 

@@ -164,8 +164,7 @@ class TextHelpers:
 
     def ui(self, message: str, markdown: bool = True, **values: object) -> Markup:
         """An interface string as HTML (marked by `interface`), its `{placeholders}` filled
-        with `values`, escaped for Markdown (or with `markdown=False`, for an HTML block)
-        unless they are Markup."""
+        with `values`, escaped for Markdown (`markdown=False`: HTML) unless Markup."""
         text = _interface_string(self.loc, message)
         escape = escape_text if markdown else escape_words
         filled = {k: v if isinstance(v, Markup) else escape(v) for k, v in values.items()}
@@ -226,10 +225,9 @@ class TextHelpers:
         return escape_text(self.loc.date(value)) if value else Markup("")
 
     def period(self, start: Date | None, end: Date | None) -> Markup:
-        if start and end and str(start) == str(end):  # the same day, month or year
-            return escape_text(self.loc.date(start))
-        if start and end:
-            return escape_text(f"{self.loc.date(start)} – {self.loc.date(end)}")
+        if start and end:  # one date when both are the same day, month or year
+            dates = (start,) if str(start) == str(end) else (start, end)
+            return escape_text(" – ".join(self.loc.date(d) for d in dates))
         if start:
             return self.ui(N_("from {date}"), date=self.loc.date(start))
         if end:

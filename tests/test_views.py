@@ -194,6 +194,7 @@ def test_csv_files_have_documented_header_rows(contract_site: Path) -> None:
         "twinning.csv": [
             "first", "second", "partner_name_en", "partner_name_fr", "partner_name_ar",
             "partner_country", "kind", "status", "since", "until", "diaspora", "one_sided",
+            "other_end_says",
         ],
         "dialogue.csv": [
             "roadmap", "dialogue", "name_en", "name_fr", "name_ar", "level", "format", "since",
@@ -294,6 +295,46 @@ def test_feed_ids_are_unique_within_a_feed_and_between_sites(roadmaps, run, tmp_
     arguments = ("--site-dir", addressed, "--site-url", "https://example.org/roadmaps/")
     assert run("build", "--quiet", "--roadmaps", data, *arguments).code == 0
     assert ids(addressed)[0] not in (feed_id, other_id)
+
+
+def test_a_link_whose_ends_disagree_shows_both_versions_in_the_directory_and_data(
+    roadmaps, run, tmp_path: Path
+) -> None:
+    """Validation says "the site shows both versions until then": the directory and
+    twinning.csv showed one end's only (outside check)."""
+    data = roadmaps()
+    edit(
+        data / "ml/yelimane.yml",
+        "    kind: decentralised-cooperation\n    since: 1985\n    status: active\n",
+        "    kind: town-twinning\n    since: 1986\n    status: dormant\n",
+    )
+    site = tmp_path / "site"
+    assert run("build", "--quiet", "--roadmaps", data, "--site-dir", site).code == 0
+    row = next(
+        r
+        for r in re.findall(r"<tr>.*?</tr>", page(site, "en/twinning"), re.DOTALL)
+        if "Montreuil" in r and "Yélimané" in r
+    )
+    cells = [
+        " ".join(re.sub(r"<[^>]+>", "", c).split())
+        for c in re.findall(r"<td>(.*?)</td>", row, re.DOTALL)
+    ]
+    assert "Decentralised cooperation / Town twinning" in cells
+    assert "Active / Dormant" in cells
+    assert "from 1985 / from 1986" in cells
+    assert "both sides: The two roadmaps say different things" in cells
+    assert "الطرفان" in page(site, "ar/twinning")
+    with open(site / "data" / "twinning.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    link = next(r for r in rows if {r["first"], r["second"]} == {"fr/montreuil", "ml/yelimane"})
+    assert (link["first"], link["kind"], link["status"]) == (
+        "fr/montreuil",
+        "decentralised-cooperation",
+        "active",
+    )
+    assert link["other_end_says"] == "kind=town-twinning; status=dormant; since=1986"
+    agreeing = [r for r in rows if r is not link and r["second"]]
+    assert all(r["other_end_says"] == "" for r in agreeing)
 
 
 class Yaml12Loader(yaml.SafeLoader):

@@ -88,7 +88,9 @@ class Views:
                 if end.external is not None:
                     result.append(TwinningPair(roadmap_id, None, end.external, end.entry, False))
                 elif end.declared_here and (not end.declared_there or roadmap_id < end.partner_id):
-                    pair = TwinningPair(roadmap_id, end.partner_id, None, end.entry, end.one_sided)
+                    pair = TwinningPair(
+                        roadmap_id, end.partner_id, None, end.entry, end.one_sided, end.theirs
+                    )
                     result.append(pair)
         return result
 

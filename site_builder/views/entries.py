@@ -69,8 +69,15 @@ class TwinningPair:
     first: str
     second: str | None  # None for a partner without a roadmap here
     external: ExternalPartner | None
-    entry: TwinningLink
+    entry: TwinningLink  # as `first` states it, completed by `second`'s
     one_sided: bool
+    theirs: TwinningLink | None = None  # `second`'s own entry, when both ends list it
+
+    @property
+    def disagreements(self) -> list[str]:
+        """The facts (kind, status, since, until, diaspora) that the two ends state
+        differently; empty when they agree or only one end lists the link."""
+        return twinning_disagreements(self.entry, self.theirs) if self.theirs else []
 
 
 @dataclass(frozen=True)

@@ -245,7 +245,20 @@ def twinning_columns(languages: tuple[str, ...]) -> list[Column]:
             lambda link: "yes" if link.one_sided else "no",
             kind="boolean",
         ),
+        Column(
+            "other_end_says",
+            N_(
+                "What the other end's roadmap states differently, as field=value separated "
+                "by semicolons (the columns above give the first end's version)."
+            ),
+            _other_end_says,
+        ),
     ]
+
+
+def _other_end_says(link: TwinningPair) -> str:
+    """`status=ended; since=1991`: the facts of `link.theirs` that differ from its entry."""
+    return "; ".join(f"{name}={getattr(link.theirs, name)}" for name in link.disagreements)
 
 
 def dialogue_columns(languages: tuple[str, ...]) -> list[Column]:

@@ -181,6 +181,8 @@ def test_the_page_names_its_language_as_the_site_does(run, tmp_path: Path) -> No
     assert '<html lang="pt-BR"' in html
     assert "Pesquisar" in html  # Material's Brazilian Portuguese strings are kept
     assert '<html lang="en"' in page(site, "en/br/recife")
+    status = page(site, "en/translation-status")  # a second outside check: lang="pt\-BR"
+    assert '<span lang="pt-BR">' in status and 'lang="pt\\-BR"' not in status
 
 
 @pytest.mark.parametrize(

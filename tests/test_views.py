@@ -306,7 +306,7 @@ def test_a_link_whose_ends_disagree_shows_both_versions_in_the_directory_and_dat
     edit(
         data / "ml/yelimane.yml",
         "    kind: decentralised-cooperation\n    since: 1985\n    status: active\n",
-        "    kind: town-twinning\n    since: 1986\n    status: dormant\n",
+        "    kind: town-twinning\n    since: 1986\n    until: 2010\n    status: dormant\n",
     )
     site = tmp_path / "site"
     assert run("build", "--quiet", "--roadmaps", data, "--site-dir", site).code == 0
@@ -321,7 +321,7 @@ def test_a_link_whose_ends_disagree_shows_both_versions_in_the_directory_and_dat
     ]
     assert "Decentralised cooperation / Town twinning" in cells
     assert "Active / Dormant" in cells
-    assert "from 1985 / from 1986" in cells
+    assert "from 1985 / 1986 – 2010" in cells  # each end's own period, not one completed
     assert "both sides: The two roadmaps say different things" in cells
     assert "الطرفان" in page(site, "ar/twinning")
     with open(site / "data" / "twinning.csv", encoding="utf-8-sig", newline="") as handle:

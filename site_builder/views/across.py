@@ -73,7 +73,7 @@ class Views:
                 other = self._entry(link.partner, roadmap_id)
                 merged = _completed(link, other) if other else link
                 ends[roadmap_id].append(
-                    TwinningEnd(link.partner, None, merged, True, bool(other), other)
+                    TwinningEnd(link.partner, None, merged, True, bool(other), other, link)
                 )
                 if other is None and link.partner in self.authorities:
                     ends[link.partner].append(TwinningEnd(roadmap_id, None, link, False, True))
@@ -89,7 +89,13 @@ class Views:
                     result.append(TwinningPair(roadmap_id, None, end.external, end.entry, False))
                 elif end.declared_here and (not end.declared_there or roadmap_id < end.partner_id):
                     pair = TwinningPair(
-                        roadmap_id, end.partner_id, None, end.entry, end.one_sided, end.theirs
+                        roadmap_id,
+                        end.partner_id,
+                        None,
+                        end.entry,
+                        end.one_sided,
+                        end.theirs,
+                        end.own,
                     )
                     result.append(pair)
         return result

@@ -50,6 +50,7 @@ class TwinningEnd:
     declared_here: bool
     declared_there: bool
     theirs: TwinningLink | None = None  # the partner's own entry, when both ends list it
+    own: TwinningLink | None = None  # this end's own entry, as it lists it (not completed)
 
     @property
     def disagreements(self) -> list[str]:
@@ -72,6 +73,7 @@ class TwinningPair:
     entry: TwinningLink  # as `first` states it, completed by `second`'s
     one_sided: bool
     theirs: TwinningLink | None = None  # `second`'s own entry, when both ends list it
+    own: TwinningLink | None = None  # `first`'s own entry, as it lists it
 
     @property
     def disagreements(self) -> list[str]:

@@ -249,7 +249,8 @@ def twinning_columns(languages: tuple[str, ...]) -> list[Column]:
             "other_end_says",
             N_(
                 "What the other end's roadmap states differently, as field=value separated "
-                "by semicolons (the columns above give the first end's version)."
+                "by semicolons (the columns above give the link as the first end states it, "
+                "completed by what only the other end states)."
             ),
             _other_end_says,
         ),

@@ -142,17 +142,22 @@ def test_anchors_come_from_ids_and_names() -> None:
 
 
 def test_assessment_anchors_are_unique_and_positional_only_on_ties() -> None:
+    """A second assessment of the same day by the same assessors gets a rank; the first
+    keeps its anchor (outside check: adding one renamed both, `-1` and `-2`), and two
+    written alike still get two anchors."""
     first = Assessment(date=Date(2009, 6), by="joint", completion="limited")
     second = Assessment(date=Date(2010), by="joint", completion="substantial")
     twin = Assessment(date=Date(2010), by="joint", completion="complete")
+    alike = Assessment(date=Date(2010), by="joint", completion="complete")
     commitment = Commitment(
         id="fund", title=Text({"en": "Fund"}), outcome="x", status="planned",
-        assessments=(first, second, twin),
+        assessments=(first, second, twin, alike),
     )  # fmt: skip
     assert assessment_anchor(commitment, first) == "assessment-fund-2009-06-joint"
-    assert assessment_anchor(commitment, second) == "assessment-fund-2010-joint-1"
+    assert assessment_anchor(commitment, second) == "assessment-fund-2010-joint"
     assert assessment_anchor(commitment, twin) == "assessment-fund-2010-joint-2"
-    assert latest_assessment(commitment) is twin  # the last written of the latest date
+    assert assessment_anchor(commitment, alike) == "assessment-fund-2010-joint-3"
+    assert latest_assessment(commitment) is alike  # the last written of the latest date
 
 
 def anchors_from_data(roadmaps: Path) -> dict[str, set[str]]:

@@ -269,12 +269,6 @@ def test_feed_ids_are_unique_within_a_feed_and_between_sites(roadmaps, run, tmp_
     """RFC 4287 4.1.1 and 4.2.6 (outside check): two assessments of one commitment on the
     same day had the same entry id, and every site's feed had the same id."""
     data = roadmaps()
-    edit(
-        data / "ml/country.yml",
-        "    assessments:\n      - date: 2009-06-30\n",
-        "    assessments:\n      - date: 2009-06-30\n        by: diaspora\n"
-        "        completion: substantial\n      - date: 2009-06-30\n",
-    )
     ns = {"a": "http://www.w3.org/2005/Atom"}
 
     def ids(site: Path) -> tuple[str, list[str]]:
@@ -282,10 +276,22 @@ def test_feed_ids_are_unique_within_a_feed_and_between_sites(roadmaps, run, tmp_
         entries = [e.find("a:id", ns).text for e in feed.findall("a:entry", ns)]
         return feed.find("a:id", ns).text, entries
 
+    alone = tmp_path / "alone"
+    assert run("build", "--quiet", "--roadmaps", data, "--site-dir", alone).code == 0
+    edit(
+        data / "ml/country.yml",
+        "        evidence:\n          - https://example.org/reports/matching-fund-2009\n",
+        "        evidence:\n          - https://example.org/reports/matching-fund-2009\n"
+        "      - date: 2009-06-30\n        by: joint\n        completion: substantial\n",
+    )
     first = tmp_path / "first"
     assert run("build", "--quiet", "--roadmaps", data, "--site-dir", first).code == 0
     feed_id, entry_ids = ids(first)
-    assert len(entry_ids) == len(set(entry_ids))
+    assert len(entry_ids) == len(set(entry_ids)) == len(ids(alone)[1]) + 1
+    # The assessment that was alone on its day keeps its id, and its anchor.
+    assert set(ids(alone)[1]) < set(entry_ids)
+    assert 'id="assessment-matching-fund-2009-06-30-joint"' in page(first, "en/ml")
+    assert 'id="assessment-matching-fund-2009-06-30-joint-2"' in page(first, "en/ml")
     edit(data / "site.yml", "en: Diaspora engagement roadmaps", "en: Another site's roadmaps")
     other = tmp_path / "other"
     assert run("build", "--quiet", "--roadmaps", data, "--site-dir", other).code == 0

@@ -10,7 +10,7 @@ from typing import NamedTuple
 import nh3
 
 from site_builder.format.framework import N_
-from site_builder.format.model import Date
+from site_builder.format.model import Assessment, Commitment, Date
 from site_builder.format.richhtml import rich_html
 from site_builder.i18n.labels import LABELS
 from site_builder.i18n.localise import Localiser
@@ -94,9 +94,11 @@ def atom_feed(context: SiteContext, loc: Localiser, site_url: str | None = None)
                 summary = about.gettext(completion)
                 if assessment.results:
                     summary += " — " + about.passage(assessment.results).value
+                # The first of a day keeps the key it had alone: adding another that day
+                # leaves its entry as it was (RFC 4287: an id is permanent).
                 key = f"{roadmap.id}/{commitment.id}/{assessment.date}"
-                if sum(a.date == assessment.date for a in commitment.assessments) > 1:
-                    key += f"/{assessment_anchor(commitment, assessment)}"  # unique, by whom
+                if assessment is not _first_of_its_day(commitment, assessment):
+                    key += f"/{assessment_anchor(commitment, assessment)}"  # unique
                 entries.append(
                     _Entry(
                         assessment.date,
@@ -155,6 +157,10 @@ def atom_feed(context: SiteContext, loc: Localiser, site_url: str | None = None)
             summary.set("xml:lang", item.summary_lang)
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+
+
+def _first_of_its_day(commitment: Commitment, assessment: Assessment) -> Assessment:
+    return next(a for a in commitment.assessments if a.date == assessment.date)
 
 
 def _id(site: str, language: str, key: str) -> str:

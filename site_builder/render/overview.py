@@ -33,15 +33,16 @@ def shorten_words(words: str, limit: int = SHORT_TITLE) -> str:
 
 
 def assessment_anchor(commitment: Commitment, assessment: Assessment) -> Markup:
-    """The id of an assessment: its commitment, its date and who assessed, plus its rank
-    among assessments of the same day by the same assessors (rare)."""
+    """The id of an assessment: its commitment, its date and who assessed; the second and
+    later of the same day by the same assessors (rare) add their rank, so that adding one
+    leaves the first's anchor (and feed entry) as it was. Ranked by place in the list, not
+    by value: two assessments written alike still get two ids."""
     same = [
         a for a in commitment.assessments if a.date == assessment.date and a.by == assessment.by
     ]
+    rank = next(i for i, a in enumerate(same) if a is assessment) + 1
     key = f"{commitment.id}-{assessment.date}-{assessment.by}"
-    if len(same) > 1:
-        key += f"-{same.index(assessment) + 1}"
-    return anchor("assessment", key)
+    return anchor("assessment", key if rank == 1 else f"{key}-{rank}")
 
 
 class OverviewHelpers(LinkHelpers):

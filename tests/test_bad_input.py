@@ -538,3 +538,14 @@ commitments:
         result.err
     )
     assert "is not an institution or organisation" not in result.err
+
+
+def test_an_assessment_with_an_error_still_counts_as_an_assessment(roadmaps, run) -> None:
+    """Second outside check: an assessment left out for its own error made its commitment
+    "still in progress, with no assessment", a follow-on warning."""
+    data = roadmaps()
+    edit(data / "ml/country.yml", "        by: joint\n", "        by: nobody\n")
+    result = run("validate", "--roadmaps", data)
+    assert result.code == 1
+    assert "commitments[0].assessments[0].by: 'nobody' is not one of" in result.err
+    assert "with no assessment" not in result.err

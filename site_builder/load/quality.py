@@ -112,7 +112,11 @@ def check_ended(roadmap: RoadmapFile, source: SourceFile, on: date) -> list[Prob
     warn = _warner(roadmap, source, problems)
     for index, commitment in enumerate(roadmap.data.commitments):
         ended = commitment.end is not None and commitment.end.latest() < on
-        if ended and commitment.status == "in-progress" and not commitment.assessments:
+        # An assessment left out for an error of its own is one all the same.
+        assessed = commitment.assessments or roadmap.left_out.get(
+            roadmap.written(f"commitments[{index}].assessments")
+        )
+        if ended and commitment.status == "in-progress" and not assessed:
             warn(
                 f"commitments[{index}].status",
                 f"ended in {commitment.end} but is still in progress, with no assessment",

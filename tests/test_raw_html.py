@@ -84,3 +84,17 @@ def test_tags_in_code_spans_are_shown_as_written_and_not_warned(roadmaps, run, t
     assert "<code>a &lt;b&gt; c</code> and <code>x ` &lt;/script&gt; y</code>, but not this." in (
         html
     )
+
+
+def test_a_tag_is_warned_where_it_is_not_where_a_code_span_shows_it(roadmaps, run) -> None:
+    """Second outside check: the warning for `<b>` pointed at the one in a code span, two
+    lines above the tag itself."""
+    data = roadmaps()
+    lines = write_montreuil_summary(
+        data, "  en: |\n    Code one: `a <b> c` end.\n\n    Outside: a <b>bold</b> tag.\n"
+    )
+    tag_line = next(n for n, line in enumerate(lines, 1) if "Outside: a <b>" in line)
+    result = run("validate", "--roadmaps", data)
+    assert f"montreuil.yml:{tag_line}:16: warning: summary.en: HTML <b> is never shown" in (
+        result.err
+    )

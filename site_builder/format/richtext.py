@@ -56,11 +56,13 @@ class RawTag:
     text: str  # as written: `<br>`, `<a href="https://example.org">`
     count: int  # how many tags of this name the text holds
     instead: str  # what to write instead, in Markdown
+    line: int = 0  # the text's line (0-based) where the first is, to find it in the file
 
 
 def raw_html(text: str) -> list[RawTag]:
     """The HTML tags of a text, one entry per tag name in order of first appearance."""
     first: dict[str, str] = {}
+    lines: dict[str, int] = {}
     counts: dict[str, int] = {}
     closing: dict[str, int] = {}
     for match in _tags(text):
@@ -69,7 +71,8 @@ def raw_html(text: str) -> list[RawTag]:
             closing[name] = closing.get(name, 0) + 1
             if name in first:
                 continue
-        first.setdefault(name, match.group())
+        if name not in first:
+            first[name], lines[name] = match.group(), text.count("\n", 0, match.start())
         counts[name] = counts.get(name, 0) + 1
     link = _LINK.search(text)
     return [
@@ -78,6 +81,7 @@ def raw_html(text: str) -> list[RawTag]:
             tag,
             counts[name] if not tag.startswith("</") else closing[name],
             _instead(name, link),
+            lines[name],
         )
         for name, tag in first.items()
     ]

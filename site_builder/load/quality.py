@@ -152,6 +152,7 @@ def check_texts(roadmap: RoadmapFile, source: SourceFile, default_language: str)
                         f"HTML {tag.text}{times} is never shown: this text is Markdown",
                         tag.instead,
                         near=tag.text,
+                        below=tag.line,
                     )
                 for construct in unshown_markdown(value):
                     warn(

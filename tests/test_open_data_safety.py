@@ -132,3 +132,15 @@ def test_published_json_holds_only_finite_numbers(contract_site: Path) -> None:
     text = (contract_site / "data" / "roadmaps.json").read_text("utf-8")
     assert "Infinity" not in text and "NaN" not in text
     finite(json.loads(text, parse_constant=lambda name: pytest.fail(name)))
+
+
+def test_money_totals_are_exact_sums_of_the_amounts_as_written() -> None:
+    """Second outside check: 10**30 and 1 in one currency and ratio summed to 10**30 (a
+    sum of doubles); each amount is kept exactly, and so is their sum."""
+    from site_builder.i18n.localise import Localiser
+    from site_builder.views.across import exact_sum
+
+    english = Localiser("en", "en", ("en",))
+    assert english.money(exact_sum([1e30, 1.0]), "EUR") == "€1" + ",000" * 9 + ",001"
+    assert english.money(exact_sum([0.1, 0.2, 1000.0]), "EUR") == "€1,000.30"
+    assert exact_sum([0.1, 0.2]) == exact_sum([0.3]) and exact_sum([]) == 0

@@ -211,8 +211,7 @@ class TextHelpers:
         return escape_text(format_percent(share, locale=self.loc.locale))
 
     def language_own_name(self, code: str) -> Markup:
-        """A language's name in itself, marked with it (`lang`: HTML-escaped only)."""
-        return fill('<span lang="{}">{}</span>', code, escape_text(own_name(code)))
+        return fill('<span lang="{}">{}</span>', code, escape_text(own_name(code)))  # marked
 
     def label(self, kind: str, value: object) -> Markup:
         key = str(value).lower() if isinstance(value, bool) else str(value)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import typing
 from collections import Counter, defaultdict
 from dataclasses import replace
+from decimal import Context, Decimal, localcontext
 from functools import cached_property
 
 from site_builder.format.model import (
@@ -246,11 +247,22 @@ def money_of(chosen: list[RoadmapFile]) -> list[Money]:
         if funding and funding.amount is not None:
             totals[(funding.currency, funding.matching_ratio)].append(funding.amount)
     return [
-        Money(currency, ratio, sum(amounts), len(amounts))
+        Money(currency, ratio, exact_sum(amounts), len(amounts))
         for (currency, ratio), amounts in sorted(
             totals.items(), key=lambda item: (item[0][0] or "", item[0][1] or 0)
         )
     ]
+
+
+def exact_sum(amounts: list[float]) -> Decimal:
+    """The sum of amounts as written (a `Number` is its double's shortest form), exact: a sum
+    of doubles loses digits (1e30 + 1 is 1e30); a decimal of as many digits as it needs."""
+    with localcontext(Context(prec=MAX_EXACT_DIGITS)):
+        return sum((Decimal(repr(amount)) for amount in amounts), Decimal(0))
+
+
+MAX_EXACT_DIGITS = 1000
+"""Digits of an exact sum: a double's shortest form spans 10^-324 to 10^308, 633 digits."""
 
 
 def gender_of(chosen: list[RoadmapFile]) -> Gender:

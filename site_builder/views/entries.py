@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from operator import itemgetter
 
 from site_builder.format.model import (
@@ -154,7 +155,7 @@ class Money:
 
     currency: str | None
     ratio: float | None
-    amount: float
+    amount: Decimal  # the exact sum (`views.across.exact_sum`)
     commitments: int
 
 

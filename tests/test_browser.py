@@ -297,6 +297,31 @@ def test_chart_text_is_readable_unclipped_and_apart(
 
 
 @pytest.mark.parametrize("width", [360, 1366])
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_timelines_years_stand_over_the_bars_tracks(
+    browser, site: str, lang: str, width: int
+) -> None:
+    """The axis spans what each bar's track spans, so that a year is written where its
+    bars are (second outside check: the theme's list indent put the tracks 20 px in)."""
+    context, page, _ = open_page(browser, f"{site}/{lang}/ml/", width=width)
+    try:
+        edges = page.evaluate(
+            """() => [...document.querySelectorAll('.dr-timeline')].map(figure => {
+                const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.right]; };
+                return [box(figure.querySelector('.dr-axis')),
+                        [...figure.querySelectorAll('.dr-track')].map(box)];
+              })"""
+        )
+        assert edges
+        for axis, tracks in edges:
+            assert tracks and all(
+                abs(t[0] - axis[0]) < 1.5 and abs(t[1] - axis[1]) < 1.5 for t in tracks
+            ), (axis, tracks)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [360, 1366])
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_map_text_is_readable_unclipped_and_apart(
     browser, example_site: Path, lang: str, width: int

@@ -3,7 +3,7 @@ partners and their other end), on model objects that were read without errors.""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from site_builder.errors import Problem, Severity, closest_hint
@@ -91,6 +91,20 @@ class _Read:
         return self._fields.get(name)
 
 
+def _repeats(
+    entries: list[tuple[str, Any]], key: Callable[[Any], str | None]
+) -> Iterator[tuple[str, Any, str]]:
+    """(path, item, path of the first) for each item of `entries` ((path as written, item))
+    whose `key` an item before it has; an item whose key is None (not read) is skipped."""
+    first: dict[str, str] = {}
+    for where, item in entries:
+        value = key(item)
+        if value is not None and value in first:
+            yield where, item, first[value]
+        elif value is not None:
+            first[value] = where
+
+
 def _entries(roadmap: RoadmapFile, name: str, items: Sequence[Any]) -> list[tuple[str, Any]]:
     """Each item of the list `name` of the roadmap's data, read into `items` or left out
     for an error in one of its fields (as `_Read`), with its path as written, in the
@@ -119,6 +133,11 @@ def _partner_key(partner: str | ExternalPartner) -> str:
         return partner
     spellings = sorted({_spelling(name) for name in partner.name.values()})
     return "\0".join([partner.country, *spellings])
+
+
+def _link_key(link: Any) -> str | None:
+    """What tells a twinning link's partner apart (`_partner_key`); None when not read."""
+    return _partner_key(link.partner) if link.partner is not None else None
 
 
 def _spelling(name: str) -> str:
@@ -150,25 +169,21 @@ def check_roadmap(
         """A problem at `where`, a path as written in the file."""
         problems.append(problem_at(roadmap, source, "", message, hint, prefix=where))
 
-    seen: dict[str, str] = {}
-    for list_name in ("institutions", "organisations"):
-        for where, body in _entries(roadmap, list_name, getattr(data, list_name)):
-            if body.id is None:
-                continue
-            if body.id in seen:
-                first = seen[body.id]
-                at(
-                    f"{where}.id",
-                    f"id '{body.id}' is already used by {first}",
-                    f"give each {list_name[:-1]} its own id"
-                    if first.startswith(list_name + "[")
-                    else "institutions and organisations share one set of ids in a file",
-                )
-            seen.setdefault(body.id, where)
-    body_ids = sorted(seen)
+    bodies = _entries(roadmap, "institutions", data.institutions)
+    bodies += _entries(roadmap, "organisations", data.organisations)
+    for where, body, first in _repeats(bodies, lambda body: body.id):
+        list_name = where.partition("[")[0]
+        at(
+            f"{where}.id",
+            f"id '{body.id}' is already used by {first}",
+            f"give each {list_name[:-1]} its own id"
+            if first.startswith(list_name + "[")
+            else "institutions and organisations share one set of ids in a file",
+        )
+    body_ids = sorted({body.id for _, body in bodies if body.id is not None})
 
     def check_ref(where: str, ref: str) -> None:
-        if ref not in seen:
+        if ref not in body_ids:
             hint = closest_hint(ref, body_ids) or (
                 f"known ids: {', '.join(body_ids)}"
                 if body_ids
@@ -180,17 +195,13 @@ def check_roadmap(
     commitments = _entries(roadmap, "commitments", data.commitments)
     for name, entries in (("dialogue", dialogue), ("commitments", commitments)):
         what = "dialogue model" if name == "dialogue" else "commitment"
-        first_with: dict[str, str] = {}
-        for where, item in entries:
-            if item.id is not None and item.id in first_with:
-                at(
-                    f"{where}.id",
-                    f"id '{item.id}' is used twice in {name}",
-                    f"{first_with[item.id]} has it already: give each {what} its own id"
-                    " (the site's addresses and links use it)",
-                )
-            if item.id is not None:
-                first_with.setdefault(item.id, where)
+        for where, item, first in _repeats(entries, lambda item: item.id):
+            at(
+                f"{where}.id",
+                f"id '{item.id}' is used twice in {name}",
+                f"{first} has it already: give each {what} its own id"
+                " (the site's addresses and links use it)",
+            )
     for where, model in dialogue:
         for p, participant in enumerate(model.participants or ()):
             check_ref(roadmap.written(f".participants[{p}]", where), participant)
@@ -221,18 +232,12 @@ def _check_links(
 ) -> None:
     """A local authority's twinning links, (path as written, link): each partner once, not
     itself, and a roadmap of the site."""
-    first_with: dict[str, str] = {}
-    for where, link in links:
-        if link.partner is None:
-            continue
-        key = _partner_key(link.partner)
-        if key in first_with:
-            at(
-                f"{where}.partner",
-                f"a link with '{_partner_named(link.partner)}' is already listed",
-                f"{first_with[key]} is a link with it: list each partner once",
-            )
-        first_with.setdefault(key, where)
+    for where, link, first in _repeats(links, _link_key):
+        at(
+            f"{where}.partner",
+            f"a link with '{_partner_named(link.partner)}' is already listed",
+            f"{first} is a link with it: list each partner once",
+        )
     for where, link in links:
         _check_order(link.since, link.until, f"{where}.until", "since", at)
         if isinstance(link.partner, str):

@@ -133,35 +133,36 @@ def check_texts(roadmap: RoadmapFile, source: SourceFile, default_language: str)
     warn = _warner(roadmap, source, problems)
     for field_path, text in texts(roadmap.data):
         for language, value in text.items():
-            found = placeholder(value)
-            if found:
-                where = f"{field_path}.{language}"
+            # The language's own key where the file writes one, else the field (a text
+            # written as one string).
+            where = f"{field_path}.{language}"
+            where = where if roadmap.written(where) in roadmap.positions else field_path
+            if found := placeholder(value):
                 warn(
-                    where if roadmap.written(where) in roadmap.positions else field_path,
+                    where,
                     f"text left as a placeholder: '{shorten(value.strip())}'",
                     f"write the real text in place of '{found.group()}', or remove the field "
                     "if it is optional",
                 )
-        if isinstance(text, RichText):
-            for language, value in text.items():
-                where = f"{field_path}.{language}"
-                for tag in raw_html(value):
-                    times = f" ({tag.count} times)" if tag.count > 1 else ""
-                    warn(
-                        where if roadmap.written(where) in roadmap.positions else field_path,
-                        f"HTML {tag.text}{times} is never shown: this text is Markdown",
-                        tag.instead,
-                        near=tag.text,
-                        below=tag.line,
-                    )
-                for construct in unshown_markdown(value):
-                    warn(
-                        where if roadmap.written(where) in roadmap.positions else field_path,
-                        construct.message,
-                        construct.instead,
-                        near=construct.near,
-                        below=construct.line,
-                    )
+            if not isinstance(text, RichText):
+                continue
+            for tag in raw_html(value):
+                times = f" ({tag.count} times)" if tag.count > 1 else ""
+                warn(
+                    where,
+                    f"HTML {tag.text}{times} is never shown: this text is Markdown",
+                    tag.instead,
+                    near=tag.text,
+                    below=tag.line,
+                )
+            for construct in unshown_markdown(value):
+                warn(
+                    where,
+                    construct.message,
+                    construct.instead,
+                    near=construct.near,
+                    below=construct.line,
+                )
         if isinstance(text, Name) and text.neutral:
             continue
         if default_language not in text:

@@ -302,11 +302,13 @@ ANALYSIS = """
   engine and index them (see Memory), at a lower priority (`os.nice`) than the renderer,
   which every language waits for; a language is built by the engine in parts of at
   least 300 pages (`engine.Part`: MkDocs builds each part's pages only, into the same
-  folder), one process per core, so that the last language rendered is not built on one
-  core while the other waits; when every page of a language is rendered anew (a first
-  build), the renderer renders and writes it part by part and the engine builds each part
-  but the last while the renderer renders the rest (`EarlyParts`), so that no core waits
-  for the whole of the first language; the search shards left once every language is
+  folder), up to three parts a core (`ENGINE_PARTS_PER_CORE`), built one a core at a
+  time, so that the engine starts soon after the first language begins to render and
+  the last language rendered is not built on one core while the other waits; when
+  every page of a language is rendered anew (a first build), the renderer renders and
+  writes it part by part and the engine builds each part but the last while the
+  renderer renders the rest (`EarlyParts`), so that no core waits for the whole of the
+  first language; the search shards left once every language is
   built are indexed two at a time (a Pagefind run holds about 0.4 MB a page: runs of at
   most 600 pages, `SHARD_PAGES`, fit two in the budget);
   every generated page skips Python-Markdown, including those with Markdown inside HTML

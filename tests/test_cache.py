@@ -300,6 +300,7 @@ def test_a_language_built_in_parts_at_once_equals_it_built_whole(
     from site_builder.app import language, workers
 
     monkeypatch.setattr(workers, "ENGINE_PART_PAGES", 1)
+    monkeypatch.setattr(workers, "ENGINE_PARTS_PER_CORE", 1)
     monkeypatch.setattr(workers, "cores", lambda: 3)
     log, build_project = tmp_path / "parts.txt", language.build_project
 
@@ -343,6 +344,7 @@ def test_a_language_s_first_parts_are_built_while_its_other_pages_render(
     from site_builder.engine import project as engine_project
 
     monkeypatch.setattr(workers, "ENGINE_PART_PAGES", 1)
+    monkeypatch.setattr(workers, "ENGINE_PARTS_PER_CORE", 1)
     monkeypatch.setattr(workers, "cores", lambda: 2)
     log = tmp_path / "log.txt"
     render_language, build_project = language.render, language.build_project
@@ -441,14 +443,16 @@ def test_a_language_is_cut_into_parts_by_the_cores_jobs_and_pages_rendered_anew(
 ) -> None:
     from site_builder.app import workers
     from site_builder.app.jobs import LanguageJob
-    from site_builder.app.workers import ENGINE_PART_PAGES, engine_parts
+    from site_builder.app.workers import ENGINE_PART_PAGES, ENGINE_PARTS_PER_CORE, engine_parts
 
     monkeypatch.setattr(workers, "cores", lambda: 2)
     job = LanguageJob("en", _project(tmp_path), tmp_path, tmp_path / "en")
-    least = ENGINE_PART_PAGES
-    assert engine_parts(job, 10 * least, 3) == 2  # the cores
-    assert engine_parts(job, 10 * least, 1) == 1  # the jobs
+    least, per_core = ENGINE_PART_PAGES, ENGINE_PARTS_PER_CORE
+    assert engine_parts(job, 100 * least, 3) == 2 * per_core  # the cores
+    assert engine_parts(job, 100 * least, 2) == 2 * per_core  # two jobs: the renderer's and one
+    assert engine_parts(job, 100 * least, 1) == 1  # one job: no process to share with
     assert engine_parts(job, 2 * least - 1, 3) == 1  # the pages
+    assert engine_parts(job, 5 * least, 3) == 5
     assert engine_parts(job, 0, 3) == 1
     for other in ({"engine": "properdocs"}, {"incremental": True}):  # another engine, the preview
         assert engine_parts(dataclasses.replace(job, **other), 10 * least, 3) == 1

@@ -131,7 +131,7 @@ class BuildOptions:
     jobs: int = field(default_factory=lambda: default_jobs())
     """How many processes build at once (default: `default_jobs`): the build's, which
     renders the languages one after another, and those that build them with the engine
-    (a large language in parts, as many as the cores and jobs allow: `engine_parts`) and
+    (a large language in parts, up to three a core: `engine_parts`) and
     index them for search (`app.workers`). With 1, each language is built whole in the
     build's process."""
 

@@ -52,20 +52,31 @@ from site_builder.views.context import SiteContext
 ENGINE_PART_PAGES = 300
 """The fewest pages the engine builds in a process of its own when a language is cut
 into parts (`engine_parts`): a part costs the engine's start (its configuration, files
-and navigation) again."""
+and navigation) again. At 500 roadmaps, parts of 150 pages took the engine 16 to 36 %
+more CPU time than parts of 300 (three builds each way, `benchmarks/timeline.py`)."""
+
+ENGINE_PARTS_PER_CORE = 3
+"""How many parts of a language each core's engine builds, at most (`engine_parts`): the
+engine starts on a language's first part once that part is rendered, so the smaller the
+parts, the sooner the second core works while the first language renders. At 2000
+roadmaps, three parts a core (six of about 500 pages) made the first engine start 5 to
+7 s sooner than one a core and the whole build 6 to 13 % shorter (three builds each way,
+one after the other, `benchmarks/timeline.py`)."""
 
 
 def engine_parts(job: LanguageJob, pages: int, workers: int) -> int:
     """Into how many parts the engine's build of a rendered language is cut, each built
-    by a process of its own at the same time (`engine.Part`), `pages` being the pages
-    rendered anew (the engine takes the others from its cache, and a part costs the
-    engine's start again): as many as the cores and `workers` allow, each of at least
-    ENGINE_PART_PAGES of them, so that the last language rendered is not built on one
-    core while the others wait. Only for MkDocs (ProperDocs builds in a program of its
-    own) and the build's pages (not the preview's, `job.incremental`)."""
-    if job.engine != "mkdocs" or job.incremental:
+    by a process of its own (`engine.Part`), as many at the same time as the cores and
+    `workers` allow, `pages` being the pages rendered anew (the engine takes the others
+    from its cache, and a part costs the engine's start again): ENGINE_PARTS_PER_CORE a
+    core, each of at least ENGINE_PART_PAGES pages, so that the engine starts early on
+    the first language and the last language rendered is not built on one core while
+    the others wait. Only for MkDocs (ProperDocs builds in a program of its own), the
+    build's pages (not the preview's, `job.incremental`) and more than one process."""
+    parallel = min(cores(), workers)
+    if job.engine != "mkdocs" or job.incremental or parallel < 2:
         return 1
-    return max(1, min(cores(), workers, pages // ENGINE_PART_PAGES))
+    return max(1, min(ENGINE_PARTS_PER_CORE * parallel, pages // ENGINE_PART_PAGES))
 
 
 def fork_server(stages: Stages) -> ForkServer:

@@ -118,13 +118,17 @@ def _in_navigation(page: Any, nav: Any) -> bool:
 
 
 _PRE = re.compile(r"(<pre\b.*?</pre>)", re.DOTALL)
-_INDENT = re.compile(r"\n[ \t]+|\n\s*\n")
+# A line break with the spaces, tabs and line breaks after it: indentation and lines of
+# nothing but white space, one pattern (an alternation of the two left the spaces of a
+# blank line as a line of its own: 49 blank lines a page).
+_INDENT = re.compile(r"\n[ \t\n]+")
 
 
 def trim_html(html: str) -> str:
-    """The theme's indentation and blank lines removed (about a sixth of a page); text
-    inside <pre> is left as it is; the direction on `<html>` too. A function of the page
-    alone."""
+    """The theme's indentation and blank lines removed (about a sixth of a page): white
+    space from a line break to the next text becomes that line break, which a browser
+    shows as the same space; text inside <pre> is left as it is; the direction on
+    `<html>` too. A function of the page alone."""
     parts = _PRE.split(html)
     trimmed = "".join(
         part if part.startswith("<pre") else _INDENT.sub("\n", part) for part in parts

@@ -207,10 +207,15 @@ def main() -> int:
         "A synthetic site of N roadmaps (one national roadmap and nine local authorities per "
         "country, every field of the format filled, twinning links at both ends) in 3 "
         "languages (en, fr, ar), measured by `benchmarks/run.py` on "
-        f"{results[0]['machine']}. To measure again:",
+        f"{results[0]['machine']}. Sizes are in KB of 1024 bytes, the targets' too. To "
+        "measure again:",
         "",
         "```sh",
-        *[f"make benchmark N={r['roadmaps']}" for r in results],
+        *[
+            f"make benchmark N={r['roadmaps']}"
+            + (" BENCHMARK_ARGS=--full-build-only" if r["rebuild_s"] is None else "")
+            for r in results
+        ],
         ".venv/bin/python benchmarks/report.py benchmarks/results-*.json > docs/benchmarks.md",
         "```",
         "",
@@ -373,26 +378,29 @@ ANALYSIS = """
   HTML is kept compressed until laid out, so that the engine holds little per page.
   Pagefind holds what it indexes until it writes its index (about 0.4 MB per page,
   whatever the pages' size: 910 MB for a language at N = 2000), so each language is
-  indexed in shards of at most 800 pages (whole top folders: a country's pages, a
-  listing's; three once a language has 300 pages indexed, cut evenly), one Pagefind run
-  of at most about 340 MB each, in a process of its own once the language's engine has
-  ended; the search box merges the shards (Pagefind's `mergeIndex`). The build starts an
+  indexed in shards of at most 600 pages (`SHARD_PAGES`; whole top folders: a country's
+  pages, a listing's; three once a language has 300 pages indexed, cut evenly), one
+  Pagefind run of at most about 260 MB each, in a process of its own once the language's
+  engine has ended; the search box merges the shards (Pagefind's `mergeIndex`). The build starts an
   engine or a shard's indexer only while the estimates of what runs fit in 600 MB
   (`app/workers.py`). At N = 2000 (`benchmarks/memory.py`) the build's process holds
   about 35 MB, the fork server 25, the renderer up to 400 MB while it renders and an
-  engine about 105 (a part of one of two parts, about 70), so that an engine runs beside
-  the renderer; once the renderer has ended, an engine and a shard's indexer (about 260
-  MB) run side by side. The peak is while the renderer renders the last language beside
-  the two parts of an engine (588 MB); while the roadmaps are read, the reader holds
-  about 510 MB, before anything else runs. The reader's result is made in the build's
-  process only once the reader has ended (both at once were the peak, 816 MB, before),
+  engine about 105 (a part of one of two parts, about 70; measured before a language was
+  cut into up to three parts a core), so that an engine runs
+  beside the renderer; once the renderer has ended, an engine and a shard's indexer (about
+  260 MB) run side by side. The peak is while the renderer renders the last language
+  beside the parts of an engine (588 MB then; the table's run for the peak now); while
+  the roadmaps are read, the reader holds about 510 MB, before anything else runs. The
+  reader's result is made in the build's process only once the reader has ended (both
+  at once were the peak, 816 MB, before),
   and the pickled roadmaps are sent apart from the rest of it, uncopied (a copy was 53
   MB more at N = 2000).
   `--memory MB` trades memory for speed.
   At N = 500 the estimates fit engines and indexers side by side. Each shard costs a
   first search its list of chunks and one or two index chunks (about 20 KB in Arabic);
   leaving out the pages that only repeat others (a listing's pages after the first, a
-  country's whole coordination lists) keeps the Arabic first search at 273 KB at N = 2000.
+  country's whole coordination lists) keeps the first search under 300 KB at N = 2000
+  (see the table).
 - **First view and search.** A first view loads no search file: the page and Material's
   CSS and JavaScript, whatever the size of the site. The first search loads Pagefind (its
   script and the language's WebAssembly; it searches in the page, without its web

@@ -127,13 +127,13 @@ _INDENT = re.compile(r"\n[ \t\n]+")
 def trim_html(html: str) -> str:
     """The theme's indentation and blank lines removed (about a sixth of a page): white
     space from a line break to the next text becomes that line break, which a browser
-    shows as the same space; text inside <pre> is left as it is; the direction on
-    `<html>` too. A function of the page alone."""
+    shows as the same space, and the page starts with its first tag; text inside <pre>
+    is left as it is; the direction on `<html>` too. A function of the page alone."""
     parts = _PRE.split(html)
     trimmed = "".join(
         part if part.startswith("<pre") else _INDENT.sub("\n", part) for part in parts
     )
-    return html_direction(trimmed)
+    return html_direction(trimmed.lstrip())
 
 
 def trim_plugin() -> Any:

@@ -270,7 +270,8 @@ ANALYSIS = """
   writes of earlier runs still being flushed slow later ones), so compare the ratios
   measured in the same run, and the CPU times, which move less. Stage times are
   wall times inside the build, summed over languages (they overlap when languages are
-  built in parallel).
+  built in parallel); `benchmarks/timeline.py` shows when each runs, in which process,
+  and its CPU time.
 - **Peak memory** is the largest sum, sampled every 0.1 s, of the proportional set size
   (PSS) of the build's process and all the processes it starts: pages shared by forked processes are
   counted once in all; in brackets, that peak by process (`python`: the build's process,
